@@ -1,0 +1,302 @@
+// The `suanli` command-line tool: check, plan-edge, platform, show.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include "metrics/CheckReport.hpp"
+#include "model/Error.hpp"
+#include "model/ScenarioReader.hpp"
+#include "platform/PlatformSpec.hpp"
+#include "platform/PlatformXml.hpp"
+#include "platform/SimGridPlatform.hpp"
+#include "suanli/version.hpp"
+#include "topology/EdgePlanner.hpp"
+#include "topology/Graph.hpp"
+#include "topology/LatencyCircle.hpp"
+
+namespace {
+
+using suanli::model::UserError;
+
+constexpr int kExitTargetsFailed = 1;
+constexpr int kExitInternal = 3;
+
+/// Options of every subcommand, filled by CLI11 (one plain struct, as Batsim's MainArguments).
+struct Options {
+  std::string scenario;
+  bool lenient = false;
+  bool json = false;
+  bool verbose = false;
+  bool strict = false;
+  std::string output;
+  std::string granularity;
+  bool build = false;
+  bool verify = false;
+  std::vector<std::string> simgrid_args;
+  // plan-edge
+  double budget_ms = 0;
+  std::string candidates = "demand";
+  double grid_km = 20;
+  bool ignore_existing_edge = false;
+  std::string sites_output;
+  int racks_per_new_site = 20;
+};
+
+/// Writes through a temporary file renamed into place, so a failure never leaves a half-written output.
+void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  if (fs::is_directory(target)) throw UserError(path, "", "is a directory; give a file name for the output");
+  if (target.has_parent_path() && !fs::is_directory(target.parent_path()))
+    throw UserError(path, "", "the folder " + target.parent_path().string() + " does not exist");
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw UserError(path, "", "cannot write here (permission denied or read-only)");
+    try {
+      write(out);
+      out.flush();
+      if (!out) throw UserError(path, "", "write failed (disk full?)");
+    } catch (...) {
+      out.close();
+      std::remove(tmp.c_str());
+      throw;
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    throw UserError(path, "", "cannot rename the finished output into place: " + ec.message());
+  }
+}
+
+suanli::model::Scenario load(const Options& o) {
+  auto loaded = suanli::model::load_scenario(o.scenario, {o.lenient, true});
+  for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
+  return std::move(loaded.scenario);
+}
+
+double elapsed_s(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+int run_check(const Options& o) {
+  const auto scenario = load(o);
+  const suanli::topology::Graph graph(scenario);
+  const auto circle = suanli::topology::latency_circle(scenario, graph);
+  if (o.json) std::cout << suanli::metrics::check_report_json(scenario, circle).dump(2) << "\n";
+  else
+    suanli::metrics::print_check_report(std::cout, scenario, circle, o.verbose);
+  return (o.strict && !circle.violations.empty()) ? kExitTargetsFailed : 0;
+}
+
+int run_show(const Options& o) {
+  const auto scenario = load(o);
+  std::cout << suanli::model::scenario_to_json(scenario).dump(2) << "\n";
+  return 0;
+}
+
+int run_plan_edge(const Options& o) {
+  const auto scenario = load(o);
+  suanli::topology::EdgePlanOptions p;
+  p.mode = scenario.latency_targets.mode;
+  p.budget_s = o.budget_ms > 0 ? o.budget_ms * 1e-3 : scenario.latency_targets.intra_city_s;
+  p.candidates = o.candidates == "grid"   ? suanli::topology::CandidateSource::kGrid
+                 : o.candidates == "both" ? suanli::topology::CandidateSource::kBoth
+                                          : suanli::topology::CandidateSource::kDemandPoints;
+  p.grid_km = o.grid_km;
+  p.ignore_existing_edge = o.ignore_existing_edge;
+  suanli::topology::EdgePlan plan;
+  try {
+    plan = suanli::topology::plan_edge(scenario, p);
+  } catch (const UserError& e) {
+    throw UserError("suanli plan-edge", e.location(), e.message());
+  }
+  if (o.json) std::cout << suanli::metrics::edge_plan_json(scenario, p, plan).dump(2) << "\n";
+  else
+    suanli::metrics::print_edge_plan(std::cout, scenario, p, plan);
+  if (!o.sites_output.empty())
+    write_atomically(o.sites_output, [&](std::ostream& out) {
+      out << suanli::metrics::proposed_sites_json(plan, o.racks_per_new_site).dump(2) << "\n";
+    });
+  return 0;
+}
+
+int run_platform(const Options& o) {
+  auto scenario = load(o);
+  if (!o.granularity.empty())
+    scenario.platform.host_granularity = o.granularity == "server" ? suanli::model::HostGranularity::kServer
+                                         : o.granularity == "pod"  ? suanli::model::HostGranularity::kPod
+                                                                   : suanli::model::HostGranularity::kRack;
+  const auto estimate = suanli::platform::estimate_platform_bytes(scenario);
+  constexpr double kMemoryLimitBytes = 16.0 * 1024 * 1024 * 1024;
+  if (estimate > kMemoryLimitBytes)
+    throw UserError(o.scenario, "/platform/host_granularity",
+                    std::to_string(suanli::platform::estimate_host_count(scenario)) + " hosts at " +
+                        std::string(suanli::model::to_string(scenario.platform.host_granularity)) +
+                        " granularity need about " + std::to_string(static_cast<long long>(estimate / (1 << 30))) +
+                        " GiB, over the 16 GiB limit; use \"rack\" or \"pod\"");
+  if (o.output.empty() && !o.build) throw UserError("suanli platform", "", "give -o FILE.xml, --build, or both");
+
+  const auto t0 = std::chrono::steady_clock::now();
+  const suanli::topology::Graph graph(scenario);
+  const auto spec = suanli::platform::build_platform_spec(scenario, graph);
+  const double spec_s = elapsed_s(t0);
+  std::cerr << "platform: " << spec.host_count << " hosts in " << spec.zones.size() << " sites, "
+            << spec.links.size() << " fiber links, " << spec.routes.size() << " site-to-site routes ("
+            << suanli::model::to_string(scenario.platform.host_granularity) << " granularity)\n";
+
+  if (!o.output.empty()) {
+    const auto t1 = std::chrono::steady_clock::now();
+    write_atomically(o.output, [&](std::ostream& out) { suanli::platform::write_platform_xml(out, scenario, spec); });
+    std::cerr << "platform: wrote " << o.output << " in " << elapsed_s(t1) << " s\n";
+  }
+  if (!o.build) return 0;
+
+  std::vector<std::string> args{"suanli", "--log=root.thres:critical"};
+  args.insert(args.end(), o.simgrid_args.begin(), o.simgrid_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  simgrid::s4u::Engine engine(&argc, argv.data());
+  suanli::platform::configure_engine(engine, spec);
+  suanli::platform::enable_host_energy();
+  const auto t2 = std::chrono::steady_clock::now();
+  suanli::platform::build_simgrid_platform(scenario, spec);
+  const double build_s = elapsed_s(t2);
+
+  nlohmann::json stats = {{"scenario", scenario.name},
+                          {"granularity", suanli::model::to_string(scenario.platform.host_granularity)},
+                          {"hosts", engine.get_host_count()},
+                          {"links", engine.get_link_count()},
+                          {"site_routes", spec.routes.size()},
+                          {"spec_seconds", spec_s},
+                          {"simgrid_build_seconds", build_s},
+                          {"peak_rss_mib", peak_rss_mib()}};
+  if (o.verify) {
+    // Every site pair: SimGrid's route latency must equal the Boost.Graph shortest path (+ the two LAN links).
+    const auto hosts = suanli::platform::first_host_per_site(scenario, spec);
+    double worst = 0;
+    std::size_t checked = 0;
+    for (const auto& r : spec.routes) {
+      if (!hosts[r.src_site] || !hosts[r.dst_site]) continue;
+      const double simgrid_s = suanli::platform::route_latency_s(hosts[r.src_site], hosts[r.dst_site]);
+      worst = std::max(worst, std::fabs(simgrid_s - (r.latency_s + 2 * spec.lan_latency_s)));
+      ++checked;
+    }
+    stats["verified_routes"] = checked;
+    stats["max_latency_difference_s"] = worst;
+  }
+  std::cout << stats.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{
+      "suanli (算力): simulate a provincial compute network - data centres, GPU and supercomputing centres, edge\n"
+      "DCs and the fiber between them - and check it against the planning targets.\n"
+      "Exit codes: 0 ok, 1 targets missed (--strict), 2 bad input or usage, 3 internal error.",
+      "suanli"};
+  app.set_version_flag("--version", std::string("suanli ") + suanli::kVersion +
+                                        (std::string(suanli::kGitCommit).empty()
+                                             ? std::string()
+                                             : std::string(" (") + suanli::kGitCommit + ")"));
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  auto add_scenario = [&](CLI::App* sub) {
+    sub->add_option("scenario", o.scenario, "Scenario JSON file (format: docs/scenario.md)")->required();
+    sub->add_flag("--lenient", o.lenient, "Treat unknown fields as warnings instead of errors");
+  };
+
+  auto* check = app.add_subcommand("check", "Validate a scenario and print its latency-circle report");
+  add_scenario(check);
+  check->add_flag("--json", o.json, "Print the report as JSON");
+  check->add_flag("-v,--verbose", o.verbose, "List every site (edge DCs too) within each city's budget");
+  check->add_flag("--strict", o.strict, "Exit with 1 when the latency circle has violations");
+
+  auto* show = app.add_subcommand("show", "Print the fully resolved scenario (every default filled in) as JSON");
+  add_scenario(show);
+
+  auto* plan = app.add_subcommand(
+      "plan-edge", "Propose the fewest new edge sites that bring every demand point within its latency budget");
+  add_scenario(plan);
+  plan->add_option("--budget-ms", o.budget_ms, "Access budget in ms (default: the scenario's intra-city target)")
+      ->check(CLI::PositiveNumber);
+  plan->add_option("--candidates", o.candidates, "Candidate locations: demand (county seats), grid, or both")
+      ->check(CLI::IsMember({"demand", "grid", "both"}))
+      ->capture_default_str();
+  plan->add_option("--grid-km", o.grid_km, "Grid spacing for grid candidates, km")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  plan->add_flag("--ignore-existing-edge", o.ignore_existing_edge, "Plan as if no edge_dc existed yet");
+  plan->add_flag("--json", o.json, "Print the plan as JSON");
+  plan->add_option("--sites-output", o.sites_output, "Also write the proposed sites as scenario 'sites' entries");
+  plan->add_option("--racks", o.racks_per_new_site, "Standard racks of each proposed site (in --sites-output)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+
+  auto* platform = app.add_subcommand("platform", "Export the SimGrid platform XML, or build it and report its cost");
+  add_scenario(platform);
+  platform->add_option("-o,--output", o.output, "Write the SimGrid platform XML here");
+  platform->add_option("--granularity", o.granularity, "Override host granularity: server, rack or pod")
+      ->check(CLI::IsMember({"server", "rack", "pod"}));
+  platform->add_flag("--build", o.build,
+                     "Build the platform in SimGrid and print hosts, links, time and peak memory (benchmark)");
+  platform->add_flag("--verify", o.verify,
+                     "With --build: compare SimGrid route latencies of every site pair with Boost.Graph's");
+  platform->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "suanli: " << e.what() << " (see suanli --help)\n";
+    return suanli::model::kExitUserError;
+  }
+
+  try {
+    if (*check) return run_check(o);
+    if (*show) return run_show(o);
+    if (*plan) return run_plan_edge(o);
+    if (*platform) return run_platform(o);
+  } catch (const suanli::model::UserErrors& e) {
+    for (const auto& err : e.errors()) std::cerr << "error: " << err.what() << "\n";
+    return suanli::model::kExitUserError;
+  } catch (const UserError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return suanli::model::kExitUserError;
+  } catch (const std::exception& e) {
+    std::cerr << "suanli: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+  return 0;
+}

@@ -1,0 +1,29 @@
+// Renders the `suanli check` report (scenario figures + latency circle) as text and as JSON.
+#pragma once
+
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "model/Scenario.hpp"
+#include "topology/EdgePlanner.hpp"
+#include "topology/LatencyCircle.hpp"
+
+namespace suanli::metrics {
+
+/// Machine-readable check report: figures per site and in total, the circle, coverage, violations.
+nlohmann::json check_report_json(const model::Scenario& scenario, const topology::CircleReport& circle);
+
+/// Human-readable check report. `verbose` lists every site within each city's budget.
+void print_check_report(std::ostream& out, const model::Scenario& scenario, const topology::CircleReport& circle,
+                        bool verbose);
+
+nlohmann::json edge_plan_json(const model::Scenario& scenario, const topology::EdgePlanOptions& options,
+                              const topology::EdgePlan& plan);
+void print_edge_plan(std::ostream& out, const model::Scenario& scenario, const topology::EdgePlanOptions& options,
+                     const topology::EdgePlan& plan);
+
+/// The proposed sites as scenario `sites` entries (edge_dc, no servers yet), ready to paste or patch in.
+nlohmann::json proposed_sites_json(const topology::EdgePlan& plan, int racks_per_site);
+
+}  // namespace suanli::metrics

@@ -1,0 +1,197 @@
+// Path-tracking JSON access and file reading with one-line user errors.
+#include "model/JsonReader.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace suanli::model {
+
+namespace {
+constexpr std::uintmax_t kMaxInputBytes = 512ull * 1024 * 1024;
+
+const nlohmann::json& empty_array() {
+  static const nlohmann::json kEmpty = nlohmann::json::array();
+  return kEmpty;
+}
+}  // namespace
+
+std::string read_text_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) throw UserError(path, "", "cannot open: no such file");
+  if (fs::is_directory(status)) throw UserError(path, "", "is a directory, expected a file");
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > kMaxInputBytes)
+    throw UserError(path, "", "file is " + std::to_string(size / (1024 * 1024)) + " MiB; the limit is 512 MiB");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError(path, "", std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw UserError(path, "", "read error");
+  return buffer.str();
+}
+
+nlohmann::json parse_json_text(const std::string& text, const std::string& file) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: DETAIL".
+    std::string what = e.what();
+    std::string location = "byte " + std::to_string(e.byte);
+    std::string detail = what;
+    if (auto at = what.find(" at line "); at != std::string::npos) {
+      auto colon = what.find(": ", at);
+      if (colon != std::string::npos) {
+        location = what.substr(at + 4, colon - at - 4);
+        detail = what.substr(colon + 2);
+      }
+    } else if (auto sep = what.find("] "); sep != std::string::npos) {
+      detail = what.substr(sep + 2);
+    }
+    throw UserError(file, location, "invalid JSON: " + detail);
+  }
+}
+
+std::string json_pointer_child(const std::string& parent, std::string_view key) {
+  std::string out = parent + "/";
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+std::string json_pointer_child(const std::string& parent, std::size_t index) {
+  return parent + "/" + std::to_string(index);
+}
+
+std::string describe_json(const nlohmann::json& v) {
+  auto shortened = [](std::string s) {
+    if (s.size() > 40) s = s.substr(0, 37) + "...";
+    return s;
+  };
+  switch (v.type()) {
+    case nlohmann::json::value_t::null: return "null";
+    case nlohmann::json::value_t::boolean: return std::string("a boolean (") + (v.get<bool>() ? "true" : "false") + ")";
+    case nlohmann::json::value_t::string:
+      return "a string " + shortened(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    case nlohmann::json::value_t::array: return "an array";
+    case nlohmann::json::value_t::object: return "an object";
+    case nlohmann::json::value_t::binary: return "binary data";
+    case nlohmann::json::value_t::discarded: return "nothing";
+    default: return shortened(v.dump());
+  }
+}
+
+JsonObject::JsonObject(const nlohmann::json& value, std::string pointer, const ReadContext& ctx,
+                       std::initializer_list<std::string_view> allowed)
+    : value_(value), pointer_(std::move(pointer)), ctx_(ctx) {
+  const std::string where = pointer_.empty() ? "/" : pointer_;
+  if (!value_.is_object()) throw UserError(ctx_.file, where, "expected an object, got " + describe_json(value_));
+  for (const auto& [key, unused] : value_.items()) {
+    bool known = false;
+    for (auto a : allowed) known = known || a == key;
+    if (known) continue;
+    std::string valid;
+    for (auto a : allowed) valid += (valid.empty() ? "" : ", ") + std::string(a);
+    std::string message = "unknown field \"" + key + "\" (valid: " + valid + ")";
+    if (!ctx_.lenient) throw UserError(ctx_.file, json_pointer_child(pointer_, key), message);
+    if (ctx_.warnings) ctx_.warnings->push_back(UserError(ctx_.file, json_pointer_child(pointer_, key), message).what());
+  }
+}
+
+bool JsonObject::has(std::string_view key) const { return value_.contains(key); }
+
+const nlohmann::json& JsonObject::at(std::string_view key) const { return value_.find(key).value(); }
+
+void JsonObject::require(std::string_view key) const {
+  if (!has(key)) throw UserError(ctx_.file, path_of(key), "required field is missing");
+}
+
+void JsonObject::fail(std::string_view key, const std::string& message) const {
+  throw UserError(ctx_.file, path_of(key), message);
+}
+
+std::string JsonObject::required_string(std::string_view key) const {
+  require(key);
+  const auto& v = at(key);
+  if (!v.is_string()) fail(key, "expected a string, got " + describe_json(v));
+  return v.get<std::string>();
+}
+
+std::string JsonObject::optional_string(std::string_view key, std::string fallback) const {
+  return has(key) ? required_string(key) : fallback;
+}
+
+double JsonObject::required_number(std::string_view key) const {
+  require(key);
+  const auto& v = at(key);
+  if (!v.is_number()) fail(key, "expected a number, got " + describe_json(v));
+  const double d = v.get<double>();
+  if (!std::isfinite(d)) fail(key, "expected a finite number");
+  return d;
+}
+
+double JsonObject::optional_number(std::string_view key, double fallback) const {
+  return has(key) ? required_number(key) : fallback;
+}
+
+std::optional<double> JsonObject::maybe_number(std::string_view key) const {
+  if (!has(key)) return std::nullopt;
+  return required_number(key);
+}
+
+std::int64_t JsonObject::required_integer(std::string_view key) const {
+  require(key);
+  const auto& v = at(key);
+  if (v.is_number_integer()) {
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+      fail(key, "expected an integer, got a number too large (" + v.dump() + ")");
+    return v.get<std::int64_t>();
+  }
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) < 9.0e15) return static_cast<std::int64_t>(d);
+  }
+  fail(key, "expected an integer, got " + describe_json(v));
+}
+
+std::int64_t JsonObject::optional_integer(std::string_view key, std::int64_t fallback) const {
+  return has(key) ? required_integer(key) : fallback;
+}
+
+std::optional<std::int64_t> JsonObject::maybe_integer(std::string_view key) const {
+  if (!has(key)) return std::nullopt;
+  return required_integer(key);
+}
+
+bool JsonObject::optional_bool(std::string_view key, bool fallback) const {
+  if (!has(key)) return fallback;
+  const auto& v = at(key);
+  if (!v.is_boolean()) fail(key, "expected true or false, got " + describe_json(v));
+  return v.get<bool>();
+}
+
+const nlohmann::json& JsonObject::array(std::string_view key, bool required) const {
+  if (!has(key)) {
+    if (required) require(key);
+    return empty_array();
+  }
+  const auto& v = at(key);
+  if (!v.is_array()) fail(key, "expected an array, got " + describe_json(v));
+  return v;
+}
+
+const nlohmann::json* JsonObject::object(std::string_view key) const {
+  if (!has(key)) return nullptr;
+  return &at(key);
+}
+
+}  // namespace suanli::model

@@ -1,0 +1,99 @@
+// Typed, path-tracking access to JSON objects: every error names the file and the JSON pointer.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/Error.hpp"
+
+namespace suanli::model {
+
+/// Reads a whole text file; UserError if it is missing, a directory, unreadable or absurdly large.
+std::string read_text_file(const std::string& path);
+
+/// Parses JSON text; a syntax error becomes a UserError naming the file, line and column.
+nlohmann::json parse_json_text(const std::string& text, const std::string& file);
+
+/// Settings shared by every JsonObject of one document.
+struct ReadContext {
+  std::string file;
+  bool lenient = false;                   ///< unknown fields are warnings instead of errors
+  std::vector<std::string>* warnings = nullptr;
+};
+
+/// Appends a key or index to a JSON pointer, escaping '~' and '/'.
+std::string json_pointer_child(const std::string& parent, std::string_view key);
+std::string json_pointer_child(const std::string& parent, std::size_t index);
+
+/// Describes a JSON value's type for messages ("a string \"abc\"", "an array", ...).
+std::string describe_json(const nlohmann::json& value);
+
+/// A view of one JSON object at a known pointer. The constructor checks that the value is an object
+/// and that all its keys are among `allowed` (listing the valid names otherwise).
+class JsonObject {
+ public:
+  JsonObject(const nlohmann::json& value, std::string pointer, const ReadContext& ctx,
+             std::initializer_list<std::string_view> allowed);
+
+  const std::string& pointer() const { return pointer_; }
+  bool has(std::string_view key) const;
+  std::string path_of(std::string_view key) const { return json_pointer_child(pointer_, key); }
+
+  std::string required_string(std::string_view key) const;
+  std::string optional_string(std::string_view key, std::string fallback) const;
+  double required_number(std::string_view key) const;
+  double optional_number(std::string_view key, double fallback) const;
+  std::optional<double> maybe_number(std::string_view key) const;
+  std::int64_t required_integer(std::string_view key) const;
+  std::int64_t optional_integer(std::string_view key, std::int64_t fallback) const;
+  std::optional<std::int64_t> maybe_integer(std::string_view key) const;
+  bool optional_bool(std::string_view key, bool fallback) const;
+
+  /// An enumeration given as a string among `names`; the error lists the valid names.
+  template <typename E>
+  E optional_enum(std::string_view key, E fallback, std::initializer_list<std::pair<std::string_view, E>> names) const {
+    if (!has(key)) return fallback;
+    return enum_value(key, names);
+  }
+  template <typename E>
+  E required_enum(std::string_view key, std::initializer_list<std::pair<std::string_view, E>> names) const {
+    require(key);
+    return enum_value(key, names);
+  }
+
+  /// The array at `key` (empty if absent and not required); errors if it is not an array.
+  const nlohmann::json& array(std::string_view key, bool required) const;
+  /// The object at `key`, or nullptr when absent.
+  const nlohmann::json* object(std::string_view key) const;
+
+  [[noreturn]] void fail(std::string_view key, const std::string& message) const;
+
+ private:
+  const nlohmann::json& at(std::string_view key) const;
+  void require(std::string_view key) const;
+  template <typename E>
+  E enum_value(std::string_view key, std::initializer_list<std::pair<std::string_view, E>> names) const {
+    const auto& v = at(key);
+    if (v.is_string()) {
+      const auto& s = v.get_ref<const std::string&>();
+      for (const auto& [name, value] : names)
+        if (name == s) return value;
+    }
+    std::string valid;
+    for (const auto& [name, value] : names) valid += (valid.empty() ? "" : ", ") + std::string(name);
+    fail(key, "expected one of " + valid + ", got " + describe_json(v));
+  }
+
+  const nlohmann::json& value_;
+  std::string pointer_;
+  const ReadContext& ctx_;
+};
+
+}  // namespace suanli::model

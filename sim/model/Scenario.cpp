@@ -1,0 +1,85 @@
+// Enum names and small derived quantities of the scenario types.
+#include "model/Scenario.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace suanli::model {
+
+std::string_view to_string(CityRole v) { return v == CityRole::kCentral ? "central" : "regional"; }
+
+std::string_view to_string(SiteKind v) {
+  switch (v) {
+    case SiteKind::kCoreCluster: return "core_cluster";
+    case SiteKind::kGpuCenter: return "gpu_center";
+    case SiteKind::kSupercomputingCenter: return "supercomputing_center";
+    case SiteKind::kEdgeDc: return "edge_dc";
+  }
+  return "?";
+}
+
+std::string_view to_string(LiquidTechnology v) {
+  return v == LiquidTechnology::kColdPlate ? "cold_plate" : "immersion";
+}
+
+std::string_view to_string(LatencyMode v) { return v == LatencyMode::kOneWay ? "one_way" : "round_trip"; }
+
+std::string_view to_string(HostGranularity v) {
+  switch (v) {
+    case HostGranularity::kServer: return "server";
+    case HostGranularity::kRack: return "rack";
+    case HostGranularity::kPod: return "pod";
+  }
+  return "?";
+}
+
+std::string_view to_string(SizeClass v) {
+  switch (v) {
+    case SizeClass::kEdge: return "edge";
+    case SizeClass::kSmallMedium: return "small_medium";
+    case SizeClass::kLarge: return "large";
+    case SizeClass::kHyperscale: return "hyperscale";
+  }
+  return "?";
+}
+
+int NodeType::effective_servers_per_rack() const {
+  if (servers_per_rack) return *servers_per_rack;
+  const double max_w = pstates.empty() ? 0.0 : pstates.front().max_w;
+  if (max_w <= 0) return 1;
+  return std::max(1, static_cast<int>(std::floor(kStandardRackW / max_w)));
+}
+
+double NodeType::peak_flops() const {
+  const double core_speed = pstates.empty() ? 0.0 : pstates.front().core_speed_flops;
+  return cores * core_speed + gpus * gpu_speed_flops;
+}
+
+double NodeType::standard_racks_per_server() const {
+  return pstates.empty() ? 0.0 : pstates.front().max_w / kStandardRackW;
+}
+
+namespace {
+template <typename T>
+const T* find_by_name(const std::vector<T>& items, std::string_view name) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const T& x) { return x.name == name; });
+  return it == items.end() ? nullptr : &*it;
+}
+}  // namespace
+
+const City* Scenario::find_city(std::string_view n) const { return find_by_name(cities, n); }
+const NodeType* Scenario::find_node_type(std::string_view n) const { return find_by_name(node_types, n); }
+const Site* Scenario::find_site(std::string_view n) const { return find_by_name(sites, n); }
+
+std::string Scenario::output_directory() const {
+  return outputs.directory.empty() ? "out/" + name : outputs.directory;
+}
+
+SizeClass size_class_for_racks(std::int64_t racks) {
+  if (racks <= 100) return SizeClass::kEdge;
+  if (racks < 3000) return SizeClass::kSmallMedium;
+  if (racks < 10000) return SizeClass::kLarge;
+  return SizeClass::kHyperscale;
+}
+
+}  // namespace suanli::model

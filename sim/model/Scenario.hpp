@@ -1,0 +1,175 @@
+// The scenario: plain data describing cities, sites, servers, fiber and run settings (format v1).
+//
+// Units are in the field names (_km, _s, _w, _flops, _bps, _deg, _gib, _c). docs/scenario.md is the
+// user-facing reference of every field and its default. Optional fields hold their defaults after
+// reading; fields whose default depends on other fields use std::optional.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace suanli::model {
+
+/// IT power of one standard rack (标准机架): racks are counted in units of 2.5 kW.
+inline constexpr double kStandardRackW = 2500.0;
+
+enum class CityRole { kCentral, kRegional };
+enum class SiteKind { kCoreCluster, kGpuCenter, kSupercomputingCenter, kEdgeDc };
+enum class LiquidTechnology { kColdPlate, kImmersion };
+enum class LatencyMode { kOneWay, kRoundTrip };
+enum class HostGranularity { kServer, kRack, kPod };
+/// Size class of a site by standard racks: edge <= 100, small/medium < 3,000, large 3,000-9,999,
+/// hyperscale >= 10,000.
+enum class SizeClass { kEdge, kSmallMedium, kLarge, kHyperscale };
+
+std::string_view to_string(CityRole v);
+std::string_view to_string(SiteKind v);
+std::string_view to_string(LiquidTechnology v);
+std::string_view to_string(LatencyMode v);
+std::string_view to_string(HostGranularity v);
+std::string_view to_string(SizeClass v);
+
+struct Outputs {
+  std::string directory;  ///< empty: "out/<name>"
+  double sampling_interval_s = 300.0;
+};
+
+/// Fiber propagation and equipment delay. Latency of a link, one way:
+///   fiber_km * fiber_latency_s_per_km + hop_delay_s.
+struct NetworkModel {
+  double fiber_latency_s_per_km = 5e-6;  ///< light in fiber, refractive index ~1.47
+  double route_factor = 1.4;             ///< fiber route / straight line, when fiber_km is not given
+  double hop_delay_s = 1e-5;             ///< per fiber link traversed (switching, OTN)
+  double intercity_bandwidth_bps = 4e12;
+};
+
+/// The latency circle: 1 ms inside a city, 5 ms between central cities (one-way by default).
+struct LatencyTargets {
+  double intra_city_s = 1e-3;
+  double inter_central_city_s = 5e-3;
+  LatencyMode mode = LatencyMode::kOneWay;
+};
+
+/// How the scenario maps onto SimGrid hosts and links.
+struct PlatformSettings {
+  HostGranularity host_granularity = HostGranularity::kRack;
+  int pod_racks = 20;
+  double lan_latency_s = 5e-6;
+  double tcp_gamma_bytes = 1073741824.0;
+};
+
+struct City {
+  std::string name;
+  std::string name_zh;
+  double lat_deg = 0;
+  double lon_deg = 0;
+  CityRole role = CityRole::kRegional;
+  std::string weather_file;
+};
+
+/// One performance state of a server: per-core speed and the server's power idle / at full load.
+struct PState {
+  double core_speed_flops = 0;
+  double idle_w = 0;
+  double max_w = 0;
+};
+
+/// A server model.
+struct NodeType {
+  std::string name;
+  std::string description;
+  int cores = 1;
+  std::vector<PState> pstates;  ///< fastest first
+  double off_w = 0;
+  int gpus = 0;
+  double gpu_speed_flops = 0;  ///< peak per accelerator
+  double memory_gib = 0;
+  double nic_bps = 2.5e10;
+  std::optional<int> servers_per_rack;  ///< default: max(1, floor(2500 W / max_w))
+
+  /// Servers in one physical rack (explicit or derived from power).
+  int effective_servers_per_rack() const;
+  /// Peak compute of one server, flops: cores * core speed (pstate 0) + gpus * gpu speed.
+  double peak_flops() const;
+  /// Standard racks one server occupies: max_w (pstate 0) / 2500 W.
+  double standard_racks_per_server() const;
+};
+
+struct NodeGroup {
+  std::string type;  ///< a NodeType name
+  std::int64_t count = 0;
+};
+
+struct Cooling {
+  double air_share = 1.0;
+  double liquid_share = 0.0;
+  LiquidTechnology liquid_technology = LiquidTechnology::kColdPlate;
+  double design_pue = 1.3;
+  double free_cooling_wet_bulb_max_c = 14.0;
+  double chiller_cop = 5.0;
+  double liquid_cop = 20.0;
+};
+
+struct Site {
+  std::string name;
+  std::string name_zh;
+  SiteKind kind = SiteKind::kCoreCluster;
+  std::string city;
+  double lat_deg = 0;
+  double lon_deg = 0;
+  std::int64_t racks = 0;  ///< standard racks built
+  bool hub = false;
+  std::vector<NodeGroup> nodes;
+  Cooling cooling;
+  double uplink_bps = 4e11;
+  bool attach_to_city = true;
+  std::optional<double> metro_fiber_km;
+  std::string weather_file;
+};
+
+struct Link {
+  std::string from;
+  std::string to;
+  std::optional<double> fiber_km;
+  std::optional<double> bandwidth_bps;
+};
+
+struct DemandPoint {
+  std::string name;
+  std::string city;
+  double lat_deg = 0;
+  double lon_deg = 0;
+  double weight = 1.0;
+};
+
+struct Scenario {
+  std::string source_file;  ///< where it was read from (for messages); not part of the format
+  int format_version = 1;
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  double horizon_s = 86400.0;
+  Outputs outputs;
+  NetworkModel network;
+  LatencyTargets latency_targets;
+  PlatformSettings platform;
+  std::vector<City> cities;
+  std::vector<NodeType> node_types;
+  std::vector<Site> sites;
+  std::vector<Link> links;
+  std::vector<DemandPoint> demand_points;
+
+  const City* find_city(std::string_view name) const;
+  const NodeType* find_node_type(std::string_view name) const;
+  const Site* find_site(std::string_view name) const;
+  /// Output directory, with the default applied.
+  std::string output_directory() const;
+};
+
+/// Size class of a site with this many standard racks.
+SizeClass size_class_for_racks(std::int64_t racks);
+
+}  // namespace suanli::model

@@ -1,0 +1,278 @@
+// Scenario JSON (format v1) <-> model::Scenario.
+#include "model/ScenarioReader.hpp"
+
+#include "model/JsonReader.hpp"
+#include "model/Validate.hpp"
+
+namespace suanli::model {
+
+namespace {
+
+using nlohmann::json;
+
+City read_city(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx, {"name", "name_zh", "lat_deg", "lon_deg", "role", "weather_file"});
+  City c;
+  c.name = o.required_string("name");
+  c.name_zh = o.optional_string("name_zh", "");
+  c.lat_deg = o.required_number("lat_deg");
+  c.lon_deg = o.required_number("lon_deg");
+  c.role = o.optional_enum("role", CityRole::kRegional,
+                           {{"central", CityRole::kCentral}, {"regional", CityRole::kRegional}});
+  c.weather_file = o.optional_string("weather_file", "");
+  return c;
+}
+
+PState read_pstate(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx, {"core_speed_flops", "idle_w", "max_w"});
+  PState p;
+  p.core_speed_flops = o.required_number("core_speed_flops");
+  p.idle_w = o.required_number("idle_w");
+  p.max_w = o.required_number("max_w");
+  return p;
+}
+
+int small_int(const JsonObject& o, std::string_view key, std::int64_t value) {
+  if (value < INT32_MIN || value > INT32_MAX) o.fail(key, "integer out of range (" + std::to_string(value) + ")");
+  return static_cast<int>(value);
+}
+
+NodeType read_node_type(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx,
+               {"name", "description", "cores", "pstates", "off_w", "gpus", "gpu_speed_flops", "memory_gib", "nic_bps",
+                "servers_per_rack"});
+  NodeType t;
+  t.name = o.required_string("name");
+  t.description = o.optional_string("description", "");
+  t.cores = small_int(o, "cores", o.required_integer("cores"));
+  const auto& ps = o.array("pstates", true);
+  for (std::size_t i = 0; i < ps.size(); ++i)
+    t.pstates.push_back(read_pstate(ps[i], json_pointer_child(o.path_of("pstates"), i), ctx));
+  t.off_w = o.optional_number("off_w", 0.0);
+  t.gpus = small_int(o, "gpus", o.optional_integer("gpus", 0));
+  t.gpu_speed_flops = o.optional_number("gpu_speed_flops", 0.0);
+  t.memory_gib = o.optional_number("memory_gib", 0.0);
+  t.nic_bps = o.optional_number("nic_bps", t.nic_bps);
+  if (auto spr = o.maybe_integer("servers_per_rack")) t.servers_per_rack = small_int(o, "servers_per_rack", *spr);
+  return t;
+}
+
+Cooling read_cooling(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx,
+               {"air_share", "liquid_share", "liquid_technology", "design_pue", "free_cooling_wet_bulb_max_c",
+                "chiller_cop", "liquid_cop"});
+  Cooling c;
+  // Either share may be given alone; the other is its complement.
+  if (o.has("liquid_share") || !o.has("air_share")) {
+    c.liquid_share = o.optional_number("liquid_share", 0.0);
+    c.air_share = o.optional_number("air_share", 1.0 - c.liquid_share);
+  } else {
+    c.air_share = o.required_number("air_share");
+    c.liquid_share = 1.0 - c.air_share;
+  }
+  c.liquid_technology = o.optional_enum("liquid_technology", LiquidTechnology::kColdPlate,
+                                        {{"cold_plate", LiquidTechnology::kColdPlate},
+                                         {"immersion", LiquidTechnology::kImmersion}});
+  c.design_pue = o.optional_number("design_pue", c.design_pue);
+  c.free_cooling_wet_bulb_max_c = o.optional_number("free_cooling_wet_bulb_max_c", c.free_cooling_wet_bulb_max_c);
+  c.chiller_cop = o.optional_number("chiller_cop", c.chiller_cop);
+  c.liquid_cop = o.optional_number("liquid_cop", c.liquid_cop);
+  return c;
+}
+
+Site read_site(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx,
+               {"name", "name_zh", "kind", "city", "lat_deg", "lon_deg", "racks", "hub", "nodes", "cooling",
+                "uplink_bps", "attach_to_city", "metro_fiber_km", "weather_file"});
+  Site s;
+  s.name = o.required_string("name");
+  s.name_zh = o.optional_string("name_zh", "");
+  s.kind = o.required_enum<SiteKind>("kind", {{"core_cluster", SiteKind::kCoreCluster},
+                                              {"gpu_center", SiteKind::kGpuCenter},
+                                              {"supercomputing_center", SiteKind::kSupercomputingCenter},
+                                              {"edge_dc", SiteKind::kEdgeDc}});
+  s.city = o.required_string("city");
+  s.lat_deg = o.required_number("lat_deg");
+  s.lon_deg = o.required_number("lon_deg");
+  s.racks = o.required_integer("racks");
+  s.hub = o.optional_bool("hub", false);
+  const auto& nodes = o.array("nodes", false);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    JsonObject n(nodes[i], json_pointer_child(o.path_of("nodes"), i), ctx, {"type", "count"});
+    s.nodes.push_back(NodeGroup{n.required_string("type"), n.required_integer("count")});
+  }
+  if (const json* c = o.object("cooling")) s.cooling = read_cooling(*c, o.path_of("cooling"), ctx);
+  s.uplink_bps = o.optional_number("uplink_bps", s.uplink_bps);
+  s.attach_to_city = o.optional_bool("attach_to_city", true);
+  s.metro_fiber_km = o.maybe_number("metro_fiber_km");
+  s.weather_file = o.optional_string("weather_file", "");
+  return s;
+}
+
+Link read_link(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx, {"from", "to", "fiber_km", "bandwidth_bps"});
+  Link l;
+  l.from = o.required_string("from");
+  l.to = o.required_string("to");
+  l.fiber_km = o.maybe_number("fiber_km");
+  l.bandwidth_bps = o.maybe_number("bandwidth_bps");
+  return l;
+}
+
+DemandPoint read_demand_point(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx, {"name", "city", "lat_deg", "lon_deg", "weight"});
+  DemandPoint d;
+  d.name = o.required_string("name");
+  d.city = o.required_string("city");
+  d.lat_deg = o.required_number("lat_deg");
+  d.lon_deg = o.required_number("lon_deg");
+  d.weight = o.optional_number("weight", 1.0);
+  return d;
+}
+
+template <typename T, typename F>
+std::vector<T> read_array(const JsonObject& o, std::string_view key, bool required, const ReadContext& ctx, F read) {
+  std::vector<T> out;
+  const auto& arr = o.array(key, required);
+  out.reserve(arr.size());
+  for (std::size_t i = 0; i < arr.size(); ++i) out.push_back(read(arr[i], json_pointer_child(o.path_of(key), i), ctx));
+  return out;
+}
+
+}  // namespace
+
+Scenario scenario_from_json(const json& doc, const std::string& file, bool lenient,
+                            std::vector<std::string>* warnings) {
+  ReadContext ctx{file, lenient, warnings};
+  JsonObject o(doc, "", ctx,
+               {"$schema", "format_version", "name", "description", "seed", "horizon_s", "outputs", "network",
+                "latency_targets", "platform", "cities", "node_types", "sites", "links", "demand_points"});
+  Scenario s;
+  s.source_file = file;
+  const auto version = o.required_integer("format_version");
+  if (version != 1) o.fail("format_version", "this suanli reads format_version 1, got " + std::to_string(version));
+  s.name = o.required_string("name");
+  s.description = o.optional_string("description", "");
+  const auto seed = o.optional_integer("seed", 1);
+  if (seed < 0) o.fail("seed", "expected a non-negative integer, got " + std::to_string(seed));
+  s.seed = static_cast<std::uint64_t>(seed);
+  s.horizon_s = o.optional_number("horizon_s", s.horizon_s);
+
+  if (const json* v = o.object("outputs")) {
+    JsonObject out(*v, o.path_of("outputs"), ctx, {"directory", "sampling_interval_s"});
+    s.outputs.directory = out.optional_string("directory", "");
+    s.outputs.sampling_interval_s = out.optional_number("sampling_interval_s", s.outputs.sampling_interval_s);
+  }
+  if (const json* v = o.object("network")) {
+    JsonObject n(*v, o.path_of("network"), ctx,
+                 {"fiber_latency_s_per_km", "route_factor", "hop_delay_s", "intercity_bandwidth_bps"});
+    auto& m = s.network;
+    m.fiber_latency_s_per_km = n.optional_number("fiber_latency_s_per_km", m.fiber_latency_s_per_km);
+    m.route_factor = n.optional_number("route_factor", m.route_factor);
+    m.hop_delay_s = n.optional_number("hop_delay_s", m.hop_delay_s);
+    m.intercity_bandwidth_bps = n.optional_number("intercity_bandwidth_bps", m.intercity_bandwidth_bps);
+  }
+  if (const json* v = o.object("latency_targets")) {
+    JsonObject t(*v, o.path_of("latency_targets"), ctx, {"intra_city_s", "inter_central_city_s", "mode"});
+    auto& m = s.latency_targets;
+    m.intra_city_s = t.optional_number("intra_city_s", m.intra_city_s);
+    m.inter_central_city_s = t.optional_number("inter_central_city_s", m.inter_central_city_s);
+    m.mode = t.optional_enum("mode", LatencyMode::kOneWay,
+                             {{"one_way", LatencyMode::kOneWay}, {"round_trip", LatencyMode::kRoundTrip}});
+  }
+  if (const json* v = o.object("platform")) {
+    JsonObject p(*v, o.path_of("platform"), ctx, {"host_granularity", "pod_racks", "lan_latency_s", "tcp_gamma_bytes"});
+    auto& m = s.platform;
+    m.host_granularity = p.optional_enum("host_granularity", HostGranularity::kRack,
+                                         {{"server", HostGranularity::kServer},
+                                          {"rack", HostGranularity::kRack},
+                                          {"pod", HostGranularity::kPod}});
+    m.pod_racks = small_int(p, "pod_racks", p.optional_integer("pod_racks", m.pod_racks));
+    m.lan_latency_s = p.optional_number("lan_latency_s", m.lan_latency_s);
+    m.tcp_gamma_bytes = p.optional_number("tcp_gamma_bytes", m.tcp_gamma_bytes);
+  }
+  s.cities = read_array<City>(o, "cities", true, ctx, read_city);
+  s.node_types = read_array<NodeType>(o, "node_types", true, ctx, read_node_type);
+  s.sites = read_array<Site>(o, "sites", true, ctx, read_site);
+  s.links = read_array<Link>(o, "links", false, ctx, read_link);
+  s.demand_points = read_array<DemandPoint>(o, "demand_points", false, ctx, read_demand_point);
+  return s;
+}
+
+LoadedScenario load_scenario(const std::string& path, const LoadOptions& options) {
+  LoadedScenario out;
+  const std::string text = read_text_file(path);
+  const json doc = parse_json_text(text, path);
+  out.scenario = scenario_from_json(doc, path, options.lenient, &out.warnings);
+  if (options.validate) {
+    auto errors = validate(out.scenario);
+    if (!errors.empty()) throw UserErrors(std::move(errors));
+  }
+  return out;
+}
+
+json scenario_to_json(const Scenario& s) {
+  json j;
+  j["format_version"] = s.format_version;
+  j["name"] = s.name;
+  j["description"] = s.description;
+  j["seed"] = s.seed;
+  j["horizon_s"] = s.horizon_s;
+  j["outputs"] = {{"directory", s.output_directory()}, {"sampling_interval_s", s.outputs.sampling_interval_s}};
+  j["network"] = {{"fiber_latency_s_per_km", s.network.fiber_latency_s_per_km},
+                  {"route_factor", s.network.route_factor},
+                  {"hop_delay_s", s.network.hop_delay_s},
+                  {"intercity_bandwidth_bps", s.network.intercity_bandwidth_bps}};
+  j["latency_targets"] = {{"intra_city_s", s.latency_targets.intra_city_s},
+                          {"inter_central_city_s", s.latency_targets.inter_central_city_s},
+                          {"mode", to_string(s.latency_targets.mode)}};
+  j["platform"] = {{"host_granularity", to_string(s.platform.host_granularity)},
+                   {"pod_racks", s.platform.pod_racks},
+                   {"lan_latency_s", s.platform.lan_latency_s},
+                   {"tcp_gamma_bytes", s.platform.tcp_gamma_bytes}};
+  j["cities"] = json::array();
+  for (const auto& c : s.cities)
+    j["cities"].push_back({{"name", c.name}, {"name_zh", c.name_zh}, {"lat_deg", c.lat_deg}, {"lon_deg", c.lon_deg},
+                           {"role", to_string(c.role)}, {"weather_file", c.weather_file}});
+  j["node_types"] = json::array();
+  for (const auto& t : s.node_types) {
+    json ps = json::array();
+    for (const auto& p : t.pstates)
+      ps.push_back({{"core_speed_flops", p.core_speed_flops}, {"idle_w", p.idle_w}, {"max_w", p.max_w}});
+    j["node_types"].push_back({{"name", t.name}, {"description", t.description}, {"cores", t.cores},
+                               {"pstates", ps}, {"off_w", t.off_w}, {"gpus", t.gpus},
+                               {"gpu_speed_flops", t.gpu_speed_flops}, {"memory_gib", t.memory_gib},
+                               {"nic_bps", t.nic_bps}, {"servers_per_rack", t.effective_servers_per_rack()}});
+  }
+  j["sites"] = json::array();
+  for (const auto& st : s.sites) {
+    json nodes = json::array();
+    for (const auto& n : st.nodes) nodes.push_back({{"type", n.type}, {"count", n.count}});
+    const auto& c = st.cooling;
+    json site = {{"name", st.name}, {"name_zh", st.name_zh}, {"kind", to_string(st.kind)}, {"city", st.city},
+                 {"lat_deg", st.lat_deg}, {"lon_deg", st.lon_deg}, {"racks", st.racks}, {"hub", st.hub},
+                 {"nodes", nodes},
+                 {"cooling", {{"air_share", c.air_share}, {"liquid_share", c.liquid_share},
+                              {"liquid_technology", to_string(c.liquid_technology)}, {"design_pue", c.design_pue},
+                              {"free_cooling_wet_bulb_max_c", c.free_cooling_wet_bulb_max_c},
+                              {"chiller_cop", c.chiller_cop}, {"liquid_cop", c.liquid_cop}}},
+                 {"uplink_bps", st.uplink_bps}, {"attach_to_city", st.attach_to_city},
+                 {"weather_file", st.weather_file}};
+    if (st.metro_fiber_km) site["metro_fiber_km"] = *st.metro_fiber_km;
+    j["sites"].push_back(site);
+  }
+  j["links"] = json::array();
+  for (const auto& l : s.links) {
+    json link = {{"from", l.from}, {"to", l.to}};
+    if (l.fiber_km) link["fiber_km"] = *l.fiber_km;
+    link["bandwidth_bps"] = l.bandwidth_bps.value_or(s.network.intercity_bandwidth_bps);
+    j["links"].push_back(link);
+  }
+  j["demand_points"] = json::array();
+  for (const auto& d : s.demand_points)
+    j["demand_points"].push_back({{"name", d.name}, {"city", d.city}, {"lat_deg", d.lat_deg},
+                                  {"lon_deg", d.lon_deg}, {"weight", d.weight}});
+  return j;
+}
+
+}  // namespace suanli::model

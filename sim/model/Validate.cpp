@@ -1,0 +1,232 @@
+// The cross-field validation pass (runs after the JSON shape and types were checked).
+#include "model/Validate.hpp"
+
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <sstream>
+
+namespace suanli::model {
+
+namespace {
+
+std::string fmt(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+class Checker {
+ public:
+  explicit Checker(const Scenario& s) : s_(s) {}
+
+  void error(const std::string& path, const std::string& message) { errors_.emplace_back(s_.source_file, path, message); }
+
+  void positive(const std::string& path, double v) {
+    if (!(v > 0)) error(path, "expected a number > 0, got " + fmt(v));
+  }
+  void non_negative(const std::string& path, double v) {
+    if (!(v >= 0)) error(path, "expected a number >= 0, got " + fmt(v));
+  }
+  void coordinates(const std::string& path, double lat, double lon) {
+    if (lat < -90 || lat > 90) error(path + "/lat_deg", "expected a latitude in [-90, 90], got " + fmt(lat));
+    if (lon < -180 || lon > 180) error(path + "/lon_deg", "expected a longitude in [-180, 180], got " + fmt(lon));
+  }
+  void name(const std::string& path, const std::string& n, const char* what) {
+    if (n.empty()) error(path + "/name", std::string("a ") + what + " needs a non-empty name");
+  }
+
+  std::vector<UserError> take() { return std::move(errors_); }
+
+ private:
+  const Scenario& s_;
+  std::vector<UserError> errors_;
+};
+
+/// Union-find over cities and sites, for the connectivity rule.
+class Components {
+ public:
+  explicit Components(std::size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), 0); }
+  std::size_t find(std::size_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  void join(std::size_t a, std::size_t b) { parent_[find(a)] = find(b); }
+
+ private:
+  std::vector<std::size_t> parent_;
+};
+
+}  // namespace
+
+std::vector<UserError> validate(const Scenario& s) {
+  Checker c(s);
+
+  c.positive("/horizon_s", s.horizon_s);
+  c.positive("/outputs/sampling_interval_s", s.outputs.sampling_interval_s);
+  c.positive("/network/fiber_latency_s_per_km", s.network.fiber_latency_s_per_km);
+  if (!(s.network.route_factor >= 1.0))
+    c.error("/network/route_factor", "expected a route factor >= 1 (fiber is never shorter than the straight line), got " +
+                                         fmt(s.network.route_factor));
+  c.non_negative("/network/hop_delay_s", s.network.hop_delay_s);
+  c.positive("/network/intercity_bandwidth_bps", s.network.intercity_bandwidth_bps);
+  c.positive("/latency_targets/intra_city_s", s.latency_targets.intra_city_s);
+  c.positive("/latency_targets/inter_central_city_s", s.latency_targets.inter_central_city_s);
+  if (s.platform.pod_racks < 1) c.error("/platform/pod_racks", "expected an integer >= 1");
+  c.non_negative("/platform/lan_latency_s", s.platform.lan_latency_s);
+  c.positive("/platform/tcp_gamma_bytes", s.platform.tcp_gamma_bytes);
+
+  if (s.cities.empty()) c.error("/cities", "at least one city is required");
+  if (s.sites.empty()) c.error("/sites", "at least one site is required");
+
+  // Names: cities and sites share one namespace (links name either).
+  std::map<std::string, std::string, std::less<>> places;  // name -> path of its first definition
+  auto unique_place = [&](const std::string& path, const std::string& n) {
+    if (n.empty()) return;
+    auto [it, inserted] = places.emplace(n, path);
+    if (!inserted) c.error(path + "/name", "duplicate name \"" + n + "\" (already used at " + it->second + ")");
+  };
+
+  for (std::size_t i = 0; i < s.cities.size(); ++i) {
+    const auto& city = s.cities[i];
+    const std::string p = "/cities/" + std::to_string(i);
+    c.name(p, city.name, "city");
+    unique_place(p, city.name);
+    c.coordinates(p, city.lat_deg, city.lon_deg);
+  }
+
+  std::map<std::string, std::size_t, std::less<>> node_type_index;
+  for (std::size_t i = 0; i < s.node_types.size(); ++i) {
+    const auto& t = s.node_types[i];
+    const std::string p = "/node_types/" + std::to_string(i);
+    c.name(p, t.name, "node type");
+    if (!t.name.empty() && !node_type_index.emplace(t.name, i).second)
+      c.error(p + "/name", "duplicate node type name \"" + t.name + "\"");
+    if (t.cores < 1 || t.cores > kMaxCoresPerServer)
+      c.error(p + "/cores", "expected 1 to " + std::to_string(kMaxCoresPerServer) + " cores, got " +
+                                std::to_string(t.cores));
+    if (t.pstates.empty()) c.error(p + "/pstates", "at least one performance state is required");
+    for (std::size_t k = 0; k < t.pstates.size(); ++k) {
+      const auto& ps = t.pstates[k];
+      const std::string pp = p + "/pstates/" + std::to_string(k);
+      c.positive(pp + "/core_speed_flops", ps.core_speed_flops);
+      c.non_negative(pp + "/idle_w", ps.idle_w);
+      c.positive(pp + "/max_w", ps.max_w);
+      if (ps.idle_w > ps.max_w)
+        c.error(pp + "/idle_w", "idle power " + fmt(ps.idle_w) + " W exceeds max_w " + fmt(ps.max_w) + " W");
+      if (k > 0 && ps.core_speed_flops > t.pstates[k - 1].core_speed_flops)
+        c.error(pp + "/core_speed_flops", "performance states must be listed fastest first");
+    }
+    c.non_negative(p + "/off_w", t.off_w);
+    if (t.gpus < 0) c.error(p + "/gpus", "expected an integer >= 0, got " + std::to_string(t.gpus));
+    c.non_negative(p + "/gpu_speed_flops", t.gpu_speed_flops);
+    if (t.gpus > 0 && !(t.gpu_speed_flops > 0))
+      c.error(p + "/gpu_speed_flops", "servers with gpus need gpu_speed_flops > 0");
+    c.non_negative(p + "/memory_gib", t.memory_gib);
+    c.positive(p + "/nic_bps", t.nic_bps);
+    if (t.servers_per_rack && *t.servers_per_rack < 1)
+      c.error(p + "/servers_per_rack", "expected an integer >= 1, got " + std::to_string(*t.servers_per_rack));
+  }
+
+  for (std::size_t i = 0; i < s.sites.size(); ++i) {
+    const auto& site = s.sites[i];
+    const std::string p = "/sites/" + std::to_string(i);
+    c.name(p, site.name, "site");
+    unique_place(p, site.name);
+    if (!s.find_city(site.city))
+      c.error(p + "/city", "unknown city \"" + site.city + "\" (cities are listed in /cities)");
+    c.coordinates(p, site.lat_deg, site.lon_deg);
+    if (site.racks < 0) c.error(p + "/racks", "expected a non-negative number of racks, got " + std::to_string(site.racks));
+    if (site.racks > kMaxRacksPerSite)
+      c.error(p + "/racks", "expected at most " + std::to_string(kMaxRacksPerSite) + " racks, got " +
+                                std::to_string(site.racks));
+    if (site.kind == SiteKind::kEdgeDc && site.racks > 100)
+      c.error(p + "/racks", "an edge_dc has at most 100 standard racks, got " + std::to_string(site.racks) +
+                                " (use kind core_cluster for a larger site)");
+    double occupied = 0;
+    for (std::size_t k = 0; k < site.nodes.size(); ++k) {
+      const auto& g = site.nodes[k];
+      const std::string gp = p + "/nodes/" + std::to_string(k);
+      const auto it = node_type_index.find(g.type);
+      if (it == node_type_index.end()) {
+        std::string valid;
+        for (const auto& [n, unused] : node_type_index) valid += (valid.empty() ? "" : ", ") + n;
+        c.error(gp + "/type", "unknown node type \"" + g.type + "\" (valid: " + valid + ")");
+      } else {
+        occupied += static_cast<double>(g.count) * s.node_types[it->second].standard_racks_per_server();
+      }
+      if (g.count < 0) c.error(gp + "/count", "expected a non-negative server count, got " + std::to_string(g.count));
+      if (g.count > kMaxServersPerGroup)
+        c.error(gp + "/count", "expected at most " + std::to_string(kMaxServersPerGroup) + " servers, got " +
+                                   std::to_string(g.count));
+    }
+    if (site.racks >= 0 && occupied > static_cast<double>(site.racks) * (1 + 1e-9))
+      c.error(p + "/nodes", "installed servers need " + fmt(std::ceil(occupied)) +
+                                " standard racks (2.5 kW each at full load) but the site has " +
+                                std::to_string(site.racks) + " racks");
+    const auto& cool = site.cooling;
+    if (cool.air_share < 0 || cool.air_share > 1)
+      c.error(p + "/cooling/air_share", "expected a share in [0, 1], got " + fmt(cool.air_share));
+    if (cool.liquid_share < 0 || cool.liquid_share > 1)
+      c.error(p + "/cooling/liquid_share", "expected a share in [0, 1], got " + fmt(cool.liquid_share));
+    if (std::fabs(cool.air_share + cool.liquid_share - 1.0) > 1e-6)
+      c.error(p + "/cooling", "air_share + liquid_share must be 1, got " + fmt(cool.air_share) + " + " +
+                                  fmt(cool.liquid_share));
+    if (!(cool.design_pue >= 1.0))
+      c.error(p + "/cooling/design_pue", "a PUE is at least 1, got " + fmt(cool.design_pue));
+    c.positive(p + "/cooling/chiller_cop", cool.chiller_cop);
+    c.positive(p + "/cooling/liquid_cop", cool.liquid_cop);
+    c.positive(p + "/uplink_bps", site.uplink_bps);
+    if (site.metro_fiber_km) c.non_negative(p + "/metro_fiber_km", *site.metro_fiber_km);
+  }
+
+  for (std::size_t i = 0; i < s.links.size(); ++i) {
+    const auto& l = s.links[i];
+    const std::string p = "/links/" + std::to_string(i);
+    for (const auto& [field, endpoint] : {std::pair{"/from", &l.from}, std::pair{"/to", &l.to}})
+      if (!places.count(*endpoint))
+        c.error(p + field, "unknown city or site \"" + *endpoint + "\"");
+    if (l.from == l.to) c.error(p + "/to", "a link joins two different places, got \"" + l.to + "\" twice");
+    if (l.fiber_km) c.non_negative(p + "/fiber_km", *l.fiber_km);
+    if (l.bandwidth_bps) c.positive(p + "/bandwidth_bps", *l.bandwidth_bps);
+  }
+
+  std::map<std::string, std::size_t, std::less<>> demand_names;
+  for (std::size_t i = 0; i < s.demand_points.size(); ++i) {
+    const auto& d = s.demand_points[i];
+    const std::string p = "/demand_points/" + std::to_string(i);
+    c.name(p, d.name, "demand point");
+    if (!d.name.empty() && !demand_names.emplace(d.name, i).second)
+      c.error(p + "/name", "duplicate demand point name \"" + d.name + "\"");
+    if (!s.find_city(d.city)) c.error(p + "/city", "unknown city \"" + d.city + "\"");
+    c.coordinates(p, d.lat_deg, d.lon_deg);
+    c.positive(p + "/weight", d.weight);
+  }
+
+  // Connectivity: every city and site must reach every other over fiber (only checked when
+  // references are sound, so one mistake is not reported twice).
+  auto errors = c.take();
+  if (errors.empty() && !s.cities.empty()) {
+    std::map<std::string, std::size_t, std::less<>> index;
+    for (std::size_t i = 0; i < s.cities.size(); ++i) index.emplace(s.cities[i].name, i);
+    for (std::size_t i = 0; i < s.sites.size(); ++i) index.emplace(s.sites[i].name, s.cities.size() + i);
+    Components comp(index.size());
+    for (const auto& site : s.sites)
+      if (site.attach_to_city) comp.join(index.at(site.name), index.at(site.city));
+    for (const auto& l : s.links) comp.join(index.at(l.from), index.at(l.to));
+    const auto root = comp.find(0);
+    for (std::size_t i = 1; i < s.cities.size(); ++i)
+      if (comp.find(i) != root)
+        errors.emplace_back(s.source_file, "/cities/" + std::to_string(i),
+                            "city \"" + s.cities[i].name + "\" has no fiber path to \"" + s.cities[0].name +
+                                "\" (add a link in /links)");
+    for (std::size_t i = 0; i < s.sites.size(); ++i)
+      if (comp.find(s.cities.size() + i) != root)
+        errors.emplace_back(s.source_file, "/sites/" + std::to_string(i),
+                            "site \"" + s.sites[i].name + "\" has no fiber path to \"" + s.cities[0].name +
+                                "\" (set attach_to_city or add a link)");
+  }
+  return errors;
+}
+
+}  // namespace suanli::model

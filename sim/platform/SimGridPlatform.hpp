@@ -1,0 +1,33 @@
+// Builds a PlatformSpec into the running SimGrid engine (the only platform code that includes SimGrid).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/Scenario.hpp"
+#include "platform/PlatformSpec.hpp"
+
+namespace simgrid::s4u {
+class Engine;
+class Host;
+}  // namespace simgrid::s4u
+
+namespace suanli::platform {
+
+/// Applies the spec's SimGrid configuration (latency/bandwidth factors 1, TCP-gamma). Must run
+/// before the platform is created or loaded.
+void configure_engine(simgrid::s4u::Engine& engine, const PlatformSpec& spec);
+
+/// Turns on SimGrid's host energy plugin (before building, so hosts get their energy model).
+void enable_host_energy();
+
+/// Creates the zones, hosts, links and routes of `spec` through the s4u API and seals them.
+void build_simgrid_platform(const model::Scenario& scenario, const PlatformSpec& spec);
+
+/// One host of each site (the first host), or nullptr for a site without hosts; in site order.
+std::vector<simgrid::s4u::Host*> first_host_per_site(const model::Scenario& scenario, const PlatformSpec& spec);
+
+/// One-way latency of SimGrid's route between two hosts (sum of link latencies), seconds.
+double route_latency_s(const simgrid::s4u::Host* from, const simgrid::s4u::Host* to);
+
+}  // namespace suanli::platform
