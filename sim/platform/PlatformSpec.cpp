@@ -11,7 +11,7 @@ namespace suanli::platform {
 namespace {
 // Measured on Debian 12 / SimGrid 3.32 (see docs/platform.md, "Scale"): memory per SimGrid host
 // with its private split-duplex link and energy properties, and per site-to-site route.
-constexpr double kBytesPerHost = 6000.0;
+constexpr double kBytesPerHost = 4500.0;
 constexpr double kBytesPerRoute = 400.0;
 constexpr double kBaseBytes = 64.0 * 1024 * 1024;
 }  // namespace
