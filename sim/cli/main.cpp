@@ -55,13 +55,20 @@ struct Options {
   int racks_per_new_site = 20;
 };
 
-/// Writes through a temporary file renamed into place, so a failure never leaves a half-written output.
-void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
+/// Fails early (before any work) when an output path cannot be written.
+void check_output_path(const std::string& path) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   if (fs::is_directory(target)) throw UserError(path, "", "is a directory; give a file name for the output");
   if (target.has_parent_path() && !fs::is_directory(target.parent_path()))
     throw UserError(path, "", "the folder " + target.parent_path().string() + " does not exist");
+}
+
+/// Writes through a temporary file renamed into place, so a failure never leaves a half-written output.
+void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  check_output_path(path);
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -117,6 +124,7 @@ int run_show(const Options& o) {
 }
 
 int run_plan_edge(const Options& o) {
+  if (!o.sites_output.empty()) check_output_path(o.sites_output);
   const auto scenario = load(o);
   suanli::topology::EdgePlanOptions p;
   p.mode = scenario.latency_targets.mode;
@@ -143,6 +151,7 @@ int run_plan_edge(const Options& o) {
 }
 
 int run_platform(const Options& o) {
+  if (!o.output.empty()) check_output_path(o.output);
   auto scenario = load(o);
   if (!o.granularity.empty())
     scenario.platform.host_granularity = o.granularity == "server" ? suanli::model::HostGranularity::kServer

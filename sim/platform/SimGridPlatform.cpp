@@ -78,6 +78,11 @@ void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec) 
   root->seal();
 }
 
+void load_platform_xml(sg4::Engine& engine, const std::string& path) {
+  engine.load_platform(path);
+  engine.seal_platform();
+}
+
 std::vector<sg4::Host*> first_host_per_site(const model::Scenario& s, const PlatformSpec& spec) {
   std::vector<sg4::Host*> out;
   for (const auto& zone : spec.zones) {

@@ -24,6 +24,10 @@ void enable_host_energy();
 /// Creates the zones, hosts, links and routes of `spec` through the s4u API and seals them.
 void build_simgrid_platform(const model::Scenario& scenario, const PlatformSpec& spec);
 
+/// Loads a platform XML file (as written by write_platform_xml) and seals it, so routes can be queried
+/// before the simulation starts.
+void load_platform_xml(simgrid::s4u::Engine& engine, const std::string& path);
+
 /// One host of each site (the first host), or nullptr for a site without hosts; in site order.
 std::vector<simgrid::s4u::Host*> first_host_per_site(const model::Scenario& scenario, const PlatformSpec& spec);
 

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the `suanli` command line: exit codes, one-line errors naming the file and
+JSON pointer, machine-readable output, and no half-written outputs.
+
+Usage: cli_test.py PATH_TO_SUANLI SOURCE_DIR
+"""
+import copy
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+SUANLI = None
+SOURCE = None
+
+
+def run(*args, cwd=None):
+    return subprocess.run([SUANLI, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def sample():
+    with open(os.path.join(SOURCE, "tests/data/schema_sample.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, name, doc):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(doc if isinstance(doc, str) else json.dumps(doc))
+        return path
+
+    def assert_one_line_error(self, result, *fragments):
+        self.assertEqual(result.returncode, 2, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0])
+        self.assertEqual(result.stdout, "")
+
+    # --- the reference scenario -------------------------------------------------------------
+    def test_check_fujian_prints_the_circle(self):
+        r = run("check", os.path.join(SOURCE, "scenarios/fujian-2025.json"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for text in ("Latency circle", "Central cities", "Coverage", "150,000 standard racks", "Violations:"):
+            self.assertIn(text, r.stdout)
+
+    def test_check_json_reports_coverage(self):
+        r = run("check", "--json", os.path.join(SOURCE, "scenarios/fujian-2025.json"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        report = json.loads(r.stdout)
+        cov = report["coverage"]
+        for key in ("sites_within_city_budget", "cities_within", "central_pairs_within", "demand_weight_within"):
+            self.assertGreaterEqual(cov[key], 0.0)
+            self.assertLessEqual(cov[key], 1.0)
+        self.assertEqual(report["totals"]["racks"], 150000)
+        self.assertEqual(len(report["latency_circle"]["cities"]), 10)
+        self.assertEqual(cov["sites_total"], len(report["sites"]))
+        # Coverage agrees with the per-site entries it summarises.
+        within = sum(c["sites_within"] for c in report["latency_circle"]["cities"])
+        self.assertEqual(within, cov["sites_within"])
+        self.assertEqual(len(report["violations"]), cov["sites_total"] - cov["sites_within"]
+                         + sum(c["centre_pairs"] - c["centre_pairs_within"] for c in report["latency_circle"]["cities"])
+                         + sum(1 for p in report["latency_circle"]["central_pairs"] if not p["within"])
+                         + sum(1 for d in report["latency_circle"]["demand_points"] if not d["within"]))
+
+    def test_strict_exits_1_on_violations(self):
+        doc = sample()
+        doc["latency_targets"] = {"intra_city_s": 1e-6}
+        path = self.write("tight.json", doc)
+        self.assertEqual(run("check", path).returncode, 0)
+        self.assertEqual(run("check", "--strict", path).returncode, 1)
+        self.assertEqual(run("check", "--strict", os.path.join(SOURCE, "tests/data/schema_sample.json")).returncode, 0)
+
+    def test_same_input_same_bytes(self):
+        path = os.path.join(SOURCE, "scenarios/teaching.json")
+        a = run("check", "--json", path).stdout
+        b = run("check", "--json", path).stdout
+        self.assertEqual(a, b)
+        x1, x2 = os.path.join(self.dir, "a.xml"), os.path.join(self.dir, "b.xml")
+        run("platform", path, "-o", x1)
+        run("platform", path, "-o", x2)
+        with open(x1, "rb") as f1, open(x2, "rb") as f2:
+            self.assertEqual(f1.read(), f2.read())
+
+    # --- malformed scenarios: exit 2, one line naming file and field ---------------------------
+    def test_bad_json(self):
+        path = self.write("bad.json", '{"format_version": 1,\n "name": }')
+        self.assert_one_line_error(run("check", path), path, "line 2", "invalid JSON")
+
+    def test_string_where_number_belongs(self):
+        doc = sample()
+        doc["sites"][1]["racks"] = "ten"
+        path = self.write("s.json", doc)
+        self.assert_one_line_error(run("check", path), path, "/sites/1/racks", "expected an integer")
+
+    def test_unknown_site_kind(self):
+        doc = sample()
+        doc["sites"][0]["kind"] = "hyper_dc"
+        path = self.write("k.json", doc)
+        self.assert_one_line_error(run("check", path), path, "/sites/0/kind", "edge_dc")
+
+    def test_link_to_missing_city(self):
+        doc = sample()
+        doc["links"][0]["to"] = "nowhere"
+        path = self.write("l.json", doc)
+        self.assert_one_line_error(run("check", path), path, "/links/0/to", '"nowhere"')
+
+    def test_negative_rack_count(self):
+        doc = sample()
+        doc["sites"][0]["racks"] = -1
+        path = self.write("n.json", doc)
+        self.assert_one_line_error(run("check", path), path, "/sites/0/racks", "-1")
+
+    def test_unknown_field_and_lenient(self):
+        doc = sample()
+        doc["sites"][0]["colour"] = "red"
+        path = self.write("u.json", doc)
+        self.assert_one_line_error(run("check", path), path, "/sites/0/colour", "valid:")
+        r = run("check", "--lenient", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("warning:", r.stderr)
+
+    def test_missing_file_and_directory(self):
+        missing = os.path.join(self.dir, "nope.json")
+        self.assert_one_line_error(run("check", missing), missing, "no such file")
+        self.assert_one_line_error(run("check", self.dir), self.dir, "is a directory")
+
+    def test_usage_errors_exit_2(self):
+        self.assertEqual(run("frobnicate").returncode, 2)
+        self.assertEqual(run("check").returncode, 2)
+        self.assertEqual(run("plan-edge", "--candidates", "moon", os.path.join(SOURCE, "scenarios/teaching.json")).returncode, 2)
+
+    def test_help_and_version(self):
+        r = run("--help")
+        self.assertEqual(r.returncode, 0)
+        for sub in ("check", "plan-edge", "platform", "show"):
+            self.assertIn(sub, r.stdout)
+        r = run("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertTrue(r.stdout.startswith("suanli "))
+
+    # --- outputs: atomic, never half-written ----------------------------------------------------
+    def test_platform_export_is_atomic(self):
+        out = os.path.join(self.dir, "platform.xml")
+        r = run("platform", os.path.join(SOURCE, "scenarios/teaching.json"), "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(out, encoding="utf-8") as f:
+            text = f.read()
+        self.assertTrue(text.rstrip().endswith("</platform>"))
+        self.assertEqual(sorted(os.listdir(self.dir)), ["platform.xml"])
+        # A bad scenario leaves no output behind, and does not clobber an earlier one.
+        doc = sample()
+        doc["sites"][0]["racks"] = -1
+        bad = self.write("bad.json", doc)
+        out2 = os.path.join(self.dir, "other.xml")
+        self.assertEqual(run("platform", bad, "-o", out2).returncode, 2)
+        self.assertFalse(os.path.exists(out2))
+        self.assertEqual(run("platform", bad, "-o", out).returncode, 2)
+        with open(out, encoding="utf-8") as f:
+            self.assertEqual(f.read(), text)
+        missing_dir = os.path.join(self.dir, "no", "such", "dir.xml")
+        self.assert_one_line_error(run("platform", os.path.join(SOURCE, "scenarios/teaching.json"), "-o", missing_dir),
+                                   "does not exist")
+
+    def test_platform_build_verifies_latencies(self):
+        r = run("platform", os.path.join(SOURCE, "scenarios/teaching.json"), "--build", "--verify")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        stats = json.loads(r.stdout)
+        self.assertGreater(stats["hosts"], 0)
+        self.assertEqual(stats["verified_routes"], stats["site_routes"])
+        self.assertLess(stats["max_latency_difference_s"], 1e-6)
+
+    # --- plan-edge and show ---------------------------------------------------------------------
+    def test_plan_edge_tight_budget_proposes_sites(self):
+        fujian = os.path.join(SOURCE, "scenarios/fujian-2025.json")
+        r = run("plan-edge", "--json", "--budget-ms", "0.15", "--ignore-existing-edge", fujian)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        plan = json.loads(r.stdout)
+        self.assertGreater(len(plan["proposed"]), 0)
+        self.assertGreaterEqual(plan["covered_after"], plan["covered_before"])
+        covered = sum(len(p["covers"]) for p in plan["proposed"])
+        self.assertEqual(covered, plan["covered_after"] - plan["covered_before"])
+        sites_out = os.path.join(self.dir, "new-sites.json")
+        r = run("plan-edge", "--budget-ms", "0.15", "--ignore-existing-edge", "--sites-output", sites_out, fujian)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(sites_out, encoding="utf-8") as f:
+            sites = json.load(f)
+        self.assertEqual(len(sites), len(plan["proposed"]))
+        self.assertTrue(all(s["kind"] == "edge_dc" for s in sites))
+
+    def test_show_round_trips(self):
+        r = run("show", os.path.join(SOURCE, "scenarios/teaching.json"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        resolved = self.write("resolved.json", r.stdout)
+        again = run("show", resolved)
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertEqual(again.stdout, r.stdout)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        print("usage: cli_test.py PATH_TO_SUANLI SOURCE_DIR", file=sys.stderr)
+        sys.exit(2)
+    SUANLI, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    unittest.main(argv=[sys.argv[0], "-v"])

@@ -1,0 +1,258 @@
+// Scenario parsing and validation: defaults, and one clear error (file + JSON pointer) per mistake.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "TestScenarios.hpp"
+#include "model/Error.hpp"
+#include "model/ScenarioReader.hpp"
+#include "model/Validate.hpp"
+
+using nlohmann::json;
+using suanli::model::UserError;
+using suanli::model::UserErrors;
+namespace model = suanli::model;
+
+namespace {
+
+/// The first error message (file: pointer: text) produced by reading + validating `doc`.
+std::string first_error(const json& doc) {
+  try {
+    suanli::test::scenario_from(doc);
+  } catch (const UserErrors& e) {
+    return e.errors().front().what();
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string write_temp(const std::string& name, const std::string& content) {
+  const auto path = std::filesystem::temp_directory_path() / ("suanli-test-" + name);
+  std::ofstream(path, std::ios::binary) << content;
+  return path.string();
+}
+
+}  // namespace
+
+TEST(ScenarioReader, MinimalDocumentGetsDocumentedDefaults) {
+  const auto s = suanli::test::scenario_from(suanli::test::minimal_doc());
+  EXPECT_EQ(s.name, "mini");
+  EXPECT_EQ(s.seed, 1u);
+  EXPECT_DOUBLE_EQ(s.horizon_s, 86400.0);
+  EXPECT_EQ(s.output_directory(), "out/mini");
+  EXPECT_DOUBLE_EQ(s.latency_targets.intra_city_s, 1e-3);
+  EXPECT_DOUBLE_EQ(s.latency_targets.inter_central_city_s, 5e-3);
+  EXPECT_EQ(s.latency_targets.mode, model::LatencyMode::kOneWay);
+  EXPECT_EQ(s.platform.host_granularity, model::HostGranularity::kRack);
+  EXPECT_EQ(s.cities[2].role, model::CityRole::kRegional);
+  EXPECT_DOUBLE_EQ(s.sites[0].cooling.air_share, 1.0);
+  EXPECT_DOUBLE_EQ(s.sites[0].uplink_bps, 4e11);
+  EXPECT_DOUBLE_EQ(s.network.intercity_bandwidth_bps, 4e12);
+  ASSERT_EQ(s.node_types[0].pstates.size(), 2u);
+}
+
+TEST(ScenarioReader, ServersPerRackDefaultsFromPower) {
+  auto doc = suanli::test::minimal_doc();
+  doc["node_types"][0].erase("servers_per_rack");
+  EXPECT_EQ(suanli::test::scenario_from(doc).node_types[0].effective_servers_per_rack(), 10);  // 2500 / 250
+  doc["node_types"][0]["pstates"][0]["max_w"] = 10200;
+  doc["node_types"][0]["pstates"][1]["max_w"] = 9000;
+  doc["sites"][0]["racks"] = 100;  // 10 servers x 4.08 standard racks
+  doc["sites"][1]["racks"] = 4000;
+  doc["sites"][2]["kind"] = "core_cluster";
+  doc["sites"][2]["racks"] = 1000;
+  EXPECT_EQ(suanli::test::scenario_from(doc).node_types[0].effective_servers_per_rack(), 1);
+}
+
+TEST(ScenarioReader, BadJsonNamesLineAndColumn) {
+  const auto path = write_temp("bad.json", "{\n  \"format_version\": 1,\n  \"name\": \"x\",,\n}\n");
+  try {
+    model::load_scenario(path);
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.file(), path);
+    EXPECT_EQ(e.location(), "line 3, column 15");
+    EXPECT_NE(e.message().find("invalid JSON"), std::string::npos);
+  }
+}
+
+TEST(ScenarioReader, StringWhereNumberBelongs) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][1]["racks"] = "many";
+  EXPECT_EQ(first_error(doc), "test.json: /sites/1/racks: expected an integer, got a string \"many\"");
+}
+
+TEST(ScenarioReader, UnknownSiteKindListsValidOnes) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][0]["kind"] = "mega_dc";
+  EXPECT_EQ(first_error(doc),
+            "test.json: /sites/0/kind: expected one of core_cluster, gpu_center, supercomputing_center, edge_dc, got "
+            "a string \"mega_dc\"");
+}
+
+TEST(ScenarioReader, LinkToMissingCity) {
+  auto doc = suanli::test::minimal_doc();
+  doc["links"][1]["to"] = "Atlantis";
+  EXPECT_EQ(first_error(doc), "test.json: /links/1/to: unknown city or site \"Atlantis\"");
+}
+
+TEST(ScenarioReader, NegativeRackCount) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][2]["racks"] = -5;
+  EXPECT_EQ(first_error(doc), "test.json: /sites/2/racks: expected a non-negative number of racks, got -5");
+}
+
+TEST(ScenarioReader, UnknownFieldIsAnErrorListingValidNames) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][0]["rack_count"] = 3;
+  const auto err = first_error(doc);
+  EXPECT_EQ(err.rfind("test.json: /sites/0/rack_count: unknown field \"rack_count\" (valid: name, name_zh, kind,", 0),
+            0u)
+      << err;
+}
+
+TEST(ScenarioReader, LenientModeTurnsUnknownFieldsIntoWarnings) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][0]["rack_count"] = 3;
+  doc["colour"] = "red";
+  std::vector<std::string> warnings;
+  const auto s = model::scenario_from_json(doc, "test.json", true, &warnings);
+  EXPECT_EQ(s.sites.size(), 3u);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[0].find("/colour"), std::string::npos);
+  EXPECT_NE(warnings[1].find("/sites/0/rack_count"), std::string::npos);
+}
+
+TEST(ScenarioReader, MissingRequiredField) {
+  auto doc = suanli::test::minimal_doc();
+  doc["cities"][1].erase("lat_deg");
+  EXPECT_EQ(first_error(doc), "test.json: /cities/1/lat_deg: required field is missing");
+  doc = suanli::test::minimal_doc();
+  doc.erase("sites");
+  EXPECT_EQ(first_error(doc), "test.json: /sites: required field is missing");
+}
+
+TEST(ScenarioReader, IntegralFloatsAreIntegersButFractionsAreNot) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][0]["racks"] = 200.0;
+  EXPECT_EQ(suanli::test::scenario_from(doc).sites[0].racks, 200);
+  doc["sites"][0]["racks"] = 200.5;
+  EXPECT_EQ(first_error(doc), "test.json: /sites/0/racks: expected an integer, got 200.5");
+}
+
+TEST(ScenarioReader, FormatVersionMustBeOne) {
+  auto doc = suanli::test::minimal_doc();
+  doc["format_version"] = 2;
+  EXPECT_EQ(first_error(doc), "test.json: /format_version: this suanli reads format_version 1, got 2");
+}
+
+TEST(ScenarioReader, EitherCoolingShareImpliesTheOther) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][0]["cooling"] = {{"air_share", 0.7}};
+  auto s = suanli::test::scenario_from(doc);
+  EXPECT_NEAR(s.sites[0].cooling.liquid_share, 0.3, 1e-12);
+  doc["sites"][0]["cooling"] = {{"liquid_share", 0.25}};
+  s = suanli::test::scenario_from(doc);
+  EXPECT_NEAR(s.sites[0].cooling.air_share, 0.75, 1e-12);
+}
+
+TEST(ScenarioValidation, SharesMustSumToOne) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][1]["cooling"] = {{"air_share", 0.7}, {"liquid_share", 0.2}};
+  EXPECT_EQ(first_error(doc), "test.json: /sites/1/cooling: air_share + liquid_share must be 1, got 0.7 + 0.2");
+}
+
+TEST(ScenarioValidation, DuplicateNamesAcrossCitiesAndSites) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][1]["name"] = "B";
+  EXPECT_EQ(first_error(doc), "test.json: /sites/1/name: duplicate name \"B\" (already used at /cities/1)");
+}
+
+TEST(ScenarioValidation, SiteNamesAnUnknownCity) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][0]["city"] = "Z";
+  EXPECT_EQ(first_error(doc), "test.json: /sites/0/city: unknown city \"Z\" (cities are listed in /cities)");
+}
+
+TEST(ScenarioValidation, UnknownNodeTypeListsValidOnes) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][0]["nodes"][0]["type"] = "gpu";
+  EXPECT_EQ(first_error(doc), "test.json: /sites/0/nodes/0/type: unknown node type \"gpu\" (valid: cpu)");
+}
+
+TEST(ScenarioValidation, EdgeDcsHaveAtMostOneHundredRacks) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][2]["racks"] = 101;
+  EXPECT_EQ(first_error(doc).rfind("test.json: /sites/2/racks: an edge_dc has at most 100 standard racks, got 101", 0),
+            0u);
+}
+
+TEST(ScenarioValidation, InstalledServersMustFitTheRacks) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][2]["nodes"][0]["count"] = 101;  // 101 x 250 W = 10.1 standard racks > 10
+  EXPECT_EQ(first_error(doc),
+            "test.json: /sites/2/nodes: installed servers need 11 standard racks (2.5 kW each at full load) but the "
+            "site has 10 racks");
+  doc["sites"][2]["nodes"][0]["count"] = 100;  // exactly 10
+  EXPECT_NO_THROW(suanli::test::scenario_from(doc));
+}
+
+TEST(ScenarioValidation, AbsurdSizesAreRefused) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][1]["racks"] = 50'000'000;
+  EXPECT_EQ(first_error(doc), "test.json: /sites/1/racks: expected at most 10000000 racks, got 50000000");
+}
+
+TEST(ScenarioValidation, DisconnectedSiteIsReported) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][2]["attach_to_city"] = false;
+  EXPECT_EQ(first_error(doc),
+            "test.json: /sites/2: site \"b1\" has no fiber path to \"A\" (set attach_to_city or add a link)");
+}
+
+TEST(ScenarioValidation, PowerStatesAreCheckedAndOrdered) {
+  auto doc = suanli::test::minimal_doc();
+  doc["node_types"][0]["pstates"][1]["core_speed_flops"] = 2e9;
+  EXPECT_EQ(first_error(doc),
+            "test.json: /node_types/0/pstates/1/core_speed_flops: performance states must be listed fastest first");
+  doc = suanli::test::minimal_doc();
+  doc["node_types"][0]["pstates"][0]["idle_w"] = 300;
+  EXPECT_EQ(first_error(doc), "test.json: /node_types/0/pstates/0/idle_w: idle power 300 W exceeds max_w 250 W");
+}
+
+TEST(ScenarioValidation, AllErrorsAreReportedNotJustTheFirst) {
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][0]["racks"] = -1;
+  doc["cities"][0]["lat_deg"] = 95;
+  doc["links"][0]["fiber_km"] = -3;
+  try {
+    suanli::test::scenario_from(doc);
+    FAIL();
+  } catch (const UserErrors& e) {
+    EXPECT_EQ(e.errors().size(), 3u);
+  }
+}
+
+TEST(ScenarioFiles, MissingFileAndDirectoryAreUserErrors) {
+  EXPECT_THROW(model::load_scenario("/nonexistent/x.json"), UserError);
+  try {
+    model::load_scenario(std::filesystem::temp_directory_path().string());
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.message(), "is a directory, expected a file");
+  }
+}
+
+TEST(ScenarioFiles, InvalidUtf8IsRefused) {
+  const auto path = write_temp("latin1.json", "{\"format_version\": 1, \"name\": \"caf\xe9\"}");
+  EXPECT_THROW(model::load_scenario(path), UserError);
+}
+
+TEST(ScenarioFiles, ResolvedScenarioRoundTrips) {
+  const auto s = suanli::test::scenario_from(suanli::test::minimal_doc());
+  const auto again = suanli::test::scenario_from(model::scenario_to_json(s));
+  EXPECT_EQ(model::scenario_to_json(again), model::scenario_to_json(s));
+  EXPECT_EQ(again.sites[1].metro_fiber_km, 30.0);
+}

@@ -1,0 +1,22 @@
+// Small hand-built scenarios shared by the unit tests.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model/Scenario.hpp"
+
+namespace suanli::test {
+
+/// A valid minimal scenario document: cities A (central), B (central) and C, 100 km apart on a
+/// meridian-free line; one node type; sites a1 (core, city A), a2 (core, city A), b1 (edge, B).
+nlohmann::json minimal_doc();
+
+/// Parses and validates a document (throws like load_scenario).
+model::Scenario scenario_from(const nlohmann::json& doc);
+
+/// The source tree, for shipped scenarios.
+std::string source_dir();
+
+}  // namespace suanli::test
