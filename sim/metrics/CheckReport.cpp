@@ -156,8 +156,12 @@ void print_check_report(std::ostream& out, const model::Scenario& s, const topol
   out << "\n  racks        " << thousands(static_cast<double>(t.racks)) << " standard racks built (2.5 kW each), "
       << thousands(t.occupied_racks) << " occupied by installed servers (" << pct(t.occupied_racks, static_cast<double>(t.racks))
       << " %)\n";
-  out << "  compute      " << fixed(t.peak_flops / 1e18, 2) << " EFLOPS peak (CPU " << fixed(t.cpu_flops / 1e18, 2)
-      << ", accelerators " << fixed(t.gpu_flops / 1e18, 2) << "); HPC centres " << fixed(t.hpc_peak_flops / 1e15, 1)
+  // EFLOPS for a province, PFLOPS for smaller networks.
+  const bool exa = t.peak_flops >= 1e18;
+  const double unit = exa ? 1e18 : 1e15;
+  const char* unit_name = exa ? " EFLOPS" : " PFLOPS";
+  out << "  compute      " << fixed(t.peak_flops / unit, 2) << unit_name << " peak (CPU " << fixed(t.cpu_flops / unit, 2)
+      << ", accelerators " << fixed(t.gpu_flops / unit, 2) << "); HPC centres " << fixed(t.hpc_peak_flops / 1e15, 1)
       << " PFLOPS\n";
   out << "  IT power     " << fixed(t.it_power_max_w / 1e6, 1) << " MW at full load; liquid-cooled share "
       << fixed(100 * t.liquid_share, 1) << " %\n\n";
@@ -190,7 +194,7 @@ void print_check_report(std::ostream& out, const model::Scenario& s, const topol
       names += (names.empty() ? "" : ", ") + site.name + " " + ms(e.latency_s);
     }
     out << "  " << s.cities[city.city].name << ": " << (names.empty() ? "no centres" : names);
-    if (edge) out << (names.empty() ? "; " : "; ") << edge << " edge DCs";
+    if (edge) out << "; " << edge << (edge == 1 ? " edge DC" : " edge DCs");
     out << "\n";
   }
 
