@@ -191,7 +191,15 @@ int run_platform(const Options& o) {
   suanli::platform::configure_engine(engine, spec);
   suanli::platform::enable_host_energy();
   const auto t2 = std::chrono::steady_clock::now();
-  suanli::platform::build_simgrid_platform(scenario, spec);
+  // Progress on a terminal only (at most ~20 updates), so logs and pipes stay clean.
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  std::size_t last_shown = 0;
+  suanli::platform::build_simgrid_platform(scenario, spec, [&](std::size_t done, std::size_t total, std::int64_t hosts) {
+    if (!tty || (done * 20 / total == last_shown * 20 / total && done != total)) return;
+    last_shown = done;
+    std::cerr << "\rbuilding SimGrid platform: site " << done << "/" << total << ", " << hosts << " hosts"
+              << (done == total ? "\n" : "") << std::flush;
+  });
   const double build_s = elapsed_s(t2);
 
   nlohmann::json stats = {{"scenario", scenario.name},

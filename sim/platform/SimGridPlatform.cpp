@@ -19,7 +19,8 @@ void configure_engine(sg4::Engine& engine, const PlatformSpec& spec) {
 
 void enable_host_energy() { sg_host_energy_plugin_init(); }
 
-void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec) {
+void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec, const BuildProgress& progress) {
+  std::int64_t hosts_done = 0;
   auto* root = sg4::create_full_zone(spec.root_zone_name);
   std::vector<sg4::NetZone*> zones;
   std::vector<simgrid::kernel::routing::NetPoint*> gateways;
@@ -59,6 +60,8 @@ void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec) 
     gateways.push_back(z->create_router(zone.gateway_name));
     z->seal();
     zones.push_back(z);
+    hosts_done += zone.host_count();
+    if (progress) progress(zones.size(), spec.zones.size(), hosts_done);
   }
 
   std::vector<sg4::Link*> links;

@@ -1,6 +1,8 @@
 // Builds a PlatformSpec into the running SimGrid engine (the only platform code that includes SimGrid).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,8 +23,12 @@ void configure_engine(simgrid::s4u::Engine& engine, const PlatformSpec& spec);
 /// Turns on SimGrid's host energy plugin (before building, so hosts get their energy model).
 void enable_host_energy();
 
+/// Called after each site zone is built: (sites done, sites total, hosts done).
+using BuildProgress = std::function<void(std::size_t, std::size_t, std::int64_t)>;
+
 /// Creates the zones, hosts, links and routes of `spec` through the s4u API and seals them.
-void build_simgrid_platform(const model::Scenario& scenario, const PlatformSpec& spec);
+void build_simgrid_platform(const model::Scenario& scenario, const PlatformSpec& spec,
+                            const BuildProgress& progress = {});
 
 /// Loads a platform XML file (as written by write_platform_xml) and seals it, so routes can be queried
 /// before the simulation starts.
