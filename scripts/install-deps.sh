@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev
   libcli11-dev
   libbenchmark-dev
+  zlib1g-dev
   python3 python3-jsonschema
 )
 
