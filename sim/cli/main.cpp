@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -16,7 +17,9 @@
 #include <CLI/CLI.hpp>
 #include <simgrid/s4u/Engine.hpp>
 
+#include "engine/Simulation.hpp"
 #include "metrics/CheckReport.hpp"
+#include "metrics/RunReport.hpp"
 #include "model/Error.hpp"
 #include "model/ScenarioReader.hpp"
 #include "platform/PlatformSpec.hpp"
@@ -46,6 +49,11 @@ struct Options {
   bool build = false;
   bool verify = false;
   std::vector<std::string> simgrid_args;
+  // run
+  std::optional<std::uint64_t> seed;
+  std::optional<double> horizon_s;
+  bool gzip = false;
+  bool no_progress = false;
   // plan-edge
   double budget_ms = 0;
   std::string candidates = "demand";
@@ -115,6 +123,29 @@ int run_check(const Options& o) {
   else
     suanli::metrics::print_check_report(std::cout, scenario, circle, o.verbose);
   return (o.strict && !circle.violations.empty()) ? kExitTargetsFailed : 0;
+}
+
+int run_run(const Options& o) {
+  if (o.output.empty()) throw UserError("suanli run", "-o", "give an output folder with -o DIR");
+  namespace fs = std::filesystem;
+  if (fs::exists(o.output) && !fs::is_directory(o.output))
+    throw UserError(o.output, "", "exists and is not a folder; give a folder for the outputs");
+  auto scenario = load(o);
+  if (o.seed) scenario.seed = *o.seed;
+  if (o.horizon_s) scenario.horizon_s = *o.horizon_s;
+  if (suanli::platform::estimate_host_count(scenario) == 0)
+    throw UserError(o.scenario, "/sites", "no site has servers installed (nodes): nothing can run");
+  suanli::engine::RunOptions options;
+  options.output_dir = o.output;
+  options.gzip = o.gzip;
+  options.progress = !o.no_progress && ::isatty(STDERR_FILENO) != 0;
+  options.simgrid_args = o.simgrid_args;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto summary = suanli::engine::run_simulation(scenario, options);
+  suanli::metrics::print_run_summary(std::cout, scenario, summary);
+  std::cerr << "run: " << summary["jobs"]["submitted"].get<std::uint64_t>() << " jobs in " << elapsed_s(t0)
+            << " s wall time; outputs in " << o.output << "\n";
+  return 0;
 }
 
 int run_show(const Options& o) {
@@ -255,6 +286,15 @@ int main(int argc, char** argv) {
   check->add_flag("-v,--verbose", o.verbose, "List every site (edge DCs too) within each city's budget");
   check->add_flag("--strict", o.strict, "Exit with 1 when the latency circle has violations");
 
+  auto* run = app.add_subcommand("run", "Simulate the scenario's workload and write summary.json, jobs.csv, timeseries.csv");
+  add_scenario(run);
+  run->add_option("-o,--output", o.output, "Output folder (created if missing)")->required();
+  run->add_option("--seed", o.seed, "Override the scenario's seed");
+  run->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds")->check(CLI::PositiveNumber);
+  run->add_flag("--gzip", o.gzip, "Compress jobs.csv and timeseries.csv (.csv.gz)");
+  run->add_flag("--no-progress", o.no_progress, "No progress bar on stderr");
+  run->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
+
   auto* show = app.add_subcommand("show", "Print the fully resolved scenario (every default filled in) as JSON");
   add_scenario(show);
 
@@ -302,6 +342,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*check) return run_check(o);
+    if (*run) return run_run(o);
     if (*show) return run_show(o);
     if (*plan) return run_plan_edge(o);
     if (*platform) return run_platform(o);

@@ -179,6 +179,17 @@ bool JsonObject::optional_bool(std::string_view key, bool fallback) const {
   return v.get<bool>();
 }
 
+std::vector<std::string> JsonObject::optional_string_list(std::string_view key) const {
+  std::vector<std::string> out;
+  const auto& arr = array(key, false);
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    if (!arr[i].is_string())
+      throw UserError(ctx_.file, json_pointer_child(path_of(key), i), "expected a string, got " + describe_json(arr[i]));
+    out.push_back(arr[i].get<std::string>());
+  }
+  return out;
+}
+
 const nlohmann::json& JsonObject::array(std::string_view key, bool required) const {
   if (!has(key)) {
     if (required) require(key);

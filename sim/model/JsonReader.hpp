@@ -55,6 +55,8 @@ class JsonObject {
   std::int64_t optional_integer(std::string_view key, std::int64_t fallback) const;
   std::optional<std::int64_t> maybe_integer(std::string_view key) const;
   bool optional_bool(std::string_view key, bool fallback) const;
+  /// An array of strings (empty when absent).
+  std::vector<std::string> optional_string_list(std::string_view key) const;
 
   /// An enumeration given as a string among `names`; the error lists the valid names.
   template <typename E>

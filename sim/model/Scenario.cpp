@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 namespace suanli::model {
 
@@ -43,6 +44,32 @@ std::string_view to_string(SizeClass v) {
   return "?";
 }
 
+std::string_view to_string(JobKind v) {
+  switch (v) {
+    case JobKind::kLatencyCritical: return "latency_critical";
+    case JobKind::kAiInference: return "ai_inference";
+    case JobKind::kAiTraining: return "ai_training";
+    case JobKind::kHpcBatch: return "hpc_batch";
+    case JobKind::kCloudService: return "cloud_service";
+  }
+  return "?";
+}
+
+std::string_view to_string(ArrivalProcess v) { return v == ArrivalProcess::kPoisson ? "poisson" : "trace"; }
+
+std::string_view to_string(TraceFormat v) {
+  switch (v) {
+    case TraceFormat::kSwf: return "swf";
+    case TraceFormat::kAzureInference: return "azure_inference";
+    case TraceFormat::kAlibabaGpu: return "alibaba_gpu";
+  }
+  return "?";
+}
+
+std::string_view to_string(ServiceDistribution v) {
+  return v == ServiceDistribution::kExponential ? "exponential" : "deterministic";
+}
+
 int NodeType::effective_servers_per_rack() const {
   if (servers_per_rack) return *servers_per_rack;
   const double max_w = pstates.empty() ? 0.0 : pstates.front().max_w;
@@ -73,6 +100,12 @@ const Site* Scenario::find_site(std::string_view n) const { return find_by_name(
 
 std::string Scenario::output_directory() const {
   return outputs.directory.empty() ? "out/" + name : outputs.directory;
+}
+
+std::string Scenario::resolve_path(const std::string& path) const {
+  const std::filesystem::path p(path);
+  if (p.is_absolute() || source_file.empty()) return path;
+  return (std::filesystem::path(source_file).parent_path() / p).lexically_normal().string();
 }
 
 SizeClass size_class_for_racks(std::int64_t racks) {

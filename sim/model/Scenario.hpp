@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/Workload.hpp"
+
 namespace suanli::model {
 
 /// IT power of one standard rack (标准机架): racks are counted in units of 2.5 kW.
@@ -161,12 +163,15 @@ struct Scenario {
   std::vector<Site> sites;
   std::vector<Link> links;
   std::vector<DemandPoint> demand_points;
+  Workload workload;
 
   const City* find_city(std::string_view name) const;
   const NodeType* find_node_type(std::string_view name) const;
   const Site* find_site(std::string_view name) const;
   /// Output directory, with the default applied.
   std::string output_directory() const;
+  /// An input path from the scenario, resolved against the scenario file's folder.
+  std::string resolve_path(const std::string& path) const;
 };
 
 /// Size class of a site with this many standard racks.

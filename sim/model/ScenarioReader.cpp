@@ -130,6 +130,68 @@ DemandPoint read_demand_point(const json& v, const std::string& ptr, const ReadC
   return d;
 }
 
+Arrivals read_arrivals(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx,
+               {"process", "rate_per_s", "diurnal_amplitude", "peak_hour", "file", "format", "time_scale", "start_s",
+                "max_jobs"});
+  Arrivals a;
+  a.process = o.required_enum<ArrivalProcess>("process",
+                                              {{"poisson", ArrivalProcess::kPoisson}, {"trace", ArrivalProcess::kTrace}});
+  a.rate_per_s = o.optional_number("rate_per_s", a.rate_per_s);
+  a.diurnal_amplitude = o.optional_number("diurnal_amplitude", a.diurnal_amplitude);
+  a.peak_hour = o.optional_number("peak_hour", a.peak_hour);
+  if (a.process == ArrivalProcess::kTrace) {
+    a.file = o.required_string("file");
+    a.format = o.required_enum<TraceFormat>("format", {{"swf", TraceFormat::kSwf},
+                                                       {"azure_inference", TraceFormat::kAzureInference},
+                                                       {"alibaba_gpu", TraceFormat::kAlibabaGpu}});
+  } else {
+    a.file = o.optional_string("file", "");
+  }
+  a.time_scale = o.optional_number("time_scale", a.time_scale);
+  a.start_s = o.optional_number("start_s", a.start_s);
+  a.max_jobs = o.optional_integer("max_jobs", a.max_jobs);
+  return a;
+}
+
+JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx,
+               {"name", "kind", "placement", "sites", "site_kinds", "origins", "arrivals", "service_s",
+                "service_distribution", "cores", "gpus", "budget_s", "input_bytes", "simulated_rate_per_s",
+                "deadline_factor", "seconds_per_token", "prefill_seconds_per_token", "cores_per_proc", "services",
+                "utilization_mean"});
+  JobClass c;
+  c.name = o.required_string("name");
+  c.kind = o.required_enum<JobKind>("kind", {{"latency_critical", JobKind::kLatencyCritical},
+                                             {"ai_inference", JobKind::kAiInference},
+                                             {"ai_training", JobKind::kAiTraining},
+                                             {"hpc_batch", JobKind::kHpcBatch},
+                                             {"cloud_service", JobKind::kCloudService}});
+  c.placement = o.optional_string("placement", "");
+  c.sites = o.optional_string_list("sites");
+  c.site_kinds = o.optional_string_list("site_kinds");
+  c.origins = o.optional_string_list("origins");
+  if (const json* a = o.object("arrivals")) c.arrivals = read_arrivals(*a, o.path_of("arrivals"), ctx);
+  else if (c.kind != JobKind::kCloudService)
+    o.fail("arrivals", "required field is missing");
+  c.service_s = o.optional_number("service_s", c.service_s);
+  c.service_distribution = o.optional_enum("service_distribution", ServiceDistribution::kExponential,
+                                           {{"exponential", ServiceDistribution::kExponential},
+                                            {"deterministic", ServiceDistribution::kDeterministic}});
+  c.cores = small_int(o, "cores", o.optional_integer("cores", c.cores));
+  c.gpus = small_int(o, "gpus", o.optional_integer("gpus", c.gpus));
+  c.budget_s = o.optional_number("budget_s", c.budget_s);
+  c.input_bytes = o.optional_number("input_bytes", c.input_bytes);
+  c.simulated_rate_per_s = o.optional_number("simulated_rate_per_s", c.simulated_rate_per_s);
+  c.deadline_factor = o.optional_number("deadline_factor", c.deadline_factor);
+  c.seconds_per_token = o.optional_number("seconds_per_token", c.seconds_per_token);
+  c.prefill_seconds_per_token = o.optional_number("prefill_seconds_per_token", c.prefill_seconds_per_token);
+  c.cores_per_proc = small_int(o, "cores_per_proc", o.optional_integer("cores_per_proc", c.cores_per_proc));
+  c.services = o.optional_integer("services", c.services);
+  c.utilization_mean = o.optional_number("utilization_mean", c.utilization_mean);
+  return c;
+}
+
 template <typename T, typename F>
 std::vector<T> read_array(const JsonObject& o, std::string_view key, bool required, const ReadContext& ctx, F read) {
   std::vector<T> out;
@@ -146,7 +208,7 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   ReadContext ctx{file, lenient, warnings};
   JsonObject o(doc, "", ctx,
                {"$schema", "format_version", "name", "description", "seed", "horizon_s", "outputs", "network",
-                "latency_targets", "platform", "cities", "node_types", "sites", "links", "demand_points"});
+                "latency_targets", "platform", "cities", "node_types", "sites", "links", "demand_points", "workload"});
   Scenario s;
   s.source_file = file;
   const auto version = o.required_integer("format_version");
@@ -196,6 +258,10 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   s.sites = read_array<Site>(o, "sites", true, ctx, read_site);
   s.links = read_array<Link>(o, "links", false, ctx, read_link);
   s.demand_points = read_array<DemandPoint>(o, "demand_points", false, ctx, read_demand_point);
+  if (const json* w = o.object("workload")) {
+    JsonObject wo(*w, o.path_of("workload"), ctx, {"classes"});
+    s.workload.classes = read_array<JobClass>(wo, "classes", true, ctx, read_job_class);
+  }
   return s;
 }
 
@@ -268,6 +334,28 @@ json scenario_to_json(const Scenario& s) {
     link["bandwidth_bps"] = l.bandwidth_bps.value_or(s.network.intercity_bandwidth_bps);
     j["links"].push_back(link);
   }
+  json classes = json::array();
+  for (const auto& c : s.workload.classes) {
+    const auto& a = c.arrivals;
+    json arrivals = {{"process", to_string(a.process)}, {"rate_per_s", a.rate_per_s},
+                     {"diurnal_amplitude", a.diurnal_amplitude}, {"peak_hour", a.peak_hour},
+                     {"time_scale", a.time_scale}, {"start_s", a.start_s}, {"max_jobs", a.max_jobs}};
+    if (a.process == ArrivalProcess::kTrace) {
+      arrivals["file"] = a.file;
+      arrivals["format"] = to_string(a.format);
+    }
+    classes.push_back({{"name", c.name}, {"kind", to_string(c.kind)}, {"placement", c.placement},
+                       {"sites", c.sites}, {"site_kinds", c.site_kinds}, {"origins", c.origins},
+                       {"arrivals", arrivals}, {"service_s", c.service_s},
+                       {"service_distribution", to_string(c.service_distribution)}, {"cores", c.cores},
+                       {"gpus", c.gpus}, {"budget_s", c.budget_s}, {"input_bytes", c.input_bytes},
+                       {"simulated_rate_per_s", c.simulated_rate_per_s}, {"deadline_factor", c.deadline_factor},
+                       {"seconds_per_token", c.seconds_per_token},
+                       {"prefill_seconds_per_token", c.prefill_seconds_per_token},
+                       {"cores_per_proc", c.cores_per_proc}, {"services", c.services},
+                       {"utilization_mean", c.utilization_mean}});
+  }
+  j["workload"] = {{"classes", classes}};
   j["demand_points"] = json::array();
   for (const auto& d : s.demand_points)
     j["demand_points"].push_back({{"name", d.name}, {"city", d.city}, {"lat_deg", d.lat_deg},

@@ -1,7 +1,9 @@
 // The cross-field validation pass (runs after the JSON shape and types were checked).
 #include "model/Validate.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <numeric>
 #include <sstream>
@@ -201,6 +203,71 @@ std::vector<UserError> validate(const Scenario& s) {
     if (!s.find_city(d.city)) c.error(p + "/city", "unknown city \"" + d.city + "\"");
     c.coordinates(p, d.lat_deg, d.lon_deg);
     c.positive(p + "/weight", d.weight);
+  }
+
+  std::map<std::string, std::size_t, std::less<>> class_names;
+  const auto site_has_gpus = [&](const Site& site) {
+    for (const auto& g : site.nodes)
+      for (const auto& t : s.node_types)
+        if (t.name == g.type && t.gpus > 0 && g.count > 0) return true;
+    return false;
+  };
+  for (std::size_t i = 0; i < s.workload.classes.size(); ++i) {
+    const auto& k = s.workload.classes[i];
+    const std::string p = "/workload/classes/" + std::to_string(i);
+    c.name(p, k.name, "job class");
+    if (!k.name.empty() && !class_names.emplace(k.name, i).second)
+      c.error(p + "/name", "duplicate job class name \"" + k.name + "\"");
+    for (std::size_t j = 0; j < k.sites.size(); ++j)
+      if (!s.find_site(k.sites[j])) c.error(p + "/sites/" + std::to_string(j), "unknown site \"" + k.sites[j] + "\"");
+    for (std::size_t j = 0; j < k.site_kinds.size(); ++j) {
+      const auto& v = k.site_kinds[j];
+      if (v != "core_cluster" && v != "gpu_center" && v != "supercomputing_center" && v != "edge_dc")
+        c.error(p + "/site_kinds/" + std::to_string(j),
+                "expected one of core_cluster, gpu_center, supercomputing_center, edge_dc, got \"" + v + "\"");
+    }
+    for (std::size_t j = 0; j < k.origins.size(); ++j)
+      if (!s.find_city(k.origins[j]))
+        c.error(p + "/origins/" + std::to_string(j), "unknown city \"" + k.origins[j] + "\"");
+    const auto& a = k.arrivals;
+    if (k.kind != JobKind::kCloudService) {
+      if (a.process == ArrivalProcess::kPoisson) c.positive(p + "/arrivals/rate_per_s", a.rate_per_s);
+      if (a.diurnal_amplitude < 0 || a.diurnal_amplitude > 1)
+        c.error(p + "/arrivals/diurnal_amplitude", "expected a number in [0, 1], got " + fmt(a.diurnal_amplitude));
+      c.positive(p + "/arrivals/time_scale", a.time_scale);
+      c.non_negative(p + "/arrivals/start_s", a.start_s);
+      if (a.process == ArrivalProcess::kTrace) {
+        const auto path = s.resolve_path(a.file);
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec))
+          c.error(p + "/arrivals/file", "no such trace file \"" + path + "\"");
+        const bool fits = (a.format == TraceFormat::kSwf && k.kind == JobKind::kHpcBatch) ||
+                          (a.format == TraceFormat::kAzureInference && k.kind == JobKind::kAiInference) ||
+                          (a.format == TraceFormat::kAlibabaGpu && k.kind == JobKind::kAiTraining);
+        if (!fits)
+          c.error(p + "/arrivals/format", "a " + std::string(to_string(a.format)) + " trace cannot feed a " +
+                                              std::string(to_string(k.kind)) +
+                                              " class (swf: hpc_batch, azure_inference: ai_inference, "
+                                              "alibaba_gpu: ai_training)");
+      }
+    }
+    c.positive(p + "/service_s", k.service_s);
+    if (k.cores < 0) c.error(p + "/cores", "expected an integer >= 0, got " + std::to_string(k.cores));
+    if (k.gpus < 0) c.error(p + "/gpus", "expected an integer >= 0, got " + std::to_string(k.gpus));
+    if (k.cores + k.gpus <= 0) c.error(p + "/cores", "a job needs at least one core or one GPU");
+    c.non_negative(p + "/budget_s", k.budget_s);
+    c.non_negative(p + "/input_bytes", k.input_bytes);
+    c.non_negative(p + "/simulated_rate_per_s", k.simulated_rate_per_s);
+    if (k.deadline_factor != 0 && k.deadline_factor < 1)
+      c.error(p + "/deadline_factor", "expected 0 (no deadline) or a factor >= 1, got " + fmt(k.deadline_factor));
+    c.non_negative(p + "/seconds_per_token", k.seconds_per_token);
+    c.non_negative(p + "/prefill_seconds_per_token", k.prefill_seconds_per_token);
+    if (k.cores_per_proc < 1) c.error(p + "/cores_per_proc", "expected an integer >= 1");
+    if (k.services < 0) c.error(p + "/services", "expected an integer >= 0");
+    if (!(k.utilization_mean > 0 && k.utilization_mean <= 1))
+      c.error(p + "/utilization_mean", "expected a utilization in (0, 1], got " + fmt(k.utilization_mean));
+    if (k.gpus > 0 && std::none_of(s.sites.begin(), s.sites.end(), site_has_gpus))
+      c.error(p + "/gpus", "class \"" + k.name + "\" needs GPUs but no site has servers with gpus");
   }
 
   // Connectivity: every city and site must reach every other over fiber (only checked when

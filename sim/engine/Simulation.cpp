@@ -1,0 +1,497 @@
+// The engine: one controller actor replays arrivals, places jobs, queues them FIFO per site pool,
+// starts SimGrid activities and samples the sites. Execs end at known times (capacity is never
+// oversubscribed), so the controller sleeps until the next event instead of waiting on every exec;
+// it waits only on in-flight data transfers, whose end depends on network sharing.
+#include "engine/Simulation.hpp"
+
+#include <simgrid/plugins/energy.h>
+#include <simgrid/s4u/Activity.hpp>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Comm.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Exec.hpp>
+#include <simgrid/s4u/Host.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <queue>
+
+#include "engine/JobExecutor.hpp"
+#include "metrics/Progress.hpp"
+#include "metrics/RunMetrics.hpp"
+#include "model/Error.hpp"
+#include "platform/PlatformSpec.hpp"
+#include "platform/SimGridPlatform.hpp"
+#include "policy/Placement.hpp"
+#include "policy/SitePool.hpp"
+#include "topology/Graph.hpp"
+#include "workload/JobStream.hpp"
+
+namespace sg4 = simgrid::s4u;
+
+namespace suanli::engine {
+
+class SimGridExecutor : public JobExecutor {
+ public:
+  double start(std::size_t slot, const std::vector<ExecPart>& parts, double runtime_s) override {
+    if (execs_.size() <= slot) execs_.resize(slot + 1);
+    auto& handles = execs_[slot];
+    handles.clear();
+    for (const auto& p : parts)
+      handles.push_back(sg4::Exec::init()
+                            ->set_host(p.host)
+                            ->set_flops_amount(runtime_s * p.core_speed_flops)  // per thread (SimGrid 3.32)
+                            ->set_thread_count(p.threads)
+                            ->start());
+    return sg4::Engine::get_clock() + runtime_s;
+  }
+  void finish(std::size_t slot) override {
+    for (auto& e : execs_[slot]) e->wait();
+    execs_[slot].clear();
+  }
+  void cancel(std::size_t slot) override {
+    for (auto& e : execs_[slot]) e->cancel();
+    execs_[slot].clear();
+  }
+
+ private:
+  std::vector<std::vector<sg4::ExecPtr>> execs_;
+};
+
+namespace {
+
+using workload::Job;
+
+/// One queue-and-hosts unit of a site: its CPU-only hosts, or its hosts with GPUs.
+struct Pool {
+  explicit Pool(std::vector<policy::HostCapacity> caps) : resources(std::move(caps)) {}
+  policy::SitePool resources;
+  std::vector<sg4::Host*> hosts;
+  std::vector<double> full_power_per_core_w;  ///< per host: max power / cores (energy attribution)
+  std::deque<std::size_t> queue;              ///< job slots, FIFO
+  std::size_t running = 0;
+};
+
+struct SiteRuntime {
+  std::vector<Pool> pools;  ///< [0] CPU hosts, [1] GPU hosts
+  std::vector<sg4::Host*> hosts;
+  sg4::Host* first_host = nullptr;
+  double energy_at_last_sample_j = 0;
+  metrics::SiteTotals totals;
+};
+
+struct ActiveJob {
+  Job job;
+  std::size_t site = 0;
+  std::size_t pool = 0;
+  policy::Allocation allocation;
+  double start_s = -1;
+  double rtt_s = 0;
+  double energy_j = 0;
+  bool in_transfer = false;
+};
+
+struct Completion {
+  double time_s;
+  std::uint64_t sequence;
+  std::size_t slot;
+  bool operator>(const Completion& o) const {
+    return time_s != o.time_s ? time_s > o.time_s : sequence > o.sequence;
+  }
+};
+
+class Controller {
+ public:
+  Controller(const model::Scenario& s, const platform::PlatformSpec& spec, const topology::Graph& graph,
+             metrics::RunMetrics& metrics, JobExecutor& executor, bool progress)
+      : s_(s), metrics_(metrics), executor_(executor), stream_(workload::make_job_stream(s, s.horizon_s)),
+        progress_(s.horizon_s, std::cerr, progress) {
+    build_sites(spec);
+    build_latencies(graph);
+    build_classes();
+  }
+
+  void run() {
+    auto next_job = stream_.next();
+    double next_sample = s_.outputs.sampling_interval_s;
+    const double horizon = s_.horizon_s;
+    double now = 0;
+    while (true) {
+      const double t_arrival = next_job ? next_job->submit_s : kInf;
+      const double t_done = completions_.empty() ? kInf : completions_.top().time_s;
+      const bool idle = !next_job && completions_.empty() && comms_.empty() && queued_ == 0;
+      if (idle) break;
+      const double t_next = std::min({t_arrival, t_done, next_sample, horizon});
+      if (!comms_.empty()) {
+        const ssize_t done = sg4::Activity::wait_any_for(comms_, std::max(0.0, t_next - sg4::Engine::get_clock()));
+        if (done >= 0) {
+          const auto slot = comm_slots_[static_cast<std::size_t>(done)];
+          comms_.erase(comms_.begin() + done);
+          comm_slots_.erase(comm_slots_.begin() + done);
+          jobs_[slot].in_transfer = false;
+          enqueue(slot);
+          continue;
+        }
+      } else if (t_next > sg4::Engine::get_clock()) {
+        sg4::this_actor::sleep_until(t_next);
+      }
+      now = sg4::Engine::get_clock();
+      if (now >= horizon && t_next >= horizon) break;
+      while (!completions_.empty() && completions_.top().time_s <= now) {
+        const auto slot = completions_.top().slot;
+        completions_.pop();
+        finish(slot);
+      }
+      while (next_job && next_job->submit_s <= now) {
+        arrive(*next_job);
+        next_job = stream_.next();
+      }
+      if (next_sample <= now) {
+        sample(next_sample);
+        next_sample += s_.outputs.sampling_interval_s;
+      }
+      progress_.update(now, metrics_.jobs_recorded());
+    }
+    stop_s_ = std::min(horizon, sg4::Engine::get_clock());
+    wind_down(next_job);
+    progress_.finish();
+  }
+
+  double stop_s() const { return stop_s_; }
+  std::vector<metrics::SiteTotals> site_totals() const {
+    std::vector<metrics::SiteTotals> out;
+    for (const auto& site : sites_) out.push_back(site.totals);
+    return out;
+  }
+
+ private:
+  static constexpr double kInf = std::numeric_limits<double>::infinity();
+
+  void build_sites(const platform::PlatformSpec& spec) {
+    sites_.resize(s_.sites.size());
+    for (const auto& zone : spec.zones) {
+      std::vector<policy::HostCapacity> caps[2];
+      std::vector<sg4::Host*> hosts[2];
+      std::vector<double> power[2];
+      for (const auto& g : zone.groups) {
+        const auto& type = s_.node_types[g.node_type];
+        const int pool = type.gpus > 0 ? 1 : 0;
+        for (std::int64_t i = 0; i < g.host_count(); ++i) {
+          const auto servers = g.servers_in_host(i);
+          auto* host = sg4::Host::by_name(platform::host_name(s_, zone, g, i));
+          caps[pool].push_back({static_cast<int>(type.cores * servers), static_cast<int>(type.gpus * servers)});
+          hosts[pool].push_back(host);
+          power[pool].push_back(type.pstates.front().max_w / type.cores);
+          sites_[zone.site].hosts.push_back(host);
+        }
+      }
+      auto& site = sites_[zone.site];
+      for (int p = 0; p < 2; ++p) {
+        site.pools.emplace_back(std::move(caps[p]));
+        site.pools.back().hosts = std::move(hosts[p]);
+        site.pools.back().full_power_per_core_w = std::move(power[p]);
+      }
+      site.first_host = site.hosts.empty() ? nullptr : site.hosts.front();
+      site.totals.cores_total = site.pools[0].resources.cores_total();
+      site.totals.gpus_total = site.pools[1].resources.gpus_total();
+    }
+  }
+
+  void build_latencies(const topology::Graph& graph) {
+    latency_.resize(s_.cities.size());
+    entry_host_.resize(s_.cities.size(), nullptr);
+    for (std::size_t c = 0; c < s_.cities.size(); ++c) {
+      const auto paths = graph.shortest_paths(graph.city_vertex(c));
+      double best = kInf;
+      for (std::size_t i = 0; i < s_.sites.size(); ++i) {
+        latency_[c].push_back(paths.latency_s[graph.site_vertex(i)]);
+        if (sites_[i].first_host && latency_[c][i] < best) {
+          best = latency_[c][i];
+          entry_host_[c] = sites_[i].first_host;
+        }
+      }
+    }
+  }
+
+  void build_classes() {
+    for (std::size_t k = 0; k < s_.workload.classes.size(); ++k) {
+      const auto& c = s_.workload.classes[k];
+      std::string name = c.placement;
+      if (name.empty()) name = c.kind == model::JobKind::kLatencyCritical ? "nearest" : "least_loaded";
+      auto policy = policy::make_placement(name);
+      if (!policy) {
+        std::string valid;
+        for (const auto& n : policy::placement_names()) valid += (valid.empty() ? "" : ", ") + n;
+        throw model::UserError(s_.source_file, "/workload/classes/" + std::to_string(k) + "/placement",
+                               "unknown placement policy \"" + name + "\" (valid: " + valid + ")");
+      }
+      policies_.push_back(std::move(policy));
+      std::vector<bool> allowed(s_.sites.size(), true);
+      for (std::size_t i = 0; i < s_.sites.size(); ++i) {
+        const auto& site = s_.sites[i];
+        if (!c.sites.empty() && std::find(c.sites.begin(), c.sites.end(), site.name) == c.sites.end())
+          allowed[i] = false;
+        if (!c.site_kinds.empty() &&
+            std::find(c.site_kinds.begin(), c.site_kinds.end(), model::to_string(site.kind)) == c.site_kinds.end())
+          allowed[i] = false;
+      }
+      allowed_.push_back(std::move(allowed));
+      budget_.push_back(c.kind == model::JobKind::kLatencyCritical
+                            ? (c.budget_s > 0 ? c.budget_s : s_.latency_targets.intra_city_s)
+                            : 0.0);
+    }
+    views_.resize(s_.sites.size());
+  }
+
+  std::size_t new_slot(const Job& job) {
+    std::size_t slot;
+    if (!free_slots_.empty()) {
+      slot = free_slots_.back();
+      free_slots_.pop_back();
+    } else {
+      slot = jobs_.size();
+      jobs_.emplace_back();
+    }
+    jobs_[slot] = ActiveJob{};
+    jobs_[slot].job = job;
+    return slot;
+  }
+
+  void arrive(const Job& job) {
+    const std::size_t pool = job.gpus > 0 ? 1 : 0;
+    const auto& allowed = allowed_[job.job_class];
+    bool any_eligible = false;
+    for (std::size_t i = 0; i < sites_.size(); ++i) {
+      auto& v = views_[i];
+      const auto& p = sites_[i].pools[pool];
+      v.site = i;
+      v.eligible = allowed[i] && p.resources.could_fit(job.cores, job.gpus);
+      any_eligible = any_eligible || v.eligible;
+      v.latency_s = latency_[job.origin_city][i];
+      v.cores_total = p.resources.cores_total();
+      v.cores_free = p.resources.cores_free();
+      v.gpus_total = p.resources.gpus_total();
+      v.gpus_free = p.resources.gpus_free();
+      v.queued = p.queue.size();
+      v.running = p.running;
+    }
+    const double budget = budget_[job.job_class];
+    const policy::PlacementRequest request{job, sg4::Engine::get_clock(), budget, views_};
+    const auto choice = policies_[job.job_class]->place(request);
+    if (!choice) {
+      reject(job, -1, any_eligible && budget > 0 ? "budget" : "no_site", 0);
+      return;
+    }
+    // The engine enforces capacity and the budget whatever the policy said.
+    const std::size_t site = *choice;
+    const double rtt = 2 * latency_[job.origin_city][site];
+    if (site >= sites_.size() || !views_[site].eligible) {
+      reject(job, static_cast<std::ptrdiff_t>(site), "no_capacity", rtt);
+      return;
+    }
+    if (budget > 0 && rtt > budget * (1 + 1e-12)) {
+      reject(job, static_cast<std::ptrdiff_t>(site), "budget", rtt);
+      return;
+    }
+    const std::size_t slot = new_slot(job);
+    auto& a = jobs_[slot];
+    a.site = site;
+    a.pool = pool;
+    a.rtt_s = rtt;
+    sg4::Host* from = entry_host_[job.origin_city];
+    sg4::Host* to = sites_[site].first_host;
+    if (job.input_bytes > 0 && from && to && from != to) {
+      a.in_transfer = true;
+      comms_.push_back(sg4::Comm::sendto_async(from, to, static_cast<std::uint64_t>(job.input_bytes)));
+      comm_slots_.push_back(slot);
+      return;
+    }
+    enqueue(slot);
+  }
+
+  void reject(const Job& job, std::ptrdiff_t site, std::string_view reason, double rtt) {
+    metrics::JobRecord r;
+    r.outcome = metrics::Outcome::kRejected;
+    r.reason = reason;
+    r.site = site;
+    r.network_rtt_s = rtt;
+    metrics_.record_job(job, r);
+  }
+
+  void enqueue(std::size_t slot) {
+    auto& a = jobs_[slot];
+    auto& pool = sites_[a.site].pools[a.pool];
+    pool.queue.push_back(slot);
+    ++queued_;
+    try_start(pool);
+  }
+
+  void try_start(Pool& pool) {
+    while (!pool.queue.empty()) {
+      const std::size_t slot = pool.queue.front();
+      auto& a = jobs_[slot];
+      auto alloc = pool.resources.allocate(a.job.cores, a.job.gpus);
+      if (!alloc) return;  // FIFO: the head waits, and so does everyone behind it
+      pool.queue.pop_front();
+      --queued_;
+      a.allocation = std::move(*alloc);
+      a.start_s = sg4::Engine::get_clock();
+      parts_.clear();
+      a.energy_j = 0;
+      for (const auto& part : a.allocation.parts) {
+        auto* host = pool.hosts[part.host];
+        parts_.push_back({host, part.threads, host->get_speed()});
+        a.energy_j += a.job.runtime_s * part.threads * pool.full_power_per_core_w[part.host];
+      }
+      const double end = executor_.start(slot, parts_, a.job.runtime_s);
+      completions_.push({end, sequence_++, slot});
+      pool.running++;
+    }
+  }
+
+  void finish(std::size_t slot) {
+    executor_.finish(slot);
+    auto& a = jobs_[slot];
+    auto& site = sites_[a.site];
+    auto& pool = site.pools[a.pool];
+    pool.resources.release(a.allocation);
+    pool.running--;
+    site.totals.busy_core_s += a.job.cores * a.job.runtime_s;
+    site.totals.busy_gpu_s += a.job.gpus * a.job.runtime_s;
+    site.totals.completed++;
+    metrics::JobRecord r;
+    r.site = static_cast<std::ptrdiff_t>(a.site);
+    r.start_s = a.start_s;
+    r.end_s = a.start_s + a.job.runtime_s;  // exact: the controller wakes at this time
+    r.network_rtt_s = a.rtt_s;
+    r.energy_j = a.energy_j;
+    metrics_.record_job(a.job, r);
+    free_slots_.push_back(slot);
+    try_start(pool);
+  }
+
+  void sample(double t) {
+    for (std::size_t i = 0; i < sites_.size(); ++i) {
+      auto& site = sites_[i];
+      double energy = 0;
+      for (auto* h : site.hosts) energy += sg_host_get_consumed_energy(h);
+      const double power = (energy - site.energy_at_last_sample_j) / s_.outputs.sampling_interval_s;
+      site.energy_at_last_sample_j = energy;
+      const auto& cpu = site.pools[0].resources;
+      const auto& gpu = site.pools[1].resources;
+      const double cpu_util = cpu.cores_total() > 0
+                                  ? static_cast<double>(cpu.cores_total() - cpu.cores_free()) /
+                                        static_cast<double>(cpu.cores_total())
+                                  : 0.0;
+      const double gpu_util = gpu.gpus_total() > 0
+                                  ? static_cast<double>(gpu.gpus_total() - gpu.gpus_free()) /
+                                        static_cast<double>(gpu.gpus_total())
+                                  : 0.0;
+      metrics_.record_sample(t, i, cpu_util, gpu_util, site.pools[0].running + site.pools[1].running,
+                             site.pools[0].queue.size() + site.pools[1].queue.size(), power);
+    }
+  }
+
+  /// At the stop time: record what is still running, queued or in transfer, read the energy, and
+  /// cancel the remaining activities so the simulation ends here.
+  void wind_down(std::optional<Job>& next_job) {
+    for (auto& site : sites_) {
+      double energy = 0;
+      for (auto* h : site.hosts) energy += sg_host_get_consumed_energy(h);
+      site.totals.it_energy_j = energy;
+    }
+    std::vector<std::size_t> running;
+    while (!completions_.empty()) {
+      running.push_back(completions_.top().slot);
+      completions_.pop();
+    }
+    std::sort(running.begin(), running.end(), [&](std::size_t x, std::size_t y) { return jobs_[x].job.id < jobs_[y].job.id; });
+    for (auto slot : running) {
+      auto& a = jobs_[slot];
+      executor_.cancel(slot);
+      auto& totals = sites_[a.site].totals;
+      totals.busy_core_s += a.job.cores * (stop_s_ - a.start_s);
+      totals.busy_gpu_s += a.job.gpus * (stop_s_ - a.start_s);
+      unfinished(a, "running");
+    }
+    std::vector<std::size_t> waiting;
+    for (auto& site : sites_)
+      for (auto& pool : site.pools)
+        for (auto slot : pool.queue) waiting.push_back(slot);
+    for (auto slot : comm_slots_) waiting.push_back(slot);
+    std::sort(waiting.begin(), waiting.end(), [&](std::size_t x, std::size_t y) { return jobs_[x].job.id < jobs_[y].job.id; });
+    for (auto slot : waiting) unfinished(jobs_[slot], jobs_[slot].in_transfer ? "in_transfer" : "queued");
+    for (auto& c : comms_) c->cancel();
+    comms_.clear();
+    (void)next_job;  // arrivals after the stop time are not part of the run
+  }
+
+  void unfinished(const ActiveJob& a, std::string_view reason) {
+    metrics::JobRecord r;
+    r.outcome = metrics::Outcome::kUnfinished;
+    r.reason = reason;
+    r.site = static_cast<std::ptrdiff_t>(a.site);
+    r.start_s = a.start_s;
+    r.network_rtt_s = a.rtt_s;
+    metrics_.record_job(a.job, r);
+  }
+
+  const model::Scenario& s_;
+  metrics::RunMetrics& metrics_;
+  JobExecutor& executor_;
+  workload::MergedStream stream_;
+  metrics::ProgressBar progress_;
+  std::vector<SiteRuntime> sites_;
+  std::vector<std::vector<double>> latency_;  ///< [city][site] one-way, s
+  std::vector<sg4::Host*> entry_host_;        ///< [city] where its traffic enters the network
+  std::vector<std::unique_ptr<policy::PlacementPolicy>> policies_;
+  std::vector<std::vector<bool>> allowed_;
+  std::vector<double> budget_;
+  std::vector<policy::SiteView> views_;
+  std::vector<ActiveJob> jobs_;
+  std::vector<std::size_t> free_slots_;
+  std::priority_queue<Completion, std::vector<Completion>, std::greater<>> completions_;
+  std::uint64_t sequence_ = 0;
+  std::vector<sg4::ActivityPtr> comms_;
+  std::vector<std::size_t> comm_slots_;
+  std::vector<ExecPart> parts_;
+  std::size_t queued_ = 0;
+  double stop_s_ = 0;
+};
+
+}  // namespace
+
+nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions& options) {
+  std::filesystem::create_directories(options.output_dir);
+  std::vector<std::string> args{"suanli", "--log=root.thres:critical"};
+  args.insert(args.end(), options.simgrid_args.begin(), options.simgrid_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  sg4::Engine engine(&argc, argv.data());
+
+  const topology::Graph graph(scenario);
+  const auto spec = platform::build_platform_spec(scenario, graph);
+  platform::configure_engine(engine, spec);
+  platform::enable_host_energy();
+  platform::build_simgrid_platform(scenario, spec);
+
+  metrics::RunMetrics metrics(scenario, options.output_dir, options.gzip);
+  SimGridExecutor executor;
+  Controller controller(scenario, spec, graph, metrics, executor, options.progress);
+  sg4::Host* home = engine.get_all_hosts().front();
+  sg4::Actor::create("controller", home, [&controller] { controller.run(); });
+  engine.run();
+
+  auto summary = metrics.summary(controller.stop_s(), controller.site_totals());
+  metrics.commit(summary);
+  return summary;
+}
+
+}  // namespace suanli::engine

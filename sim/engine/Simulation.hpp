@@ -1,0 +1,24 @@
+// `suanli run`: the workload on the SimGrid platform, with placement, FIFO site queues and metrics.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/Scenario.hpp"
+
+namespace suanli::engine {
+
+struct RunOptions {
+  std::string output_dir;          ///< created if missing; outputs appear atomically
+  bool gzip = false;               ///< jobs.csv.gz and timeseries.csv.gz
+  bool progress = false;           ///< progress bar on stderr (after 2 s of wall time)
+  std::vector<std::string> simgrid_args;  ///< extra SimGrid options (--cfg=..., --log=...)
+};
+
+/// Runs one simulation in this process (SimGrid allows one per process) and writes summary.json,
+/// jobs.csv and timeseries.csv into options.output_dir. Returns the summary.
+nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions& options);
+
+}  // namespace suanli::engine

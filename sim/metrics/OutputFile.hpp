@@ -1,0 +1,72 @@
+// Atomic, buffered text outputs (plain or gzip) and the number/CSV formatting that keeps them stable.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+struct gzFile_s;  // zlib's handle (gzFile), kept out of this header
+
+namespace suanli::metrics {
+
+/// A text output file that appears under its final name only when complete.
+///
+/// The constructor creates `final_path + ".partial"`; write() appends through a 1 MiB buffer;
+/// commit() flushes, closes and renames the partial file to `final_path` (atomic on POSIX: readers
+/// see the old file or the whole new one). If commit() is never called (an exception, a user error
+/// found midway), the destructor removes the partial file, so no half-written output is left. This
+/// guards against interrupted runs; the data are not fsync'ed, so a power cut may still lose them.
+///
+/// With `gzip` true the bytes are gzip-compressed through zlib (the caller names `final_path` with
+/// `.gz`). Every I/O failure (missing folder, permission, disk full) throws
+/// model::UserError(final_path, "", what failed and the system's reason).
+class OutputFile {
+ public:
+  explicit OutputFile(std::string final_path, bool gzip = false);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  OutputFile(OutputFile&&) = delete;
+  OutputFile& operator=(OutputFile&&) = delete;
+
+  /// Appends text. Throws model::UserError on an I/O error, or std::logic_error after commit().
+  void write(std::string_view text);
+  /// Flushes, closes and renames to the final name. Throws model::UserError on an I/O error (the
+  /// partial file is then removed by the destructor), std::logic_error if called twice.
+  void commit();
+
+  const std::string& final_path() const { return final_path_; }
+  const std::string& partial_path() const { return partial_path_; }
+
+  /// Size of the write buffer, bytes.
+  static constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
+
+ private:
+  void flush_buffer();
+  void write_through(std::string_view bytes);
+  void close();  ///< closes the handle; throws model::UserError if the close reports an error
+  [[noreturn]] void fail(const std::string& what, int saved_errno) const;
+
+  std::string final_path_;
+  std::string partial_path_;
+  std::FILE* file_ = nullptr;  ///< plain output
+  gzFile_s* gz_ = nullptr;     ///< gzip output
+  std::string buffer_;
+  bool committed_ = false;
+};
+
+/// One CSV field per RFC 4180: returned unchanged unless it contains a comma, a double quote, CR or
+/// LF; then enclosed in double quotes with each inner quote doubled (a"b -> "a""b").
+std::string csv_escape(std::string_view field);
+
+/// The shortest decimal text that reads back (strtod) as exactly `x` (std::to_chars): 0.1, 1e-300,
+/// 123456789.125; "nan", "inf", "-inf" for the non-finite values. Locale-independent and the same on
+/// every run, so outputs are byte-identical.
+std::string format_double(double x);
+
+/// `x` with exactly `decimals` digits after the point (no exponent), correctly rounded from the
+/// binary value (std::to_chars fixed): format_fixed(2.5, 0) == "2", format_fixed(0.125, 2) == "0.12".
+/// Throws std::invalid_argument if decimals < 0.
+std::string format_fixed(double x, int decimals);
+
+}  // namespace suanli::metrics

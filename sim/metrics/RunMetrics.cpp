@@ -1,0 +1,231 @@
+// Job records, site samples and the run summary.
+#include "metrics/RunMetrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "model/Summary.hpp"
+
+namespace suanli::metrics {
+
+namespace {
+
+nlohmann::json distribution(const Sample& s) {
+  if (s.count() == 0) return nullptr;
+  return {{"mean", s.mean()}, {"p50", s.quantile(0.5)}, {"p95", s.quantile(0.95)}, {"p99", s.quantile(0.99)},
+          {"max", s.max()}};
+}
+
+std::string number_or_empty(double x) { return x < 0 ? std::string() : format_double(x); }
+
+}  // namespace
+
+std::string_view to_string(Outcome v) {
+  switch (v) {
+    case Outcome::kCompleted: return "completed";
+    case Outcome::kRejected: return "rejected";
+    case Outcome::kUnfinished: return "unfinished";
+  }
+  return "?";
+}
+
+RunMetrics::RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip)
+    : scenario_(scenario), directory_(directory), gzip_(gzip), classes_(scenario.workload.classes.size()) {
+  const std::string ext = gzip ? ".csv.gz" : ".csv";
+  jobs_csv_ = std::make_unique<OutputFile>((std::filesystem::path(directory) / ("jobs" + ext)).string(), gzip);
+  timeseries_csv_ =
+      std::make_unique<OutputFile>((std::filesystem::path(directory) / ("timeseries" + ext)).string(), gzip);
+  jobs_csv_->write(
+      "id,class,kind,origin,site,submit_s,start_s,end_s,wait_s,runtime_s,cores,gpus,network_rtt_s,budget_s,"
+      "budget_met,deadline_met,weight,energy_j,outcome,reason,trace_id\n");
+  timeseries_csv_->write("time_s,site,cpu_utilization,gpu_utilization,running,queued,it_power_w\n");
+}
+
+void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
+  const auto& cls = scenario_.workload.classes[job.job_class];
+  auto& st = classes_[job.job_class];
+  const bool latency_critical = cls.kind == model::JobKind::kLatencyCritical;
+  const double budget = latency_critical ? (cls.budget_s > 0 ? cls.budget_s : scenario_.latency_targets.intra_city_s) : 0;
+  // Budget met: served (placed and not refused) where the network round trip fits the budget.
+  const bool placed = r.site >= 0 && !(r.outcome == Outcome::kRejected);
+  const bool budget_met = latency_critical && placed && r.network_rtt_s <= budget * (1 + 1e-12);
+  const bool has_deadline = std::isfinite(job.deadline_s);
+  const bool deadline_met = has_deadline && r.outcome == Outcome::kCompleted && r.end_s <= job.deadline_s;
+  const double wait = r.start_s >= 0 ? r.start_s - job.submit_s : -1;
+
+  st.submitted++;
+  st.weight_submitted += job.weight;
+  if (r.outcome == Outcome::kCompleted) st.completed++;
+  if (r.outcome == Outcome::kRejected) st.rejected++;
+  if (r.outcome == Outcome::kUnfinished) st.unfinished++;
+  if (!r.reason.empty()) {
+    auto it = std::find_if(st.reasons.begin(), st.reasons.end(), [&](const auto& p) { return p.first == r.reason; });
+    if (it == st.reasons.end()) st.reasons.emplace_back(std::string(r.reason), 1);
+    else it->second++;
+  }
+  if (latency_critical) {
+    st.weight_budgeted += job.weight;
+    if (budget_met) st.weight_met += job.weight;
+  }
+  if (has_deadline) {
+    st.weight_deadline += job.weight;
+    if (deadline_met) st.weight_deadline_met += job.weight;
+  }
+  if (wait >= 0) st.wait_s.add(wait, job.weight);
+  if (placed) st.rtt_s.add(r.network_rtt_s, job.weight);
+  if (r.outcome == Outcome::kCompleted) st.response_s.add(r.end_s - job.submit_s + r.network_rtt_s, job.weight);
+  recorded_++;
+
+  auto& l = line_;
+  l.clear();
+  l += std::to_string(job.id);
+  l += ',';
+  l += csv_escape(cls.name);
+  l += ',';
+  l += model::to_string(cls.kind);
+  l += ',';
+  l += csv_escape(scenario_.cities[job.origin_city].name);
+  l += ',';
+  if (r.site >= 0) l += csv_escape(scenario_.sites[static_cast<std::size_t>(r.site)].name);
+  l += ',';
+  l += format_double(job.submit_s);
+  l += ',';
+  l += number_or_empty(r.start_s);
+  l += ',';
+  l += number_or_empty(r.end_s);
+  l += ',';
+  l += number_or_empty(wait);
+  l += ',';
+  l += format_double(job.runtime_s);
+  l += ',';
+  l += std::to_string(job.cores);
+  l += ',';
+  l += std::to_string(job.gpus);
+  l += ',';
+  if (r.site >= 0) l += format_double(r.network_rtt_s);
+  l += ',';
+  if (latency_critical) l += format_double(budget);
+  l += ',';
+  if (latency_critical) l += budget_met ? "1" : "0";
+  l += ',';
+  if (has_deadline) l += deadline_met ? "1" : "0";
+  l += ',';
+  l += format_double(job.weight);
+  l += ',';
+  l += format_double(r.energy_j);
+  l += ',';
+  l += to_string(r.outcome);
+  l += ',';
+  l += r.reason;
+  l += ',';
+  if (job.trace_id >= 0) l += std::to_string(job.trace_id);
+  l += '\n';
+  jobs_csv_->write(l);
+}
+
+void RunMetrics::record_sample(double t_s, std::size_t site, double cpu_util, double gpu_util, std::size_t running,
+                               std::size_t queued, double it_power_w) {
+  auto& l = line_;
+  l.clear();
+  l += format_double(t_s);
+  l += ',';
+  l += csv_escape(scenario_.sites[site].name);
+  l += ',';
+  l += format_fixed(cpu_util, 6);
+  l += ',';
+  l += format_fixed(gpu_util, 6);
+  l += ',';
+  l += std::to_string(running);
+  l += ',';
+  l += std::to_string(queued);
+  l += ',';
+  l += format_fixed(it_power_w, 3);
+  l += '\n';
+  timeseries_csv_->write(l);
+}
+
+nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTotals>& sites) const {
+  using nlohmann::json;
+  json j;
+  j["scenario"] = scenario_.name;
+  j["seed"] = scenario_.seed;
+  j["simulated_s"] = simulated_s;
+  std::uint64_t submitted = 0, completed = 0, rejected = 0, unfinished = 0;
+  json classes = json::array();
+  for (std::size_t i = 0; i < classes_.size(); ++i) {
+    const auto& st = classes_[i];
+    const auto& cls = scenario_.workload.classes[i];
+    submitted += st.submitted;
+    completed += st.completed;
+    rejected += st.rejected;
+    unfinished += st.unfinished;
+    json reasons = json::object();
+    for (const auto& [reason, count] : st.reasons) reasons[reason] = count;
+    json c = {{"name", cls.name},
+              {"kind", model::to_string(cls.kind)},
+              {"jobs_simulated", st.submitted},
+              {"jobs_represented", st.weight_submitted},
+              {"completed", st.completed},
+              {"rejected", st.rejected},
+              {"unfinished", st.unfinished},
+              {"reasons", reasons},
+              {"wait_s", distribution(st.wait_s)},
+              {"network_rtt_s", distribution(st.rtt_s)},
+              {"response_s", distribution(st.response_s)}};
+    c["budget_attainment"] = st.weight_budgeted > 0 ? json(st.weight_met / st.weight_budgeted) : json(nullptr);
+    c["deadline_attainment"] =
+        st.weight_deadline > 0 ? json(st.weight_deadline_met / st.weight_deadline) : json(nullptr);
+    classes.push_back(c);
+  }
+  j["jobs"] = {{"submitted", submitted}, {"completed", completed}, {"rejected", rejected}, {"unfinished", unfinished}};
+  j["classes"] = classes;
+
+  json site_list = json::array();
+  double energy = 0, busy_cores = 0, busy_gpus = 0, cores = 0, gpus = 0;
+  for (std::size_t i = 0; i < sites.size(); ++i) {
+    const auto& t = sites[i];
+    const auto& site = scenario_.sites[i];
+    const auto fig = model::site_figures(scenario_, site);
+    const double span = simulated_s > 0 ? simulated_s : std::numeric_limits<double>::quiet_NaN();
+    site_list.push_back(
+        {{"name", site.name},
+         {"kind", model::to_string(site.kind)},
+         {"city", site.city},
+         {"jobs_completed", t.completed},
+         {"cpu_utilization", t.cores_total > 0 ? json(t.busy_core_s / (static_cast<double>(t.cores_total) * span))
+                                               : json(nullptr)},
+         {"gpu_utilization", t.gpus_total > 0 ? json(t.busy_gpu_s / (static_cast<double>(t.gpus_total) * span))
+                                              : json(nullptr)},
+         {"it_energy_j", t.it_energy_j},
+         {"mean_it_power_w", t.it_energy_j / span},
+         {"racks", site.racks},
+         {"rack_occupancy", fig.occupancy}});
+    energy += t.it_energy_j;
+    busy_cores += t.busy_core_s;
+    busy_gpus += t.busy_gpu_s;
+    cores += static_cast<double>(t.cores_total);
+    gpus += static_cast<double>(t.gpus_total);
+  }
+  j["sites"] = site_list;
+  const auto fig = model::scenario_figures(scenario_);
+  j["totals"] = {{"it_energy_j", energy},
+                 {"mean_it_power_w", simulated_s > 0 ? energy / simulated_s : 0.0},
+                 {"cpu_utilization", cores > 0 && simulated_s > 0 ? json(busy_cores / (cores * simulated_s)) : json(nullptr)},
+                 {"gpu_utilization", gpus > 0 && simulated_s > 0 ? json(busy_gpus / (gpus * simulated_s)) : json(nullptr)},
+                 {"racks", fig.racks},
+                 {"rack_occupancy", fig.occupancy}};
+  return j;
+}
+
+void RunMetrics::commit(const nlohmann::json& summary) {
+  OutputFile out((std::filesystem::path(directory_) / "summary.json").string(), false);
+  out.write(summary.dump(2));
+  out.write("\n");
+  jobs_csv_->commit();
+  timeseries_csv_->commit();
+  out.commit();
+}
+
+}  // namespace suanli::metrics

@@ -1,0 +1,80 @@
+// What a run measures: per-job records (jobs.csv), per-site samples (timeseries.csv) and the summary.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "metrics/OutputFile.hpp"
+#include "metrics/Statistics.hpp"
+#include "model/Scenario.hpp"
+#include "workload/Job.hpp"
+
+namespace suanli::metrics {
+
+/// The end of a job's life in a run.
+enum class Outcome { kCompleted, kRejected, kUnfinished };
+std::string_view to_string(Outcome v);
+
+/// One line of jobs.csv.
+struct JobRecord {
+  Outcome outcome = Outcome::kCompleted;
+  std::string_view reason;          ///< why rejected or unfinished ("" when completed)
+  std::ptrdiff_t site = -1;         ///< where it ran or was queued; -1 when never placed
+  double start_s = -1;              ///< -1 when it never started
+  double end_s = -1;                ///< -1 when it did not finish
+  double network_rtt_s = 0;         ///< round trip between its origin city and its site
+  double energy_j = 0;              ///< its cores' share of the hosts' full-load power while it ran
+};
+
+/// Per-site figures accumulated by the engine over the run.
+struct SiteTotals {
+  double busy_core_s = 0;     ///< core-seconds used by jobs
+  double busy_gpu_s = 0;
+  std::int64_t cores_total = 0;
+  std::int64_t gpus_total = 0;
+  double it_energy_j = 0;     ///< from SimGrid's host energy plugin
+  std::uint64_t completed = 0;
+};
+
+/// Collects the run's measurements and writes them (streamed; committed atomically at the end).
+class RunMetrics {
+ public:
+  RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip);
+
+  void record_job(const workload::Job& job, const JobRecord& record);
+  /// One row of timeseries.csv.
+  void record_sample(double t_s, std::size_t site, double cpu_util, double gpu_util, std::size_t running,
+                     std::size_t queued, double it_power_w);
+
+  /// The summary (also written as summary.json by commit()).
+  nlohmann::json summary(double simulated_s, const std::vector<SiteTotals>& sites) const;
+  /// Writes summary.json and renames every output into place.
+  void commit(const nlohmann::json& summary);
+
+  std::uint64_t jobs_recorded() const { return recorded_; }
+
+ private:
+  struct ClassStats {
+    std::uint64_t submitted = 0, completed = 0, rejected = 0, unfinished = 0;
+    double weight_submitted = 0, weight_met = 0, weight_budgeted = 0;
+    double weight_deadline = 0, weight_deadline_met = 0;
+    Sample wait_s, rtt_s, response_s;
+    std::vector<std::pair<std::string, std::uint64_t>> reasons;
+  };
+
+  const model::Scenario& scenario_;
+  std::string directory_;
+  bool gzip_;
+  std::unique_ptr<OutputFile> jobs_csv_;
+  std::unique_ptr<OutputFile> timeseries_csv_;
+  std::vector<ClassStats> classes_;
+  std::uint64_t recorded_ = 0;
+  std::string line_;
+};
+
+}  // namespace suanli::metrics

@@ -1,0 +1,70 @@
+// Summary table of a run: jobs per class, waits, latency and budgets, site utilization and energy.
+#include "metrics/RunReport.hpp"
+
+#include <cstdio>
+#include <string>
+
+namespace suanli::metrics {
+
+namespace {
+
+std::string num(const nlohmann::json& v, double scale, int decimals) {
+  if (v.is_null()) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v.get<double>() * scale);
+  return buf;
+}
+
+std::string col(std::string s, std::size_t width, bool left = false) {
+  if (s.size() >= width) return s + " ";
+  return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
+}
+
+}  // namespace
+
+void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohmann::json& j) {
+  out << "Run of " << s.name << " (seed " << j["seed"].get<std::uint64_t>() << "): "
+      << num(j["simulated_s"], 1.0 / 3600, 2) << " h simulated\n";
+  const auto& jobs = j["jobs"];
+  out << "  jobs: " << jobs["submitted"].get<std::uint64_t>() << " simulated, " << jobs["completed"].get<std::uint64_t>()
+      << " completed, " << jobs["rejected"].get<std::uint64_t>() << " rejected, "
+      << jobs["unfinished"].get<std::uint64_t>() << " unfinished at the end\n\n";
+
+  out << "  " << col("class", 18, true) << col("kind", 18, true) << col("jobs", 10) << col("done", 10)
+      << col("wait p50 s", 12) << col("wait p95 s", 12) << col("wait p99 s", 12) << col("rtt p95 ms", 12)
+      << col("budget met", 12) << "\n";
+  for (const auto& c : j["classes"]) {
+    const auto& wait = c["wait_s"];
+    const auto& rtt = c["network_rtt_s"];
+    out << "  " << col(c["name"].get<std::string>(), 18, true) << col(c["kind"].get<std::string>(), 18, true)
+        << col(std::to_string(c["jobs_simulated"].get<std::uint64_t>()), 10)
+        << col(std::to_string(c["completed"].get<std::uint64_t>()), 10)
+        << col(wait.is_null() ? "-" : num(wait["p50"], 1, 3), 12) << col(wait.is_null() ? "-" : num(wait["p95"], 1, 3), 12)
+        << col(wait.is_null() ? "-" : num(wait["p99"], 1, 3), 12) << col(rtt.is_null() ? "-" : num(rtt["p95"], 1e3, 3), 12)
+        << col(c["budget_attainment"].is_null() ? "-" : num(c["budget_attainment"], 100, 2) + " %", 12) << "\n";
+  }
+
+  out << "\n  " << col("site", 36, true) << col("jobs", 10) << col("cpu util", 10) << col("gpu util", 10)
+      << col("IT MWh", 10) << col("mean MW", 10) << "\n";
+  std::size_t shown = 0, hidden = 0;
+  for (const auto& site : j["sites"]) {
+    if (site["kind"] == "edge_dc" && shown >= 12) {
+      ++hidden;
+      continue;
+    }
+    ++shown;
+    out << "  " << col(site["name"].get<std::string>(), 36, true)
+        << col(std::to_string(site["jobs_completed"].get<std::uint64_t>()), 10)
+        << col(num(site["cpu_utilization"], 100, 1) + (site["cpu_utilization"].is_null() ? "" : " %"), 10)
+        << col(num(site["gpu_utilization"], 100, 1) + (site["gpu_utilization"].is_null() ? "" : " %"), 10)
+        << col(num(site["it_energy_j"], 1.0 / 3.6e9, 2), 10) << col(num(site["mean_it_power_w"], 1e-6, 3), 10) << "\n";
+  }
+  if (hidden) out << "  ... and " << hidden << " more edge DCs (see summary.json)\n";
+  const auto& t = j["totals"];
+  out << "  " << col("total", 36, true) << col("", 10) << col(num(t["cpu_utilization"], 100, 1) + " %", 10)
+      << col(num(t["gpu_utilization"], 100, 1) + " %", 10) << col(num(t["it_energy_j"], 1.0 / 3.6e9, 2), 10)
+      << col(num(t["mean_it_power_w"], 1e-6, 3), 10) << "\n";
+  out << "  rack occupancy (installed / built): " << num(t["rack_occupancy"], 100, 1) << " %\n";
+}
+
+}  // namespace suanli::metrics

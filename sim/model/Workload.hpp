@@ -1,0 +1,66 @@
+// The workload part of a scenario: job classes, their arrivals (Poisson or trace replay) and sizes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace suanli::model {
+
+enum class JobKind { kLatencyCritical, kAiInference, kAiTraining, kHpcBatch, kCloudService };
+enum class ArrivalProcess { kPoisson, kTrace };
+enum class TraceFormat { kSwf, kAzureInference, kAlibabaGpu };
+enum class ServiceDistribution { kExponential, kDeterministic };
+
+std::string_view to_string(JobKind v);
+std::string_view to_string(ArrivalProcess v);
+std::string_view to_string(TraceFormat v);
+std::string_view to_string(ServiceDistribution v);
+
+/// Arrivals of one class. Poisson: rate_per_s, modulated by a diurnal cosine
+///   rate(t) = rate_per_s * (1 + diurnal_amplitude * cos(2 pi (t/3600 - peak_hour) / 24)).
+/// Trace: replay of `file`, times multiplied by time_scale, starting at the record whose time is
+/// >= start_s (that record arrives at 0), at most max_jobs records.
+struct Arrivals {
+  ArrivalProcess process = ArrivalProcess::kPoisson;
+  double rate_per_s = 1.0;
+  double diurnal_amplitude = 0.0;  ///< in [0, 1]
+  double peak_hour = 14.0;         ///< hour of day of the peak rate
+  std::string file;                ///< resolved against the scenario file's folder
+  TraceFormat format = TraceFormat::kSwf;
+  double time_scale = 1.0;
+  double start_s = 0.0;
+  std::int64_t max_jobs = -1;      ///< -1: all
+};
+
+/// One job class with its defaults.
+struct JobClass {
+  std::string name;
+  JobKind kind = JobKind::kAiInference;
+  std::string placement;               ///< policy name; empty: the kind's default
+  std::vector<std::string> sites;      ///< allowed sites (empty: all with suitable hardware)
+  std::vector<std::string> site_kinds; ///< allowed site kinds (empty: all)
+  std::vector<std::string> origins;    ///< origin cities (empty: all cities)
+  Arrivals arrivals;
+  double service_s = 1.0;              ///< mean run time (Poisson classes)
+  ServiceDistribution service_distribution = ServiceDistribution::kExponential;
+  int cores = 1;
+  int gpus = 0;
+  double budget_s = 0;                 ///< round-trip network budget (latency_critical); 0: latency_targets.intra_city_s
+  double input_bytes = 0;              ///< data sent from the origin to the executing site before the job starts
+  double simulated_rate_per_s = 0;     ///< latency_critical: simulate at most this rate, each request weighted; 0: all
+  double deadline_factor = 0;          ///< ai_training: deadline = submit + factor * run time (0: none)
+  double seconds_per_token = 0.02;     ///< ai_inference trace: run time = generated tokens * this
+  double prefill_seconds_per_token = 0.0002;  ///< ai_inference trace: plus context tokens * this
+  int cores_per_proc = 1;              ///< hpc_batch trace: cores per SWF processor
+  // cloud_service
+  std::int64_t services = 0;           ///< number of long-running services
+  double utilization_mean = 0.5;       ///< mean CPU utilization of a service
+};
+
+struct Workload {
+  std::vector<JobClass> classes;
+};
+
+}  // namespace suanli::model

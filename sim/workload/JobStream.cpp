@@ -1,0 +1,110 @@
+// Poisson sources and the lazy merge of all job classes.
+#include "workload/JobStream.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "workload/TraceSources.hpp"
+
+namespace suanli::workload {
+
+std::vector<double> origin_cumulative_weights(const model::Scenario& s, const model::JobClass& c) {
+  std::vector<double> cumulative;
+  double total = 0;
+  for (const auto& city : s.cities) {
+    double w = 0;
+    const bool allowed =
+        c.origins.empty() || std::find(c.origins.begin(), c.origins.end(), city.name) != c.origins.end();
+    if (allowed) {
+      if (s.demand_points.empty()) w = 1;
+      for (const auto& d : s.demand_points)
+        if (d.city == city.name) w += d.weight;
+    }
+    total += w;
+    cumulative.push_back(total);
+  }
+  if (total <= 0)  // origins without demand points: equal weights
+    for (std::size_t i = 0; i < cumulative.size(); ++i) {
+      const bool allowed = c.origins.empty() ||
+                           std::find(c.origins.begin(), c.origins.end(), s.cities[i].name) != c.origins.end();
+      total += allowed ? 1 : 0;
+      cumulative[i] = total;
+    }
+  return cumulative;
+}
+
+double arrival_rate_per_s(const model::Arrivals& a, double t_s) {
+  const double phase = 2 * std::numbers::pi * (t_s / 3600.0 - a.peak_hour) / 24.0;
+  return a.rate_per_s * (1 + a.diurnal_amplitude * std::cos(phase));
+}
+
+double sampled_fraction(const model::JobClass& c) {
+  if (c.kind != model::JobKind::kLatencyCritical || c.simulated_rate_per_s <= 0) return 1.0;
+  return std::min(1.0, c.simulated_rate_per_s / c.arrivals.rate_per_s);
+}
+
+PoissonSource::PoissonSource(const model::Scenario& s, std::size_t class_index, std::uint64_t seed,
+                             double horizon_s)
+    : class_(s.workload.classes[class_index]),
+      class_index_(class_index),
+      horizon_s_(horizon_s),
+      fraction_(sampled_fraction(class_)),
+      peak_rate_(class_.arrivals.rate_per_s * (1 + class_.arrivals.diurnal_amplitude) * fraction_),
+      arrivals_rng_(Random::derive(seed, 2 * class_index)),
+      job_rng_(Random::derive(seed, 2 * class_index + 1)),
+      origins_(origin_cumulative_weights(s, class_)),
+      default_budget_s_(s.latency_targets.intra_city_s) {}
+
+std::optional<Job> PoissonSource::next() {
+  // Thinning (Lewis and Shedler 1979): candidates at the peak rate, kept with probability rate(t)/peak.
+  while (true) {
+    t_ += arrivals_rng_.exponential(1.0 / peak_rate_);
+    if (t_ >= horizon_s_) return std::nullopt;
+    const double keep = arrival_rate_per_s(class_.arrivals, t_) * fraction_ / peak_rate_;
+    if (arrivals_rng_.uniform() < keep) break;
+  }
+  Job j;
+  j.job_class = class_index_;
+  j.submit_s = t_;
+  j.origin_city = job_rng_.pick_cumulative(origins_);
+  j.cores = class_.cores;
+  j.gpus = class_.gpus;
+  j.runtime_s = class_.service_distribution == model::ServiceDistribution::kExponential
+                    ? job_rng_.exponential(class_.service_s)
+                    : class_.service_s;
+  j.input_bytes = class_.input_bytes;
+  j.weight = 1.0 / fraction_;
+  if (class_.deadline_factor > 0) j.deadline_s = j.submit_s + class_.deadline_factor * j.runtime_s;
+  return j;
+}
+
+void MergedStream::add(std::unique_ptr<JobSource> source) {
+  const std::size_t index = sources_.size();
+  sources_.push_back(std::move(source));
+  if (auto job = sources_.back()->next()) heap_.push({*job, index});
+}
+
+std::optional<Job> MergedStream::next() {
+  if (heap_.empty()) return std::nullopt;
+  Pending top = heap_.top();
+  heap_.pop();
+  if (auto job = sources_[top.source]->next()) heap_.push({*job, top.source});
+  top.job.id = next_id_++;
+  return top.job;
+}
+
+MergedStream make_job_stream(const model::Scenario& s, double horizon_s) {
+  MergedStream stream;
+  for (std::size_t i = 0; i < s.workload.classes.size(); ++i) {
+    const auto& c = s.workload.classes[i];
+    if (c.kind == model::JobKind::kCloudService) continue;
+    if (c.arrivals.process == model::ArrivalProcess::kPoisson)
+      stream.add(std::make_unique<PoissonSource>(s, i, s.seed, horizon_s));
+    else
+      stream.add(make_trace_source(s, i, s.seed, horizon_s));
+  }
+  return stream;
+}
+
+}  // namespace suanli::workload

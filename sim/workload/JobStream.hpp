@@ -1,0 +1,71 @@
+// Job sources per class (Poisson with a diurnal profile, trace replay) merged lazily in submit order.
+#pragma once
+
+#include <memory>
+#include <queue>
+#include <vector>
+
+#include "model/Scenario.hpp"
+#include "workload/Job.hpp"
+#include "workload/Random.hpp"
+
+namespace suanli::workload {
+
+/// Cumulative origin weights over all cities for a class: a city's weight is the total weight of its
+/// demand points (1 when the scenario has none); cities not among the class's origins weigh 0.
+std::vector<double> origin_cumulative_weights(const model::Scenario& scenario,
+                                              const model::JobClass& job_class);
+
+/// Arrival rate of a Poisson class at time t (diurnal cosine around the mean), per second.
+double arrival_rate_per_s(const model::Arrivals& arrivals, double t_s);
+
+/// Fraction of a latency-critical class's requests that are simulated (each weighs 1 / fraction).
+double sampled_fraction(const model::JobClass& job_class);
+
+/// Poisson arrivals (non-homogeneous, by thinning) with exponential or deterministic run times.
+class PoissonSource : public JobSource {
+ public:
+  PoissonSource(const model::Scenario& scenario, std::size_t class_index, std::uint64_t seed,
+                double horizon_s);
+  std::optional<Job> next() override;
+
+ private:
+  const model::JobClass& class_;
+  std::size_t class_index_;
+  double horizon_s_;
+  double fraction_;
+  double peak_rate_;
+  double t_ = 0;
+  Random arrivals_rng_;
+  Random job_rng_;
+  std::vector<double> origins_;
+  double default_budget_s_;
+};
+
+/// Merges sources by submit time (ties: class order), assigning ids 0, 1, 2, ... Holds one pending
+/// job per source, never a whole trace.
+class MergedStream {
+ public:
+  void add(std::unique_ptr<JobSource> source);
+  std::optional<Job> next();
+
+ private:
+  struct Pending {
+    Job job;
+    std::size_t source;
+  };
+  struct Later {
+    bool operator()(const Pending& a, const Pending& b) const {
+      if (a.job.submit_s != b.job.submit_s) return a.job.submit_s > b.job.submit_s;
+      return a.source > b.source;
+    }
+  };
+  std::vector<std::unique_ptr<JobSource>> sources_;
+  std::priority_queue<Pending, std::vector<Pending>, Later> heap_;
+  std::uint64_t next_id_ = 0;
+};
+
+/// The scenario's job classes as one stream up to `horizon_s` (cloud services are not jobs here).
+MergedStream make_job_stream(const model::Scenario& scenario, double horizon_s);
+
+}  // namespace suanli::workload
