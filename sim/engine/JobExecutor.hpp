@@ -24,8 +24,9 @@ class JobExecutor {
   /// Starts the job in `slot` on its parts and returns its end time (now + runtime: the engine never
   /// oversubscribes a host, so every part runs at full speed).
   virtual double start(std::size_t slot, const std::vector<ExecPart>& parts, double runtime_s) = 0;
-  /// Completes the job in `slot`; called at (or after) the end time start() returned.
-  virtual void finish(std::size_t slot) = 0;
+  /// Completes the job in `slot` (called at the end time start() returned) and returns the time it
+  /// really ended in the simulation: later than planned only if a host was oversubscribed.
+  virtual double finish(std::size_t slot) = 0;
   /// Stops the job in `slot` before its end (the run's horizon was reached).
   virtual void cancel(std::size_t slot) = 0;
 };

@@ -51,9 +51,14 @@ class SimGridExecutor : public JobExecutor {
                             ->start());
     return sg4::Engine::get_clock() + runtime_s;
   }
-  void finish(std::size_t slot) override {
-    for (auto& e : execs_[slot]) e->wait();
+  double finish(std::size_t slot) override {
+    double end = sg4::Engine::get_clock();
+    for (auto& e : execs_[slot]) {
+      e->wait();
+      end = std::max(end, e->get_finish_time());
+    }
     execs_[slot].clear();
+    return end;
   }
   void cancel(std::size_t slot) override {
     for (auto& e : execs_[slot]) e->cancel();
@@ -356,7 +361,7 @@ class Controller {
   }
 
   void finish(std::size_t slot) {
-    executor_.finish(slot);
+    const double end = executor_.finish(slot);
     auto& a = jobs_[slot];
     auto& site = sites_[a.site];
     auto& pool = site.pools[a.pool];
@@ -368,7 +373,7 @@ class Controller {
     metrics::JobRecord r;
     r.site = static_cast<std::ptrdiff_t>(a.site);
     r.start_s = a.start_s;
-    r.end_s = a.start_s + a.job.runtime_s;  // exact: the controller wakes at this time
+    r.end_s = end;  // as SimGrid ran it
     r.network_rtt_s = a.rtt_s;
     r.energy_j = a.energy_j;
     metrics_.record_job(a.job, r);

@@ -68,16 +68,16 @@ std::string host_name(const model::Scenario& s, const SiteZone& zone, const Host
 std::string host_link_name(const std::string& host) { return host + ":nic"; }
 
 std::string wattage_per_state(const model::NodeType& type, std::int64_t servers) {
-  // SimGrid's linear model per pstate: idle (no core busy), one core busy, all cores busy.
+  // SimGrid 3.32's host energy model per pstate is "Idle:Epsilon:AllCores": P = Idle when no core
+  // works, otherwise P = Epsilon + load x (AllCores - Epsilon) with load = busy cores / cores. A linear
+  // idle -> max server curve is therefore Epsilon = Idle.
   const double n = static_cast<double>(servers);
-  const double cores = static_cast<double>(type.cores) * n;
   std::string out;
   for (const auto& p : type.pstates) {
     const double idle = p.idle_w * n;
     const double all = p.max_w * n;
-    const double one = idle + (all - idle) / cores;
     if (!out.empty()) out += ",";
-    out += format_number(idle) + ":" + format_number(one) + ":" + format_number(all);
+    out += format_number(idle) + ":" + format_number(idle) + ":" + format_number(all);
   }
   return out;
 }

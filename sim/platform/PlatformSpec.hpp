@@ -73,7 +73,7 @@ PlatformSpec build_platform_spec(const model::Scenario& scenario, const topology
 // Names and SimGrid property values, shared by the XML writer and the SimGrid builder.
 std::string host_name(const model::Scenario& s, const SiteZone& zone, const HostGroup& group, std::int64_t index);
 std::string host_link_name(const std::string& host);
-/// "idle:one_core:all_cores" per pstate, comma separated, for a host of `servers` servers.
+/// SimGrid's "Idle:Epsilon:AllCores" per pstate, comma separated, for a host of `servers` servers.
 std::string wattage_per_state(const model::NodeType& type, std::int64_t servers);
 std::string format_number(double value);
 

@@ -35,10 +35,10 @@ TEST(PlatformSpec, GranularityControlsHostCount) {
   EXPECT_EQ(platform::build_platform_spec(s, g).host_count, 5);
 }
 
-TEST(PlatformSpec, WattagePerStateFollowsSimGridsLinearModel) {
+TEST(PlatformSpec, WattagePerStateIsLinearFromIdleToMax) {
   const auto s = suanli::test::scenario_from(suanli::test::minimal_doc());
-  // 4 servers x 10 cores: idle 400 W, all cores 1000 W, one core 400 + 600/40 = 415 W; pstate 1: 320 + 280/40 = 327 W.
-  EXPECT_EQ(platform::wattage_per_state(s.node_types[0], 4), "400:415:1000,320:327:600");
+  // 4 servers: Idle 400 W, Epsilon = Idle (linear from idle), AllCores 1000 W; pstate 1: 320 / 600 W.
+  EXPECT_EQ(platform::wattage_per_state(s.node_types[0], 4), "400:400:1000,320:320:600");
 }
 
 TEST(PlatformSpec, OneRoutePerSitePairWithBoostLatency) {

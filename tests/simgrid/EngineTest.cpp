@@ -1,0 +1,177 @@
+// The engine against closed forms and a real log: M/M/c waiting time (Erlang C), the energy of one
+// job on an idle host, and a FIFO replay of the KTH-SP2 SWF log. One SimGrid engine per process.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "TestScenarios.hpp"
+#include "engine/Simulation.hpp"
+#include "metrics/Statistics.hpp"
+#include "model/ScenarioReader.hpp"
+#include "model/Validate.hpp"
+#include "workload/SwfReader.hpp"
+
+namespace model = suanli::model;
+using nlohmann::json;
+
+namespace {
+
+/// One city, one site with `servers` servers of `cores` cores each (speed 1e9 flops per core,
+/// idle 100 W, max 300 W), and the given workload classes.
+json one_site_doc(int servers, int cores, int servers_per_rack, const std::string& granularity, json classes,
+                  double horizon_s) {
+  return {{"format_version", 1},
+          {"name", "one-site"},
+          {"seed", 7},
+          {"horizon_s", horizon_s},
+          {"outputs", {{"sampling_interval_s", 3600}}},
+          {"platform", {{"host_granularity", granularity}}},
+          {"cities", {{{"name", "c"}, {"lat_deg", 26.0}, {"lon_deg", 119.0}, {"role", "central"}}}},
+          {"node_types",
+           {{{"name", "n"},
+             {"cores", cores},
+             {"pstates", {{{"core_speed_flops", 1e9}, {"idle_w", 100}, {"max_w", 300}}}},
+             {"servers_per_rack", servers_per_rack}}}},
+          {"sites",
+           {{{"name", "s"},
+             {"kind", "core_cluster"},
+             {"city", "c"},
+             {"lat_deg", 26.0},
+             {"lon_deg", 119.0},
+             {"racks", 10000},
+             {"nodes", {{{"type", "n"}, {"count", servers}}}}}}},
+          {"workload", {{"classes", classes}}}};
+}
+
+model::Scenario scenario_from(const json& doc, const std::string& file) {
+  auto s = model::scenario_from_json(doc, file, false, nullptr);
+  auto errors = model::validate(s);
+  if (!errors.empty()) throw model::UserErrors(std::move(errors));
+  return s;
+}
+
+std::string temp_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("suanli-engine-" + name);
+  std::filesystem::remove_all(dir);
+  return dir.string();
+}
+
+json run(const model::Scenario& s, const std::string& name) {
+  suanli::engine::RunOptions o;
+  o.output_dir = temp_dir(name);
+  return suanli::engine::run_simulation(s, o);
+}
+
+/// M/M/c: Poisson arrivals at rho * c * mu, exponential service of mean 1/mu, c single-core servers
+/// in one host, FCFS. Compares the mean wait with Erlang C.
+void check_mmc(int c, double rho, double horizon_s) {
+  const double mu = 1.0;
+  const double lambda = rho * c * mu;
+  json cls = {{{"name", "mmc"},
+               {"kind", "hpc_batch"},
+               {"arrivals", {{"process", "poisson"}, {"rate_per_s", lambda}}},
+               {"service_s", 1.0 / mu},
+               {"cores", 1}}};
+  const auto s = scenario_from(one_site_doc(c, 1, c, "rack", cls, horizon_s), "mmc.json");
+  const auto summary = run(s, "mmc-" + std::to_string(c) + "-" + std::to_string(rho));
+  const auto& k = summary["classes"][0];
+  const double measured = k["wait_s"]["mean"].get<double>();
+  const double expected = suanli::metrics::mmc_mean_wait_s(c, lambda, mu);
+  testing::Test::RecordProperty("measured_wait_s", std::to_string(measured));
+  testing::Test::RecordProperty("erlang_c_wait_s", std::to_string(expected));
+  EXPECT_NEAR(measured, expected, 0.03 * expected) << "c=" << c << " rho=" << rho << " jobs=" << k["completed"];
+  EXPECT_GT(k["completed"].get<std::uint64_t>(), static_cast<std::uint64_t>(0.99 * lambda * horizon_s));
+}
+
+}  // namespace
+
+TEST(Engine, MMcTenServersAtRho08MatchesErlangC) { check_mmc(10, 0.8, 200000); }
+
+TEST(Engine, MMcFourServersAtRho07MatchesErlangC) { check_mmc(4, 0.7, 400000); }
+
+TEST(Engine, OneJobOnAnIdleHostUsesTheLinearPowerModel) {
+  // One 8-core server (idle 100 W, max 300 W); one job on 2 cores for 100 s, replayed from SWF.
+  const auto swf = std::filesystem::temp_directory_path() / "suanli-one-job.swf";
+  std::ofstream(swf) << "; MaxProcs: 8\n1 0 0 100 2 -1 -1 2 200 -1 1 1 1 -1 -1 -1 -1 -1\n";
+  json cls = {{{"name", "one"},
+               {"kind", "hpc_batch"},
+               {"arrivals", {{"process", "trace"}, {"format", "swf"}, {"file", swf.string()}}}}};
+  const auto s = scenario_from(one_site_doc(1, 8, 1, "server", cls, 1000), "one.json");
+  const auto summary = run(s, "one-job");
+  ASSERT_EQ(summary["jobs"]["completed"], 1);
+  EXPECT_DOUBLE_EQ(summary["simulated_s"].get<double>(), 100.0);
+  // E = duration x (P_idle + (P_max - P_idle) x load), load = 2 / 8 cores.
+  EXPECT_NEAR(summary["sites"][0]["it_energy_j"].get<double>(), 100 * (100 + (300 - 100) * 2.0 / 8), 1e-6);
+  EXPECT_NEAR(summary["sites"][0]["cpu_utilization"].get<double>(), 2.0 / 8, 1e-12);
+}
+
+TEST(Engine, KthSp2ReplayOnOneHundredNodesFifo) {
+  const std::string kth = suanli::test::source_dir() + "/../shared/data/swf/KTH-SP2-1996-2.1-cln.swf.gz";
+  json cls = {{{"name", "kth"},
+               {"kind", "hpc_batch"},
+               {"placement", "least_loaded"},
+               {"arrivals", {{"process", "trace"}, {"format", "swf"}, {"file", kth}}}}};
+  const auto s = scenario_from(one_site_doc(100, 1, 1, "server", cls, 1e8), "kth.json");
+  const auto summary = run(s, "kth");
+
+  // The log itself: jobs with a size and a run time, their run times, and the offered load.
+  std::map<std::int64_t, double> runtime;
+  double first_submit = -1, last_submit = 0, work = 0;
+  suanli::workload::SwfReader reader(kth);
+  while (auto j = reader.next()) {
+    if (j->procs() <= 0 || j->run_s <= 0) continue;
+    runtime[j->id] = j->run_s;
+    if (first_submit < 0) first_submit = j->submit_s;
+    last_submit = j->submit_s;
+    work += j->procs() * j->run_s;
+  }
+  const double offered_load = work / (100 * (last_submit - first_submit));
+
+  ASSERT_EQ(summary["jobs"]["completed"].get<std::size_t>(), runtime.size());
+  EXPECT_EQ(summary["jobs"]["rejected"], 0);
+  EXPECT_EQ(summary["jobs"]["unfinished"], 0);
+
+  std::ifstream jobs(std::filesystem::temp_directory_path() / "suanli-engine-kth" / "jobs.csv");
+  std::string line;
+  std::getline(jobs, line);  // header
+  std::vector<std::pair<double, int>> events;  // (time, +cores / -cores)
+  std::size_t rows = 0;
+  while (std::getline(jobs, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    ASSERT_GE(f.size(), 20u) << line;
+    const double submit = std::stod(f[5]), start = std::stod(f[6]), end = std::stod(f[7]);
+    const int cores = std::stoi(f[10]);
+    const std::int64_t id = std::stoll(f.back());
+    ASSERT_GE(start, submit) << "job " << id << " started before it was submitted";
+    // SimGrid's own finish time: the job ran for exactly its logged run time (a shared core would
+    // have made it longer).
+    ASSERT_NEAR(end - start, runtime.at(id), 1e-6 * std::max(1.0, runtime.at(id))) << "job " << id;
+    events.emplace_back(start, cores);
+    events.emplace_back(end, -cores);
+    ++rows;
+  }
+  EXPECT_EQ(rows, runtime.size());
+  std::sort(events.begin(), events.end());  // at equal times, releases (negative) come first
+  int busy = 0, peak = 0;
+  for (const auto& [t, d] : events) {
+    busy += d;
+    peak = std::max(peak, busy);
+  }
+  EXPECT_LE(peak, 100) << "more cores busy than the 100 nodes have";
+  EXPECT_EQ(busy, 0);
+
+  // Utilization over the replay matches the offered load the log implies (the replay starts at the
+  // first submission; it ends when the queue drains, a little after the last submission).
+  const double utilization = summary["sites"][0]["cpu_utilization"].get<double>();
+  testing::Test::RecordProperty("offered_load", std::to_string(offered_load));
+  testing::Test::RecordProperty("utilization", std::to_string(utilization));
+  EXPECT_NEAR(utilization, offered_load, 0.02 * offered_load);
+}
