@@ -639,8 +639,96 @@ def build_scenario():
         "sites": sites,
         "links": build_links(positions),
         "demand_points": build_demand_points(),
+        "workload": WORKLOAD,
     }
     return scenario, seats
+
+
+# ===================================================================== workload
+
+# A simulated day of the province's workload (docs/fujian.md, "Workload"). Trace paths are relative
+# to the scenario file; the traces are in ../shared/data beside the project.
+DATA = "../../shared/data"
+WORKLOAD = {
+    "classes": [
+        {
+            # 10^5 latency-critical requests per second province-wide (video analytics, V2X, cloud
+            # gaming), from the county seats, peaking at 20:00; 10 per second are simulated, each
+            # standing for 10,000.
+            "name": "edge-requests",
+            "kind": "latency_critical",
+            "placement": "nearest",
+            "origin_level": "demand_point",
+            "site_kinds": ["edge_dc", "core_cluster"],
+            "arrivals": {"process": "poisson", "rate_per_s": 1e5, "diurnal_amplitude": 0.5,
+                         "peak_hour": 20},
+            "simulated_rate_per_s": 10,
+            "service_s": 0.005,
+            "cores": 1,
+            "budget_s": 0.001,
+            "input_bytes": 2000,
+        },
+        {
+            "name": "llm-chat",
+            "kind": "ai_inference",
+            "placement": "least_loaded",
+            "site_kinds": ["gpu_center", "core_cluster"],
+            "arrivals": {"process": "trace", "format": "azure_inference", "repeat": True,
+                         "file": DATA + "/inference/AzureLLMInferenceTrace_conv.csv"},
+            "gpus": 1,
+            "cores": 4,
+            "seconds_per_token": 0.02,
+            "input_bytes": 20000,
+        },
+        {
+            "name": "llm-code",
+            "kind": "ai_inference",
+            "placement": "least_loaded",
+            "site_kinds": ["gpu_center", "core_cluster"],
+            "arrivals": {"process": "trace", "format": "azure_inference", "repeat": True,
+                         "file": DATA + "/inference/AzureLLMInferenceTrace_code.csv"},
+            "gpus": 1,
+            "cores": 4,
+            "seconds_per_token": 0.02,
+            "input_bytes": 20000,
+        },
+        {
+            # The 8,152 pods of the Alibaba GPU trace (149 days) arrive within the day; their run
+            # times are not scaled. Deadline: 3 x run time after submission.
+            "name": "ai-training",
+            "kind": "ai_training",
+            "placement": "least_loaded",
+            "site_kinds": ["gpu_center", "core_cluster"],
+            "arrivals": {"process": "trace", "format": "alibaba_gpu", "time_scale": 0.0066,
+                         "file": DATA + "/gpu/openb_pod_list_default.csv"},
+            "deadline_factor": 3,
+            "input_bytes": 1e9,
+        },
+        {
+            # General cloud load: 2,000 tenants of 6,144 cores (about 40 % of the province's
+            # general-purpose cores), 45 % busy on average, peaking at 15:00.
+            "name": "cloud",
+            "kind": "cloud_service",
+            "placement": "least_loaded",
+            "site_kinds": ["core_cluster", "gpu_center", "supercomputing_center"],
+            "services": 2000,
+            "cores": 6144,
+            "utilization_mean": 0.45,
+            "arrivals": {"process": "poisson", "rate_per_s": 1, "diurnal_amplitude": 0.3,
+                         "peak_hour": 15},
+        },
+        {
+            # The first day of the CEA Curie log on the two supercomputing centres.
+            "name": "hpc",
+            "kind": "hpc_batch",
+            "placement": "least_loaded",
+            "site_kinds": ["supercomputing_center"],
+            "arrivals": {"process": "trace", "format": "swf",
+                         "file": DATA + "/swf/CEA-Curie-2011-2.1-cln-b1.swf.gz"},
+            "cores_per_proc": 1,
+        },
+    ]
+}
 
 
 # ===================================================================== checks

@@ -31,6 +31,7 @@
 #include "policy/Placement.hpp"
 #include "policy/SitePool.hpp"
 #include "topology/Graph.hpp"
+#include "topology/LatencyCircle.hpp"
 #include "workload/JobStream.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -61,7 +62,8 @@ class SimGridExecutor : public JobExecutor {
     return end;
   }
   void cancel(std::size_t slot) override {
-    for (auto& e : execs_[slot]) e->cancel();
+    for (auto& e : execs_[slot])
+      if (!e->test()) e->cancel();
     execs_[slot].clear();
   }
 
@@ -100,6 +102,9 @@ struct ActiveJob {
   double rtt_s = 0;
   double energy_j = 0;
   bool in_transfer = false;
+  bool service = false;          ///< a cloud service: runs in segments until the horizon
+  double segment_start_s = 0;
+  int segment_threads = 0;
 };
 
 struct Completion {
@@ -208,20 +213,41 @@ class Controller {
     }
   }
 
+  /// One-way latency from every origin to every site: over the fiber graph from a city's hub, or over
+  /// straight-line access fiber from a demand point. A job's traffic enters the platform at the
+  /// nearest site that has hosts.
   void build_latencies(const topology::Graph& graph) {
-    latency_.resize(s_.cities.size());
-    entry_host_.resize(s_.cities.size(), nullptr);
-    for (std::size_t c = 0; c < s_.cities.size(); ++c) {
-      const auto paths = graph.shortest_paths(graph.city_vertex(c));
-      double best = kInf;
-      for (std::size_t i = 0; i < s_.sites.size(); ++i) {
-        latency_[c].push_back(paths.latency_s[graph.site_vertex(i)]);
-        if (sites_[i].first_host && latency_[c][i] < best) {
-          best = latency_[c][i];
-          entry_host_[c] = sites_[i].first_host;
+    for (int level = 0; level < 2; ++level) {
+      const std::size_t n = level == 0 ? s_.cities.size() : s_.demand_points.size();
+      latency_[level].assign(n, {});
+      entry_host_[level].assign(n, nullptr);
+      for (std::size_t o = 0; o < n; ++o) {
+        std::vector<double> lat(s_.sites.size());
+        if (level == 0) {
+          const auto paths = graph.shortest_paths(graph.city_vertex(o));
+          for (std::size_t i = 0; i < s_.sites.size(); ++i) lat[i] = paths.latency_s[graph.site_vertex(i)];
+        } else {
+          const auto& d = s_.demand_points[o];
+          for (std::size_t i = 0; i < s_.sites.size(); ++i)
+            lat[i] = topology::access_latency_s(s_, d.lat_deg, d.lon_deg, s_.sites[i]);
         }
+        double best = kInf;
+        for (std::size_t i = 0; i < s_.sites.size(); ++i)
+          if (sites_[i].first_host && lat[i] < best) {
+            best = lat[i];
+            entry_host_[level][o] = sites_[i].first_host;
+          }
+        latency_[level][o] = std::move(lat);
       }
     }
+  }
+
+  static int level_of(const model::JobClass& c) { return c.origin_level == model::OriginLevel::kCity ? 0 : 1; }
+  const std::vector<double>& latencies(const Job& job) const {
+    return latency_[level_of(s_.workload.classes[job.job_class])][job.origin];
+  }
+  sg4::Host* entry_host(const Job& job) const {
+    return entry_host_[level_of(s_.workload.classes[job.job_class])][job.origin];
   }
 
   void build_classes() {
@@ -271,6 +297,7 @@ class Controller {
   void arrive(const Job& job) {
     const std::size_t pool = job.gpus > 0 ? 1 : 0;
     const auto& allowed = allowed_[job.job_class];
+    const auto& origin_latency = latencies(job);
     bool any_eligible = false;
     for (std::size_t i = 0; i < sites_.size(); ++i) {
       auto& v = views_[i];
@@ -278,7 +305,7 @@ class Controller {
       v.site = i;
       v.eligible = allowed[i] && p.resources.could_fit(job.cores, job.gpus);
       any_eligible = any_eligible || v.eligible;
-      v.latency_s = latency_[job.origin_city][i];
+      v.latency_s = origin_latency[i];
       v.cores_total = p.resources.cores_total();
       v.cores_free = p.resources.cores_free();
       v.gpus_total = p.resources.gpus_total();
@@ -295,7 +322,7 @@ class Controller {
     }
     // The engine enforces capacity and the budget whatever the policy said.
     const std::size_t site = *choice;
-    const double rtt = 2 * latency_[job.origin_city][site];
+    const double rtt = 2 * origin_latency[site];
     if (site >= sites_.size() || !views_[site].eligible) {
       reject(job, static_cast<std::ptrdiff_t>(site), "no_capacity", rtt);
       return;
@@ -309,7 +336,7 @@ class Controller {
     a.site = site;
     a.pool = pool;
     a.rtt_s = rtt;
-    sg4::Host* from = entry_host_[job.origin_city];
+    sg4::Host* from = entry_host(job);
     sg4::Host* to = sites_[site].first_host;
     if (job.input_bytes > 0 && from && to && from != to) {
       a.in_transfer = true;
@@ -347,8 +374,14 @@ class Controller {
       --queued_;
       a.allocation = std::move(*alloc);
       a.start_s = sg4::Engine::get_clock();
-      parts_.clear();
       a.energy_j = 0;
+      pool.running++;
+      if (s_.workload.classes[a.job.job_class].kind == model::JobKind::kCloudService) {
+        a.service = true;
+        start_segment(slot);
+        continue;
+      }
+      parts_.clear();
       for (const auto& part : a.allocation.parts) {
         auto* host = pool.hosts[part.host];
         parts_.push_back({host, part.threads, host->get_speed()});
@@ -356,13 +389,45 @@ class Controller {
       }
       const double end = executor_.start(slot, parts_, a.job.runtime_s);
       completions_.push({end, sequence_++, slot});
-      pool.running++;
     }
+  }
+
+  /// A cloud service runs one segment per sampling interval, with round(cores x utilization(t)) of its
+  /// cores busy, until the horizon.
+  void start_segment(std::size_t slot) {
+    auto& a = jobs_[slot];
+    const auto& pool = sites_[a.site].pools[a.pool];
+    const double now = sg4::Engine::get_clock();
+    const double interval = s_.outputs.sampling_interval_s;
+    const double end = std::min(s_.horizon_s, (std::floor(now / interval + 1e-9) + 1) * interval);
+    const double u = workload::service_utilization(s_.workload.classes[a.job.job_class], now);
+    parts_.clear();
+    a.segment_threads = 0;
+    for (const auto& part : a.allocation.parts) {
+      const int threads = static_cast<int>(std::lround(part.threads * u));
+      if (threads == 0) continue;
+      auto* host = pool.hosts[part.host];
+      parts_.push_back({host, threads, host->get_speed()});
+      a.segment_threads += threads;
+      a.energy_j += (end - now) * threads * pool.full_power_per_core_w[part.host];
+    }
+    a.segment_start_s = now;
+    completions_.push({executor_.start(slot, parts_, end - now), sequence_++, slot});
   }
 
   void finish(std::size_t slot) {
     const double end = executor_.finish(slot);
     auto& a = jobs_[slot];
+    if (a.service) {
+      sites_[a.site].totals.busy_core_s += a.segment_threads * (end - a.segment_start_s);
+      if (end < s_.horizon_s) {
+        start_segment(slot);
+      } else {  // holds its cores until the run stops
+        a.segment_threads = 0;
+        completions_.push({kInf, sequence_++, slot});
+      }
+      return;
+    }
     auto& site = sites_[a.site];
     auto& pool = site.pools[a.pool];
     pool.resources.release(a.allocation);
@@ -421,6 +486,11 @@ class Controller {
       auto& a = jobs_[slot];
       executor_.cancel(slot);
       auto& totals = sites_[a.site].totals;
+      if (a.service) {
+        totals.busy_core_s += a.segment_threads * std::max(0.0, stop_s_ - a.segment_start_s);
+        unfinished(a, "service");
+        continue;
+      }
       totals.busy_core_s += a.job.cores * (stop_s_ - a.start_s);
       totals.busy_gpu_s += a.job.gpus * (stop_s_ - a.start_s);
       unfinished(a, "running");
@@ -453,8 +523,8 @@ class Controller {
   workload::MergedStream stream_;
   metrics::ProgressBar progress_;
   std::vector<SiteRuntime> sites_;
-  std::vector<std::vector<double>> latency_;  ///< [city][site] one-way, s
-  std::vector<sg4::Host*> entry_host_;        ///< [city] where its traffic enters the network
+  std::vector<std::vector<double>> latency_[2];  ///< [city | demand point][site] one-way, s
+  std::vector<sg4::Host*> entry_host_[2];        ///< [city | demand point] where its traffic enters
   std::vector<std::unique_ptr<policy::PlacementPolicy>> policies_;
   std::vector<std::vector<bool>> allowed_;
   std::vector<double> budget_;

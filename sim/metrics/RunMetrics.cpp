@@ -86,7 +86,8 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   l += ',';
   l += model::to_string(cls.kind);
   l += ',';
-  l += csv_escape(scenario_.cities[job.origin_city].name);
+  l += csv_escape(cls.origin_level == model::OriginLevel::kCity ? scenario_.cities[job.origin].name
+                                                                 : scenario_.demand_points[job.origin].name);
   l += ',';
   if (r.site >= 0) l += csv_escape(scenario_.sites[static_cast<std::size_t>(r.site)].name);
   l += ',';

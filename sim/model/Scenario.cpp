@@ -70,6 +70,8 @@ std::string_view to_string(ServiceDistribution v) {
   return v == ServiceDistribution::kExponential ? "exponential" : "deterministic";
 }
 
+std::string_view to_string(OriginLevel v) { return v == OriginLevel::kCity ? "city" : "demand_point"; }
+
 int NodeType::effective_servers_per_rack() const {
   if (servers_per_rack) return *servers_per_rack;
   const double max_w = pstates.empty() ? 0.0 : pstates.front().max_w;

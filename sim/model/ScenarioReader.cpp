@@ -133,7 +133,7 @@ DemandPoint read_demand_point(const json& v, const std::string& ptr, const ReadC
 Arrivals read_arrivals(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx,
                {"process", "rate_per_s", "diurnal_amplitude", "peak_hour", "file", "format", "time_scale", "start_s",
-                "max_jobs"});
+                "max_jobs", "repeat"});
   Arrivals a;
   a.process = o.required_enum<ArrivalProcess>("process",
                                               {{"poisson", ArrivalProcess::kPoisson}, {"trace", ArrivalProcess::kTrace}});
@@ -151,12 +151,13 @@ Arrivals read_arrivals(const json& v, const std::string& ptr, const ReadContext&
   a.time_scale = o.optional_number("time_scale", a.time_scale);
   a.start_s = o.optional_number("start_s", a.start_s);
   a.max_jobs = o.optional_integer("max_jobs", a.max_jobs);
+  a.repeat = o.optional_bool("repeat", a.repeat);
   return a;
 }
 
 JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx,
-               {"name", "kind", "placement", "sites", "site_kinds", "origins", "arrivals", "service_s",
+               {"name", "kind", "placement", "sites", "site_kinds", "origins", "origin_level", "arrivals", "service_s",
                 "service_distribution", "cores", "gpus", "budget_s", "input_bytes", "simulated_rate_per_s",
                 "deadline_factor", "seconds_per_token", "prefill_seconds_per_token", "cores_per_proc", "services",
                 "utilization_mean"});
@@ -171,6 +172,8 @@ JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext
   c.sites = o.optional_string_list("sites");
   c.site_kinds = o.optional_string_list("site_kinds");
   c.origins = o.optional_string_list("origins");
+  c.origin_level = o.optional_enum("origin_level", OriginLevel::kCity,
+                                   {{"city", OriginLevel::kCity}, {"demand_point", OriginLevel::kDemandPoint}});
   if (const json* a = o.object("arrivals")) c.arrivals = read_arrivals(*a, o.path_of("arrivals"), ctx);
   else if (c.kind != JobKind::kCloudService)
     o.fail("arrivals", "required field is missing");
@@ -339,13 +342,15 @@ json scenario_to_json(const Scenario& s) {
     const auto& a = c.arrivals;
     json arrivals = {{"process", to_string(a.process)}, {"rate_per_s", a.rate_per_s},
                      {"diurnal_amplitude", a.diurnal_amplitude}, {"peak_hour", a.peak_hour},
-                     {"time_scale", a.time_scale}, {"start_s", a.start_s}, {"max_jobs", a.max_jobs}};
+                     {"time_scale", a.time_scale}, {"start_s", a.start_s}, {"max_jobs", a.max_jobs},
+                     {"repeat", a.repeat}};
     if (a.process == ArrivalProcess::kTrace) {
       arrivals["file"] = a.file;
       arrivals["format"] = to_string(a.format);
     }
     classes.push_back({{"name", c.name}, {"kind", to_string(c.kind)}, {"placement", c.placement},
                        {"sites", c.sites}, {"site_kinds", c.site_kinds}, {"origins", c.origins},
+                       {"origin_level", to_string(c.origin_level)},
                        {"arrivals", arrivals}, {"service_s", c.service_s},
                        {"service_distribution", to_string(c.service_distribution)}, {"cores", c.cores},
                        {"gpus", c.gpus}, {"budget_s", c.budget_s}, {"input_bytes", c.input_bytes},

@@ -229,6 +229,8 @@ std::vector<UserError> validate(const Scenario& s) {
     for (std::size_t j = 0; j < k.origins.size(); ++j)
       if (!s.find_city(k.origins[j]))
         c.error(p + "/origins/" + std::to_string(j), "unknown city \"" + k.origins[j] + "\"");
+    if (k.origin_level == OriginLevel::kDemandPoint && s.demand_points.empty())
+      c.error(p + "/origin_level", "origin_level demand_point needs demand_points in the scenario");
     const auto& a = k.arrivals;
     if (k.kind != JobKind::kCloudService) {
       if (a.process == ArrivalProcess::kPoisson) c.positive(p + "/arrivals/rate_per_s", a.rate_per_s);

@@ -12,16 +12,21 @@ enum class JobKind { kLatencyCritical, kAiInference, kAiTraining, kHpcBatch, kCl
 enum class ArrivalProcess { kPoisson, kTrace };
 enum class TraceFormat { kSwf, kAzureInference, kAlibabaGpu };
 enum class ServiceDistribution { kExponential, kDeterministic };
+/// Where jobs of a class come from: a city's network hub, or a demand point (county seat) that reaches
+/// sites over straight-line access fiber.
+enum class OriginLevel { kCity, kDemandPoint };
 
 std::string_view to_string(JobKind v);
 std::string_view to_string(ArrivalProcess v);
 std::string_view to_string(TraceFormat v);
 std::string_view to_string(ServiceDistribution v);
+std::string_view to_string(OriginLevel v);
 
 /// Arrivals of one class. Poisson: rate_per_s, modulated by a diurnal cosine
 ///   rate(t) = rate_per_s * (1 + diurnal_amplitude * cos(2 pi (t/3600 - peak_hour) / 24)).
 /// Trace: replay of `file`, times multiplied by time_scale, starting at the record whose time is
-/// >= start_s (that record arrives at 0), at most max_jobs records.
+/// >= start_s (that record arrives at 0), at most max_jobs records; with repeat, the trace starts over
+/// after its last record (one mean inter-arrival gap later) until the horizon.
 struct Arrivals {
   ArrivalProcess process = ArrivalProcess::kPoisson;
   double rate_per_s = 1.0;
@@ -32,6 +37,7 @@ struct Arrivals {
   double time_scale = 1.0;
   double start_s = 0.0;
   std::int64_t max_jobs = -1;      ///< -1: all
+  bool repeat = false;             ///< trace: start over after the last record, until the horizon
 };
 
 /// One job class with its defaults.
@@ -42,6 +48,7 @@ struct JobClass {
   std::vector<std::string> sites;      ///< allowed sites (empty: all with suitable hardware)
   std::vector<std::string> site_kinds; ///< allowed site kinds (empty: all)
   std::vector<std::string> origins;    ///< origin cities (empty: all cities)
+  OriginLevel origin_level = OriginLevel::kCity;
   Arrivals arrivals;
   double service_s = 1.0;              ///< mean run time (Poisson classes)
   ServiceDistribution service_distribution = ServiceDistribution::kExponential;

@@ -10,27 +10,29 @@
 namespace suanli::workload {
 
 std::vector<double> origin_cumulative_weights(const model::Scenario& s, const model::JobClass& c) {
+  const auto allowed = [&](const std::string& city) {
+    return c.origins.empty() || std::find(c.origins.begin(), c.origins.end(), city) != c.origins.end();
+  };
   std::vector<double> cumulative;
   double total = 0;
+  if (c.origin_level == model::OriginLevel::kDemandPoint) {
+    for (const auto& d : s.demand_points) {
+      total += allowed(d.city) ? d.weight : 0;
+      cumulative.push_back(total);
+    }
+    return cumulative;
+  }
   for (const auto& city : s.cities) {
     double w = 0;
-    const bool allowed =
-        c.origins.empty() || std::find(c.origins.begin(), c.origins.end(), city.name) != c.origins.end();
-    if (allowed) {
+    if (allowed(city.name)) {
       if (s.demand_points.empty()) w = 1;
       for (const auto& d : s.demand_points)
         if (d.city == city.name) w += d.weight;
+      if (w == 0) w = 1;  // an origin city without demand points still originates jobs
     }
     total += w;
     cumulative.push_back(total);
   }
-  if (total <= 0)  // origins without demand points: equal weights
-    for (std::size_t i = 0; i < cumulative.size(); ++i) {
-      const bool allowed = c.origins.empty() ||
-                           std::find(c.origins.begin(), c.origins.end(), s.cities[i].name) != c.origins.end();
-      total += allowed ? 1 : 0;
-      cumulative[i] = total;
-    }
   return cumulative;
 }
 
@@ -67,7 +69,7 @@ std::optional<Job> PoissonSource::next() {
   Job j;
   j.job_class = class_index_;
   j.submit_s = t_;
-  j.origin_city = job_rng_.pick_cumulative(origins_);
+  j.origin = job_rng_.pick_cumulative(origins_);
   j.cores = class_.cores;
   j.gpus = class_.gpus;
   j.runtime_s = class_.service_distribution == model::ServiceDistribution::kExponential
@@ -77,6 +79,32 @@ std::optional<Job> PoissonSource::next() {
   j.weight = 1.0 / fraction_;
   if (class_.deadline_factor > 0) j.deadline_s = j.submit_s + class_.deadline_factor * j.runtime_s;
   return j;
+}
+
+ServiceSource::ServiceSource(const model::Scenario& s, std::size_t class_index, std::uint64_t seed, double horizon_s)
+    : class_(s.workload.classes[class_index]),
+      class_index_(class_index),
+      horizon_s_(horizon_s),
+      rng_(Random::derive(seed, 2 * class_index + 1)),
+      origins_(origin_cumulative_weights(s, class_)) {}
+
+std::optional<Job> ServiceSource::next() {
+  if (emitted_ >= class_.services) return std::nullopt;
+  ++emitted_;
+  Job j;
+  j.job_class = class_index_;
+  j.submit_s = 0;
+  j.origin = rng_.pick_cumulative(origins_);
+  j.cores = class_.cores;
+  j.gpus = class_.gpus;
+  j.runtime_s = horizon_s_;
+  j.input_bytes = class_.input_bytes;
+  return j;
+}
+
+double service_utilization(const model::JobClass& c, double t_s) {
+  const double phase = 2 * std::numbers::pi * (t_s / 3600.0 - c.arrivals.peak_hour) / 24.0;
+  return std::clamp(c.utilization_mean * (1 + c.arrivals.diurnal_amplitude * std::cos(phase)), 0.0, 1.0);
 }
 
 void MergedStream::add(std::unique_ptr<JobSource> source) {
@@ -98,8 +126,9 @@ MergedStream make_job_stream(const model::Scenario& s, double horizon_s) {
   MergedStream stream;
   for (std::size_t i = 0; i < s.workload.classes.size(); ++i) {
     const auto& c = s.workload.classes[i];
-    if (c.kind == model::JobKind::kCloudService) continue;
-    if (c.arrivals.process == model::ArrivalProcess::kPoisson)
+    if (c.kind == model::JobKind::kCloudService)
+      stream.add(std::make_unique<ServiceSource>(s, i, s.seed, horizon_s));
+    else if (c.arrivals.process == model::ArrivalProcess::kPoisson)
       stream.add(std::make_unique<PoissonSource>(s, i, s.seed, horizon_s));
     else
       stream.add(make_trace_source(s, i, s.seed, horizon_s));

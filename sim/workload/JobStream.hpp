@@ -11,8 +11,9 @@
 
 namespace suanli::workload {
 
-/// Cumulative origin weights over all cities for a class: a city's weight is the total weight of its
-/// demand points (1 when the scenario has none); cities not among the class's origins weigh 0.
+/// Cumulative origin weights of a class. City level: over all cities, a city weighing the total weight of
+/// its demand points (1 when the scenario has none). Demand-point level: over all demand points, by
+/// weight. Places outside the class's origin cities weigh 0.
 std::vector<double> origin_cumulative_weights(const model::Scenario& scenario,
                                               const model::JobClass& job_class);
 
@@ -42,6 +43,25 @@ class PoissonSource : public JobSource {
   double default_budget_s_;
 };
 
+/// Long-running services of a cloud_service class: `services` jobs at time 0, each holding `cores`
+/// until the horizon (the engine runs them at a time-varying utilization, see service_utilization).
+class ServiceSource : public JobSource {
+ public:
+  ServiceSource(const model::Scenario& scenario, std::size_t class_index, std::uint64_t seed, double horizon_s);
+  std::optional<Job> next() override;
+
+ private:
+  const model::JobClass& class_;
+  std::size_t class_index_;
+  double horizon_s_;
+  std::int64_t emitted_ = 0;
+  Random rng_;
+  std::vector<double> origins_;
+};
+
+/// Utilization of a cloud service at time t: utilization_mean x the class's diurnal cosine, in [0, 1].
+double service_utilization(const model::JobClass& job_class, double t_s);
+
 /// Merges sources by submit time (ties: class order), assigning ids 0, 1, 2, ... Holds one pending
 /// job per source, never a whole trace.
 class MergedStream {
@@ -65,7 +85,7 @@ class MergedStream {
   std::uint64_t next_id_ = 0;
 };
 
-/// The scenario's job classes as one stream up to `horizon_s` (cloud services are not jobs here).
+/// The scenario's job classes as one stream up to `horizon_s`.
 MergedStream make_job_stream(const model::Scenario& scenario, double horizon_s);
 
 }  // namespace suanli::workload

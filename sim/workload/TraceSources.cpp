@@ -27,7 +27,20 @@ class TraceSourceBase : public JobSource {
   std::optional<double> arrival(double t) {
     if (t < class_.arrivals.start_s) return std::nullopt;
     if (!t0_) t0_ = t;
-    return (t - *t0_) * class_.arrivals.time_scale;
+    last_t_ = t;
+    ++in_pass_;
+    return (t - *t0_) * class_.arrivals.time_scale + offset_s_;
+  }
+  /// At the end of the trace: whether to start over (repeat), shifting the next pass by the span of
+  /// this one plus one mean inter-arrival gap.
+  bool start_over() {
+    if (!class_.arrivals.repeat || in_pass_ == 0 || !t0_) return false;
+    const double span = (last_t_ - *t0_) * class_.arrivals.time_scale;
+    const double gap = in_pass_ > 1 ? span / static_cast<double>(in_pass_ - 1) : 1.0;
+    offset_s_ += span + gap;
+    t0_.reset();
+    in_pass_ = 0;
+    return true;
   }
   bool exhausted(double arrival_s) const {
     return arrival_s >= horizon_s_ || (class_.arrivals.max_jobs >= 0 && emitted_ >= class_.arrivals.max_jobs);
@@ -36,7 +49,7 @@ class TraceSourceBase : public JobSource {
     Job j;
     j.job_class = class_index_;
     j.submit_s = arrival_s;
-    j.origin_city = rng_.pick_cumulative(origins_);
+    j.origin = rng_.pick_cumulative(origins_);
     j.cores = class_.cores;
     j.gpus = class_.gpus;
     j.input_bytes = class_.input_bytes;
@@ -53,6 +66,9 @@ class TraceSourceBase : public JobSource {
   Random rng_;
   std::vector<double> origins_;
   std::optional<double> t0_;
+  double last_t_ = 0;
+  double offset_s_ = 0;
+  std::int64_t in_pass_ = 0;
   std::int64_t emitted_ = 0;
   bool done_ = false;
 };
@@ -61,12 +77,18 @@ class TraceSourceBase : public JobSource {
 class SwfSource : public TraceSourceBase {
  public:
   SwfSource(const model::Scenario& s, std::size_t k, std::uint64_t seed, double horizon)
-      : TraceSourceBase(s, k, seed, horizon), reader_(s.resolve_path(s.workload.classes[k].arrivals.file)) {}
+      : TraceSourceBase(s, k, seed, horizon), path_(s.resolve_path(s.workload.classes[k].arrivals.file)) {
+    reader_.emplace(path_);
+  }
 
   std::optional<Job> next() override {
     while (!done_) {
-      auto r = reader_.next();
-      if (!r) break;
+      auto r = reader_->next();
+      if (!r) {
+        if (!start_over()) break;
+        reader_.emplace(path_);
+        continue;
+      }
       if (r->procs() <= 0 || r->run_s <= 0) continue;  // unknown size or zero-length: nothing to run
       const auto t = arrival(r->submit_s);
       if (!t) continue;
@@ -85,19 +107,26 @@ class SwfSource : public TraceSourceBase {
   }
 
  private:
-  SwfReader reader_;
+  std::string path_;
+  std::optional<SwfReader> reader_;
 };
 
 /// LLM inference requests: run time = generated x seconds_per_token + context x prefill.
 class AzureSource : public TraceSourceBase {
  public:
   AzureSource(const model::Scenario& s, std::size_t k, std::uint64_t seed, double horizon)
-      : TraceSourceBase(s, k, seed, horizon), reader_(s.resolve_path(s.workload.classes[k].arrivals.file)) {}
+      : TraceSourceBase(s, k, seed, horizon), path_(s.resolve_path(s.workload.classes[k].arrivals.file)) {
+    reader_.emplace(path_);
+  }
 
   std::optional<Job> next() override {
     while (!done_) {
-      auto r = reader_.next();
-      if (!r) break;
+      auto r = reader_->next();
+      if (!r) {
+        if (!start_over()) break;
+        reader_.emplace(path_);
+        continue;
+      }
       const auto t = arrival(r->t_s);
       if (!t) continue;
       if (exhausted(*t)) break;
@@ -105,7 +134,7 @@ class AzureSource : public TraceSourceBase {
       j.runtime_s = r->generated_tokens * class_.seconds_per_token +
                     r->context_tokens * class_.prefill_seconds_per_token;
       if (j.runtime_s <= 0) j.runtime_s = class_.prefill_seconds_per_token;
-      j.trace_id = static_cast<std::int64_t>(reader_.line());
+      j.trace_id = static_cast<std::int64_t>(reader_->line());
       set_deadline(j);
       return j;
     }
@@ -114,7 +143,8 @@ class AzureSource : public TraceSourceBase {
   }
 
  private:
-  AzureInferenceReader reader_;
+  std::string path_;
+  std::optional<AzureInferenceReader> reader_;
 };
 
 /// GPU pods: GPUs = num_gpu (a fractional share counts as one GPU), cores = ceil(cpu_milli / 1000),
@@ -122,12 +152,18 @@ class AzureSource : public TraceSourceBase {
 class AlibabaSource : public TraceSourceBase {
  public:
   AlibabaSource(const model::Scenario& s, std::size_t k, std::uint64_t seed, double horizon)
-      : TraceSourceBase(s, k, seed, horizon), reader_(s.resolve_path(s.workload.classes[k].arrivals.file)) {}
+      : TraceSourceBase(s, k, seed, horizon), path_(s.resolve_path(s.workload.classes[k].arrivals.file)) {
+    reader_.emplace(path_);
+  }
 
   std::optional<Job> next() override {
     while (!done_) {
-      auto r = reader_.next();
-      if (!r) break;
+      auto r = reader_->next();
+      if (!r) {
+        if (!start_over()) break;
+        reader_.emplace(path_);
+        continue;
+      }
       if (r->scheduled_s < 0 || r->deletion_s <= r->scheduled_s) continue;
       const auto t = arrival(r->creation_s);
       if (!t) continue;
@@ -136,7 +172,7 @@ class AlibabaSource : public TraceSourceBase {
       j.gpus = r->num_gpu;
       j.cores = std::max(1, (r->cpu_milli + 999) / 1000);
       j.runtime_s = r->deletion_s - r->scheduled_s;
-      j.trace_id = static_cast<std::int64_t>(reader_.line());
+      j.trace_id = static_cast<std::int64_t>(reader_->line());
       set_deadline(j);
       return j;
     }
@@ -145,7 +181,8 @@ class AlibabaSource : public TraceSourceBase {
   }
 
  private:
-  AlibabaGpuReader reader_;
+  std::string path_;
+  std::optional<AlibabaGpuReader> reader_;
 };
 
 }  // namespace
