@@ -11,6 +11,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Exec.hpp>
 #include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Semaphore.hpp>
 
 #include <unistd.h>
 
@@ -38,37 +39,103 @@ namespace sg4 = simgrid::s4u;
 
 namespace suanli::engine {
 
+/// Runs jobs as SimGrid execs. SimGrid 3.32 keeps every unfinished exec in a list of the actor that
+/// created it and removes it by a linear scan when it ends, so one actor creating all execs costs
+/// O(running jobs) per completion. The execs are therefore created by a pool of daemon worker actors
+/// (one per simulated instant, in turn), woken through semaphores at the same simulated time; the controller never waits
+/// on an exec that has ended (it drops the handle and reads its finish time).
 class SimGridExecutor : public JobExecutor {
  public:
+  explicit SimGridExecutor(sg4::Host* home, int workers = 64) : workers_(static_cast<std::size_t>(workers)) {
+    for (std::size_t w = 0; w < workers_.size(); ++w) {
+      workers_[w].wake = sg4::Semaphore::create(0);
+      sg4::Actor::create("exec-worker-" + std::to_string(w), home, [this, w] { work(w); })->daemonize();
+    }
+  }
+
   double start(std::size_t slot, const std::vector<ExecPart>& parts, double runtime_s) override {
-    if (execs_.size() <= slot) execs_.resize(slot + 1);
-    auto& handles = execs_[slot];
-    handles.clear();
-    for (const auto& p : parts)
-      handles.push_back(sg4::Exec::init()
-                            ->set_host(p.host)
-                            ->set_flops_amount(runtime_s * p.core_speed_flops)  // per thread (SimGrid 3.32)
-                            ->set_thread_count(p.threads)
-                            ->start());
+    if (slots_.size() <= slot) slots_.resize(slot + 1);
+    auto& st = slots_[slot];
+    st.handles.clear();
+    st.parts = parts;
+    st.runtime_s = runtime_s;
+    st.pending = true;
+    // Every start made at one simulated instant goes to the same worker (one wake-up), the next
+    // instant to the next worker: the workers' lists stay short and balanced.
+    const double now = sg4::Engine::get_clock();
+    if (now != last_start_s_) {
+      last_start_s_ = now;
+      next_worker_ = (next_worker_ + 1) % workers_.size();
+    }
+    auto& w = workers_[next_worker_];
+    w.inbox.push_back(slot);
+    if (!w.signaled) {
+      w.signaled = true;
+      w.wake->release();
+    }
     return sg4::Engine::get_clock() + runtime_s;
   }
+
   double finish(std::size_t slot) override {
+    auto& st = slots_[slot];
     double end = sg4::Engine::get_clock();
-    for (auto& e : execs_[slot]) {
-      e->wait();
+    if (st.pending) {  // ended before its worker ran (zero run time): nothing to wait for
+      st.pending = false;
+      return end;
+    }
+    for (auto& e : st.handles) {
+      if (e->get_finish_time() < 0) e->wait();  // not over yet (rounding): wait the remaining instant
       end = std::max(end, e->get_finish_time());
     }
-    execs_[slot].clear();
+    st.handles.clear();
     return end;
   }
+
   void cancel(std::size_t slot) override {
-    for (auto& e : execs_[slot])
-      if (!e->test()) e->cancel();
-    execs_[slot].clear();
+    auto& st = slots_[slot];
+    st.pending = false;
+    for (auto& e : st.handles)
+      if (e->get_finish_time() < 0) e->cancel();
+    st.handles.clear();
   }
 
  private:
-  std::vector<std::vector<sg4::ExecPtr>> execs_;
+  struct Worker {
+    sg4::SemaphorePtr wake;
+    std::deque<std::size_t> inbox;
+    bool signaled = false;
+  };
+  struct Slot {
+    std::vector<ExecPart> parts;
+    double runtime_s = 0;
+    bool pending = false;
+    std::vector<sg4::ExecPtr> handles;
+  };
+
+  void work(std::size_t w) {
+    auto& me = workers_[w];
+    while (true) {
+      me.wake->acquire();
+      me.signaled = false;
+      while (!me.inbox.empty()) {
+        auto& st = slots_[me.inbox.front()];
+        me.inbox.pop_front();
+        if (!st.pending) continue;  // finished or cancelled meanwhile
+        st.pending = false;
+        for (const auto& p : st.parts) {
+          // Each setter is a simcall: set the thread count only when it is not the default 1.
+          auto exec = sg4::Exec::init()->set_host(p.host)->set_flops_amount(st.runtime_s * p.core_speed_flops);
+          if (p.threads != 1) exec->set_thread_count(p.threads);  // flops are per thread (SimGrid 3.32)
+          st.handles.push_back(exec->start());
+        }
+      }
+    }
+  }
+
+  std::vector<Worker> workers_;
+  std::vector<Slot> slots_;
+  double last_start_s_ = -1;
+  std::size_t next_worker_ = 0;
 };
 
 namespace {
@@ -152,7 +219,6 @@ class Controller {
         sg4::this_actor::sleep_until(t_next);
       }
       now = sg4::Engine::get_clock();
-      if (now >= horizon && t_next >= horizon) break;
       while (!completions_.empty() && completions_.top().time_s <= now) {
         const auto slot = completions_.top().slot;
         completions_.pop();
@@ -167,6 +233,7 @@ class Controller {
         next_sample += s_.outputs.sampling_interval_s;
       }
       progress_.update(now, metrics_.jobs_recorded());
+      if (now >= horizon) break;  // after the events of the horizon itself (last sample included)
     }
     stop_s_ = std::min(horizon, sg4::Engine::get_clock());
     wind_down(next_job);
@@ -555,12 +622,14 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   const auto spec = platform::build_platform_spec(scenario, graph);
   platform::configure_engine(engine, spec);
   platform::enable_host_energy();
-  platform::build_simgrid_platform(scenario, spec);
+  platform::build_simgrid_platform(scenario, spec, {}, true);
 
+  // The controller and the exec workers live on a host of their own, outside every site: their
+  // sleeps then never touch the CPU of a host that runs jobs (which would make SimGrid re-solve it).
+  sg4::Host* home = sg4::Host::by_name(platform::kControlHostName);
   metrics::RunMetrics metrics(scenario, options.output_dir, options.gzip);
-  SimGridExecutor executor;
+  SimGridExecutor executor(home);
   Controller controller(scenario, spec, graph, metrics, executor, options.progress);
-  sg4::Host* home = engine.get_all_hosts().front();
   sg4::Actor::create("controller", home, [&controller] { controller.run(); });
   engine.run();
 

@@ -19,7 +19,8 @@ void configure_engine(sg4::Engine& engine, const PlatformSpec& spec) {
 
 void enable_host_energy() { sg_host_energy_plugin_init(); }
 
-void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec, const BuildProgress& progress) {
+void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec, const BuildProgress& progress,
+                            bool control_host) {
   std::int64_t hosts_done = 0;
   auto* root = sg4::create_full_zone(spec.root_zone_name);
   std::vector<sg4::NetZone*> zones;
@@ -77,6 +78,12 @@ void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec, 
                          step.forward ? sg4::LinkInRoute::Direction::UP : sg4::LinkInRoute::Direction::DOWN);
     root->add_route(zones[r.src_site]->get_netpoint(), zones[r.dst_site]->get_netpoint(), gateways[r.src_site],
                     gateways[r.dst_site], route, true);
+  }
+  if (control_host) {
+    auto* control = sg4::create_star_zone("suanli-control");
+    control->set_parent(root);
+    control->create_host(kControlHostName, 1e9)->set_property("wattage_per_state", "0:0:0")->seal();
+    control->seal();
   }
   root->seal();
 }

@@ -26,9 +26,13 @@ void enable_host_energy();
 /// Called after each site zone is built: (sites done, sites total, hosts done).
 using BuildProgress = std::function<void(std::size_t, std::size_t, std::int64_t)>;
 
-/// Creates the zones, hosts, links and routes of `spec` through the s4u API and seals them.
+/// Name of the host the engine's own actors run on (outside every site; no jobs, no power).
+inline constexpr const char* kControlHostName = "suanli-controller";
+
+/// Creates the zones, hosts, links and routes of `spec` through the s4u API and seals them. With
+/// `control_host`, also a zone "suanli-control" holding the host kControlHostName.
 void build_simgrid_platform(const model::Scenario& scenario, const PlatformSpec& spec,
-                            const BuildProgress& progress = {});
+                            const BuildProgress& progress = {}, bool control_host = false);
 
 /// Loads a platform XML file (as written by write_platform_xml) and seals it, so routes can be queried
 /// before the simulation starts.

@@ -206,6 +206,100 @@ class CliTest(unittest.TestCase):
         self.assertEqual(again.returncode, 0, again.stderr)
         self.assertEqual(again.stdout, r.stdout)
 
+    # --- run: outputs, determinism, sampling, bad input ------------------------------------------
+    def run_teaching(self, out, *extra, scenario=None):
+        scenario = scenario or os.path.join(SOURCE, "scenarios/teaching-small.json")
+        r = run("run", scenario, "-o", out, "--horizon-s", "300", *extra)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+    def read(self, path, mode="rb"):
+        with open(path, mode) as f:
+            return f.read()
+
+    def test_run_writes_three_outputs(self):
+        out = os.path.join(self.dir, "out")
+        r = self.run_teaching(out)
+        self.assertIn("budget met", r.stdout)
+        self.assertEqual(sorted(os.listdir(out)), ["jobs.csv", "summary.json", "timeseries.csv"])
+        summary = json.loads(self.read(os.path.join(out, "summary.json"), "r"))
+        jobs = self.read(os.path.join(out, "jobs.csv"), "r").splitlines()
+        self.assertEqual(len(jobs) - 1, summary["jobs"]["submitted"])
+        j = summary["jobs"]
+        self.assertEqual(j["submitted"], j["completed"] + j["rejected"] + j["unfinished"])
+        self.assertEqual(summary["simulated_s"], 300)
+        series = self.read(os.path.join(out, "timeseries.csv"), "r").splitlines()
+        self.assertEqual(len(series) - 1, 5 * 5)  # 5 sites x samples at 60..300 s
+
+    def test_run_is_deterministic_and_seeded(self):
+        a, b, c = (os.path.join(self.dir, x) for x in "abc")
+        self.run_teaching(a)
+        self.run_teaching(b)
+        self.run_teaching(c, "--seed", "2")
+        for name in ("summary.json", "jobs.csv", "timeseries.csv"):
+            self.assertEqual(self.read(os.path.join(a, name)), self.read(os.path.join(b, name)), name)
+        self.assertNotEqual(self.read(os.path.join(a, "jobs.csv")), self.read(os.path.join(c, "jobs.csv")))
+
+    def test_run_gzip_outputs(self):
+        import gzip
+        plain, packed = os.path.join(self.dir, "plain"), os.path.join(self.dir, "packed")
+        self.run_teaching(plain)
+        self.run_teaching(packed, "--gzip")
+        self.assertEqual(sorted(os.listdir(packed)), ["jobs.csv.gz", "summary.json", "timeseries.csv.gz"])
+        with gzip.open(os.path.join(packed, "jobs.csv.gz"), "rb") as f:
+            self.assertEqual(f.read(), self.read(os.path.join(plain, "jobs.csv")))
+
+    def test_run_bad_input(self):
+        with open(os.path.join(SOURCE, "scenarios/teaching-small.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        # Copies outside scenarios/ resolve trace paths against their own folder: make them absolute.
+        for c in doc["workload"]["classes"]:
+            if "file" in c["arrivals"]:
+                c["arrivals"]["file"] = os.path.normpath(os.path.join(SOURCE, "scenarios", c["arrivals"]["file"]))
+        broken = copy.deepcopy(doc)
+        broken["workload"]["classes"][1]["arrivals"]["file"] = "no/such/trace.csv"
+        path = self.write("t1.json", broken)
+        out = os.path.join(self.dir, "never")
+        self.assert_one_line_error(run("run", path, "-o", out), path, "/workload/classes/1/arrivals/file")
+        self.assertFalse(os.path.exists(os.path.join(out, "jobs.csv")))
+        broken = copy.deepcopy(doc)
+        broken["workload"]["classes"][0]["placement"] = "random"
+        path = self.write("t2.json", broken)
+        self.assert_one_line_error(run("run", path, "-o", out), path, "/workload/classes/0/placement", "least_loaded")
+        self.assertFalse(os.path.exists(os.path.join(out, "jobs.csv")))
+        a_file = self.write("not-a-folder", "x")
+        self.assert_one_line_error(run("run", os.path.join(SOURCE, "scenarios/teaching-small.json"), "-o", a_file),
+                                   "not a folder")
+
+    def test_sampled_requests_agree_with_request_by_request(self):
+        """Sampling 5 % of the latency-critical requests (each weighing 20) gives the same budget
+        attainment as simulating every request, within 5 %."""
+        with open(os.path.join(SOURCE, "scenarios/teaching.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        doc["horizon_s"] = 600
+        # A tight budget, from the county seats, on the two big sites only: part of the demand is
+        # out of reach, so attainment is neither 0 nor 1.
+        doc["workload"] = {"classes": [{
+            "name": "requests", "kind": "latency_critical", "placement": "least_loaded",
+            "origin_level": "demand_point", "site_kinds": ["core_cluster", "gpu_center"],
+            "arrivals": {"process": "poisson", "rate_per_s": 400, "diurnal_amplitude": 0.3},
+            "service_s": 0.004, "cores": 1, "budget_s": 0.0009, "input_bytes": 2000}]}
+        results = {}
+        for label, cap in (("all", 0), ("sampled", 20)):
+            doc["workload"]["classes"][0]["simulated_rate_per_s"] = cap
+            path = self.write(f"sampling-{label}.json", doc)
+            out = os.path.join(self.dir, label)
+            r = run("run", path, "-o", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            results[label] = json.loads(self.read(os.path.join(out, "summary.json"), "r"))["classes"][0]
+        full, sampled = results["all"], results["sampled"]
+        self.assertGreater(full["jobs_simulated"], 15 * sampled["jobs_simulated"])
+        self.assertLess(abs(full["jobs_represented"] - sampled["jobs_represented"]) / full["jobs_represented"], 0.05)
+        a, b = full["budget_attainment"], sampled["budget_attainment"]
+        self.assertTrue(0.05 < a < 0.95, a)
+        print(f"budget attainment: every request {a:.4f}, 5 % sample {b:.4f}")
+        self.assertLess(abs(a - b) / a, 0.05)
+
 
 if __name__ == "__main__":
     if len(sys.argv) < 3:
