@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# One command on a fresh Debian 12 machine: install dependencies, build, and run the Fujian
-# reference scenario (today: validation and the latency-circle report; the full simulation once
-# the engine exists).
+# One command on a fresh Debian 12 machine: install dependencies, build, check the Fujian reference
+# scenario (latency circle) and simulate a day of its workload into out/fujian-2025.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
 ./build/suanli check scenarios/fujian-2025.json
+./build/suanli run scenarios/fujian-2025.json -o out/fujian-2025
