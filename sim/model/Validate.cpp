@@ -122,6 +122,9 @@ std::vector<UserError> validate(const Scenario& s) {
     c.non_negative(p + "/off_w", t.off_w);
     if (t.gpus < 0) c.error(p + "/gpus", "expected an integer >= 0, got " + std::to_string(t.gpus));
     c.non_negative(p + "/gpu_speed_flops", t.gpu_speed_flops);
+    if (t.gpus > t.cores)
+      c.error(p + "/gpus", "a server has at least as many cores as GPUs (the engine maps GPU shares to cores), got " +
+                               std::to_string(t.gpus) + " GPUs and " + std::to_string(t.cores) + " cores");
     if (t.gpus > 0 && !(t.gpu_speed_flops > 0))
       c.error(p + "/gpu_speed_flops", "servers with gpus need gpu_speed_flops > 0");
     c.non_negative(p + "/memory_gib", t.memory_gib);

@@ -36,6 +36,17 @@ std::vector<double> origin_cumulative_weights(const model::Scenario& s, const mo
   return cumulative;
 }
 
+Job class_job(const model::JobClass& c, std::size_t class_index, double submit_s, std::size_t origin) {
+  Job j;
+  j.job_class = class_index;
+  j.submit_s = submit_s;
+  j.origin = origin;
+  j.cores = c.cores;
+  j.gpus = c.gpus;
+  j.input_bytes = c.input_bytes;
+  return j;
+}
+
 double arrival_rate_per_s(const model::Arrivals& a, double t_s) {
   const double phase = 2 * std::numbers::pi * (t_s / 3600.0 - a.peak_hour) / 24.0;
   return a.rate_per_s * (1 + a.diurnal_amplitude * std::cos(phase));
@@ -66,16 +77,10 @@ std::optional<Job> PoissonSource::next() {
     const double keep = arrival_rate_per_s(class_.arrivals, t_) * fraction_ / peak_rate_;
     if (arrivals_rng_.uniform() < keep) break;
   }
-  Job j;
-  j.job_class = class_index_;
-  j.submit_s = t_;
-  j.origin = job_rng_.pick_cumulative(origins_);
-  j.cores = class_.cores;
-  j.gpus = class_.gpus;
+  Job j = class_job(class_, class_index_, t_, job_rng_.pick_cumulative(origins_));
   j.runtime_s = class_.service_distribution == model::ServiceDistribution::kExponential
                     ? job_rng_.exponential(class_.service_s)
                     : class_.service_s;
-  j.input_bytes = class_.input_bytes;
   j.weight = 1.0 / fraction_;
   if (class_.deadline_factor > 0) j.deadline_s = j.submit_s + class_.deadline_factor * j.runtime_s;
   return j;
@@ -91,14 +96,8 @@ ServiceSource::ServiceSource(const model::Scenario& s, std::size_t class_index, 
 std::optional<Job> ServiceSource::next() {
   if (emitted_ >= class_.services) return std::nullopt;
   ++emitted_;
-  Job j;
-  j.job_class = class_index_;
-  j.submit_s = 0;
-  j.origin = rng_.pick_cumulative(origins_);
-  j.cores = class_.cores;
-  j.gpus = class_.gpus;
+  Job j = class_job(class_, class_index_, 0, rng_.pick_cumulative(origins_));
   j.runtime_s = horizon_s_;
-  j.input_bytes = class_.input_bytes;
   return j;
 }
 

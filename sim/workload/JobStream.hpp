@@ -17,6 +17,9 @@ namespace suanli::workload {
 std::vector<double> origin_cumulative_weights(const model::Scenario& scenario,
                                               const model::JobClass& job_class);
 
+/// A job of a class with the class's defaults (cores, gpus, input) at `submit_s` from `origin`.
+Job class_job(const model::JobClass& job_class, std::size_t class_index, double submit_s, std::size_t origin);
+
 /// Arrival rate of a Poisson class at time t (diurnal cosine around the mean), per second.
 double arrival_rate_per_s(const model::Arrivals& arrivals, double t_s);
 

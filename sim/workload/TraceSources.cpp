@@ -1,6 +1,7 @@
-// Adapters from trace records to jobs.
+// Adapters from trace records to jobs: one replay loop, and per format what a record means.
 #include "workload/TraceSources.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "workload/AlibabaGpuReader.hpp"
@@ -13,16 +14,45 @@ namespace suanli::workload {
 
 namespace {
 
-/// Shared bookkeeping: time shift, scaling, horizon, record limit, origin draws.
-class TraceSourceBase : public JobSource {
- protected:
-  TraceSourceBase(const model::Scenario& s, std::size_t class_index, std::uint64_t seed, double horizon_s)
+/// Replays the records of `Format::Reader` as jobs: time shift and scaling, start_s, horizon,
+/// max_jobs, repeat, and seeded origin draws. `Format` says what a record means (static functions
+/// `time_s`, `accept` and `fill`).
+template <typename Format>
+class ReplaySource : public JobSource {
+ public:
+  ReplaySource(const model::Scenario& s, std::size_t class_index, std::uint64_t seed, double horizon_s)
       : class_(s.workload.classes[class_index]),
         class_index_(class_index),
         horizon_s_(horizon_s),
+        path_(s.resolve_path(class_.arrivals.file)),
         rng_(Random::derive(seed, 2 * class_index + 1)),
-        origins_(origin_cumulative_weights(s, class_)) {}
+        origins_(origin_cumulative_weights(s, class_)) {
+    reader_.emplace(path_);
+  }
 
+  std::optional<Job> next() override {
+    while (!done_) {
+      auto r = reader_->next();
+      if (!r) {
+        if (!start_over()) break;
+        reader_.emplace(path_);
+        continue;
+      }
+      if (!Format::accept(*r)) continue;
+      const auto t = arrival(Format::time_s(*r));
+      if (!t) continue;
+      if (*t >= horizon_s_ || (class_.arrivals.max_jobs >= 0 && emitted_ >= class_.arrivals.max_jobs)) break;
+      ++emitted_;
+      Job j = class_job(class_, class_index_, *t, rng_.pick_cumulative(origins_));
+      Format::fill(j, *r, class_, reader_->line());
+      if (class_.deadline_factor > 0) j.deadline_s = j.submit_s + class_.deadline_factor * j.runtime_s;
+      return j;
+    }
+    done_ = true;
+    return std::nullopt;
+  }
+
+ private:
   /// Arrival time of a record at trace time t, or nullopt when it is before start_s.
   std::optional<double> arrival(double t) {
     if (t < class_.arrivals.start_s) return std::nullopt;
@@ -42,27 +72,12 @@ class TraceSourceBase : public JobSource {
     in_pass_ = 0;
     return true;
   }
-  bool exhausted(double arrival_s) const {
-    return arrival_s >= horizon_s_ || (class_.arrivals.max_jobs >= 0 && emitted_ >= class_.arrivals.max_jobs);
-  }
-  Job base_job(double arrival_s) {
-    Job j;
-    j.job_class = class_index_;
-    j.submit_s = arrival_s;
-    j.origin = rng_.pick_cumulative(origins_);
-    j.cores = class_.cores;
-    j.gpus = class_.gpus;
-    j.input_bytes = class_.input_bytes;
-    ++emitted_;
-    return j;
-  }
-  void set_deadline(Job& j) const {
-    if (class_.deadline_factor > 0) j.deadline_s = j.submit_s + class_.deadline_factor * j.runtime_s;
-  }
 
   const model::JobClass& class_;
   std::size_t class_index_;
   double horizon_s_;
+  std::string path_;
+  std::optional<typename Format::Reader> reader_;
   Random rng_;
   std::vector<double> origins_;
   std::optional<double> t0_;
@@ -73,116 +88,45 @@ class TraceSourceBase : public JobSource {
   bool done_ = false;
 };
 
-/// SWF jobs: cores = processors x cores_per_proc, run time = the logged run time.
-class SwfSource : public TraceSourceBase {
- public:
-  SwfSource(const model::Scenario& s, std::size_t k, std::uint64_t seed, double horizon)
-      : TraceSourceBase(s, k, seed, horizon), path_(s.resolve_path(s.workload.classes[k].arrivals.file)) {
-    reader_.emplace(path_);
+/// SWF jobs: cores = processors x cores_per_proc, run time = the logged run time (jobs of unknown
+/// size or zero length are skipped).
+struct SwfFormat {
+  using Reader = SwfReader;
+  static double time_s(const SwfJob& r) { return r.submit_s; }
+  static bool accept(const SwfJob& r) { return r.procs() > 0 && r.run_s > 0; }
+  static void fill(Job& j, const SwfJob& r, const model::JobClass& c, std::size_t) {
+    j.cores = r.procs() * c.cores_per_proc;
+    j.gpus = 0;
+    j.runtime_s = r.run_s;
+    j.walltime_s = r.requested_time_s > 0 ? r.requested_time_s : 0;
+    j.trace_id = r.id;
   }
-
-  std::optional<Job> next() override {
-    while (!done_) {
-      auto r = reader_->next();
-      if (!r) {
-        if (!start_over()) break;
-        reader_.emplace(path_);
-        continue;
-      }
-      if (r->procs() <= 0 || r->run_s <= 0) continue;  // unknown size or zero-length: nothing to run
-      const auto t = arrival(r->submit_s);
-      if (!t) continue;
-      if (exhausted(*t)) break;
-      Job j = base_job(*t);
-      j.cores = r->procs() * class_.cores_per_proc;
-      j.gpus = 0;
-      j.runtime_s = r->run_s;
-      j.walltime_s = r->requested_time_s > 0 ? r->requested_time_s : 0;
-      j.trace_id = r->id;
-      set_deadline(j);
-      return j;
-    }
-    done_ = true;
-    return std::nullopt;
-  }
-
- private:
-  std::string path_;
-  std::optional<SwfReader> reader_;
 };
 
 /// LLM inference requests: run time = generated x seconds_per_token + context x prefill.
-class AzureSource : public TraceSourceBase {
- public:
-  AzureSource(const model::Scenario& s, std::size_t k, std::uint64_t seed, double horizon)
-      : TraceSourceBase(s, k, seed, horizon), path_(s.resolve_path(s.workload.classes[k].arrivals.file)) {
-    reader_.emplace(path_);
+struct AzureFormat {
+  using Reader = AzureInferenceReader;
+  static double time_s(const InferenceRequest& r) { return r.t_s; }
+  static bool accept(const InferenceRequest&) { return true; }
+  static void fill(Job& j, const InferenceRequest& r, const model::JobClass& c, std::size_t line) {
+    j.runtime_s = r.generated_tokens * c.seconds_per_token + r.context_tokens * c.prefill_seconds_per_token;
+    if (j.runtime_s <= 0) j.runtime_s = c.prefill_seconds_per_token;
+    j.trace_id = static_cast<std::int64_t>(line);
   }
-
-  std::optional<Job> next() override {
-    while (!done_) {
-      auto r = reader_->next();
-      if (!r) {
-        if (!start_over()) break;
-        reader_.emplace(path_);
-        continue;
-      }
-      const auto t = arrival(r->t_s);
-      if (!t) continue;
-      if (exhausted(*t)) break;
-      Job j = base_job(*t);
-      j.runtime_s = r->generated_tokens * class_.seconds_per_token +
-                    r->context_tokens * class_.prefill_seconds_per_token;
-      if (j.runtime_s <= 0) j.runtime_s = class_.prefill_seconds_per_token;
-      j.trace_id = static_cast<std::int64_t>(reader_->line());
-      set_deadline(j);
-      return j;
-    }
-    done_ = true;
-    return std::nullopt;
-  }
-
- private:
-  std::string path_;
-  std::optional<AzureInferenceReader> reader_;
 };
 
 /// GPU pods: GPUs = num_gpu (a fractional share counts as one GPU), cores = ceil(cpu_milli / 1000),
 /// run time = deletion - scheduling (never-scheduled pods are skipped).
-class AlibabaSource : public TraceSourceBase {
- public:
-  AlibabaSource(const model::Scenario& s, std::size_t k, std::uint64_t seed, double horizon)
-      : TraceSourceBase(s, k, seed, horizon), path_(s.resolve_path(s.workload.classes[k].arrivals.file)) {
-    reader_.emplace(path_);
+struct AlibabaFormat {
+  using Reader = AlibabaGpuReader;
+  static double time_s(const GpuPod& r) { return r.creation_s; }
+  static bool accept(const GpuPod& r) { return r.scheduled_s >= 0 && r.deletion_s > r.scheduled_s; }
+  static void fill(Job& j, const GpuPod& r, const model::JobClass&, std::size_t line) {
+    j.gpus = r.num_gpu;
+    j.cores = std::max(1, (r.cpu_milli + 999) / 1000);
+    j.runtime_s = r.deletion_s - r.scheduled_s;
+    j.trace_id = static_cast<std::int64_t>(line);
   }
-
-  std::optional<Job> next() override {
-    while (!done_) {
-      auto r = reader_->next();
-      if (!r) {
-        if (!start_over()) break;
-        reader_.emplace(path_);
-        continue;
-      }
-      if (r->scheduled_s < 0 || r->deletion_s <= r->scheduled_s) continue;
-      const auto t = arrival(r->creation_s);
-      if (!t) continue;
-      if (exhausted(*t)) break;
-      Job j = base_job(*t);
-      j.gpus = r->num_gpu;
-      j.cores = std::max(1, (r->cpu_milli + 999) / 1000);
-      j.runtime_s = r->deletion_s - r->scheduled_s;
-      j.trace_id = static_cast<std::int64_t>(reader_->line());
-      set_deadline(j);
-      return j;
-    }
-    done_ = true;
-    return std::nullopt;
-  }
-
- private:
-  std::string path_;
-  std::optional<AlibabaGpuReader> reader_;
 };
 
 }  // namespace
@@ -190,12 +134,9 @@ class AlibabaSource : public TraceSourceBase {
 std::unique_ptr<JobSource> make_trace_source(const model::Scenario& s, std::size_t k, std::uint64_t seed,
                                              double horizon_s) {
   switch (s.workload.classes[k].arrivals.format) {
-    case model::TraceFormat::kSwf:
-      return std::make_unique<SwfSource>(s, k, seed, horizon_s);
-    case model::TraceFormat::kAzureInference:
-      return std::make_unique<AzureSource>(s, k, seed, horizon_s);
-    case model::TraceFormat::kAlibabaGpu:
-      return std::make_unique<AlibabaSource>(s, k, seed, horizon_s);
+    case model::TraceFormat::kSwf: return std::make_unique<ReplaySource<SwfFormat>>(s, k, seed, horizon_s);
+    case model::TraceFormat::kAzureInference: return std::make_unique<ReplaySource<AzureFormat>>(s, k, seed, horizon_s);
+    case model::TraceFormat::kAlibabaGpu: return std::make_unique<ReplaySource<AlibabaFormat>>(s, k, seed, horizon_s);
   }
   return nullptr;
 }

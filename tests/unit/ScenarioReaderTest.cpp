@@ -222,6 +222,13 @@ TEST(ScenarioValidation, PowerStatesAreCheckedAndOrdered) {
   EXPECT_EQ(first_error(doc), "test.json: /node_types/0/pstates/0/idle_w: idle power 300 W exceeds max_w 250 W");
 }
 
+TEST(ScenarioValidation, ServersHaveAtLeastAsManyCoresAsGpus) {
+  auto doc = suanli::test::minimal_doc();
+  doc["node_types"][0]["gpus"] = 16;
+  doc["node_types"][0]["gpu_speed_flops"] = 1e12;
+  EXPECT_EQ(first_error(doc).rfind("test.json: /node_types/0/gpus: a server has at least as many cores as GPUs", 0), 0u);
+}
+
 TEST(ScenarioValidation, AllErrorsAreReportedNotJustTheFirst) {
   auto doc = suanli::test::minimal_doc();
   doc["sites"][0]["racks"] = -1;
