@@ -2,6 +2,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -18,7 +19,9 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "engine/Simulation.hpp"
+#include "energy/AnnualPue.hpp"
 #include "metrics/CheckReport.hpp"
+#include "metrics/PueReport.hpp"
 #include "metrics/RunReport.hpp"
 #include "model/Error.hpp"
 #include "model/ScenarioReader.hpp"
@@ -54,6 +57,9 @@ struct Options {
   std::optional<double> horizon_s;
   bool gzip = false;
   bool no_progress = false;
+  // pue
+  double it_load = 0.6;
+  double it_diurnal_amplitude = 0;
   // plan-edge
   double budget_ms = 0;
   std::string candidates = "demand";
@@ -146,6 +152,28 @@ int run_run(const Options& o) {
   std::cerr << "run: " << summary["jobs"]["submitted"].get<std::uint64_t>() << " jobs in " << elapsed_s(t0)
             << " s wall time; outputs in " << o.output << "\n";
   return 0;
+}
+
+int run_pue(const Options& o) {
+  const auto scenario = load(o);
+  const auto t0 = std::chrono::steady_clock::now();
+  const suanli::energy::SiteWeather weather(scenario);
+  const suanli::energy::GridCarbon carbon(scenario);
+  const double read_s = elapsed_s(t0);
+  const suanli::energy::ItLoadProfile profile{o.it_load, o.it_diurnal_amplitude, 15};
+  const auto t1 = std::chrono::steady_clock::now();
+  const auto year = suanli::energy::annual_pue(scenario, weather, carbon, profile);
+  const double model_s = elapsed_s(t1);
+  if (o.json) std::cout << suanli::metrics::pue_report_json(scenario, weather, profile, year).dump(2) << "\n";
+  else
+    suanli::metrics::print_pue_report(std::cout, scenario, weather, profile, year, o.verbose);
+  std::cerr << "pue: " << scenario.sites.size() << " sites x 8760 h in " << model_s * 1e3 << " ms (inputs read in "
+            << read_s * 1e3 << " ms)\n";
+  const bool failed = year.targets.pue == suanli::energy::Status::kFail ||
+                      std::any_of(year.sites.begin(), year.sites.end(), [](const auto& y) {
+                        return y.targets.pue == suanli::energy::Status::kFail;
+                      });
+  return (o.strict && failed) ? kExitTargetsFailed : 0;
 }
 
 int run_show(const Options& o) {
@@ -295,6 +323,18 @@ int main(int argc, char** argv) {
   run->add_flag("--no-progress", o.no_progress, "No progress bar on stderr");
   run->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
 
+  auto* pue = app.add_subcommand("pue", "Annual PUE per site and overall (8,760 h of weather), PASS/FAIL vs targets");
+  add_scenario(pue);
+  pue->add_option("--it-load", o.it_load, "IT load as a share of each site's rated IT power (racks x 2.5 kW)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  pue->add_option("--it-diurnal-amplitude", o.it_diurnal_amplitude, "Relative daily swing of the IT load (peak 15:00)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  pue->add_flag("--json", o.json, "Print the report as JSON");
+  pue->add_flag("-v,--verbose", o.verbose, "List every edge DC too");
+  pue->add_flag("--strict", o.strict, "Exit with 1 when a PUE target is missed");
+
   auto* show = app.add_subcommand("show", "Print the fully resolved scenario (every default filled in) as JSON");
   add_scenario(show);
 
@@ -344,6 +384,7 @@ int main(int argc, char** argv) {
     if (*check) return run_check(o);
     if (*run) return run_run(o);
     if (*show) return run_show(o);
+    if (*pue) return run_pue(o);
     if (*plan) return run_plan_edge(o);
     if (*platform) return run_platform(o);
   } catch (const suanli::model::UserErrors& e) {

@@ -190,6 +190,20 @@ std::vector<std::string> JsonObject::optional_string_list(std::string_view key) 
   return out;
 }
 
+std::optional<std::vector<double>> JsonObject::maybe_number_list(std::string_view key, std::size_t size) const {
+  if (!has(key)) return std::nullopt;
+  const auto& arr = array(key, true);
+  if (arr.size() != size)
+    fail(key, "expected " + std::to_string(size) + " numbers, got " + std::to_string(arr.size()));
+  std::vector<double> out;
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    if (!arr[i].is_number() || !std::isfinite(arr[i].get<double>()))
+      throw UserError(ctx_.file, json_pointer_child(path_of(key), i), "expected a number, got " + describe_json(arr[i]));
+    out.push_back(arr[i].get<double>());
+  }
+  return out;
+}
+
 const nlohmann::json& JsonObject::array(std::string_view key, bool required) const {
   if (!has(key)) {
     if (required) require(key);

@@ -57,6 +57,8 @@ class JsonObject {
   bool optional_bool(std::string_view key, bool fallback) const;
   /// An array of strings (empty when absent).
   std::vector<std::string> optional_string_list(std::string_view key) const;
+  /// An array of exactly `size` finite numbers, or nullopt when absent.
+  std::optional<std::vector<double>> maybe_number_list(std::string_view key, std::size_t size) const;
 
   /// An enumeration given as a string among `names`; the error lists the valid names.
   template <typename E>

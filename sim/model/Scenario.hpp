@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/EnergySettings.hpp"
 #include "model/Workload.hpp"
 
 namespace suanli::model {
@@ -113,6 +114,7 @@ struct Cooling {
   double free_cooling_wet_bulb_max_c = 14.0;
   double chiller_cop = 5.0;
   double liquid_cop = 20.0;
+  std::optional<double> wue_l_per_kwh;  ///< default: energy.facility.wue_l_per_kwh
 };
 
 struct Site {
@@ -164,6 +166,7 @@ struct Scenario {
   std::vector<Link> links;
   std::vector<DemandPoint> demand_points;
   Workload workload;
+  EnergySettings energy;
 
   const City* find_city(std::string_view name) const;
   const NodeType* find_node_type(std::string_view name) const;

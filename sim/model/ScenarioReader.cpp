@@ -60,7 +60,7 @@ NodeType read_node_type(const json& v, const std::string& ptr, const ReadContext
 Cooling read_cooling(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx,
                {"air_share", "liquid_share", "liquid_technology", "design_pue", "free_cooling_wet_bulb_max_c",
-                "chiller_cop", "liquid_cop"});
+                "chiller_cop", "liquid_cop", "wue_l_per_kwh"});
   Cooling c;
   // Either share may be given alone; the other is its complement.
   if (o.has("liquid_share") || !o.has("air_share")) {
@@ -77,6 +77,7 @@ Cooling read_cooling(const json& v, const std::string& ptr, const ReadContext& c
   c.free_cooling_wet_bulb_max_c = o.optional_number("free_cooling_wet_bulb_max_c", c.free_cooling_wet_bulb_max_c);
   c.chiller_cop = o.optional_number("chiller_cop", c.chiller_cop);
   c.liquid_cop = o.optional_number("liquid_cop", c.liquid_cop);
+  c.wue_l_per_kwh = o.maybe_number("wue_l_per_kwh");
   return c;
 }
 
@@ -128,6 +129,77 @@ DemandPoint read_demand_point(const json& v, const std::string& ptr, const ReadC
   d.lon_deg = o.required_number("lon_deg");
   d.weight = o.optional_number("weight", 1.0);
   return d;
+}
+
+std::array<double, 12> twelve(const std::vector<double>& v) {
+  std::array<double, 12> a{};
+  std::copy(v.begin(), v.end(), a.begin());
+  return a;
+}
+
+EnergySettings read_energy(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx, {"start_hour_of_year", "default_weather", "grid", "tariff", "facility"});
+  EnergySettings e;
+  e.start_hour_of_year = o.optional_number("start_hour_of_year", e.start_hour_of_year);
+  if (const json* w = o.object("default_weather")) {
+    JsonObject d(*w, o.path_of("default_weather"), ctx,
+                 {"dry_bulb_c", "relative_humidity", "monthly_dry_bulb_c", "monthly_relative_humidity"});
+    auto& dw = e.default_weather;
+    dw.dry_bulb_c = d.optional_number("dry_bulb_c", dw.dry_bulb_c);
+    dw.relative_humidity = d.optional_number("relative_humidity", dw.relative_humidity);
+    if (auto m = d.maybe_number_list("monthly_dry_bulb_c", 12)) dw.monthly_dry_bulb_c = twelve(*m);
+    if (auto m = d.maybe_number_list("monthly_relative_humidity", 12)) dw.monthly_relative_humidity = twelve(*m);
+  }
+  if (const json* g = o.object("grid")) {
+    JsonObject d(*g, o.path_of("grid"), ctx, {"carbon_kg_per_kwh", "carbon_file", "carbon_life_cycle"});
+    e.grid.carbon_kg_per_kwh = d.optional_number("carbon_kg_per_kwh", e.grid.carbon_kg_per_kwh);
+    e.grid.carbon_file = d.optional_string("carbon_file", "");
+    e.grid.carbon_life_cycle = d.optional_bool("carbon_life_cycle", false);
+  }
+  if (const json* t = o.object("tariff")) {
+    JsonObject d(*t, o.path_of("tariff"), ctx, {"price_per_kwh", "currency", "periods"});
+    e.tariff.price_per_kwh = d.optional_number("price_per_kwh", e.tariff.price_per_kwh);
+    e.tariff.currency = d.optional_string("currency", e.tariff.currency);
+    const auto& periods = d.array("periods", false);
+    for (std::size_t i = 0; i < periods.size(); ++i) {
+      JsonObject p(periods[i], json_pointer_child(d.path_of("periods"), i), ctx,
+                   {"name", "start_hour", "end_hour", "price_per_kwh"});
+      e.tariff.periods.push_back({p.optional_string("name", ""), p.required_number("start_hour"),
+                                  p.required_number("end_hour"), p.required_number("price_per_kwh")});
+    }
+  }
+  if (const json* f = o.object("facility")) {
+    JsonObject d(*f, o.path_of("facility"), ctx,
+                 {"ups_loss_fixed", "ups_loss_linear", "ups_loss_quadratic", "air_fan_fraction", "plant_pump_fraction",
+                  "free_cooling_band_c", "chiller_design_wet_bulb_c", "chiller_cop_gain_per_c", "overhead_fraction",
+                  "wue_l_per_kwh"});
+    auto& c = e.facility;
+    c.ups_loss_fixed = d.optional_number("ups_loss_fixed", c.ups_loss_fixed);
+    c.ups_loss_linear = d.optional_number("ups_loss_linear", c.ups_loss_linear);
+    c.ups_loss_quadratic = d.optional_number("ups_loss_quadratic", c.ups_loss_quadratic);
+    c.air_fan_fraction = d.optional_number("air_fan_fraction", c.air_fan_fraction);
+    c.plant_pump_fraction = d.optional_number("plant_pump_fraction", c.plant_pump_fraction);
+    c.free_cooling_band_c = d.optional_number("free_cooling_band_c", c.free_cooling_band_c);
+    c.chiller_design_wet_bulb_c = d.optional_number("chiller_design_wet_bulb_c", c.chiller_design_wet_bulb_c);
+    c.chiller_cop_gain_per_c = d.optional_number("chiller_cop_gain_per_c", c.chiller_cop_gain_per_c);
+    c.overhead_fraction = d.optional_number("overhead_fraction", c.overhead_fraction);
+    c.wue_l_per_kwh = d.optional_number("wue_l_per_kwh", c.wue_l_per_kwh);
+  }
+  return e;
+}
+
+Targets read_targets(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx,
+               {"pue_max", "pue_hub_max", "liquid_share_min", "occupancy_min", "occupancy_hub_min",
+                "gb40879_grade_max"});
+  Targets t;
+  t.pue_max = o.optional_number("pue_max", t.pue_max);
+  t.pue_hub_max = o.optional_number("pue_hub_max", t.pue_hub_max);
+  t.liquid_share_min = o.optional_number("liquid_share_min", t.liquid_share_min);
+  t.occupancy_min = o.optional_number("occupancy_min", t.occupancy_min);
+  t.occupancy_hub_min = o.optional_number("occupancy_hub_min", t.occupancy_hub_min);
+  if (auto g = o.maybe_number_list("gb40879_grade_max", 3)) t.gb40879_grade_max = {(*g)[0], (*g)[1], (*g)[2]};
+  return t;
 }
 
 Arrivals read_arrivals(const json& v, const std::string& ptr, const ReadContext& ctx) {
@@ -211,7 +283,8 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   ReadContext ctx{file, lenient, warnings};
   JsonObject o(doc, "", ctx,
                {"$schema", "format_version", "name", "description", "seed", "horizon_s", "outputs", "network",
-                "latency_targets", "platform", "cities", "node_types", "sites", "links", "demand_points", "workload"});
+                "latency_targets", "platform", "cities", "node_types", "sites", "links", "demand_points", "workload", "energy",
+                "targets"});
   Scenario s;
   s.source_file = file;
   const auto version = o.required_integer("format_version");
@@ -261,6 +334,8 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   s.sites = read_array<Site>(o, "sites", true, ctx, read_site);
   s.links = read_array<Link>(o, "links", false, ctx, read_link);
   s.demand_points = read_array<DemandPoint>(o, "demand_points", false, ctx, read_demand_point);
+  if (const json* e = o.object("energy")) s.energy = read_energy(*e, o.path_of("energy"), ctx);
+  if (const json* t = o.object("targets")) s.energy.targets = read_targets(*t, o.path_of("targets"), ctx);
   if (const json* w = o.object("workload")) {
     JsonObject wo(*w, o.path_of("workload"), ctx, {"classes"});
     s.workload.classes = read_array<JobClass>(wo, "classes", true, ctx, read_job_class);
@@ -324,7 +399,8 @@ json scenario_to_json(const Scenario& s) {
                  {"cooling", {{"air_share", c.air_share}, {"liquid_share", c.liquid_share},
                               {"liquid_technology", to_string(c.liquid_technology)}, {"design_pue", c.design_pue},
                               {"free_cooling_wet_bulb_max_c", c.free_cooling_wet_bulb_max_c},
-                              {"chiller_cop", c.chiller_cop}, {"liquid_cop", c.liquid_cop}}},
+                              {"chiller_cop", c.chiller_cop}, {"liquid_cop", c.liquid_cop},
+                              {"wue_l_per_kwh", c.wue_l_per_kwh.value_or(s.energy.facility.wue_l_per_kwh)}}},
                  {"uplink_bps", st.uplink_bps}, {"attach_to_city", st.attach_to_city},
                  {"weather_file", st.weather_file}};
     if (st.metro_fiber_km) site["metro_fiber_km"] = *st.metro_fiber_km;
@@ -361,6 +437,33 @@ json scenario_to_json(const Scenario& s) {
                        {"utilization_mean", c.utilization_mean}});
   }
   j["workload"] = {{"classes", classes}};
+  const auto& e = s.energy;
+  json weather = {{"dry_bulb_c", e.default_weather.dry_bulb_c}, {"relative_humidity", e.default_weather.relative_humidity}};
+  if (e.default_weather.monthly_dry_bulb_c) weather["monthly_dry_bulb_c"] = *e.default_weather.monthly_dry_bulb_c;
+  if (e.default_weather.monthly_relative_humidity)
+    weather["monthly_relative_humidity"] = *e.default_weather.monthly_relative_humidity;
+  json periods = json::array();
+  for (const auto& p : e.tariff.periods)
+    periods.push_back({{"name", p.name}, {"start_hour", p.start_hour}, {"end_hour", p.end_hour},
+                       {"price_per_kwh", p.price_per_kwh}});
+  const auto& f = e.facility;
+  j["energy"] = {{"start_hour_of_year", e.start_hour_of_year},
+                 {"default_weather", weather},
+                 {"grid", {{"carbon_kg_per_kwh", e.grid.carbon_kg_per_kwh}, {"carbon_file", e.grid.carbon_file},
+                           {"carbon_life_cycle", e.grid.carbon_life_cycle}}},
+                 {"tariff", {{"price_per_kwh", e.tariff.price_per_kwh}, {"currency", e.tariff.currency},
+                             {"periods", periods}}},
+                 {"facility", {{"ups_loss_fixed", f.ups_loss_fixed}, {"ups_loss_linear", f.ups_loss_linear},
+                               {"ups_loss_quadratic", f.ups_loss_quadratic}, {"air_fan_fraction", f.air_fan_fraction},
+                               {"plant_pump_fraction", f.plant_pump_fraction},
+                               {"free_cooling_band_c", f.free_cooling_band_c},
+                               {"chiller_design_wet_bulb_c", f.chiller_design_wet_bulb_c},
+                               {"chiller_cop_gain_per_c", f.chiller_cop_gain_per_c},
+                               {"overhead_fraction", f.overhead_fraction}, {"wue_l_per_kwh", f.wue_l_per_kwh}}}};
+  const auto& t = e.targets;
+  j["targets"] = {{"pue_max", t.pue_max}, {"pue_hub_max", t.pue_hub_max}, {"liquid_share_min", t.liquid_share_min},
+                  {"occupancy_min", t.occupancy_min}, {"occupancy_hub_min", t.occupancy_hub_min},
+                  {"gb40879_grade_max", t.gb40879_grade_max}};
   j["demand_points"] = json::array();
   for (const auto& d : s.demand_points)
     j["demand_points"].push_back({{"name", d.name}, {"city", d.city}, {"lat_deg", d.lat_deg},

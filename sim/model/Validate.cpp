@@ -275,6 +275,55 @@ std::vector<UserError> validate(const Scenario& s) {
       c.error(p + "/gpus", "class \"" + k.name + "\" needs GPUs but no site has servers with gpus");
   }
 
+  // Energy settings and targets.
+  {
+    const auto& e = s.energy;
+    if (e.start_hour_of_year < 0 || e.start_hour_of_year >= 8760)
+      c.error("/energy/start_hour_of_year", "expected an hour in [0, 8760), got " + fmt(e.start_hour_of_year));
+    const auto rh_ok = [](double rh) { return rh >= 0 && rh <= 100; };
+    if (!rh_ok(e.default_weather.relative_humidity))
+      c.error("/energy/default_weather/relative_humidity", "expected a percentage in [0, 100], got " +
+                                                               fmt(e.default_weather.relative_humidity));
+    if (e.default_weather.monthly_relative_humidity)
+      for (std::size_t m = 0; m < 12; ++m)
+        if (!rh_ok((*e.default_weather.monthly_relative_humidity)[m]))
+          c.error("/energy/default_weather/monthly_relative_humidity/" + std::to_string(m),
+                  "expected a percentage in [0, 100]");
+    c.non_negative("/energy/grid/carbon_kg_per_kwh", e.grid.carbon_kg_per_kwh);
+    if (!e.grid.carbon_file.empty()) {
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(s.resolve_path(e.grid.carbon_file), ec))
+        c.error("/energy/grid/carbon_file", "no such carbon file \"" + s.resolve_path(e.grid.carbon_file) + "\"");
+    }
+    c.non_negative("/energy/tariff/price_per_kwh", e.tariff.price_per_kwh);
+    for (std::size_t i = 0; i < e.tariff.periods.size(); ++i) {
+      const auto& p = e.tariff.periods[i];
+      const std::string pp = "/energy/tariff/periods/" + std::to_string(i);
+      if (p.start_hour < 0 || p.start_hour > 24) c.error(pp + "/start_hour", "expected an hour in [0, 24]");
+      if (p.end_hour < 0 || p.end_hour > 24) c.error(pp + "/end_hour", "expected an hour in [0, 24]");
+      c.non_negative(pp + "/price_per_kwh", p.price_per_kwh);
+    }
+    const auto& f = e.facility;
+    for (const auto& [name, v] : {std::pair{"ups_loss_fixed", f.ups_loss_fixed}, {"ups_loss_linear", f.ups_loss_linear},
+                                  {"ups_loss_quadratic", f.ups_loss_quadratic}, {"air_fan_fraction", f.air_fan_fraction},
+                                  {"plant_pump_fraction", f.plant_pump_fraction},
+                                  {"free_cooling_band_c", f.free_cooling_band_c},
+                                  {"chiller_cop_gain_per_c", f.chiller_cop_gain_per_c},
+                                  {"overhead_fraction", f.overhead_fraction}, {"wue_l_per_kwh", f.wue_l_per_kwh}})
+      c.non_negative(std::string("/energy/facility/") + name, v);
+    const auto& t = e.targets;
+    for (const auto& [name, v] : {std::pair{"pue_max", t.pue_max}, {"pue_hub_max", t.pue_hub_max}})
+      if (!(v >= 1)) c.error(std::string("/targets/") + name, "a PUE target is at least 1, got " + fmt(v));
+    for (const auto& [name, v] : {std::pair{"liquid_share_min", t.liquid_share_min}, {"occupancy_min", t.occupancy_min},
+                                  {"occupancy_hub_min", t.occupancy_hub_min}})
+      if (v < 0 || v > 1) c.error(std::string("/targets/") + name, "expected a share in [0, 1], got " + fmt(v));
+    if (!(t.gb40879_grade_max[0] <= t.gb40879_grade_max[1] && t.gb40879_grade_max[1] <= t.gb40879_grade_max[2]))
+      c.error("/targets/gb40879_grade_max", "grade limits must be increasing (grade 1 <= grade 2 <= grade 3)");
+  }
+  for (std::size_t i = 0; i < s.sites.size(); ++i)
+    if (s.sites[i].cooling.wue_l_per_kwh)
+      c.non_negative("/sites/" + std::to_string(i) + "/cooling/wue_l_per_kwh", *s.sites[i].cooling.wue_l_per_kwh);
+
   // Connectivity: every city and site must reach every other over fiber (only checked when
   // references are sound, so one mistake is not reported twice).
   auto errors = c.take();

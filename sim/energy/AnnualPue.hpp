@@ -1,0 +1,44 @@
+// The annual fast path (`suanli pue`): the facility model over the 8,760 hours of each site's weather
+// year for a given IT load profile, without simulating jobs.
+#pragma once
+
+#include <vector>
+
+#include "energy/Conditions.hpp"
+#include "energy/Targets.hpp"
+#include "model/Scenario.hpp"
+
+namespace suanli::energy {
+
+/// IT load as a share of each site's rated IT power (racks x 2.5 kW): it_load x (1 + amplitude x
+/// cos(2 pi (hour - peak_hour) / 24)), clamped to [0, 1].
+struct ItLoadProfile {
+  double it_load = 0.6;
+  double diurnal_amplitude = 0;
+  double peak_hour = 15;
+  double at(std::size_t hour_of_year) const;
+};
+
+/// One site's year.
+struct SiteYear {
+  double it_kwh = 0, loss_kwh = 0, air_cooling_kwh = 0, liquid_cooling_kwh = 0, overhead_kwh = 0;
+  double facility_kwh = 0;
+  double pue = 0;                  ///< annual: facility energy / IT energy (NaN without IT)
+  double free_cooling_hours = 0;   ///< hours of full free cooling of the air-cooled share
+  double max_hourly_pue = 0;
+  double water_l = 0;
+  double carbon_kg = 0;
+  double cost = 0;
+  SiteTargets targets;
+};
+
+struct Year {
+  std::vector<SiteYear> sites;
+  SiteYear total;  ///< sums; pue = total facility / total IT
+  OverallTargets targets;
+};
+
+Year annual_pue(const model::Scenario& scenario, const SiteWeather& weather, const GridCarbon& carbon,
+                const ItLoadProfile& profile);
+
+}  // namespace suanli::energy

@@ -1,0 +1,131 @@
+// Text and JSON renderings of the annual PUE fast path.
+#include "metrics/PueReport.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "model/Summary.hpp"
+
+namespace suanli::metrics {
+
+namespace {
+
+std::string fixed(double v, int decimals) {
+  if (std::isnan(v)) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string col(std::string s, std::size_t width, bool left = false) {
+  if (s.size() >= width) return s + " ";
+  return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
+}
+
+std::string grade(int g) {
+  if (g == 0) return "out of scope";
+  if (g == 4) return "over limit";
+  return "grade " + std::to_string(g);
+}
+
+/// "Fuzhou" for ".../CHN_Fujian.Fuzhou.588470_CSWD.epw" (EPW names are COUNTRY_REGION.CITY.WMO_SOURCE).
+std::string weather_name(const std::string& source) {
+  if (source == "default") return source;
+  const std::string stem = std::filesystem::path(source).stem().string();
+  const auto a = stem.find('.');
+  const auto b = a == std::string::npos ? std::string::npos : stem.find('.', a + 1);
+  return b == std::string::npos ? stem : stem.substr(a + 1, b - a - 1);
+}
+
+nlohmann::json year_json(const energy::SiteYear& y) {
+  return {{"it_kwh", y.it_kwh},
+          {"loss_kwh", y.loss_kwh},
+          {"air_cooling_kwh", y.air_cooling_kwh},
+          {"liquid_cooling_kwh", y.liquid_cooling_kwh},
+          {"overhead_kwh", y.overhead_kwh},
+          {"facility_kwh", y.facility_kwh},
+          {"pue", std::isnan(y.pue) ? nlohmann::json(nullptr) : nlohmann::json(y.pue)},
+          {"free_cooling_hours", y.free_cooling_hours},
+          {"max_hourly_pue", y.max_hourly_pue},
+          {"water_l", y.water_l},
+          {"carbon_kg", y.carbon_kg},
+          {"cost", y.cost}};
+}
+
+}  // namespace
+
+nlohmann::json pue_report_json(const model::Scenario& s, const energy::SiteWeather& weather,
+                               const energy::ItLoadProfile& profile, const energy::Year& year) {
+  nlohmann::json j;
+  j["scenario"] = s.name;
+  j["it_load"] = {{"share_of_rated", profile.it_load}, {"diurnal_amplitude", profile.diurnal_amplitude}};
+  j["currency"] = s.energy.tariff.currency;
+  j["sites"] = nlohmann::json::array();
+  for (std::size_t i = 0; i < s.sites.size(); ++i) {
+    const auto& site = s.sites[i];
+    auto e = year_json(year.sites[i]);
+    e["name"] = site.name;
+    e["kind"] = model::to_string(site.kind);
+    e["size_class"] = model::to_string(model::site_figures(s, site).size_class);
+    e["hub"] = site.hub;
+    e["liquid_share"] = site.cooling.liquid_share;
+    e["weather"] = weather.source(i);
+    e["targets"] = energy::to_json(year.sites[i].targets);
+    j["sites"].push_back(e);
+  }
+  j["total"] = year_json(year.total);
+  j["total"]["targets"] = energy::to_json(year.targets);
+  return j;
+}
+
+void print_pue_report(std::ostream& out, const model::Scenario& s, const energy::SiteWeather& weather,
+                      const energy::ItLoadProfile& profile, const energy::Year& year, bool verbose) {
+  out << "Annual PUE of " << s.name << ": IT load " << fixed(100 * profile.it_load, 0) << " % of rated"
+      << (profile.diurnal_amplitude > 0 ? " (+-" + fixed(100 * profile.diurnal_amplitude, 0) + " % daily)" : "")
+      << ", 8,760 hours of each site's weather year\n\n";
+  out << "  " << col("site", 38, true) << col("class", 13, true) << col("liquid", 7) << col("weather", 10)
+      << col("PUE", 7) << col("free h", 8) << col("limit", 7) << col("PUE", 6) << col("GB 40879", 14)
+      << col("occupancy", 16) << "\n";
+  std::size_t hidden = 0;
+  for (std::size_t i = 0; i < s.sites.size(); ++i) {
+    const auto& site = s.sites[i];
+    const auto& y = year.sites[i];
+    const auto fig = model::site_figures(s, site);
+    if (!verbose && fig.size_class == model::SizeClass::kEdge) {
+      ++hidden;
+      continue;
+    }
+    const auto& t = y.targets;
+    out << "  " << col(site.name + (site.hub ? " (hub)" : ""), 38, true)
+        << col(std::string(model::to_string(fig.size_class)), 13, true)
+        << col(fixed(100 * site.cooling.liquid_share, 0) + " %", 7) << col(weather_name(weather.source(i)), 10)
+        << col(fixed(y.pue, 3), 7) << col(fixed(y.free_cooling_hours, 0), 8)
+        << col(t.pue_limit > 0 ? fixed(t.pue_limit, 2) : "-", 7) << col(std::string(energy::to_string(t.pue)), 6)
+        << col(grade(t.gb40879_grade), 14)
+        << col(fixed(100 * fig.occupancy, 1) + " % " + std::string(energy::to_string(t.occupancy)), 16) << "\n";
+  }
+  if (hidden) {
+    double it = 0, facility = 0;
+    for (std::size_t i = 0; i < s.sites.size(); ++i)
+      if (model::site_figures(s, s.sites[i]).size_class == model::SizeClass::kEdge) {
+        it += year.sites[i].it_kwh;
+        facility += year.sites[i].facility_kwh;
+      }
+    out << "  " << col(std::to_string(hidden) + " edge DCs (outside the targets and GB 40879; -v lists them)", 68, true)
+        << col(it > 0 ? fixed(facility / it, 3) : "-", 7) << "\n";
+  }
+  const auto& y = year.total;
+  out << "\n  province: PUE " << fixed(y.pue, 3) << " (target <= " << fixed(s.energy.targets.pue_max, 2) << ": "
+      << energy::to_string(year.targets.pue) << "), liquid-cooled share "
+      << fixed(100 * model::scenario_figures(s).liquid_share, 1) << " % (" << energy::to_string(year.targets.liquid)
+      << "), rack occupancy " << fixed(100 * model::scenario_figures(s).occupancy, 1) << " % ("
+      << energy::to_string(year.targets.occupancy) << ")\n";
+  out << "  energy: IT " << fixed(y.it_kwh / 1e6, 1) << " GWh, facility " << fixed(y.facility_kwh / 1e6, 1)
+      << " GWh (losses " << fixed(y.loss_kwh / 1e6, 1) << ", cooling "
+      << fixed((y.air_cooling_kwh + y.liquid_cooling_kwh) / 1e6, 1) << ", overheads " << fixed(y.overhead_kwh / 1e6, 1)
+      << "); carbon " << fixed(y.carbon_kg / 1e6, 1) << " kt CO2; water " << fixed(y.water_l / 1e9, 2)
+      << " million m3; electricity " << fixed(y.cost / 1e6, 1) << " million " << s.energy.tariff.currency << "\n";
+}
+
+}  // namespace suanli::metrics
