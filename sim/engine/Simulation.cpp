@@ -23,6 +23,8 @@
 #include <limits>
 #include <queue>
 
+#include "energy/Conditions.hpp"
+#include "energy/Facility.hpp"
 #include "engine/JobExecutor.hpp"
 #include "metrics/Progress.hpp"
 #include "metrics/RunMetrics.hpp"
@@ -186,9 +188,11 @@ struct Completion {
 class Controller {
  public:
   Controller(const model::Scenario& s, const platform::PlatformSpec& spec, const topology::Graph& graph,
-             metrics::RunMetrics& metrics, JobExecutor& executor, bool progress)
-      : s_(s), metrics_(metrics), executor_(executor), stream_(workload::make_job_stream(s, s.horizon_s)),
-        progress_(s.horizon_s, std::cerr, progress) {
+             const energy::SiteWeather& weather, const energy::GridCarbon& carbon, metrics::RunMetrics& metrics,
+             JobExecutor& executor, bool progress)
+      : s_(s), weather_(weather), carbon_(carbon), metrics_(metrics), executor_(executor),
+        stream_(workload::make_job_stream(s, s.horizon_s)), progress_(s.horizon_s, std::cerr, progress) {
+    for (const auto& site : s.sites) facility_.push_back(energy::site_facility(s, site));
     build_sites(spec);
     build_latencies(graph);
     build_classes();
@@ -513,13 +517,34 @@ class Controller {
     try_start(pool);
   }
 
+  /// Records every site over (last sample, t]: utilization and queues at t, the IT power SimGrid
+  /// measured over the interval, and the facility around it under the weather of the interval's hour.
   void sample(double t) {
+    const double dt = t - last_sample_s_;
+    if (dt <= 0) return;
+    const std::size_t hour = energy::hour_of_year(s_.energy, (last_sample_s_ + t) / 2);
+    const double hour_of_day = std::fmod(s_.energy.start_hour_of_year + (last_sample_s_ + t) / 2 / 3600.0, 24.0);
+    const double price = energy::tariff_price(s_.energy.tariff, hour_of_day);
+    const double carbon = carbon_.kg_per_kwh(hour);
+    last_sample_s_ = t;
     for (std::size_t i = 0; i < sites_.size(); ++i) {
       auto& site = sites_[i];
       double energy = 0;
       for (auto* h : site.hosts) energy += sg_host_get_consumed_energy(h);
-      const double power = (energy - site.energy_at_last_sample_j) / s_.outputs.sampling_interval_s;
+      const double it_w = (energy - site.energy_at_last_sample_j) / dt;
       site.energy_at_last_sample_j = energy;
+      const auto& w = weather_.of(i);
+      const auto p = energy::facility_power(facility_[i], s_.energy.facility, it_w, w.wet_bulb_c[hour]);
+      auto& tot = site.totals;
+      tot.it_sampled_j += p.it_w * dt;
+      tot.loss_j += p.loss_w * dt;
+      tot.cooling_j += p.cooling_w() * dt;
+      tot.overhead_j += p.overhead_w * dt;
+      tot.facility_j += p.facility_w() * dt;
+      const double facility_kwh = p.facility_w() * dt / 3.6e6;
+      tot.carbon_kg += facility_kwh * carbon;
+      tot.cost += facility_kwh * price;
+      tot.water_l += p.it_w * dt / 3.6e6 * facility_[i].wue_l_per_kwh;
       const auto& cpu = site.pools[0].resources;
       const auto& gpu = site.pools[1].resources;
       const double cpu_util = cpu.cores_total() > 0
@@ -531,13 +556,15 @@ class Controller {
                                         static_cast<double>(gpu.gpus_total())
                                   : 0.0;
       metrics_.record_sample(t, i, cpu_util, gpu_util, site.pools[0].running + site.pools[1].running,
-                             site.pools[0].queue.size() + site.pools[1].queue.size(), power);
+                             site.pools[0].queue.size() + site.pools[1].queue.size(), p,
+                             {w.dry_bulb_c[hour], w.wet_bulb_c[hour], carbon});
     }
   }
 
   /// At the stop time: record what is still running, queued or in transfer, read the energy, and
   /// cancel the remaining activities so the simulation ends here.
   void wind_down(std::optional<Job>& next_job) {
+    sample(stop_s_);  // the last, possibly partial, interval
     for (auto& site : sites_) {
       double energy = 0;
       for (auto* h : site.hosts) energy += sg_host_get_consumed_energy(h);
@@ -585,6 +612,10 @@ class Controller {
   }
 
   const model::Scenario& s_;
+  const energy::SiteWeather& weather_;
+  const energy::GridCarbon& carbon_;
+  std::vector<energy::SiteFacility> facility_;
+  double last_sample_s_ = 0;
   metrics::RunMetrics& metrics_;
   JobExecutor& executor_;
   workload::MergedStream stream_;
@@ -610,6 +641,8 @@ class Controller {
 }  // namespace
 
 nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions& options) {
+  const energy::SiteWeather weather(scenario);  // inputs first: a bad EPW or carbon file fails here
+  const energy::GridCarbon carbon(scenario);
   std::filesystem::create_directories(options.output_dir);
   std::vector<std::string> args{"suanli", "--log=root.thres:critical"};
   args.insert(args.end(), options.simgrid_args.begin(), options.simgrid_args.end());
@@ -629,7 +662,7 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   sg4::Host* home = sg4::Host::by_name(platform::kControlHostName);
   metrics::RunMetrics metrics(scenario, options.output_dir, options.gzip);
   SimGridExecutor executor(home);
-  Controller controller(scenario, spec, graph, metrics, executor, options.progress);
+  Controller controller(scenario, spec, graph, weather, carbon, metrics, executor, options.progress);
   sg4::Actor::create("controller", home, [&controller] { controller.run(); });
   engine.run();
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "energy/Targets.hpp"
 #include "model/Summary.hpp"
 
 namespace suanli::metrics {
@@ -40,7 +41,9 @@ RunMetrics::RunMetrics(const model::Scenario& scenario, const std::string& direc
   jobs_csv_->write(
       "id,class,kind,origin,site,submit_s,start_s,end_s,wait_s,runtime_s,cores,gpus,network_rtt_s,budget_s,"
       "budget_met,deadline_met,weight,energy_j,outcome,reason,trace_id\n");
-  timeseries_csv_->write("time_s,site,cpu_utilization,gpu_utilization,running,queued,it_power_w\n");
+  timeseries_csv_->write(
+      "time_s,site,cpu_utilization,gpu_utilization,running,queued,it_power_w,loss_w,cooling_w,overhead_w,"
+      "facility_w,pue,free_cooling,dry_bulb_c,wet_bulb_c,carbon_kg_per_h\n");
 }
 
 void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
@@ -127,7 +130,7 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
 }
 
 void RunMetrics::record_sample(double t_s, std::size_t site, double cpu_util, double gpu_util, std::size_t running,
-                               std::size_t queued, double it_power_w) {
+                               std::size_t queued, const energy::FacilityPower& p, const SampleConditions& c) {
   auto& l = line_;
   l.clear();
   l += format_double(t_s);
@@ -142,7 +145,19 @@ void RunMetrics::record_sample(double t_s, std::size_t site, double cpu_util, do
   l += ',';
   l += std::to_string(queued);
   l += ',';
-  l += format_fixed(it_power_w, 3);
+  for (double w : {p.it_w, p.loss_w, p.cooling_w(), p.overhead_w, p.facility_w()}) {
+    l += format_fixed(w, 3);
+    l += ',';
+  }
+  if (p.it_w > 0) l += format_fixed(p.pue(), 6);
+  l += ',';
+  l += format_fixed(p.free_cooling, 3);
+  l += ',';
+  l += format_fixed(c.dry_bulb_c, 2);
+  l += ',';
+  l += format_fixed(c.wet_bulb_c, 2);
+  l += ',';
+  l += format_fixed(p.facility_w() / 1000 * c.carbon_kg_per_kwh, 3);
   l += '\n';
   timeseries_csv_->write(l);
 }
@@ -185,6 +200,8 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
 
   json site_list = json::array();
   double energy = 0, busy_cores = 0, busy_gpus = 0, cores = 0, gpus = 0;
+  SiteTotals all;
+  const auto ratio_or_null = [](double a, double b) { return b > 0 ? json(a / b) : json(nullptr); };
   for (std::size_t i = 0; i < sites.size(); ++i) {
     const auto& t = sites[i];
     const auto& site = scenario_.sites[i];
@@ -201,8 +218,28 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
                                               : json(nullptr)},
          {"it_energy_j", t.it_energy_j},
          {"mean_it_power_w", t.it_energy_j / span},
+         {"it_load_utilization", ratio_or_null(t.it_energy_j / span, static_cast<double>(site.racks) * model::kStandardRackW)},
+         {"facility_energy_j", t.facility_j},
+         {"loss_energy_j", t.loss_j},
+         {"cooling_energy_j", t.cooling_j},
+         {"overhead_energy_j", t.overhead_j},
+         {"pue", ratio_or_null(t.facility_j, t.it_sampled_j)},
+         {"carbon_kg", t.carbon_kg},
+         {"water_l", t.water_l},
+         {"electricity_cost", t.cost},
          {"racks", site.racks},
-         {"rack_occupancy", fig.occupancy}});
+         {"rack_occupancy", fig.occupancy},
+         {"liquid_share", site.cooling.liquid_share},
+         {"targets", energy::to_json(energy::evaluate_site(
+                         scenario_, site, t.it_sampled_j > 0 ? t.facility_j / t.it_sampled_j : std::nan("")))}});
+    all.it_sampled_j += t.it_sampled_j;
+    all.facility_j += t.facility_j;
+    all.loss_j += t.loss_j;
+    all.cooling_j += t.cooling_j;
+    all.overhead_j += t.overhead_j;
+    all.carbon_kg += t.carbon_kg;
+    all.water_l += t.water_l;
+    all.cost += t.cost;
     energy += t.it_energy_j;
     busy_cores += t.busy_core_s;
     busy_gpus += t.busy_gpu_s;
@@ -215,8 +252,22 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
                  {"mean_it_power_w", simulated_s > 0 ? energy / simulated_s : 0.0},
                  {"cpu_utilization", cores > 0 && simulated_s > 0 ? json(busy_cores / (cores * simulated_s)) : json(nullptr)},
                  {"gpu_utilization", gpus > 0 && simulated_s > 0 ? json(busy_gpus / (gpus * simulated_s)) : json(nullptr)},
+                 {"it_load_utilization", ratio_or_null(energy / std::max(simulated_s, 1e-300),
+                                                       static_cast<double>(fig.racks) * model::kStandardRackW)},
+                 {"facility_energy_j", all.facility_j},
+                 {"loss_energy_j", all.loss_j},
+                 {"cooling_energy_j", all.cooling_j},
+                 {"overhead_energy_j", all.overhead_j},
+                 {"pue", ratio_or_null(all.facility_j, all.it_sampled_j)},
+                 {"carbon_kg", all.carbon_kg},
+                 {"water_l", all.water_l},
+                 {"electricity_cost", all.cost},
+                 {"currency", scenario_.energy.tariff.currency},
                  {"racks", fig.racks},
-                 {"rack_occupancy", fig.occupancy}};
+                 {"rack_occupancy", fig.occupancy},
+                 {"liquid_share", fig.liquid_share},
+                 {"targets", energy::to_json(energy::evaluate_overall(
+                                 scenario_, all.it_sampled_j > 0 ? all.facility_j / all.it_sampled_j : std::nan("")))}};
   return j;
 }
 

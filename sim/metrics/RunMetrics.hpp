@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "energy/Facility.hpp"
 #include "metrics/OutputFile.hpp"
 #include "metrics/Statistics.hpp"
 #include "model/Scenario.hpp"
@@ -39,6 +40,18 @@ struct SiteTotals {
   std::int64_t gpus_total = 0;
   double it_energy_j = 0;     ///< from SimGrid's host energy plugin
   std::uint64_t completed = 0;
+  // The facility around it, integrated over the sampling intervals (energy::facility_power).
+  double loss_j = 0, cooling_j = 0, overhead_j = 0, facility_j = 0, it_sampled_j = 0;
+  double carbon_kg = 0;
+  double water_l = 0;
+  double cost = 0;
+};
+
+/// The outdoor and grid conditions of one sample.
+struct SampleConditions {
+  double dry_bulb_c = 0;
+  double wet_bulb_c = 0;
+  double carbon_kg_per_kwh = 0;
 };
 
 /// Collects the run's measurements and writes them (streamed; committed atomically at the end).
@@ -49,7 +62,7 @@ class RunMetrics {
   void record_job(const workload::Job& job, const JobRecord& record);
   /// One row of timeseries.csv.
   void record_sample(double t_s, std::size_t site, double cpu_util, double gpu_util, std::size_t running,
-                     std::size_t queued, double it_power_w);
+                     std::size_t queued, const energy::FacilityPower& power, const SampleConditions& conditions);
 
   /// The summary (also written as summary.json by commit()).
   nlohmann::json summary(double simulated_s, const std::vector<SiteTotals>& sites) const;

@@ -320,6 +320,15 @@ std::vector<UserError> validate(const Scenario& s) {
     if (!(t.gb40879_grade_max[0] <= t.gb40879_grade_max[1] && t.gb40879_grade_max[1] <= t.gb40879_grade_max[2]))
       c.error("/targets/gb40879_grade_max", "grade limits must be increasing (grade 1 <= grade 2 <= grade 3)");
   }
+  const auto check_weather = [&](const std::string& path, const std::string& file) {
+    std::error_code ec;
+    if (!file.empty() && !std::filesystem::is_regular_file(s.resolve_path(file), ec))
+      c.error(path, "no such weather file \"" + s.resolve_path(file) + "\"");
+  };
+  for (std::size_t i = 0; i < s.cities.size(); ++i)
+    check_weather("/cities/" + std::to_string(i) + "/weather_file", s.cities[i].weather_file);
+  for (std::size_t i = 0; i < s.sites.size(); ++i)
+    check_weather("/sites/" + std::to_string(i) + "/weather_file", s.sites[i].weather_file);
   for (std::size_t i = 0; i < s.sites.size(); ++i)
     if (s.sites[i].cooling.wue_l_per_kwh)
       c.non_negative("/sites/" + std::to_string(i) + "/cooling/wue_l_per_kwh", *s.sites[i].cooling.wue_l_per_kwh);

@@ -20,6 +20,26 @@ def run(*args, cwd=None):
     return subprocess.run([SUANLI, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
 
 
+def absolutize(doc, base):
+    """Makes the file paths of a scenario absolute (resolved against `base`), so a copy can live in a
+    temporary folder: weather files, trace files, the carbon file."""
+    def fix(obj, key):
+        if obj.get(key):
+            obj[key] = os.path.normpath(os.path.join(base, obj[key]))
+    for place in doc.get("cities", []) + doc.get("sites", []):
+        fix(place, "weather_file")
+    for c in doc.get("workload", {}).get("classes", []):
+        fix(c.get("arrivals", {}), "file")
+    fix(doc.get("energy", {}).get("grid", {}), "carbon_file")
+    return doc
+
+
+def shipped(name):
+    """A shipped scenario as a document whose paths work from any folder."""
+    with open(os.path.join(SOURCE, "scenarios", name), encoding="utf-8") as f:
+        return absolutize(json.load(f), os.path.join(SOURCE, "scenarios"))
+
+
 def sample():
     with open(os.path.join(SOURCE, "tests/data/schema_sample.json"), encoding="utf-8") as f:
         return json.load(f)
@@ -199,7 +219,7 @@ class CliTest(unittest.TestCase):
         self.assertTrue(all(s["kind"] == "edge_dc" for s in sites))
 
     def test_show_round_trips(self):
-        r = run("show", os.path.join(SOURCE, "scenarios/teaching.json"))
+        r = run("show", self.write("teaching.json", shipped("teaching.json")))
         self.assertEqual(r.returncode, 0, r.stderr)
         resolved = self.write("resolved.json", r.stdout)
         again = run("show", resolved)
@@ -250,12 +270,7 @@ class CliTest(unittest.TestCase):
             self.assertEqual(f.read(), self.read(os.path.join(plain, "jobs.csv")))
 
     def test_run_bad_input(self):
-        with open(os.path.join(SOURCE, "scenarios/teaching-small.json"), encoding="utf-8") as f:
-            doc = json.load(f)
-        # Copies outside scenarios/ resolve trace paths against their own folder: make them absolute.
-        for c in doc["workload"]["classes"]:
-            if "file" in c["arrivals"]:
-                c["arrivals"]["file"] = os.path.normpath(os.path.join(SOURCE, "scenarios", c["arrivals"]["file"]))
+        doc = shipped("teaching-small.json")
         broken = copy.deepcopy(doc)
         broken["workload"]["classes"][1]["arrivals"]["file"] = "no/such/trace.csv"
         path = self.write("t1.json", broken)
@@ -274,8 +289,7 @@ class CliTest(unittest.TestCase):
     def test_sampled_requests_agree_with_request_by_request(self):
         """Sampling 5 % of the latency-critical requests (each weighing 20) gives the same budget
         attainment as simulating every request, within 5 %."""
-        with open(os.path.join(SOURCE, "scenarios/teaching.json"), encoding="utf-8") as f:
-            doc = json.load(f)
+        doc = shipped("teaching.json")
         doc["horizon_s"] = 600
         # A tight budget, from the county seats, on the two big sites only: part of the demand is
         # out of reach, so attainment is neither 0 nor 1.
@@ -299,6 +313,70 @@ class CliTest(unittest.TestCase):
         self.assertTrue(0.05 < a < 0.95, a)
         print(f"budget attainment: every request {a:.4f}, 5 % sample {b:.4f}")
         self.assertLess(abs(a - b) / a, 0.05)
+
+    # --- energy: pue, run facility figures, malformed weather and carbon files --------------------
+    def test_pue_reports_sites_and_targets(self):
+        r = run("pue", os.path.join(SOURCE, "scenarios/fujian-2025.json"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for text in ("changle-cluster (hub)", "PASS", "FAIL", "grade", "province: PUE", "300 edge DCs"):
+            self.assertIn(text, r.stdout)
+        r = run("pue", "--json", "--it-load", "0.5", os.path.join(SOURCE, "scenarios/fujian-2025.json"))
+        report = json.loads(r.stdout)
+        self.assertEqual(len(report["sites"]), 317)
+        total = report["total"]
+        self.assertAlmostEqual(total["facility_kwh"], total["it_kwh"] + total["loss_kwh"] + total["air_cooling_kwh"]
+                               + total["liquid_cooling_kwh"] + total["overhead_kwh"], delta=1e-6 * total["facility_kwh"])
+        self.assertGreater(total["pue"], 1.0)
+        edge = [s for s in report["sites"] if s["kind"] == "edge_dc"]
+        self.assertTrue(all(s["targets"]["gb40879_grade"] == "out of scope" for s in edge))
+
+    def test_run_reports_facility_energy_and_balances_each_interval(self):
+        out = os.path.join(self.dir, "out")
+        self.run_teaching(out)
+        summary = json.loads(self.read(os.path.join(out, "summary.json"), "r"))
+        t = summary["totals"]
+        for key in ("facility_energy_j", "pue", "carbon_kg", "water_l", "electricity_cost", "targets"):
+            self.assertIn(key, t)
+        self.assertGreater(t["pue"], 1.0)
+        self.assertGreater(t["carbon_kg"], 0)
+        import csv
+        with open(os.path.join(out, "timeseries.csv"), encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        self.assertTrue(rows)
+        for row in rows:
+            parts = [float(row[k]) for k in ("it_power_w", "loss_w", "cooling_w", "overhead_w")]
+            self.assertTrue(all(p >= 0 for p in parts), row)
+            self.assertAlmostEqual(float(row["facility_w"]), sum(parts), delta=0.01)
+
+    def test_malformed_weather_and_carbon_files(self):
+        doc = shipped("teaching.json")
+        epw = os.path.join(SOURCE, "..", "shared", "data", "weather", "CHN_Fujian.Fuzhou.588470_CSWD.epw")
+        with open(epw, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+        bad_epw = self.write("short.epw", "\n".join(lines[:-1]) + "\n")  # 8,759 hours
+        for c in doc["cities"]:
+            c["weather_file"] = bad_epw
+        path = self.write("bad-weather.json", doc)
+        self.assert_one_line_error(run("pue", path), bad_epw, "8760")
+        fields = lines[20].split(",")
+        fields[6] = "warm"
+        nonnumeric = self.write("text.epw", "\n".join(lines[:20] + [",".join(fields)] + lines[21:]) + "\n")
+        for c in doc["cities"]:
+            c["weather_file"] = nonnumeric
+        path = self.write("bad-weather2.json", doc)
+        self.assert_one_line_error(run("pue", path), nonnumeric, "line 21")
+        for c in doc["cities"]:
+            c["weather_file"] = epw
+        carbon = os.path.join(SOURCE, "..", "shared", "data", "carbon", "DE-LU_2023_hourly.csv")
+        with open(carbon, encoding="utf-8") as f:
+            clines = f.read().splitlines()
+        header = clines[0].replace("Carbon Intensity gCO₂eq/kWh (direct)", "Intensity")
+        bad_carbon = self.write("carbon.csv", "\n".join([header] + clines[1:]) + "\n")
+        doc["energy"] = {"grid": {"carbon_file": bad_carbon}}
+        path = self.write("bad-carbon.json", doc)
+        self.assert_one_line_error(run("pue", path), bad_carbon)
+        self.assert_one_line_error(run("run", path, "-o", os.path.join(self.dir, "never")), bad_carbon)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "never", "summary.json")))
 
 
 if __name__ == "__main__":
