@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "energy/PowerCurve.hpp"
 #include "model/Summary.hpp"
 
 namespace suanli::metrics {
@@ -164,7 +165,15 @@ void print_check_report(std::ostream& out, const model::Scenario& s, const topol
       << ", accelerators " << fixed(t.gpu_flops / unit, 2) << "); HPC centres " << fixed(t.hpc_peak_flops / 1e15, 1)
       << " PFLOPS\n";
   out << "  IT power     " << fixed(t.it_power_max_w / 1e6, 1) << " MW at full load; liquid-cooled share "
-      << fixed(100 * t.liquid_share, 1) << " %\n\n";
+      << fixed(100 * t.liquid_share, 1) << " %\n";
+  for (const auto& type : s.node_types)
+    if (type.power_curve_w) {
+      energy::PowerCurve curve{*type.power_curve_w};
+      out << "  power curve  " << type.name << ": SPECpower table " << type.power_curve_file
+          << "; SimGrid's linear idle-to-max model is within " << fixed(100 * energy::linear_fit_error(curve), 1)
+          << " % of it (of max power)\n";
+    }
+  out << "\n";
 
   out << "Latency circle (" << model::to_string(c.mode) << "; inside a city <= " << ms(c.intra_city_budget_s)
       << " ms, between central cities <= " << ms(c.inter_central_budget_s) << " ms)\n";

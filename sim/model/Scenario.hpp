@@ -5,6 +5,7 @@
 // reading; fields whose default depends on other fields use std::optional.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -92,6 +93,10 @@ struct NodeType {
   double memory_gib = 0;
   double nic_bps = 2.5e10;
   std::optional<int> servers_per_rack;  ///< default: max(1, floor(2500 W / max_w))
+  /// SPECpower 11-point table (power at 0, 10, ..., 100 % load); its end points are pstate 0's
+  /// idle_w and max_w (SimGrid's model is linear between them).
+  std::string power_curve_file;
+  std::optional<std::array<double, 11>> power_curve_w;  ///< read from power_curve_file
 
   /// Servers in one physical rack (explicit or derived from power).
   int effective_servers_per_rack() const;

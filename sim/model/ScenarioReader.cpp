@@ -2,6 +2,12 @@
 #include "model/ScenarioReader.hpp"
 
 #include "model/JsonReader.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "energy/PowerCurve.hpp"
 #include "model/Validate.hpp"
 
 namespace suanli::model {
@@ -27,8 +33,9 @@ PState read_pstate(const json& v, const std::string& ptr, const ReadContext& ctx
   JsonObject o(v, ptr, ctx, {"core_speed_flops", "idle_w", "max_w"});
   PState p;
   p.core_speed_flops = o.required_number("core_speed_flops");
-  p.idle_w = o.required_number("idle_w");
-  p.max_w = o.required_number("max_w");
+  // Absent only with a power_curve_file (resolve_power_curves fills them; validate() checks).
+  p.idle_w = o.optional_number("idle_w", std::numeric_limits<double>::quiet_NaN());
+  p.max_w = o.optional_number("max_w", std::numeric_limits<double>::quiet_NaN());
   return p;
 }
 
@@ -40,7 +47,7 @@ int small_int(const JsonObject& o, std::string_view key, std::int64_t value) {
 NodeType read_node_type(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx,
                {"name", "description", "cores", "pstates", "off_w", "gpus", "gpu_speed_flops", "memory_gib", "nic_bps",
-                "servers_per_rack"});
+                "servers_per_rack", "power_curve_file"});
   NodeType t;
   t.name = o.required_string("name");
   t.description = o.optional_string("description", "");
@@ -54,6 +61,7 @@ NodeType read_node_type(const json& v, const std::string& ptr, const ReadContext
   t.memory_gib = o.optional_number("memory_gib", 0.0);
   t.nic_bps = o.optional_number("nic_bps", t.nic_bps);
   if (auto spr = o.maybe_integer("servers_per_rack")) t.servers_per_rack = small_int(o, "servers_per_rack", *spr);
+  t.power_curve_file = o.optional_string("power_curve_file", "");
   return t;
 }
 
@@ -343,11 +351,38 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   return s;
 }
 
+void resolve_power_curves(Scenario& s) {
+  for (std::size_t i = 0; i < s.node_types.size(); ++i) {
+    auto& t = s.node_types[i];
+    if (t.power_curve_file.empty() || t.pstates.empty()) continue;
+    const std::string ptr = "/node_types/" + std::to_string(i);
+    const std::string path = s.resolve_path(t.power_curve_file);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      throw UserError(s.source_file, ptr + "/power_curve_file", "no such power curve file \"" + path + "\"");
+    const auto curve = energy::read_specpower_file(path);
+    t.power_curve_w = curve.watts;
+    auto& p0 = t.pstates.front();
+    const auto agree = [](double given, double table) { return std::fabs(given - table) <= 1e-6 * std::max(1.0, table); };
+    if (std::isnan(p0.idle_w)) p0.idle_w = curve.watts.front();
+    else if (!agree(p0.idle_w, curve.watts.front()))
+      throw UserError(s.source_file, ptr + "/pstates/0/idle_w",
+                      "differs from the 0 % load power of " + path + " (" + std::to_string(curve.watts.front()) +
+                          " W); omit it or make them agree");
+    if (std::isnan(p0.max_w)) p0.max_w = curve.watts.back();
+    else if (!agree(p0.max_w, curve.watts.back()))
+      throw UserError(s.source_file, ptr + "/pstates/0/max_w",
+                      "differs from the 100 % load power of " + path + " (" + std::to_string(curve.watts.back()) +
+                          " W); omit it or make them agree");
+  }
+}
+
 LoadedScenario load_scenario(const std::string& path, const LoadOptions& options) {
   LoadedScenario out;
   const std::string text = read_text_file(path);
   const json doc = parse_json_text(text, path);
   out.scenario = scenario_from_json(doc, path, options.lenient, &out.warnings);
+  resolve_power_curves(out.scenario);
   if (options.validate) {
     auto errors = validate(out.scenario);
     if (!errors.empty()) throw UserErrors(std::move(errors));
@@ -386,7 +421,8 @@ json scenario_to_json(const Scenario& s) {
     j["node_types"].push_back({{"name", t.name}, {"description", t.description}, {"cores", t.cores},
                                {"pstates", ps}, {"off_w", t.off_w}, {"gpus", t.gpus},
                                {"gpu_speed_flops", t.gpu_speed_flops}, {"memory_gib", t.memory_gib},
-                               {"nic_bps", t.nic_bps}, {"servers_per_rack", t.effective_servers_per_rack()}});
+                               {"nic_bps", t.nic_bps}, {"servers_per_rack", t.effective_servers_per_rack()},
+                               {"power_curve_file", t.power_curve_file}});
   }
   j["sites"] = json::array();
   for (const auto& st : s.sites) {

@@ -112,6 +112,12 @@ std::vector<UserError> validate(const Scenario& s) {
       const auto& ps = t.pstates[k];
       const std::string pp = p + "/pstates/" + std::to_string(k);
       c.positive(pp + "/core_speed_flops", ps.core_speed_flops);
+      if (std::isnan(ps.idle_w) || std::isnan(ps.max_w)) {
+        c.error(pp + (std::isnan(ps.idle_w) ? "/idle_w" : "/max_w"),
+                k == 0 ? "required field is missing (or give the node type a power_curve_file)"
+                       : "required field is missing");
+        continue;
+      }
       c.non_negative(pp + "/idle_w", ps.idle_w);
       c.positive(pp + "/max_w", ps.max_w);
       if (ps.idle_w > ps.max_w)
@@ -281,6 +287,15 @@ std::vector<UserError> validate(const Scenario& s) {
     if (e.start_hour_of_year < 0 || e.start_hour_of_year >= 8760)
       c.error("/energy/start_hour_of_year", "expected an hour in [0, 8760), got " + fmt(e.start_hour_of_year));
     const auto rh_ok = [](double rh) { return rh >= 0 && rh <= 100; };
+    const auto t_ok = [](double t) { return t >= -70 && t <= 70; };
+    if (!t_ok(e.default_weather.dry_bulb_c))
+      c.error("/energy/default_weather/dry_bulb_c", "expected a temperature in [-70, 70] degC, got " +
+                                                        fmt(e.default_weather.dry_bulb_c));
+    if (e.default_weather.monthly_dry_bulb_c)
+      for (std::size_t m = 0; m < 12; ++m)
+        if (!t_ok((*e.default_weather.monthly_dry_bulb_c)[m]))
+          c.error("/energy/default_weather/monthly_dry_bulb_c/" + std::to_string(m),
+                  "expected a temperature in [-70, 70] degC");
     if (!rh_ok(e.default_weather.relative_humidity))
       c.error("/energy/default_weather/relative_humidity", "expected a percentage in [0, 100], got " +
                                                                fmt(e.default_weather.relative_humidity));

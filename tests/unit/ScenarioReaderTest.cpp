@@ -257,6 +257,44 @@ TEST(ScenarioFiles, InvalidUtf8IsRefused) {
   EXPECT_THROW(model::load_scenario(path), UserError);
 }
 
+TEST(ScenarioFiles, PowerCurveFileSetsIdleAndMaxFromSpecPower) {
+  const std::string table = suanli::test::source_dir() + "/../shared/data/power/PowerModelSpecPowerIbmX3250XeonX3470.txt";
+  auto doc = suanli::test::minimal_doc();
+  doc["node_types"][0]["power_curve_file"] = table;
+  doc["node_types"][0]["pstates"][0].erase("idle_w");
+  doc["node_types"][0]["pstates"][0].erase("max_w");
+  auto s = model::scenario_from_json(doc, "test.json", false, nullptr);
+  model::resolve_power_curves(s);
+  EXPECT_TRUE(model::validate(s).empty());
+  EXPECT_DOUBLE_EQ(s.node_types[0].pstates[0].idle_w, 41.6);
+  EXPECT_DOUBLE_EQ(s.node_types[0].pstates[0].max_w, 113);
+  ASSERT_TRUE(s.node_types[0].power_curve_w);
+  EXPECT_DOUBLE_EQ((*s.node_types[0].power_curve_w)[5], 73);
+  // Given values must agree with the table; a missing table names the field.
+  doc["node_types"][0]["pstates"][0]["max_w"] = 250;
+  auto s2 = model::scenario_from_json(doc, "test.json", false, nullptr);
+  try {
+    model::resolve_power_curves(s2);
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.location(), "/node_types/0/pstates/0/max_w");
+  }
+  doc["node_types"][0]["power_curve_file"] = "/no/such/table.txt";
+  auto s3 = model::scenario_from_json(doc, "test.json", false, nullptr);
+  try {
+    model::resolve_power_curves(s3);
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.location(), "/node_types/0/power_curve_file");
+  }
+  // Without a table, idle_w and max_w stay required.
+  doc["node_types"][0].erase("power_curve_file");
+  doc["node_types"][0]["pstates"][0]["idle_w"] = 100;
+  doc["node_types"][0]["pstates"][0].erase("max_w");
+  EXPECT_EQ(first_error(doc), "test.json: /node_types/0/pstates/0/max_w: required field is missing (or give the node "
+                              "type a power_curve_file)");
+}
+
 TEST(ScenarioFiles, ResolvedScenarioRoundTrips) {
   const auto s = suanli::test::scenario_from(suanli::test::minimal_doc());
   const auto again = suanli::test::scenario_from(model::scenario_to_json(s));
