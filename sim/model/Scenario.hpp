@@ -88,6 +88,12 @@ struct NodeType {
   int cores = 1;
   std::vector<PState> pstates;  ///< fastest first
   double off_w = 0;
+  /// Switching a server on or off takes time and energy. In SimGrid these are two extra power states
+  /// after the real ones: boot_pstate() and shutdown_pstate() (no job runs in them).
+  double boot_s = 120;
+  std::optional<double> boot_w;       ///< default: pstate 0's idle_w
+  double shutdown_s = 30;
+  std::optional<double> shutdown_w;   ///< default: pstate 0's idle_w
   int gpus = 0;
   double gpu_speed_flops = 0;  ///< peak per accelerator
   double memory_gib = 0;
@@ -104,6 +110,15 @@ struct NodeType {
   double peak_flops() const;
   /// Standard racks one server occupies: max_w (pstate 0) / 2500 W.
   double standard_racks_per_server() const;
+  int boot_pstate() const { return static_cast<int>(pstates.size()); }
+  int shutdown_pstate() const { return static_cast<int>(pstates.size()) + 1; }
+  double effective_boot_w() const { return boot_w.value_or(pstates.empty() ? 0.0 : pstates.front().idle_w); }
+  double effective_shutdown_w() const {
+    return shutdown_w.value_or(pstates.empty() ? 0.0 : pstates.front().idle_w);
+  }
+  /// Energy of one server's boot and of its shutdown, J.
+  double boot_energy_j() const { return boot_s * effective_boot_w(); }
+  double shutdown_energy_j() const { return shutdown_s * effective_shutdown_w(); }
 };
 
 struct NodeGroup {

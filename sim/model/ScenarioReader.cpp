@@ -47,7 +47,7 @@ int small_int(const JsonObject& o, std::string_view key, std::int64_t value) {
 NodeType read_node_type(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx,
                {"name", "description", "cores", "pstates", "off_w", "gpus", "gpu_speed_flops", "memory_gib", "nic_bps",
-                "servers_per_rack", "power_curve_file"});
+                "servers_per_rack", "power_curve_file", "boot_s", "boot_w", "shutdown_s", "shutdown_w"});
   NodeType t;
   t.name = o.required_string("name");
   t.description = o.optional_string("description", "");
@@ -62,6 +62,10 @@ NodeType read_node_type(const json& v, const std::string& ptr, const ReadContext
   t.nic_bps = o.optional_number("nic_bps", t.nic_bps);
   if (auto spr = o.maybe_integer("servers_per_rack")) t.servers_per_rack = small_int(o, "servers_per_rack", *spr);
   t.power_curve_file = o.optional_string("power_curve_file", "");
+  t.boot_s = o.optional_number("boot_s", t.boot_s);
+  t.boot_w = o.maybe_number("boot_w");
+  t.shutdown_s = o.optional_number("shutdown_s", t.shutdown_s);
+  t.shutdown_w = o.maybe_number("shutdown_w");
   return t;
 }
 
@@ -422,7 +426,9 @@ json scenario_to_json(const Scenario& s) {
                                {"pstates", ps}, {"off_w", t.off_w}, {"gpus", t.gpus},
                                {"gpu_speed_flops", t.gpu_speed_flops}, {"memory_gib", t.memory_gib},
                                {"nic_bps", t.nic_bps}, {"servers_per_rack", t.effective_servers_per_rack()},
-                               {"power_curve_file", t.power_curve_file}});
+                               {"power_curve_file", t.power_curve_file}, {"boot_s", t.boot_s},
+                               {"boot_w", t.effective_boot_w()}, {"shutdown_s", t.shutdown_s},
+                               {"shutdown_w", t.effective_shutdown_w()}});
   }
   j["sites"] = json::array();
   for (const auto& st : s.sites) {

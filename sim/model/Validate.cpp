@@ -126,6 +126,10 @@ std::vector<UserError> validate(const Scenario& s) {
         c.error(pp + "/core_speed_flops", "performance states must be listed fastest first");
     }
     c.non_negative(p + "/off_w", t.off_w);
+    c.non_negative(p + "/boot_s", t.boot_s);
+    c.non_negative(p + "/shutdown_s", t.shutdown_s);
+    if (t.boot_w) c.non_negative(p + "/boot_w", *t.boot_w);
+    if (t.shutdown_w) c.non_negative(p + "/shutdown_w", *t.shutdown_w);
     if (t.gpus < 0) c.error(p + "/gpus", "expected an integer >= 0, got " + std::to_string(t.gpus));
     c.non_negative(p + "/gpu_speed_flops", t.gpu_speed_flops);
     if (t.gpus > t.cores)

@@ -65,6 +65,15 @@ std::string host_name(const model::Scenario& s, const SiteZone& zone, const Host
   return s.sites[zone.site].name + ":" + s.node_types[group.node_type].name + ":" + std::to_string(index);
 }
 
+std::vector<double> pstate_speeds(const model::NodeType& type) {
+  std::vector<double> speeds;
+  for (const auto& p : type.pstates) speeds.push_back(p.core_speed_flops);
+  const double first = speeds.empty() ? 1.0 : speeds.front();
+  speeds.push_back(first);
+  speeds.push_back(first);
+  return speeds;
+}
+
 std::string host_link_name(const std::string& host) { return host + ":nic"; }
 
 std::string wattage_per_state(const model::NodeType& type, std::int64_t servers) {
@@ -79,6 +88,9 @@ std::string wattage_per_state(const model::NodeType& type, std::int64_t servers)
     if (!out.empty()) out += ",";
     out += format_number(idle) + ":" + format_number(idle) + ":" + format_number(all);
   }
+  // Two extra states: booting, shutting down (constant power whatever the load; no job runs then).
+  for (double w : {type.effective_boot_w() * n, type.effective_shutdown_w() * n})
+    out += "," + format_number(w) + ":" + format_number(w) + ":" + format_number(w);
   return out;
 }
 

@@ -73,8 +73,12 @@ PlatformSpec build_platform_spec(const model::Scenario& scenario, const topology
 // Names and SimGrid property values, shared by the XML writer and the SimGrid builder.
 std::string host_name(const model::Scenario& s, const SiteZone& zone, const HostGroup& group, std::int64_t index);
 std::string host_link_name(const std::string& host);
-/// SimGrid's "Idle:Epsilon:AllCores" per pstate, comma separated, for a host of `servers` servers.
+/// SimGrid's "Idle:Epsilon:AllCores" per pstate, comma separated, for a host of `servers` servers: the
+/// node type's pstates, then its boot and shutdown states (NodeType::boot_pstate / shutdown_pstate).
 std::string wattage_per_state(const model::NodeType& type, std::int64_t servers);
 std::string format_number(double value);
+/// Per-core speed of each SimGrid pstate of the node type: its pstates, then boot and shutdown (at
+/// pstate 0's speed; no job runs in them).
+std::vector<double> pstate_speeds(const model::NodeType& type);
 
 }  // namespace suanli::platform

@@ -50,7 +50,7 @@ void write_platform_xml(std::ostream& out, const model::Scenario& s, const Platf
     for (const auto& g : zone.groups) {
       const auto& type = s.node_types[g.node_type];
       std::string speeds;
-      for (const auto& p : type.pstates) speeds += (speeds.empty() ? "" : ",") + format_number(p.core_speed_flops) + "f";
+      for (double v : pstate_speeds(type)) speeds += (speeds.empty() ? "" : ",") + format_number(v) + "f";
       for (std::int64_t i = 0; i < g.host_count(); ++i) {
         const auto servers = g.servers_in_host(i);
         const std::string name = host_name(s, zone, g, i);

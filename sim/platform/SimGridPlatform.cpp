@@ -36,8 +36,7 @@ void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec, 
     z->set_property("city", site.city);
     for (const auto& g : zone.groups) {
       const auto& type = s.node_types[g.node_type];
-      std::vector<double> speeds;
-      for (const auto& p : type.pstates) speeds.push_back(p.core_speed_flops);
+      const std::vector<double> speeds = pstate_speeds(type);
       for (std::int64_t i = 0; i < g.host_count(); ++i) {
         const auto servers = g.servers_in_host(i);
         const std::string name = host_name(s, zone, g, i);

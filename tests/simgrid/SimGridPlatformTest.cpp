@@ -146,3 +146,39 @@ TEST(SimGridPlatform, HostEnergyFollowsTheServerPowerModel) {
               static_cast<double>(izone.groups.front().servers_in_host(0)) * itype.pstates.front().idle_w * seconds,
               1e-3);
 }
+
+TEST(SimGridPlatform, OffBootAndShutdownStatesAccountTheirEnergy) {
+  auto& engine = quiet_engine();
+  const auto s = shipped("teaching.json");
+  const suanli::topology::Graph graph(s);
+  const auto spec = platform::build_platform_spec(s, graph);
+  platform::configure_engine(engine, spec);
+  platform::enable_host_energy();
+  platform::build_simgrid_platform(s, spec);
+  const auto hosts = platform::first_host_per_site(s, spec);
+  sg4::Host* target = hosts.front();
+  sg4::Host* driver = hosts.back();
+  const auto& group = spec.zones.front().groups.front();
+  const auto& type = s.node_types[group.node_type];
+  const double n = static_cast<double>(group.servers_in_host(0));
+  // Off 100 s, boot, idle 70 s, shut down, off 10 s (driven from another host: turning a host off
+  // kills the actors on it).
+  sg4::Actor::create("driver", driver, [target, &type] {
+    target->turn_off();
+    sg4::this_actor::sleep_for(100);
+    target->turn_on();
+    target->set_pstate(type.boot_pstate());
+    sg4::this_actor::sleep_for(type.boot_s);
+    target->set_pstate(0);
+    sg4::this_actor::sleep_for(70);
+    target->set_pstate(type.shutdown_pstate());
+    sg4::this_actor::sleep_for(type.shutdown_s);
+    target->turn_off();
+    sg4::this_actor::sleep_for(10);
+  });
+  engine.run();
+  const double expected = n * (110 * type.off_w + type.boot_energy_j() + 70 * type.pstates.front().idle_w +
+                               type.shutdown_energy_j());
+  ASSERT_GT(type.boot_energy_j(), 0);
+  EXPECT_NEAR(sg_host_get_consumed_energy(target), expected, 1e-9 * expected);
+}
