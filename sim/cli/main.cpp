@@ -149,6 +149,7 @@ int run_run(const Options& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto summary = suanli::engine::run_simulation(scenario, options);
   suanli::metrics::print_run_summary(std::cout, scenario, summary);
+  std::cout << std::flush;
   std::cerr << "run: " << summary["jobs"]["submitted"].get<std::uint64_t>() << " jobs in " << elapsed_s(t0)
             << " s wall time; outputs in " << o.output << "\n";
   return 0;

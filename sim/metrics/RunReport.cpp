@@ -20,6 +20,10 @@ std::string col(std::string s, std::size_t width, bool left = false) {
   return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
 }
 
+std::string grade(const nlohmann::json& g) {
+  return g.is_number() ? "grade " + std::to_string(g.get<int>()) : g.get<std::string>();
+}
+
 }  // namespace
 
 void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohmann::json& j) {
@@ -45,7 +49,7 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
   }
 
   out << "\n  " << col("site", 36, true) << col("jobs", 10) << col("cpu util", 10) << col("gpu util", 10)
-      << col("IT MWh", 10) << col("mean MW", 10) << col("PUE", 8) << col("target", 8) << col("CO2 t", 10) << "\n";
+      << col("IT MWh", 10) << col("mean MW", 10) << col("PUE", 8) << col("target", 8) << col("GB 40879", 14) << col("CO2 t", 10) << "\n";
   std::size_t shown = 0, hidden = 0;
   for (const auto& site : j["sites"]) {
     if (site["kind"] == "edge_dc" && shown >= 12) {
@@ -59,14 +63,15 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
         << col(num(site["gpu_utilization"], 100, 1) + (site["gpu_utilization"].is_null() ? "" : " %"), 10)
         << col(num(site["it_energy_j"], 1.0 / 3.6e9, 2), 10) << col(num(site["mean_it_power_w"], 1e-6, 3), 10)
         << col(num(site["pue"], 1, 3), 8) << col(site["targets"]["pue"].get<std::string>(), 8)
-        << col(num(site["carbon_kg"], 1e-3, 1), 10) << "\n";
+        << col(grade(site["targets"]["gb40879_grade"]), 14) << col(num(site["carbon_kg"], 1e-3, 1), 10) << "\n";
   }
   if (hidden) out << "  ... and " << hidden << " more edge DCs (see summary.json)\n";
   const auto& t = j["totals"];
   out << "  " << col("total", 36, true) << col("", 10) << col(num(t["cpu_utilization"], 100, 1) + " %", 10)
       << col(num(t["gpu_utilization"], 100, 1) + " %", 10) << col(num(t["it_energy_j"], 1.0 / 3.6e9, 2), 10)
       << col(num(t["mean_it_power_w"], 1e-6, 3), 10) << col(num(t["pue"], 1, 3), 8)
-      << col(t["targets"]["pue"].get<std::string>(), 8) << col(num(t["carbon_kg"], 1e-3, 1), 10) << "\n";
+      << col(t["targets"]["pue"].get<std::string>(), 8) << col("", 14) << col(num(t["carbon_kg"], 1e-3, 1), 10)
+      << "\n";
   out << "  facility " << num(t["facility_energy_j"], 1.0 / 3.6e9, 2) << " MWh (losses "
       << num(t["loss_energy_j"], 1.0 / 3.6e9, 2) << ", cooling " << num(t["cooling_energy_j"], 1.0 / 3.6e9, 2)
       << ", overheads " << num(t["overhead_energy_j"], 1.0 / 3.6e9, 2) << "); water " << num(t["water_l"], 1e-3, 1)
