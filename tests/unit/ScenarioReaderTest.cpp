@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "TestFiles.hpp"
 #include "TestScenarios.hpp"
 #include "model/Error.hpp"
 #include "model/ScenarioReader.hpp"
@@ -28,11 +29,7 @@ std::string first_error(const json& doc) {
   return "";
 }
 
-std::string write_temp(const std::string& name, const std::string& content) {
-  const auto path = std::filesystem::temp_directory_path() / ("suanli-test-" + name);
-  std::ofstream(path, std::ios::binary) << content;
-  return path.string();
-}
+using suanli::test::write_temp;
 
 }  // namespace
 

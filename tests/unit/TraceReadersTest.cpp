@@ -1,5 +1,7 @@
 // Trace readers: facts from the shipped SWF, Azure and Alibaba files, and one clear error per bad input.
 #include <gtest/gtest.h>
+
+#include "TestFiles.hpp"
 #include <unistd.h>
 #include <zlib.h>
 
@@ -24,41 +26,10 @@ namespace {
 
 const std::string kData = SUANLI_SOURCE_DIR "/../shared/data";
 
-/// This process's scratch directory (test runs may overlap), removed when the tests exit.
-struct ScratchDir {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("suanli-trace-test-" + std::to_string(::getpid()));
-  ScratchDir() { std::filesystem::create_directories(path); }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
-
-std::string temp_path(const std::string& name) {
-  static const ScratchDir scratch;
-  return (scratch.path / name).string();
-}
-
-std::string write_temp(const std::string& name, const std::string& content) {
-  const auto path = temp_path(name);
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
-  return path;
-}
-
-std::string write_gzip(const std::string& name, const std::string& content) {
-  const auto path = temp_path(name);
-  gzFile file = gzopen(path.c_str(), "wb");
-  gzwrite(file, content.data(), static_cast<unsigned>(content.size()));
-  gzclose(file);
-  return path;
-}
-
-std::string temp_dir(const std::string& name) {
-  const auto path = temp_path(name);
-  std::filesystem::create_directories(path);
-  return path;
-}
+using suanli::test::temp_dir;
+using suanli::test::temp_path;
+using suanli::test::write_gzip;
+using suanli::test::write_temp;
 
 /// Reads every record of `path` with Reader; returns the UserError's what() ("" if none).
 template <typename Reader>
