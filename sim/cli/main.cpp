@@ -141,6 +141,7 @@ int run_run(const Options& o) {
   if (o.horizon_s) scenario.horizon_s = *o.horizon_s;
   if (suanli::platform::estimate_host_count(scenario) == 0)
     throw UserError(o.scenario, "/sites", "no site has servers installed (nodes): nothing can run");
+  suanli::platform::check_platform_fits(scenario);
   suanli::engine::RunOptions options;
   options.output_dir = o.output;
   options.gzip = o.gzip;
@@ -217,14 +218,7 @@ int run_platform(const Options& o) {
     scenario.platform.host_granularity = o.granularity == "server" ? suanli::model::HostGranularity::kServer
                                          : o.granularity == "pod"  ? suanli::model::HostGranularity::kPod
                                                                    : suanli::model::HostGranularity::kRack;
-  const auto estimate = suanli::platform::estimate_platform_bytes(scenario);
-  constexpr double kMemoryLimitBytes = 16.0 * 1024 * 1024 * 1024;
-  if (estimate > kMemoryLimitBytes)
-    throw UserError(o.scenario, "/platform/host_granularity",
-                    std::to_string(suanli::platform::estimate_host_count(scenario)) + " hosts at " +
-                        std::string(suanli::model::to_string(scenario.platform.host_granularity)) +
-                        " granularity need about " + std::to_string(static_cast<long long>(estimate / (1 << 30))) +
-                        " GiB, over the 16 GiB limit; use \"rack\" or \"pod\"");
+  suanli::platform::check_platform_fits(scenario);
   if (o.output.empty() && !o.build) throw UserError("suanli platform", "", "give -o FILE.xml, --build, or both");
 
   const auto t0 = std::chrono::steady_clock::now();

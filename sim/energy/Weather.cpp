@@ -24,7 +24,7 @@ constexpr std::array<std::string_view, 8> kEpwHeaders = {"LOCATION",
                                                          "COMMENTS 1",
                                                          "COMMENTS 2",
                                                          "DATA PERIODS"};
-constexpr std::size_t kEpwMinFields = 10;
+constexpr std::size_t kEpwFields = 35;  // an EPW data row (EnergyPlus Auxiliary Programs, "EPW")
 constexpr double kStandardPressurePa = 101'325.0;
 
 std::vector<std::string_view> split_commas(std::string_view text) {
@@ -169,9 +169,9 @@ HourlyWeather read_epw(const std::string& path) {
     ++rows;
     if (rows > kHoursPerYear) continue;  // counted, reported at the end
     const auto fields = split_commas(*text);
-    if (fields.size() < kEpwMinFields) {
-      lines.fail("expected at least " + std::to_string(kEpwMinFields) +
-                 " comma-separated fields (an EPW data row has 35), got " + std::to_string(fields.size()));
+    if (fields.size() != kEpwFields) {
+      lines.fail("expected " + std::to_string(kEpwFields) + " comma-separated fields (an EPW data row), got " +
+                 std::to_string(fields.size()));
     }
     lines.to_int(trim(fields[0]), "field 1 (year)");
     const int got_month = lines.to_int(trim(fields[1]), "field 2 (month)");

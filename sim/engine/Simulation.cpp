@@ -244,6 +244,16 @@ class Controller {
     progress_.finish();
   }
 
+  /// After an error inside run(): stop every activity so the simulation ends now.
+  void abandon() {
+    while (!completions_.empty()) {
+      executor_.cancel(completions_.top().slot);
+      completions_.pop();
+    }
+    for (auto& c : comms_) c->cancel();
+    comms_.clear();
+  }
+
   double stop_s() const { return stop_s_; }
   std::vector<metrics::SiteTotals> site_totals() const {
     std::vector<metrics::SiteTotals> out;
@@ -663,8 +673,19 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   metrics::RunMetrics metrics(scenario, options.output_dir, options.gzip);
   SimGridExecutor executor(home);
   Controller controller(scenario, spec, graph, weather, carbon, metrics, executor, options.progress);
-  sg4::Actor::create("controller", home, [&controller] { controller.run(); });
+  // A user error found mid-run (a malformed line deep in a trace) stops the run; it is rethrown here,
+  // and the partial outputs are removed by RunMetrics' files.
+  std::exception_ptr failure;
+  sg4::Actor::create("controller", home, [&controller, &failure] {
+    try {
+      controller.run();
+    } catch (...) {
+      failure = std::current_exception();
+      controller.abandon();
+    }
+  });
   engine.run();
+  if (failure) std::rethrow_exception(failure);
 
   auto summary = metrics.summary(controller.stop_s(), controller.site_totals());
   metrics.commit(summary);

@@ -55,6 +55,11 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& file)
       detail = what.substr(sep + 2);
     }
     throw UserError(file, location, "invalid JSON: " + detail);
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. out_of_range.406 "number overflow parsing '1e400'" (no position is given)
+    std::string what = e.what();
+    if (auto sep = what.find("] "); sep != std::string::npos) what = what.substr(sep + 2);
+    throw UserError(file, "", "invalid JSON: " + what);
   }
 }
 

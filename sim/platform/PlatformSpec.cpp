@@ -2,9 +2,13 @@
 #include "platform/PlatformSpec.hpp"
 
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 #include <tbb/parallel_for.h>
+
+#include "model/Error.hpp"
 
 namespace suanli::platform {
 
@@ -59,6 +63,28 @@ std::int64_t estimate_host_count(const model::Scenario& s) {
 double estimate_platform_bytes(const model::Scenario& s) {
   const double sites = static_cast<double>(s.sites.size());
   return kBaseBytes + kBytesPerHost * static_cast<double>(estimate_host_count(s)) + kBytesPerRoute * sites * sites;
+}
+
+void check_platform_fits(const model::Scenario& s) {
+  double limit_gib = 16;
+  if (const char* env = std::getenv("SUANLI_MEMORY_LIMIT_GIB")) {
+    char* end = nullptr;
+    const double v = std::strtod(env, &end);
+    if (end != env && v > 0) limit_gib = v;
+  }
+  const double estimate = estimate_platform_bytes(s);
+  if (estimate <= limit_gib * 1024 * 1024 * 1024) return;
+  char gib[32];
+  std::snprintf(gib, sizeof gib, "%.1f", estimate / (1024.0 * 1024 * 1024));
+  const auto g = s.platform.host_granularity;
+  std::string hint = g == model::HostGranularity::kServer ? "use \"rack\" or \"pod\""
+                     : g == model::HostGranularity::kRack ? "use \"pod\" (or raise pod_racks)"
+                                                          : "raise pod_racks";
+  throw model::UserError(s.source_file, "/platform/host_granularity",
+                         std::to_string(estimate_host_count(s)) + " SimGrid hosts at " +
+                             std::string(model::to_string(g)) + " granularity need about " + gib +
+                             " GiB, over the limit of " + format_number(limit_gib) + " GiB; " + hint +
+                             " (or set SUANLI_MEMORY_LIMIT_GIB)");
 }
 
 std::string host_name(const model::Scenario& s, const SiteZone& zone, const HostGroup& group, std::int64_t index) {

@@ -68,6 +68,10 @@ std::int64_t estimate_host_count(const model::Scenario& scenario);
 /// Rough peak memory of building the SimGrid platform, bytes (measured constants; docs/platform.md).
 double estimate_platform_bytes(const model::Scenario& scenario);
 
+/// Refuses up front (UserError naming /platform/host_granularity, with the estimate and a hint) a
+/// platform whose estimated memory exceeds the limit: 16 GiB, or SUANLI_MEMORY_LIMIT_GIB.
+void check_platform_fits(const model::Scenario& scenario);
+
 PlatformSpec build_platform_spec(const model::Scenario& scenario, const topology::Graph& graph);
 
 // Names and SimGrid property values, shared by the XML writer and the SimGrid builder.

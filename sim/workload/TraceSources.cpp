@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/Error.hpp"
 #include "workload/AlibabaGpuReader.hpp"
 #include "workload/AzureInferenceReader.hpp"
 #include "workload/JobStream.hpp"
@@ -33,6 +34,8 @@ class ReplaySource : public JobSource {
   std::optional<Job> next() override {
     while (!done_) {
       auto r = reader_->next();
+      if (!r && !any_record_) throw model::UserError(path_, "", "the trace has no records");
+      any_record_ = any_record_ || r.has_value();
       if (!r) {
         if (!start_over()) break;
         reader_.emplace(path_);
@@ -86,6 +89,7 @@ class ReplaySource : public JobSource {
   std::int64_t in_pass_ = 0;
   std::int64_t emitted_ = 0;
   bool done_ = false;
+  bool any_record_ = false;
 };
 
 /// SWF jobs: cores = processors x cores_per_proc, run time = the logged run time (jobs of unknown
