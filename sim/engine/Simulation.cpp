@@ -240,7 +240,7 @@ class Controller {
       if (now >= horizon) break;  // after the events of the horizon itself (last sample included)
     }
     stop_s_ = std::min(horizon, sg4::Engine::get_clock());
-    wind_down(next_job);
+    wind_down();
     progress_.finish();
   }
 
@@ -573,7 +573,7 @@ class Controller {
 
   /// At the stop time: record what is still running, queued or in transfer, read the energy, and
   /// cancel the remaining activities so the simulation ends here.
-  void wind_down(std::optional<Job>& next_job) {
+  void wind_down() {
     sample(stop_s_);  // the last, possibly partial, interval
     for (auto& site : sites_) {
       double energy = 0;
@@ -608,7 +608,6 @@ class Controller {
     for (auto slot : waiting) unfinished(jobs_[slot], jobs_[slot].in_transfer ? "in_transfer" : "queued");
     for (auto& c : comms_) c->cancel();
     comms_.clear();
-    (void)next_job;  // arrivals after the stop time are not part of the run
   }
 
   void unfinished(const ActiveJob& a, std::string_view reason) {
