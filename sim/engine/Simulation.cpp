@@ -134,8 +134,10 @@ class SimGridExecutor : public JobExecutor {
     }
   }
 
-  std::vector<Worker> workers_;
-  std::vector<Slot> slots_;
+  std::vector<Worker> workers_;  // never resized after construction
+  // A deque: start() grows it while a worker, suspended inside a simcall, holds a reference to a
+  // slot (a vector would move its elements; found by AddressSanitizer).
+  std::deque<Slot> slots_;
   double last_start_s_ = -1;
   std::size_t next_worker_ = 0;
 };
