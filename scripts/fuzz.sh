@@ -82,10 +82,12 @@ cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX
   || { cat "$build/fuzz/configure.log" >&2; echo "fuzz: configure failed" >&2; exit 2; }
 make_targets=()
 for t in "${targets[@]}"; do make_targets+=("fuzz_$t"); done
-make -C "$build" -j"$jobs" "${make_targets[@]}" || { echo "fuzz: build failed" >&2; exit 2; }
+echo "fuzz: building ${make_targets[*]} in $build (log: $build/fuzz/build.log)"
+make -C "$build" -j"$jobs" "${make_targets[@]}" >"$build/fuzz/build.log" 2>&1 \
+  || { tail -n 40 "$build/fuzz/build.log" >&2; echo "fuzz: build failed" >&2; exit 2; }
 
 # --- seeds -------------------------------------------------------------------------------------
-# Each target's seeds go to $build/fuzz/seeds/<name>/ (rewritten every run).
+# Each target's seeds go to $build/fuzz/<name>/seeds/ (rewritten every run, like all of $build/fuzz/<name>/).
 slice_swf() {  # header comments plus the first 200 data lines of a (gzip) SWF log
   { gzip -dc "$1" 2>/dev/null || true; } | awk '/^;/ && !d { print; next } { d = 1; if (++n > 200) exit; print }'
 }
@@ -137,7 +139,11 @@ max_len_of() {
 }
 is_reproducer() { case "$(basename "$1")" in crash-*|timeout-*|oom-*|leak-*|slow-unit-*) return 0 ;; esac; return 1; }
 # Kept in the shipped corpus whatever the merge says: reproducers, and regression-* inputs (fixed bugs).
-is_pinned() { is_reproducer "$1" || case "$(basename "$1")" in regression-*) return 0 ;; esac; return 1; }
+is_pinned() {
+  is_reproducer "$1" && return 0
+  case "$(basename "$1")" in regression-*) return 0 ;; esac
+  return 1
+}
 count_files() { find "$1" -maxdepth 1 -type f | wc -l; }
 
 # --- run ---------------------------------------------------------------------------------------
