@@ -153,6 +153,39 @@ class BadInputs(unittest.TestCase):
             return doc
         self.catalogue("carbon", text, 2, 4, ",", make, lambda s: ["pue", s])
 
+    def test_specpower_table(self):
+        values = "41.6 46.7 52.3 57.9 65.4 73 80.7 89.5 99.6 105 113"
+        def line(v):
+            return (v + "\n").encode()
+        cases = [
+            ("truncated_line", line(values[:20]), "line"),
+            ("ten_values", line(values.rsplit(" ", 1)[0]), "line"),
+            ("text_in_number", line(values.replace("73", "abc")), "line"),
+            ("nan", line(values.replace("73", "nan")), "line"),
+            ("infinity", line(values.replace("73", "inf")), "line"),
+            ("negative", line(values.replace("41.6", "-41.6")), "line"),
+            ("huge", line(values.replace("113", "1e400")), "line"),
+            ("decreasing", line(values.replace("105", "50")), "line"),
+            ("non_utf8", b"41.6 46.7 \xff\xfe 57.9\n", "line"),
+            ("binary", GARBAGE, ""),
+            ("empty", b"", ""),
+        ]
+        def make(path):
+            doc = base_scenario()
+            doc["node_types"][0]["power_curve_file"] = path
+            for p in doc["node_types"][0]["pstates"][:1]:
+                p.pop("idle_w", None)
+                p.pop("max_w", None)
+            return doc
+        for case, data, fragment in cases:
+            with self.subTest(reader="specpower", case=case):
+                f = self.write(f"specpower-{case}.txt", data)
+                self.refused(["check", self.write(f"specpower-{case}.json", json.dumps(make(f)))], f, fragment, case)
+        for case, target in (("directory", self.dir), ("missing", self.path("no-such-table.txt"))):
+            with self.subTest(reader="specpower", case=case):
+                self.refused(["check", self.write(f"specpower-{case}.json", json.dumps(make(target)))],
+                             f"specpower-{case}.json", "/node_types/0/power_curve_file", case)
+
     # --- the scenario itself, through `suanli check` and `suanli run` ---------------------------
     def test_scenario_json(self):
         good = json.dumps(base_scenario(), indent=1)
