@@ -60,15 +60,26 @@ void expect_latencies_match(const model::Scenario& s, const platform::PlatformSp
   EXPECT_EQ(checked, s.sites.size() * (s.sites.size() - 1));
 }
 
+/// The teaching scenario built into the (fresh) engine of this process, optionally with host energy.
+struct Teaching {
+  model::Scenario s;
+  platform::PlatformSpec spec;
+};
+Teaching build_teaching(sg4::Engine& engine, bool energy) {
+  Teaching t{shipped("teaching.json"), {}};
+  const suanli::topology::Graph graph(t.s);
+  t.spec = platform::build_platform_spec(t.s, graph);
+  platform::configure_engine(engine, t.spec);
+  if (energy) platform::enable_host_energy();
+  platform::build_simgrid_platform(t.s, t.spec);
+  return t;
+}
+
 }  // namespace
 
 TEST(SimGridPlatform, BuiltRoutesMatchBoostGraphLatencies) {
   auto& engine = quiet_engine();
-  const auto s = shipped("teaching.json");
-  const suanli::topology::Graph graph(s);
-  const auto spec = platform::build_platform_spec(s, graph);
-  platform::configure_engine(engine, spec);
-  platform::build_simgrid_platform(s, spec);
+  const auto [s, spec] = build_teaching(engine, false);
   EXPECT_EQ(static_cast<std::int64_t>(engine.get_host_count()), spec.host_count);
   expect_latencies_match(s, spec);
 }
@@ -92,11 +103,7 @@ TEST(SimGridPlatform, ExportedXmlLoadsWithBoostGraphLatencies) {
 
 TEST(SimGridPlatform, LatencyIsPhysicalNotScaled) {
   auto& engine = quiet_engine();
-  const auto s = shipped("teaching.json");
-  const suanli::topology::Graph graph(s);
-  const auto spec = platform::build_platform_spec(s, graph);
-  platform::configure_engine(engine, spec);
-  platform::build_simgrid_platform(s, spec);
+  const auto [s, spec] = build_teaching(engine, false);
   const auto hosts = platform::first_host_per_site(s, spec);
   sg4::Host* src = hosts.front();
   sg4::Host* dst = hosts.back();
@@ -115,12 +122,7 @@ TEST(SimGridPlatform, LatencyIsPhysicalNotScaled) {
 
 TEST(SimGridPlatform, HostEnergyFollowsTheServerPowerModel) {
   auto& engine = quiet_engine();
-  const auto s = shipped("teaching.json");
-  const suanli::topology::Graph graph(s);
-  const auto spec = platform::build_platform_spec(s, graph);
-  platform::configure_engine(engine, spec);
-  platform::enable_host_energy();
-  platform::build_simgrid_platform(s, spec);
+  const auto [s, spec] = build_teaching(engine, true);
   sg4::Host* busy = platform::first_host_per_site(s, spec).front();
   const auto& zone = spec.zones.front();
   const auto& type = s.node_types[zone.groups.front().node_type];
@@ -149,12 +151,7 @@ TEST(SimGridPlatform, HostEnergyFollowsTheServerPowerModel) {
 
 TEST(SimGridPlatform, OffBootAndShutdownStatesAccountTheirEnergy) {
   auto& engine = quiet_engine();
-  const auto s = shipped("teaching.json");
-  const suanli::topology::Graph graph(s);
-  const auto spec = platform::build_platform_spec(s, graph);
-  platform::configure_engine(engine, spec);
-  platform::enable_host_energy();
-  platform::build_simgrid_platform(s, spec);
+  const auto [s, spec] = build_teaching(engine, true);
   const auto hosts = platform::first_host_per_site(s, spec);
   sg4::Host* target = hosts.front();
   sg4::Host* driver = hosts.back();
