@@ -61,15 +61,7 @@ pick_clang() {
 }
 bash "$root/scripts/install-deps.sh"
 if ! pick_clang || ! fuzzer_lib_present; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || { echo "fuzz: run as root to install clang-14 libclang-rt-14-dev" >&2; exit 2; }
-    SUDO=sudo
-  fi
-  echo "fuzz: installing clang-14 libclang-rt-14-dev"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev
+  bash "$root/scripts/install-deps.sh" clang-14 libclang-rt-14-dev || exit 2
   pick_clang || { echo "fuzz: clang not found after installing clang-14" >&2; exit 2; }
 fi
 export CC CXX

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs suanli's build and test dependencies from Debian 12 packages (idempotent, run as root).
+# Extra package names given as arguments are installed too (scripts/fuzz.sh adds clang).
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,7 @@ packages=(
   zlib1g-dev
   python3 python3-jsonschema
 )
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do
