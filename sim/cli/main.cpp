@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iomanip>
 #include <optional>
 #include <iostream>
 #include <sstream>
@@ -28,6 +29,7 @@
 #include "platform/PlatformSpec.hpp"
 #include "platform/PlatformXml.hpp"
 #include "platform/SimGridPlatform.hpp"
+#include "policy/Placement.hpp"
 #include "suanli/version.hpp"
 #include "topology/EdgePlanner.hpp"
 #include "topology/Graph.hpp"
@@ -55,6 +57,10 @@ struct Options {
   // run
   std::optional<std::uint64_t> seed;
   std::optional<double> horizon_s;
+  std::vector<std::string> set;  ///< POINTER=VALUE edits of the scenario
+  std::string placement;
+  std::string queue;
+  std::optional<double> idle_off_s;
   bool gzip = false;
   bool no_progress = false;
   // pue
@@ -106,7 +112,13 @@ void write_atomically(const std::string& path, const std::function<void(std::ost
 }
 
 suanli::model::Scenario load(const Options& o) {
-  auto loaded = suanli::model::load_scenario(o.scenario, {o.lenient, true});
+  suanli::model::LoadOptions options;
+  options.lenient = o.lenient;
+  for (const auto& e : o.set) options.edits.push_back(suanli::model::parse_scenario_edit(e, "--set"));
+  if (!o.placement.empty()) options.edits.push_back({"/workload/classes/*/placement", o.placement});
+  if (!o.queue.empty()) options.edits.push_back({"/scheduling/queue", o.queue});
+  if (o.idle_off_s) options.edits.push_back({"/scheduling/power/idle_off_s", *o.idle_off_s});
+  auto loaded = suanli::model::load_scenario(o.scenario, options);
   for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
   return std::move(loaded.scenario);
 }
@@ -282,6 +294,15 @@ int run_platform(const Options& o) {
   return 0;
 }
 
+int run_policies() {
+  std::cout << "Placement policies (per job class: \"placement\": NAME or {\"policy\": NAME, parameters}):\n";
+  for (const auto& p : suanli::policy::placement_registry()) std::cout << "  " << std::left << std::setw(14) << p.name << p.summary << "\n";
+  std::cout << "Queue disciplines (scheduling.queue): fcfs, easy (EASY backfilling), conservative (conservative backfilling)\n"
+               "Allocation (scheduling.allocation): first_fit, best_fit\n"
+               "Power management (scheduling.power): idle_off_s, reserve_fraction; DVFS (scheduling.dvfs): max, deadline\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -301,6 +322,10 @@ int main(int argc, char** argv) {
   auto add_scenario = [&](CLI::App* sub) {
     sub->add_option("scenario", o.scenario, "Scenario JSON file (format: docs/scenario.md)")->required();
     sub->add_flag("--lenient", o.lenient, "Treat unknown fields as warnings instead of errors");
+    sub->add_option("--set", o.set,
+                    "Edit the scenario before reading it: POINTER=VALUE (JSON pointer; VALUE is JSON, else a string); "
+                    "* matches every array element, e.g. --set /workload/classes/*/deferrable=true")
+        ->take_all();
   };
 
   auto* check = app.add_subcommand("check", "Validate a scenario and print its latency-circle report");
@@ -316,6 +341,13 @@ int main(int argc, char** argv) {
   run->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds")->check(CLI::PositiveNumber);
   run->add_flag("--gzip", o.gzip, "Compress jobs.csv and timeseries.csv (.csv.gz)");
   run->add_flag("--no-progress", o.no_progress, "No progress bar on stderr");
+  run->add_option("--placement", o.placement,
+                  "Use this placement policy for every job class (= --set /workload/classes/*/placement=NAME; "
+                  "list: suanli policies)");
+  run->add_option("--queue", o.queue, "Queue discipline of every site: fcfs, easy or conservative (= --set /scheduling/queue=NAME)");
+  run->add_option("--idle-off-s", o.idle_off_s,
+                  "Switch hosts off after this long idle, 0: never (= --set /scheduling/power/idle_off_s=S)")
+      ->check(CLI::NonNegativeNumber);
   run->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
 
   auto* pue = app.add_subcommand("pue", "Annual PUE per site and overall (8,760 h of weather), PASS/FAIL vs targets");
@@ -362,6 +394,8 @@ int main(int argc, char** argv) {
                      "With --build: compare SimGrid route latencies of every site pair with Boost.Graph's");
   platform->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
 
+  auto* policies = app.add_subcommand("policies", "List the placement policies and queue disciplines (docs/policies.md)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -382,6 +416,7 @@ int main(int argc, char** argv) {
     if (*pue) return run_pue(o);
     if (*plan) return run_plan_edge(o);
     if (*platform) return run_platform(o);
+    if (*policies) return run_policies();
   } catch (const suanli::model::UserErrors& e) {
     for (const auto& err : e.errors()) std::cerr << "error: " << err.what() << "\n";
     return suanli::model::kExitUserError;

@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <queue>
 
 #include "energy/Conditions.hpp"
@@ -32,10 +33,13 @@
 #include "platform/PlatformSpec.hpp"
 #include "platform/SimGridPlatform.hpp"
 #include "policy/Placement.hpp"
+#include "policy/Power.hpp"
+#include "policy/QueueScheduler.hpp"
 #include "policy/SitePool.hpp"
 #include "topology/Graph.hpp"
 #include "topology/LatencyCircle.hpp"
 #include "workload/JobStream.hpp"
+#include "workload/Random.hpp"
 
 namespace sg4 = simgrid::s4u;
 
@@ -148,12 +152,68 @@ using workload::Job;
 
 /// One queue-and-hosts unit of a site: its CPU-only hosts, or its hosts with GPUs.
 struct Pool {
-  explicit Pool(std::vector<policy::HostCapacity> caps) : resources(std::move(caps)) {}
+  Pool(std::size_t site_, std::size_t index_, std::vector<policy::HostCapacity> caps, policy::Fit fit)
+      : site(site_), index(index_), resources(std::move(caps), fit) {}
+  std::size_t site;
+  std::size_t index;  ///< 0: CPU hosts, 1: GPU hosts
   policy::SitePool resources;
   std::vector<sg4::Host*> hosts;
+  std::vector<const model::NodeType*> types;  ///< per host
   std::vector<double> full_power_per_core_w;  ///< per host: max power / cores (energy attribution)
-  std::deque<std::size_t> queue;              ///< job slots, FIFO
+  std::deque<std::size_t> queue;              ///< job slots in arrival order
+  std::map<std::size_t, policy::RunningJob> running_jobs;  ///< by slot: what backfilling expects of them
   std::size_t running = 0;
+  double dynamic_w_per_core = 0;  ///< (max - idle) / cores of the pool's first node type
+  double cores_per_gpu = 0;       ///< of the pool's first node type (GPU pools)
+  // Power management
+  std::vector<policy::HostPower> power;
+  std::vector<double> idle_since;  ///< when each host last became idle
+  std::size_t idle_on = 0;         ///< hosts on with nothing allocated
+  std::size_t booting = 0;
+  std::size_t reserve = 0;
+};
+
+/// Timed controller events besides job completions.
+enum class TimerKind { kIdleCheck, kShutdownDone, kBootDone, kRelease };
+struct Timer {
+  double time_s;
+  std::uint64_t sequence;
+  TimerKind kind;
+  std::size_t site = 0, pool = 0, host = 0;  ///< host events
+  std::size_t slot = 0;                      ///< kRelease: a deferred job
+  double stamp = 0;                          ///< kIdleCheck: the idle_since it was set for
+  bool operator>(const Timer& o) const { return time_s != o.time_s ? time_s > o.time_s : sequence > o.sequence; }
+};
+
+/// The scenario's grid carbon series as a forecast for placement policies (perfect foresight).
+class CarbonOutlook : public policy::Outlook {
+ public:
+  CarbonOutlook(const model::EnergySettings& energy, const energy::GridCarbon& carbon) : energy_(energy), carbon_(carbon) {}
+  double mean_carbon_kg_per_kwh(double from_s, double to_s) const override {
+    if (to_s <= from_s) return carbon_.kg_per_kwh(energy::hour_of_year(energy_, from_s));
+    double sum = 0;
+    for (double t = from_s; t < to_s;) {
+      const double next = std::min(to_s, next_change(t));
+      sum += carbon_.kg_per_kwh(energy::hour_of_year(energy_, t)) * (next - t);
+      t = next;
+    }
+    return sum / (to_s - from_s);
+  }
+  std::vector<double> carbon_change_times(double from_s, double to_s) const override {
+    std::vector<double> out;
+    if (!carbon_.hourly()) return out;
+    for (double t = next_change(from_s); t <= to_s; t = next_change(t)) out.push_back(t);
+    return out;
+  }
+
+ private:
+  /// The first hour boundary of the carbon year after t.
+  double next_change(double t) const {
+    const double h = energy_.start_hour_of_year + t / 3600.0;
+    return (std::floor(h + 1e-9) + 1 - energy_.start_hour_of_year) * 3600.0;
+  }
+  const model::EnergySettings& energy_;
+  const energy::GridCarbon& carbon_;
 };
 
 struct SiteRuntime {
@@ -176,6 +236,8 @@ struct ActiveJob {
   bool service = false;          ///< a cloud service: runs in segments until the horizon
   double segment_start_s = 0;
   int segment_threads = 0;
+  bool deferred = false;         ///< held back by its placement policy until a later start
+  std::size_t pstate = 0;        ///< DVFS state of its hosts (0: fastest)
 };
 
 struct Completion {
@@ -193,11 +255,16 @@ class Controller {
              const energy::SiteWeather& weather, const energy::GridCarbon& carbon, metrics::RunMetrics& metrics,
              JobExecutor& executor, bool progress)
       : s_(s), weather_(weather), carbon_(carbon), metrics_(metrics), executor_(executor),
-        stream_(workload::make_job_stream(s, s.horizon_s)), progress_(s.horizon_s, std::cerr, progress) {
+        stream_(workload::make_job_stream(s, s.horizon_s)), progress_(s.horizon_s, std::cerr, progress),
+        outlook_(s.energy, carbon) {
     for (const auto& site : s.sites) facility_.push_back(energy::site_facility(s, site));
+    scheduler_ = policy::make_queue_scheduler(model::to_string(s.scheduling.queue),
+                                              static_cast<std::size_t>(s.scheduling.backfill_window));
     build_sites(spec);
     build_latencies(graph);
     build_classes();
+    update_marginal_facility(0);
+    start_power_management();
   }
 
   void run() {
@@ -208,9 +275,10 @@ class Controller {
     while (true) {
       const double t_arrival = next_job ? next_job->submit_s : kInf;
       const double t_done = completions_.empty() ? kInf : completions_.top().time_s;
-      const bool idle = !next_job && completions_.empty() && comms_.empty() && queued_ == 0;
+      const double t_timer = timers_.empty() ? kInf : timers_.top().time_s;
+      const bool idle = !next_job && completions_.empty() && comms_.empty() && queued_ == 0 && deferred_ == 0;
       if (idle) break;
-      const double t_next = std::min({t_arrival, t_done, next_sample, horizon});
+      const double t_next = std::min({t_arrival, t_done, t_timer, next_sample, horizon});
       if (!comms_.empty()) {
         const ssize_t done = sg4::Activity::wait_any_for(comms_, std::max(0.0, t_next - sg4::Engine::get_clock()));
         if (done >= 0) {
@@ -230,12 +298,18 @@ class Controller {
         completions_.pop();
         finish(slot);
       }
+      while (!timers_.empty() && timers_.top().time_s <= now) {
+        const Timer timer = timers_.top();
+        timers_.pop();
+        fire(timer);
+      }
       while (next_job && next_job->submit_s <= now) {
         arrive(*next_job);
         next_job = stream_.next();
       }
       if (next_sample <= now) {
         sample(next_sample);
+        update_marginal_facility(next_sample);
         next_sample += s_.outputs.sampling_interval_s;
       }
       progress_.update(now, metrics_.jobs_recorded());
@@ -268,10 +342,13 @@ class Controller {
 
   void build_sites(const platform::PlatformSpec& spec) {
     sites_.resize(s_.sites.size());
+    const auto fit = s_.scheduling.allocation == model::AllocationStrategy::kBestFit ? policy::Fit::kBest
+                                                                                   : policy::Fit::kFirst;
     for (const auto& zone : spec.zones) {
       std::vector<policy::HostCapacity> caps[2];
       std::vector<sg4::Host*> hosts[2];
       std::vector<double> power[2];
+      std::vector<const model::NodeType*> types[2];
       for (const auto& g : zone.groups) {
         const auto& type = s_.node_types[g.node_type];
         const int pool = type.gpus > 0 ? 1 : 0;
@@ -281,14 +358,26 @@ class Controller {
           caps[pool].push_back({static_cast<int>(type.cores * servers), static_cast<int>(type.gpus * servers)});
           hosts[pool].push_back(host);
           power[pool].push_back(type.pstates.front().max_w / type.cores);
+          types[pool].push_back(&type);
           sites_[zone.site].hosts.push_back(host);
         }
       }
       auto& site = sites_[zone.site];
       for (int p = 0; p < 2; ++p) {
-        site.pools.emplace_back(std::move(caps[p]));
-        site.pools.back().hosts = std::move(hosts[p]);
-        site.pools.back().full_power_per_core_w = std::move(power[p]);
+        auto& pool = site.pools.emplace_back(zone.site, static_cast<std::size_t>(p), std::move(caps[p]), fit);
+        pool.hosts = std::move(hosts[p]);
+        pool.full_power_per_core_w = std::move(power[p]);
+        pool.types = std::move(types[p]);
+        if (!pool.types.empty()) {
+          const auto& t = *pool.types.front();
+          pool.dynamic_w_per_core = (t.pstates.front().max_w - t.pstates.front().idle_w) / t.cores;
+          pool.cores_per_gpu = t.gpus > 0 ? static_cast<double>(t.cores) / t.gpus : 0;
+        }
+        const std::size_t n = pool.hosts.size();
+        pool.power.assign(n, policy::HostPower::kOn);
+        pool.idle_since.assign(n, 0.0);
+        pool.idle_on = n;
+        pool.reserve = policy::reserve_hosts(s_.scheduling.power.reserve_fraction, n);
       }
       site.first_host = site.hosts.empty() ? nullptr : site.hosts.front();
       site.totals.cores_total = site.pools[0].resources.cores_total();
@@ -338,14 +427,11 @@ class Controller {
       const auto& c = s_.workload.classes[k];
       std::string name = c.placement;
       if (name.empty()) name = c.kind == model::JobKind::kLatencyCritical ? "nearest" : "least_loaded";
-      auto policy = policy::make_placement(name);
-      if (!policy) {
-        std::string valid;
-        for (const auto& n : policy::placement_names()) valid += (valid.empty() ? "" : ", ") + n;
-        throw model::UserError(s_.source_file, "/workload/classes/" + std::to_string(k) + "/placement",
-                               "unknown placement policy \"" + name + "\" (valid: " + valid + ")");
+      try {
+        policies_.push_back(policy::make_placement(name, c.placement_params, workload::Random::derive(s_.seed, 1000 + k)));
+      } catch (const policy::PolicyError& e) {
+        throw model::UserError(s_.source_file, "/workload/classes/" + std::to_string(k) + "/placement", e.what());
       }
-      policies_.push_back(std::move(policy));
       std::vector<bool> allowed(s_.sites.size(), true);
       for (std::size_t i = 0; i < s_.sites.size(); ++i) {
         const auto& site = s_.sites[i];
@@ -391,20 +477,28 @@ class Controller {
       v.latency_s = origin_latency[i];
       v.cores_total = p.resources.cores_total();
       v.cores_free = p.resources.cores_free();
+      v.cores_off = p.resources.cores_off();
       v.gpus_total = p.resources.gpus_total();
       v.gpus_free = p.resources.gpus_free();
+      v.gpus_off = p.resources.gpus_off();
       v.queued = p.queue.size();
       v.running = p.running;
+      v.liquid_share = s_.sites[i].cooling.liquid_share;
+      const double threads = job.gpus > 0 ? p.cores_per_gpu * job.gpus : job.cores;
+      v.job_it_w = threads * p.dynamic_w_per_core;
+      v.facility_w_per_it_w = marginal_facility_[i];
+      v.carbon_kg_per_kwh = carbon_now_;
     }
     const double budget = budget_[job.job_class];
-    const policy::PlacementRequest request{job, sg4::Engine::get_clock(), budget, views_};
+    const auto& cls = s_.workload.classes[job.job_class];
+    const policy::PlacementRequest request{job, sg4::Engine::get_clock(), budget, views_, cls.deferrable, &outlook_};
     const auto choice = policies_[job.job_class]->place(request);
     if (!choice) {
       reject(job, -1, any_eligible && budget > 0 ? "budget" : "no_site", 0);
       return;
     }
     // The engine enforces capacity and the budget whatever the policy said.
-    const std::size_t site = *choice;
+    const std::size_t site = choice->site;
     const double rtt = 2 * origin_latency[site];
     if (site >= sites_.size() || !views_[site].eligible) {
       reject(job, static_cast<std::ptrdiff_t>(site), "no_capacity", rtt);
@@ -419,11 +513,24 @@ class Controller {
     a.site = site;
     a.pool = pool;
     a.rtt_s = rtt;
-    sg4::Host* from = entry_host(job);
-    sg4::Host* to = sites_[site].first_host;
-    if (job.input_bytes > 0 && from && to && from != to) {
+    const double now = sg4::Engine::get_clock();
+    if (choice->start_not_before_s > now && std::isfinite(choice->start_not_before_s)) {
+      a.deferred = true;
+      ++deferred_;
+      timers_.push({choice->start_not_before_s, sequence_++, TimerKind::kRelease, site, pool, 0, slot, 0});
+      return;
+    }
+    dispatch(slot);
+  }
+
+  /// Sends the job's input to its site (if any), then queues it there.
+  void dispatch(std::size_t slot) {
+    auto& a = jobs_[slot];
+    sg4::Host* from = entry_host(a.job);
+    sg4::Host* to = sites_[a.site].first_host;
+    if (a.job.input_bytes > 0 && from && to && from != to) {
       a.in_transfer = true;
-      comms_.push_back(sg4::Comm::sendto_async(from, to, static_cast<std::uint64_t>(job.input_bytes)));
+      comms_.push_back(sg4::Comm::sendto_async(from, to, static_cast<std::uint64_t>(a.job.input_bytes)));
       comm_slots_.push_back(slot);
       return;
     }
@@ -447,31 +554,210 @@ class Controller {
     try_start(pool);
   }
 
+  /// Starts what the pool's queue discipline picks, then boots hosts if the first waiting job needs
+  /// some that are off.
   void try_start(Pool& pool) {
-    while (!pool.queue.empty()) {
-      const std::size_t slot = pool.queue.front();
-      auto& a = jobs_[slot];
-      auto alloc = pool.resources.allocate(a.job.cores, a.job.gpus);
-      if (!alloc) return;  // FIFO: the head waits, and so does everyone behind it
-      pool.queue.pop_front();
+    if (!pool.queue.empty()) {
+      if (s_.scheduling.queue == model::QueueDiscipline::kFcfs) {
+        while (!pool.queue.empty() && start_job(pool, pool.queue.front())) {
+          pool.queue.pop_front();
+          --queued_;
+        }
+      } else {
+        backfill(pool);
+      }
+    }
+    if (s_.scheduling.power.idle_off_s > 0) provision(pool);
+  }
+
+  /// Backfilling: the scheduler sees the running jobs' expected ends and the first `window` waiting jobs.
+  void backfill(Pool& pool) {
+    const double now = sg4::Engine::get_clock();
+    running_view_.clear();
+    for (const auto& [slot, r] : pool.running_jobs) running_view_.push_back(r);
+    waiting_view_.clear();
+    const std::size_t window = std::min(pool.queue.size(), static_cast<std::size_t>(s_.scheduling.backfill_window));
+    for (std::size_t i = 0; i < window; ++i) {
+      const auto& job = jobs_[pool.queue[i]].job;
+      waiting_view_.push_back({job.cores, job.gpus, estimate(job, now)});
+    }
+    started_.clear();
+    const policy::QueueState state{now, pool.resources.cores_free(), pool.resources.gpus_free(), running_view_,
+                                   waiting_view_};
+    scheduler_->schedule(state, [&](std::size_t position) {
+      if (position >= window || !start_job(pool, pool.queue[position])) return false;
+      started_.push_back(position);
+      return true;
+    });
+    std::sort(started_.begin(), started_.end(), std::greater<>());
+    for (const auto position : started_) {
+      pool.queue.erase(pool.queue.begin() + static_cast<std::ptrdiff_t>(position));
       --queued_;
-      a.allocation = std::move(*alloc);
-      a.start_s = sg4::Engine::get_clock();
-      a.energy_j = 0;
-      pool.running++;
-      if (s_.workload.classes[a.job.job_class].kind == model::JobKind::kCloudService) {
-        a.service = true;
-        start_segment(slot);
-        continue;
+    }
+  }
+
+  /// What the scheduler is told a job will take: its requested time, else its run time; a cloud
+  /// service holds its cores until the horizon.
+  double estimate(const Job& job, double now) const {
+    if (s_.workload.classes[job.job_class].kind == model::JobKind::kCloudService) return std::max(0.0, s_.horizon_s - now);
+    return job.walltime_s > 0 ? job.walltime_s : job.runtime_s;
+  }
+
+  /// Allocates and starts one queued job; false when it does not fit now.
+  bool start_job(Pool& pool, std::size_t slot) {
+    auto& a = jobs_[slot];
+    auto alloc = pool.resources.allocate(a.job.cores, a.job.gpus);
+    if (!alloc) return false;
+    const double now = sg4::Engine::get_clock();
+    a.allocation = std::move(*alloc);
+    a.start_s = now;
+    a.energy_j = 0;
+    a.pstate = 0;
+    pool.running++;
+    for (const auto& part : a.allocation.parts) {  // hosts that were idle are idle no more
+      const auto& f = pool.resources.free(part.host);
+      const auto& cap = pool.resources.capacity(part.host);
+      if (f.cores + part.cores == cap.cores && f.gpus + part.gpus == cap.gpus) --pool.idle_on;
+    }
+    if (s_.workload.classes[a.job.job_class].kind == model::JobKind::kCloudService) {
+      a.service = true;
+      pool.running_jobs[slot] = {s_.horizon_s, a.job.cores, a.job.gpus};
+      start_segment(slot);
+      return true;
+    }
+    double runtime = a.job.runtime_s;
+    double speed_ratio = 1;  // pstate speed / fastest
+    if (s_.scheduling.dvfs == model::DvfsMode::kDeadline && std::isfinite(a.job.deadline_s)) {
+      a.pstate = dvfs_state(pool, a);
+      if (a.pstate > 0) {
+        const auto& ps = pool.types[a.allocation.parts.front().host]->pstates;
+        speed_ratio = ps[a.pstate].core_speed_flops / ps.front().core_speed_flops;
+        runtime /= speed_ratio;
+        for (const auto& part : a.allocation.parts) pool.hosts[part.host]->set_pstate(static_cast<int>(a.pstate));
       }
-      parts_.clear();
-      for (const auto& part : a.allocation.parts) {
-        auto* host = pool.hosts[part.host];
-        parts_.push_back({host, part.threads, host->get_speed()});
-        a.energy_j += a.job.runtime_s * part.threads * pool.full_power_per_core_w[part.host];
-      }
-      const double end = executor_.start(slot, parts_, a.job.runtime_s);
-      completions_.push({end, sequence_++, slot});
+    }
+    parts_.clear();
+    for (const auto& part : a.allocation.parts) {
+      auto* host = pool.hosts[part.host];
+      const auto& ps = pool.types[part.host]->pstates;
+      parts_.push_back({host, part.threads, ps.front().core_speed_flops * speed_ratio});
+      a.energy_j += runtime * part.threads * pool.full_power_per_core_w[part.host] * ps[a.pstate].max_w / ps.front().max_w;
+    }
+    pool.running_jobs[slot] = {now + estimate(a.job, now) / speed_ratio, a.job.cores, a.job.gpus};
+    const double end = executor_.start(slot, parts_, runtime);
+    completions_.push({end, sequence_++, slot});
+    return true;
+  }
+
+  /// DVFS under a deadline: the slowest state that still meets it, when the job holds its hosts alone
+  /// (a host runs one state for all its jobs) and they all share one node type.
+  std::size_t dvfs_state(const Pool& pool, const ActiveJob& a) const {
+    const auto* type = pool.types[a.allocation.parts.front().host];
+    for (const auto& part : a.allocation.parts) {
+      const auto& cap = pool.resources.capacity(part.host);
+      if (pool.types[part.host] != type || part.cores != cap.cores || part.gpus != cap.gpus) return 0;
+    }
+    std::vector<double> speeds;
+    for (const auto& p : type->pstates) speeds.push_back(p.core_speed_flops);
+    const double run = a.job.walltime_s > 0 ? std::max(a.job.walltime_s, a.job.runtime_s) : a.job.runtime_s;
+    return policy::slowest_pstate_meeting(speeds, run, sg4::Engine::get_clock(), a.job.deadline_s);
+  }
+
+  // Power management ------------------------------------------------------------------------------
+
+  void start_power_management() {
+    if (s_.scheduling.power.idle_off_s <= 0) return;
+    for (std::size_t i = 0; i < sites_.size(); ++i)
+      for (std::size_t p = 0; p < sites_[i].pools.size(); ++p)
+        for (std::size_t h = 0; h < sites_[i].pools[p].hosts.size(); ++h) watch_idle(i, p, h, 0);
+  }
+
+  void watch_idle(std::size_t site, std::size_t pool, std::size_t host, double since) {
+    sites_[site].pools[pool].idle_since[host] = since;
+    if (s_.scheduling.power.idle_off_s > 0)
+      timers_.push({since + s_.scheduling.power.idle_off_s, sequence_++, TimerKind::kIdleCheck, site, pool, host, 0, since});
+  }
+
+  void fire(const Timer& t) {
+    if (t.kind == TimerKind::kRelease) {
+      --deferred_;
+      jobs_[t.slot].deferred = false;
+      dispatch(t.slot);
+      return;
+    }
+    auto& pool = sites_[t.site].pools[t.pool];
+    auto* host = pool.hosts[t.host];
+    const auto& type = *pool.types[t.host];
+    switch (t.kind) {
+      case TimerKind::kIdleCheck:
+        // Still idle since then, and not needed as spare: switch it off.
+        if (pool.power[t.host] != policy::HostPower::kOn || !pool.resources.idle(t.host) ||
+            pool.idle_since[t.host] != t.stamp)
+          return;
+        if (pool.idle_on <= pool.reserve) {  // kept as spare for now: look again later
+          timers_.push({t.time_s + s_.scheduling.power.idle_off_s, sequence_++, TimerKind::kIdleCheck, t.site, t.pool,
+                        t.host, 0, t.stamp});
+          return;
+        }
+        pool.power[t.host] = policy::HostPower::kShuttingDown;
+        pool.resources.set_online(t.host, false);
+        --pool.idle_on;
+        host->set_pstate(type.shutdown_pstate());
+        timers_.push({t.time_s + type.shutdown_s, sequence_++, TimerKind::kShutdownDone, t.site, t.pool, t.host, 0, 0});
+        return;
+      case TimerKind::kShutdownDone:
+        host->turn_off();
+        pool.power[t.host] = policy::HostPower::kOff;
+        if (!pool.queue.empty()) provision(pool);
+        return;
+      case TimerKind::kBootDone:
+        host->set_pstate(0);
+        pool.power[t.host] = policy::HostPower::kOn;
+        --pool.booting;
+        pool.resources.set_online(t.host, true);
+        ++pool.idle_on;
+        watch_idle(t.site, t.pool, t.host, t.time_s);
+        try_start(pool);
+        return;
+      case TimerKind::kRelease:
+        return;
+    }
+  }
+
+  /// Boots hosts for the first waiting job if it needs hosts that are off, and to keep the idle reserve.
+  void provision(Pool& pool) {
+    if (!pool.queue.empty()) {
+      const auto& job = jobs_[pool.queue.front()].job;
+      for (const auto h : policy::hosts_to_boot(pool.resources, pool.power, job.cores, job.gpus)) boot(pool, h);
+    }
+    for (std::size_t h = 0; h < pool.hosts.size() && pool.idle_on + pool.booting < pool.reserve; ++h)
+      if (pool.power[h] == policy::HostPower::kOff) boot(pool, h);
+  }
+
+  void boot(Pool& pool, std::size_t h) {
+    auto* host = pool.hosts[h];
+    const auto& type = *pool.types[h];
+    host->turn_on();
+    host->set_pstate(type.boot_pstate());
+    pool.power[h] = policy::HostPower::kBooting;
+    ++pool.booting;
+    timers_.push({sg4::Engine::get_clock() + type.boot_s, sequence_++, TimerKind::kBootDone, pool.site, pool.index, h, 0, 0});
+  }
+
+  /// Marginal facility watts per IT watt of every site at time t, from the IT power of the last interval
+  /// (before the first sample: the idle power of the site's servers).
+  void update_marginal_facility(double t) {
+    const std::size_t hour = energy::hour_of_year(s_.energy, t);
+    carbon_now_ = carbon_.kg_per_kwh(hour);
+    marginal_facility_.resize(sites_.size());
+    for (std::size_t i = 0; i < sites_.size(); ++i) {
+      const auto& f = facility_[i];
+      const double it = last_it_w_.empty() ? 0.3 * f.rated_it_w : last_it_w_[i];
+      const double delta = std::max(1000.0, 0.01 * f.rated_it_w);
+      const double wb = weather_.of(i).wet_bulb_c[hour];
+      const double p0 = energy::facility_power(f, s_.energy.facility, it, wb).facility_w();
+      const double p1 = energy::facility_power(f, s_.energy.facility, it + delta, wb).facility_w();
+      marginal_facility_[i] = (p1 - p0) / delta;
     }
   }
 
@@ -515,8 +801,16 @@ class Controller {
     auto& pool = site.pools[a.pool];
     pool.resources.release(a.allocation);
     pool.running--;
-    site.totals.busy_core_s += a.job.cores * a.job.runtime_s;
-    site.totals.busy_gpu_s += a.job.gpus * a.job.runtime_s;
+    pool.running_jobs.erase(slot);
+    for (const auto& part : a.allocation.parts) {
+      if (a.pstate > 0) pool.hosts[part.host]->set_pstate(0);
+      if (pool.resources.idle(part.host)) {
+        ++pool.idle_on;
+        watch_idle(a.site, a.pool, part.host, end);
+      }
+    }
+    site.totals.busy_core_s += a.job.cores * (end - a.start_s);
+    site.totals.busy_gpu_s += a.job.gpus * (end - a.start_s);
     site.totals.completed++;
     metrics::JobRecord r;
     r.site = static_cast<std::ptrdiff_t>(a.site);
@@ -545,6 +839,8 @@ class Controller {
       for (auto* h : site.hosts) energy += sg_host_get_consumed_energy(h);
       const double it_w = (energy - site.energy_at_last_sample_j) / dt;
       site.energy_at_last_sample_j = energy;
+      last_it_w_.resize(sites_.size());
+      last_it_w_[i] = it_w;
       const auto& w = weather_.of(i);
       const auto p = energy::facility_power(facility_[i], s_.energy.facility, it_w, w.wet_bulb_c[hour]);
       auto& tot = site.totals;
@@ -560,11 +856,11 @@ class Controller {
       const auto& cpu = site.pools[0].resources;
       const auto& gpu = site.pools[1].resources;
       const double cpu_util = cpu.cores_total() > 0
-                                  ? static_cast<double>(cpu.cores_total() - cpu.cores_free()) /
+                                  ? static_cast<double>(cpu.cores_total() - cpu.cores_free() - cpu.cores_off()) /
                                         static_cast<double>(cpu.cores_total())
                                   : 0.0;
       const double gpu_util = gpu.gpus_total() > 0
-                                  ? static_cast<double>(gpu.gpus_total() - gpu.gpus_free()) /
+                                  ? static_cast<double>(gpu.gpus_total() - gpu.gpus_free() - gpu.gpus_off()) /
                                         static_cast<double>(gpu.gpus_total())
                                   : 0.0;
       metrics_.record_sample(t, i, cpu_util, gpu_util, site.pools[0].running + site.pools[1].running,
@@ -606,8 +902,11 @@ class Controller {
       for (auto& pool : site.pools)
         for (auto slot : pool.queue) waiting.push_back(slot);
     for (auto slot : comm_slots_) waiting.push_back(slot);
+    for (; !timers_.empty(); timers_.pop())
+      if (timers_.top().kind == TimerKind::kRelease) waiting.push_back(timers_.top().slot);
     std::sort(waiting.begin(), waiting.end(), [&](std::size_t x, std::size_t y) { return jobs_[x].job.id < jobs_[y].job.id; });
-    for (auto slot : waiting) unfinished(jobs_[slot], jobs_[slot].in_transfer ? "in_transfer" : "queued");
+    for (auto slot : waiting)
+      unfinished(jobs_[slot], jobs_[slot].deferred ? "deferred" : jobs_[slot].in_transfer ? "in_transfer" : "queued");
     for (auto& c : comms_) c->cancel();
     comms_.clear();
   }
@@ -646,6 +945,16 @@ class Controller {
   std::vector<std::size_t> comm_slots_;
   std::vector<ExecPart> parts_;
   std::size_t queued_ = 0;
+  std::size_t deferred_ = 0;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::unique_ptr<policy::QueueScheduler> scheduler_;
+  std::vector<policy::RunningJob> running_view_;
+  std::vector<policy::WaitingJob> waiting_view_;
+  std::vector<std::size_t> started_;
+  CarbonOutlook outlook_;
+  std::vector<double> marginal_facility_;  ///< per site: facility W per IT W at the margin, now
+  std::vector<double> last_it_w_;          ///< per site: IT power over the last sampling interval
+  double carbon_now_ = 0;
   double stop_s_ = 0;
 };
 

@@ -71,6 +71,16 @@ std::string_view to_string(ServiceDistribution v) {
 }
 
 std::string_view to_string(OriginLevel v) { return v == OriginLevel::kCity ? "city" : "demand_point"; }
+std::string_view to_string(QueueDiscipline v) {
+  switch (v) {
+    case QueueDiscipline::kFcfs: return "fcfs";
+    case QueueDiscipline::kEasy: return "easy";
+    case QueueDiscipline::kConservative: return "conservative";
+  }
+  return "?";
+}
+std::string_view to_string(AllocationStrategy v) { return v == AllocationStrategy::kFirstFit ? "first_fit" : "best_fit"; }
+std::string_view to_string(DvfsMode v) { return v == DvfsMode::kMax ? "max" : "deadline"; }
 
 int NodeType::effective_servers_per_rack() const {
   if (servers_per_rack) return *servers_per_rack;

@@ -186,6 +186,7 @@ struct Scenario {
   std::vector<Link> links;
   std::vector<DemandPoint> demand_points;
   Workload workload;
+  Scheduling scheduling;
   EnergySettings energy;
 
   const City* find_city(std::string_view name) const;

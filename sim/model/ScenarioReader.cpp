@@ -244,7 +244,7 @@ JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext
                {"name", "kind", "placement", "sites", "site_kinds", "origins", "origin_level", "arrivals", "service_s",
                 "service_distribution", "cores", "gpus", "budget_s", "input_bytes", "simulated_rate_per_s",
                 "deadline_factor", "seconds_per_token", "prefill_seconds_per_token", "cores_per_proc", "services",
-                "utilization_mean"});
+                "utilization_mean", "deferrable"});
   JobClass c;
   c.name = o.required_string("name");
   c.kind = o.required_enum<JobKind>("kind", {{"latency_critical", JobKind::kLatencyCritical},
@@ -252,7 +252,20 @@ JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext
                                              {"ai_training", JobKind::kAiTraining},
                                              {"hpc_batch", JobKind::kHpcBatch},
                                              {"cloud_service", JobKind::kCloudService}});
-  c.placement = o.optional_string("placement", "");
+  // "placement": a policy name, or {"policy": name, parameters...}.
+  if (o.has("placement") && v.at("placement").is_object()) {
+    const auto& pl = v.at("placement");
+    const std::string pp = o.path_of("placement");
+    if (!pl.contains("policy") || !pl.at("policy").is_string())
+      throw UserError(ctx.file, json_pointer_child(pp, "policy"),
+                      "required string field is missing (the placement policy's name)");
+    c.placement = pl.at("policy").get<std::string>();
+    c.placement_params = pl;
+    c.placement_params.erase("policy");
+  } else {
+    c.placement = o.optional_string("placement", "");
+  }
+  c.deferrable = o.optional_bool("deferrable", c.deferrable);
   c.sites = o.optional_string_list("sites");
   c.site_kinds = o.optional_string_list("site_kinds");
   c.origins = o.optional_string_list("origins");
@@ -279,6 +292,25 @@ JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext
   return c;
 }
 
+Scheduling read_scheduling(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx, {"queue", "backfill_window", "allocation", "power", "dvfs"});
+  Scheduling s;
+  s.queue = o.optional_enum("queue", s.queue,
+                            {{"fcfs", QueueDiscipline::kFcfs},
+                             {"easy", QueueDiscipline::kEasy},
+                             {"conservative", QueueDiscipline::kConservative}});
+  s.backfill_window = o.optional_integer("backfill_window", s.backfill_window);
+  s.allocation = o.optional_enum("allocation", s.allocation,
+                                 {{"first_fit", AllocationStrategy::kFirstFit}, {"best_fit", AllocationStrategy::kBestFit}});
+  if (const json* p = o.object("power")) {
+    JsonObject po(*p, o.path_of("power"), ctx, {"idle_off_s", "reserve_fraction"});
+    s.power.idle_off_s = po.optional_number("idle_off_s", s.power.idle_off_s);
+    s.power.reserve_fraction = po.optional_number("reserve_fraction", s.power.reserve_fraction);
+  }
+  s.dvfs = o.optional_enum("dvfs", s.dvfs, {{"max", DvfsMode::kMax}, {"deadline", DvfsMode::kDeadline}});
+  return s;
+}
+
 template <typename T, typename F>
 std::vector<T> read_array(const JsonObject& o, std::string_view key, bool required, const ReadContext& ctx, F read) {
   std::vector<T> out;
@@ -296,7 +328,7 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   JsonObject o(doc, "", ctx,
                {"$schema", "format_version", "name", "description", "seed", "horizon_s", "outputs", "network",
                 "latency_targets", "platform", "cities", "node_types", "sites", "links", "demand_points", "workload", "energy",
-                "targets"});
+                "targets", "scheduling"});
   Scenario s;
   s.source_file = file;
   const auto version = o.required_integer("format_version");
@@ -348,6 +380,7 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   s.demand_points = read_array<DemandPoint>(o, "demand_points", false, ctx, read_demand_point);
   if (const json* e = o.object("energy")) s.energy = read_energy(*e, o.path_of("energy"), ctx);
   if (const json* t = o.object("targets")) s.energy.targets = read_targets(*t, o.path_of("targets"), ctx);
+  if (const json* v = o.object("scheduling")) s.scheduling = read_scheduling(*v, o.path_of("scheduling"), ctx);
   if (const json* w = o.object("workload")) {
     JsonObject wo(*w, o.path_of("workload"), ctx, {"classes"});
     s.workload.classes = read_array<JobClass>(wo, "classes", true, ctx, read_job_class);
@@ -381,10 +414,66 @@ void resolve_power_curves(Scenario& s) {
   }
 }
 
+ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& option) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || text.empty() || text[0] != '/')
+    throw UserError(option, text, "expected POINTER=VALUE with a JSON pointer, e.g. /scheduling/queue=easy");
+  ScenarioEdit e;
+  e.pointer = text.substr(0, eq);
+  const std::string value = text.substr(eq + 1);
+  e.value = json::parse(value, nullptr, false);
+  if (e.value.is_discarded()) e.value = value;  // not JSON: a plain string
+  return e;
+}
+
+namespace {
+void apply_edit(json& node, const std::vector<std::string>& tokens, std::size_t i, const json& value,
+                const std::string& option, const std::string& pointer) {
+  if (i == tokens.size()) {
+    node = value;
+    return;
+  }
+  const auto& t = tokens[i];
+  if (t == "*") {
+    if (!node.is_array()) throw UserError(option, pointer, "\"*\" stands for every element of an array, but this is not one");
+    for (auto& element : node) apply_edit(element, tokens, i + 1, value, option, pointer);
+    return;
+  }
+  if (node.is_array()) {
+    std::size_t index = 0;
+    const bool numeric = !t.empty() && t.find_first_not_of("0123456789") == std::string::npos && t.size() < 10;
+    if (numeric) index = static_cast<std::size_t>(std::stoul(t));
+    if (!numeric || index >= node.size())
+      throw UserError(option, pointer, "no element \"" + t + "\" in an array of " + std::to_string(node.size()));
+    apply_edit(node[index], tokens, i + 1, value, option, pointer);
+    return;
+  }
+  if (node.is_null()) node = json::object();
+  if (!node.is_object()) throw UserError(option, pointer, "cannot go into \"" + t + "\": " + describe_json(node));
+  apply_edit(node[t], tokens, i + 1, value, option, pointer);
+}
+}  // namespace
+
+void apply_scenario_edits(json& doc, const std::vector<ScenarioEdit>& edits, const std::string& option) {
+  for (const auto& e : edits) {
+    std::vector<std::string> tokens;
+    try {
+      const json::json_pointer ptr(e.pointer);
+      tokens.clear();
+      for (auto p = ptr; !p.empty(); p = p.parent_pointer()) tokens.insert(tokens.begin(), p.back());
+    } catch (const json::exception&) {
+      throw UserError(option, e.pointer, "not a valid JSON pointer (RFC 6901), e.g. /scheduling/queue");
+    }
+    if (tokens.empty()) throw UserError(option, e.pointer, "cannot replace the whole scenario");
+    apply_edit(doc, tokens, 0, e.value, option, e.pointer);
+  }
+}
+
 LoadedScenario load_scenario(const std::string& path, const LoadOptions& options) {
   LoadedScenario out;
   const std::string text = read_text_file(path);
-  const json doc = parse_json_text(text, path);
+  json doc = parse_json_text(text, path);
+  apply_scenario_edits(doc, options.edits, options.edits_origin);
   out.scenario = scenario_from_json(doc, path, options.lenient, &out.warnings);
   resolve_power_curves(out.scenario);
   if (options.validate) {
@@ -466,7 +555,13 @@ json scenario_to_json(const Scenario& s) {
       arrivals["file"] = a.file;
       arrivals["format"] = to_string(a.format);
     }
-    classes.push_back({{"name", c.name}, {"kind", to_string(c.kind)}, {"placement", c.placement},
+    json placement = c.placement;
+    if (!c.placement_params.empty()) {
+      placement = c.placement_params;
+      placement["policy"] = c.placement;
+    }
+    classes.push_back({{"name", c.name}, {"kind", to_string(c.kind)}, {"placement", placement},
+                       {"deferrable", c.deferrable},
                        {"sites", c.sites}, {"site_kinds", c.site_kinds}, {"origins", c.origins},
                        {"origin_level", to_string(c.origin_level)},
                        {"arrivals", arrivals}, {"service_s", c.service_s},
@@ -479,6 +574,12 @@ json scenario_to_json(const Scenario& s) {
                        {"utilization_mean", c.utilization_mean}});
   }
   j["workload"] = {{"classes", classes}};
+  const auto& sch = s.scheduling;
+  j["scheduling"] = {{"queue", to_string(sch.queue)},
+                     {"backfill_window", sch.backfill_window},
+                     {"allocation", to_string(sch.allocation)},
+                     {"power", {{"idle_off_s", sch.power.idle_off_s}, {"reserve_fraction", sch.power.reserve_fraction}}},
+                     {"dvfs", to_string(sch.dvfs)}};
   const auto& e = s.energy;
   json weather = {{"dry_bulb_c", e.default_weather.dry_bulb_c}, {"relative_humidity", e.default_weather.relative_humidity}};
   if (e.default_weather.monthly_dry_bulb_c) weather["monthly_dry_bulb_c"] = *e.default_weather.monthly_dry_bulb_c;

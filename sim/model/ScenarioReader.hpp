@@ -10,9 +10,25 @@
 
 namespace suanli::model {
 
+/// One edit of a scenario document before it is read: `pointer` (RFC 6901) gets `value`.
+struct ScenarioEdit {
+  std::string pointer;
+  nlohmann::json value;
+};
+
+/// Parses "POINTER=VALUE" (VALUE is JSON, or else taken as a string: /scheduling/queue=easy).
+/// UserError naming `option` when there is no '=' or the pointer does not start with '/'.
+ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& option);
+
+/// Applies edits in order; "*" as a pointer token means every element of that array
+/// (/workload/classes/*/placement). UserError naming `option` and the pointer if one cannot apply.
+void apply_scenario_edits(nlohmann::json& doc, const std::vector<ScenarioEdit>& edits, const std::string& option);
+
 struct LoadOptions {
   bool lenient = false;  ///< unknown fields become warnings
   bool validate = true;  ///< run the cross-field validation pass
+  std::vector<ScenarioEdit> edits;  ///< applied to the document before it is read
+  std::string edits_origin = "--set";  ///< named in messages about an edit that cannot apply
 };
 
 struct LoadedScenario {

@@ -1,6 +1,8 @@
 // The cross-field validation pass (runs after the JSON shape and types were checked).
 #include "model/Validate.hpp"
 
+#include "policy/Placement.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -66,6 +68,12 @@ std::vector<UserError> validate(const Scenario& s) {
 
   c.positive("/horizon_s", s.horizon_s);
   c.positive("/outputs/sampling_interval_s", s.outputs.sampling_interval_s);
+  if (s.scheduling.backfill_window < 1 || s.scheduling.backfill_window > 1000000)
+    c.error("/scheduling/backfill_window",
+            "expected an integer in [1, 1000000], got " + std::to_string(s.scheduling.backfill_window));
+  c.non_negative("/scheduling/power/idle_off_s", s.scheduling.power.idle_off_s);
+  if (!(s.scheduling.power.reserve_fraction >= 0 && s.scheduling.power.reserve_fraction <= 1))
+    c.error("/scheduling/power/reserve_fraction", "expected a number in [0, 1], got " + fmt(s.scheduling.power.reserve_fraction));
   c.positive("/network/fiber_latency_s_per_km", s.network.fiber_latency_s_per_km);
   if (!(s.network.route_factor >= 1.0))
     c.error("/network/route_factor", "expected a route factor >= 1 (fiber is never shorter than the straight line), got " +
@@ -242,6 +250,16 @@ std::vector<UserError> validate(const Scenario& s) {
     for (std::size_t j = 0; j < k.origins.size(); ++j)
       if (!s.find_city(k.origins[j]))
         c.error(p + "/origins/" + std::to_string(j), "unknown city \"" + k.origins[j] + "\"");
+    if (!k.placement.empty()) {
+      try {
+        policy::make_placement(k.placement, k.placement_params, s.seed);
+      } catch (const policy::PolicyError& e) {
+        const bool is_object = !k.placement_params.empty();
+        c.error(p + "/placement" + (e.field.empty() ? (is_object ? "/policy" : "") : "/" + e.field), e.what());
+      }
+    }
+    if (k.deferrable && !(k.kind == JobKind::kAiTraining && k.deadline_factor > 0))
+      c.error(p + "/deferrable", "only ai_training classes with a deadline_factor > 0 can be deferred");
     if (k.origin_level == OriginLevel::kDemandPoint && s.demand_points.empty())
       c.error(p + "/origin_level", "origin_level demand_point needs demand_points in the scenario");
     const auto& a = k.arrivals;

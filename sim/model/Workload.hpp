@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace suanli::model {
 
 enum class JobKind { kLatencyCritical, kAiInference, kAiTraining, kHpcBatch, kCloudService };
@@ -45,6 +47,8 @@ struct JobClass {
   std::string name;
   JobKind kind = JobKind::kAiInference;
   std::string placement;               ///< policy name; empty: the kind's default
+  nlohmann::json placement_params = nlohmann::json::object();  ///< the policy's parameters (docs/policies.md)
+  bool deferrable = false;             ///< jobs may start later than submitted, within their deadline
   std::vector<std::string> sites;      ///< allowed sites (empty: all with suitable hardware)
   std::vector<std::string> site_kinds; ///< allowed site kinds (empty: all)
   std::vector<std::string> origins;    ///< origin cities (empty: all cities)
@@ -68,6 +72,28 @@ struct JobClass {
 
 struct Workload {
   std::vector<JobClass> classes;
+};
+
+enum class QueueDiscipline { kFcfs, kEasy, kConservative };
+enum class AllocationStrategy { kFirstFit, kBestFit };
+enum class DvfsMode { kMax, kDeadline };
+std::string_view to_string(QueueDiscipline v);
+std::string_view to_string(AllocationStrategy v);
+std::string_view to_string(DvfsMode v);
+
+/// Power management of each site pool's hosts.
+struct PowerManagement {
+  double idle_off_s = 0;          ///< switch a host off after this long idle; 0: never
+  double reserve_fraction = 0.0;  ///< share of a pool's hosts kept on while idle, as spare capacity
+};
+
+/// How each site runs the jobs placed on it (every pool of every site alike).
+struct Scheduling {
+  QueueDiscipline queue = QueueDiscipline::kFcfs;
+  std::int64_t backfill_window = 256;  ///< backfilling looks this far down the queue
+  AllocationStrategy allocation = AllocationStrategy::kFirstFit;
+  PowerManagement power;
+  DvfsMode dvfs = DvfsMode::kMax;
 };
 
 }  // namespace suanli::model

@@ -6,7 +6,8 @@
 
 namespace suanli::policy {
 
-SitePool::SitePool(std::vector<HostCapacity> hosts) : hosts_(std::move(hosts)), free_(hosts_) {
+SitePool::SitePool(std::vector<HostCapacity> hosts, Fit fit)
+    : hosts_(std::move(hosts)), free_(hosts_), online_(hosts_.size(), true), fit_(fit) {
   for (const auto& h : hosts_) {
     cores_total_ += h.cores;
     gpus_total_ += h.gpus;
@@ -31,32 +32,22 @@ std::optional<Allocation> SitePool::allocate(int cores, int gpus) {
   while (first_nonfull_ < free_.size() && free_[first_nonfull_].cores == 0 && free_[first_nonfull_].gpus == 0)
     ++first_nonfull_;
   Allocation a;
-  if (gpus > 0) {
-    for (std::size_t h = first_nonfull_; h < free_.size(); ++h) {
-      if (free_[h].gpus < gpus || free_[h].cores < cores) continue;
-      const int threads = std::max(1, hosts_[h].cores * gpus / hosts_[h].gpus);
-      a.parts.push_back({h, cores, gpus, threads});
-      break;
-    }
-    if (a.parts.empty()) return std::nullopt;
+  // One host that holds the whole job (GPU jobs must); otherwise a CPU job spans hosts in order.
+  if (const auto whole = fit_ == Fit::kBest ? best_host(cores, gpus) : first_host(cores, gpus)) {
+    const int threads = gpus > 0 ? std::max(1, hosts_[*whole].cores * gpus / hosts_[*whole].gpus) : cores;
+    a.parts.push_back({*whole, cores, gpus, threads});
+  } else if (gpus > 0) {
+    return std::nullopt;
   } else {
-    // Prefer one host that holds the whole job; otherwise span hosts in order.
-    for (std::size_t h = first_nonfull_; h < free_.size(); ++h)
-      if (free_[h].cores >= cores) {
-        a.parts.push_back({h, cores, 0, cores});
-        break;
+    int left = cores;
+    for (std::size_t h = first_nonfull_; h < free_.size() && left > 0; ++h) {
+      const int take = std::min(left, free_[h].cores);
+      if (take > 0) {
+        a.parts.push_back({h, take, 0, take});
+        left -= take;
       }
-    if (a.parts.empty()) {
-      int left = cores;
-      for (std::size_t h = first_nonfull_; h < free_.size() && left > 0; ++h) {
-        const int take = std::min(left, free_[h].cores);
-        if (take > 0) {
-          a.parts.push_back({h, take, 0, take});
-          left -= take;
-        }
-      }
-      if (left > 0) return std::nullopt;
     }
+    if (left > 0) return std::nullopt;
   }
   for (const auto& p : a.parts) {
     free_[p.host].cores -= p.cores;
@@ -65,6 +56,44 @@ std::optional<Allocation> SitePool::allocate(int cores, int gpus) {
     gpus_free_ -= p.gpus;
   }
   return a;
+}
+
+std::optional<std::size_t> SitePool::first_host(int cores, int gpus) const {
+  for (std::size_t h = first_nonfull_; h < free_.size(); ++h)
+    if (free_[h].gpus >= gpus && free_[h].cores >= cores) return h;
+  return std::nullopt;
+}
+
+std::optional<std::size_t> SitePool::best_host(int cores, int gpus) const {
+  std::optional<std::size_t> best;
+  for (std::size_t h = first_nonfull_; h < free_.size(); ++h) {
+    const auto& f = free_[h];
+    if (f.gpus < gpus || f.cores < cores) continue;
+    if (!best || f.gpus < free_[*best].gpus || (f.gpus == free_[*best].gpus && f.cores < free_[*best].cores)) best = h;
+    if (f.gpus == gpus && f.cores == cores) break;  // an exact fit: nothing is better
+  }
+  return best;
+}
+
+void SitePool::set_online(std::size_t host, bool online) {
+  if (online == online_[host]) throw std::logic_error("SitePool::set_online: host already in that state");
+  const auto& cap = hosts_[host];
+  if (!online) {
+    if (!idle(host)) throw std::logic_error("SitePool::set_online: host has work allocated");
+    free_[host] = {0, 0};
+    cores_free_ -= cap.cores;
+    gpus_free_ -= cap.gpus;
+    cores_off_ += cap.cores;
+    gpus_off_ += cap.gpus;
+  } else {
+    free_[host] = cap;
+    cores_free_ += cap.cores;
+    gpus_free_ += cap.gpus;
+    cores_off_ -= cap.cores;
+    gpus_off_ -= cap.gpus;
+    first_nonfull_ = std::min(first_nonfull_, host);
+  }
+  online_[host] = online;
 }
 
 void SitePool::release(const Allocation& allocation) {

@@ -1,0 +1,132 @@
+// Queue disciplines: FCFS, EASY and conservative backfilling over an availability profile.
+#include "policy/QueueScheduler.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <limits>
+
+namespace suanli::policy {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// The step holding time t (the first step when t is before now).
+template <class Steps>
+const auto& step_at(const Steps& steps, double t) {
+  auto it = std::upper_bound(steps.begin(), steps.end(), t, [](double v, const auto& s) { return v < s.t; });
+  return it == steps.begin() ? *it : *std::prev(it);
+}
+
+double earliest_start(const Profile& p, const WaitingJob& j) {
+  return p.earliest_start(j.cores, j.gpus, j.estimate_s);
+}
+void reserve(Profile& p, double start_s, const WaitingJob& j) {
+  p.reserve(start_s, j.estimate_s, j.cores, j.gpus);
+}
+}  // namespace
+
+Profile::Profile(double now_s, std::int64_t cores_free, std::int64_t gpus_free,
+                 std::span<const RunningJob> running)
+    : steps_{{now_s, cores_free, gpus_free}} {
+  for (const auto& r : running) {
+    if (!(r.expected_end_s < kInf)) continue;  // never expected to end
+    for (auto i = split(r.expected_end_s); i < steps_.size(); ++i) {
+      steps_[i].cores += r.cores;
+      steps_[i].gpus += r.gpus;
+    }
+  }
+}
+
+// Index of the step starting at t, inserted if needed; t before now maps to now, +inf to the end.
+std::size_t Profile::split(double t) {
+  if (t <= steps_.front().t) return 0;
+  if (!(t < kInf)) return steps_.size();
+  auto it =
+      std::upper_bound(steps_.begin(), steps_.end(), t, [](double v, const Step& s) { return v < s.t; });
+  const Step& prev = *std::prev(it);
+  if (prev.t == t) return static_cast<std::size_t>(std::prev(it) - steps_.begin());
+  const Step added{t, prev.cores, prev.gpus};
+  const auto i = static_cast<std::size_t>(it - steps_.begin());
+  steps_.insert(it, added);
+  return i;
+}
+
+// One sweep: `first` is the earliest step from which every step up to j has room; a duration of 0
+// needs only the step holding the start.
+double Profile::earliest_start(int cores, int gpus, double duration_s) const {
+  std::size_t first = 0;
+  for (std::size_t j = 0; j < steps_.size(); ++j) {
+    if (steps_[j].cores < cores || steps_[j].gpus < gpus) {
+      first = j + 1;
+      continue;
+    }
+    const double end_s = j + 1 < steps_.size() ? steps_[j + 1].t : kInf;
+    if (steps_[first].t + duration_s <= end_s) return steps_[first].t;
+  }
+  return kInf;
+}
+
+// A start before now counts as now. A duration of 0 (or too small to move start_s) holds the instant
+// start_s: the narrowest step there.
+void Profile::reserve(double start_s, double duration_s, int cores, int gpus) {
+  if (!(start_s < kInf)) return;
+  start_s = std::max(start_s, steps_.front().t);
+  double end_s = start_s + duration_s;
+  if (!(end_s > start_s)) end_s = std::nextafter(start_s, kInf);
+  const auto first = split(start_s);
+  const auto last = split(end_s);
+  for (auto i = first; i < last; ++i) {
+    steps_[i].cores -= cores;
+    steps_[i].gpus -= gpus;
+  }
+}
+
+std::int64_t Profile::cores_at(double t) const { return step_at(steps_, t).cores; }
+std::int64_t Profile::gpus_at(double t) const { return step_at(steps_, t).gpus; }
+
+void FcfsScheduler::schedule(const QueueState& state, const std::function<bool(std::size_t)>& try_start) {
+  for (std::size_t i = 0; i < state.queue.size(); ++i)
+    if (!try_start(i)) return;
+}
+
+void EasyScheduler::schedule(const QueueState& state, const std::function<bool(std::size_t)>& try_start) {
+  const auto& queue = state.queue;
+  Profile profile(state.now_s, state.cores_free, state.gpus_free, state.running);
+  // FCFS while jobs fit now.
+  std::size_t head = 0;
+  for (; head < queue.size(); ++head) {
+    if (earliest_start(profile, queue[head]) != state.now_s || !try_start(head)) break;
+    reserve(profile, state.now_s, queue[head]);
+  }
+  if (head == queue.size()) return;
+  // The head's reservation: its earliest start (now when the pool refused it); none when it never fits.
+  reserve(profile, earliest_start(profile, queue[head]), queue[head]);
+  // Backfill: later jobs that fit now around it; those that don't get no reservation.
+  for (std::size_t i = head + 1; i < std::min(queue.size(), window_); ++i)
+    if (earliest_start(profile, queue[i]) == state.now_s && try_start(i))
+      reserve(profile, state.now_s, queue[i]);
+}
+
+void ConservativeScheduler::schedule(const QueueState& state,
+                                     const std::function<bool(std::size_t)>& try_start) {
+  const auto& queue = state.queue;
+  Profile profile(state.now_s, state.cores_free, state.gpus_free, state.running);
+  for (std::size_t i = 0; i < std::min(queue.size(), window_); ++i) {
+    const double t = earliest_start(profile, queue[i]);
+    if (t == kInf) continue;             // never fits: no reservation
+    if (t == state.now_s) try_start(i);  // refused: keeps its reservation at now
+    reserve(profile, t, queue[i]);
+  }
+}
+
+std::vector<std::string> queue_scheduler_names() { return {"fcfs", "easy", "conservative"}; }
+
+std::unique_ptr<QueueScheduler> make_queue_scheduler(std::string_view name, std::size_t window) {
+  if (name == "fcfs") return std::make_unique<FcfsScheduler>();
+  if (name == "easy") return std::make_unique<EasyScheduler>(window);
+  if (name == "conservative") return std::make_unique<ConservativeScheduler>(window);
+  return nullptr;
+}
+
+}  // namespace suanli::policy

@@ -1,0 +1,114 @@
+// Queues inside a cluster: which waiting jobs of one site pool start now (no SimGrid here).
+//
+// The scheduler sees the pool as two aggregate resources (cores, GPUs), the running jobs with the
+// time each is expected to end (start + its requested time), and the queue in arrival order. It
+// returns nothing; it calls `try_start(position)` for each queued job it wants to start now, in the
+// order it wants them started. The engine answers whether the job really started: the pool may
+// refuse because of how free capacity is spread over hosts (a GPU job needs one host). A refused job
+// is treated as not startable now.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace suanli::policy {
+
+/// A running job as the queue sees it.
+struct RunningJob {
+  double expected_end_s = 0;  ///< start + requested time; a job past it is expected to end now
+  int cores = 0;
+  int gpus = 0;
+};
+
+/// A waiting job, in queue order.
+struct WaitingJob {
+  int cores = 0;
+  int gpus = 0;
+  double estimate_s = 0;  ///< requested time (walltime) or, when unknown, the run time
+};
+
+struct QueueState {
+  double now_s = 0;
+  std::int64_t cores_free = 0;  ///< free now on hosts that can take work
+  std::int64_t gpus_free = 0;
+  std::span<const RunningJob> running;
+  std::span<const WaitingJob> queue;
+};
+
+/// Free cores and GPUs over future time, a step function from now on: the availability profile of
+/// backfilling schedulers.
+class Profile {
+ public:
+  /// Free capacity now, plus each running job's resources released at its expected end (ends in the
+  /// past count as now).
+  Profile(double now_s, std::int64_t cores_free, std::int64_t gpus_free, std::span<const RunningJob> running);
+  /// Earliest t >= now at which (cores, gpus) stay free for `duration_s`; +inf when never.
+  double earliest_start(int cores, int gpus, double duration_s) const;
+  /// Takes (cores, gpus) over [start_s, start_s + duration_s).
+  void reserve(double start_s, double duration_s, int cores, int gpus);
+  /// Free capacity at time t.
+  std::int64_t cores_at(double t) const;
+  std::int64_t gpus_at(double t) const;
+
+ private:
+  struct Step {
+    double t;
+    std::int64_t cores, gpus;  ///< free from t until the next step
+  };
+  std::vector<Step> steps_;  ///< sorted by t, first at now
+  std::size_t split(double t);
+};
+
+class QueueScheduler {
+ public:
+  virtual ~QueueScheduler() = default;
+  virtual std::string_view name() const = 0;
+  /// Calls try_start(position in state.queue) for each job to start now; try_start returns whether
+  /// it started. Positions are offered at most once per call.
+  virtual void schedule(const QueueState& state, const std::function<bool(std::size_t)>& try_start) = 0;
+};
+
+/// First come, first served: start jobs in order until one does not start.
+class FcfsScheduler : public QueueScheduler {
+ public:
+  std::string_view name() const override { return "fcfs"; }
+  void schedule(const QueueState& state, const std::function<bool(std::size_t)>& try_start) override;
+};
+
+/// EASY backfilling (Lifka 1995): FCFS until the first job that cannot start; that job gets a
+/// reservation at the earliest time the profile allows; later jobs (within `window` positions) start
+/// now if doing so leaves the reservation intact.
+class EasyScheduler : public QueueScheduler {
+ public:
+  explicit EasyScheduler(std::size_t window = 256) : window_(window) {}
+  std::string_view name() const override { return "easy"; }
+  void schedule(const QueueState& state, const std::function<bool(std::size_t)>& try_start) override;
+
+ private:
+  std::size_t window_;
+};
+
+/// Conservative backfilling (Mu'alem & Feitelson 2001): every job within `window` positions gets a
+/// reservation in queue order; a job starts now when its reservation is now. No job delays the
+/// reservation of any job ahead of it.
+class ConservativeScheduler : public QueueScheduler {
+ public:
+  explicit ConservativeScheduler(std::size_t window = 256) : window_(window) {}
+  std::string_view name() const override { return "conservative"; }
+  void schedule(const QueueState& state, const std::function<bool(std::size_t)>& try_start) override;
+
+ private:
+  std::size_t window_;
+};
+
+/// Names accepted by make_queue_scheduler.
+std::vector<std::string> queue_scheduler_names();
+/// The scheduler of that name (window: backfilling look-ahead), or nullptr when unknown.
+std::unique_ptr<QueueScheduler> make_queue_scheduler(std::string_view name, std::size_t window = 256);
+
+}  // namespace suanli::policy

@@ -1,0 +1,475 @@
+// Queue disciplines: decisions on hand-built states, and reservation properties on random workloads.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <iostream>
+#include <limits>
+#include <ostream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "policy/QueueScheduler.hpp"
+
+using namespace suanli::policy;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// ---- Profile -------------------------------------------------------------------------------------
+
+/// 9 cores and 2 GPUs in all: 3 cores and 1 GPU free now (one job is overdue), 5 cores from 5, all
+/// from 10.
+Profile example_profile() {
+  const std::vector<RunningJob> running{{10, 4, 1}, {5, 2, 0}, {-3, 1, 1}};
+  return Profile(0, 2, 0, running);
+}
+
+struct StartCase {
+  int cores, gpus;
+  double duration_s, expected_s;
+};
+
+void expect_earliest_starts(const Profile& p, const std::vector<StartCase>& cases) {
+  for (const auto& c : cases)
+    EXPECT_EQ(p.earliest_start(c.cores, c.gpus, c.duration_s), c.expected_s)
+        << c.cores << " cores, " << c.gpus << " GPUs for " << c.duration_s << " s";
+}
+
+struct FreeCase {
+  double t;
+  std::int64_t cores, gpus;
+};
+
+void expect_free(const Profile& p, const std::vector<FreeCase>& cases) {
+  for (const auto& c : cases) {
+    EXPECT_EQ(p.cores_at(c.t), c.cores) << "at " << c.t;
+    EXPECT_EQ(p.gpus_at(c.t), c.gpus) << "at " << c.t;
+  }
+}
+
+TEST(ProfileTest, ReleasesRunningJobsAtTheirExpectedEnd) {
+  expect_free(example_profile(),
+              {{-1, 3, 1}, {0, 3, 1}, {4.9, 3, 1}, {5, 5, 1}, {9.9, 5, 1}, {10, 9, 2}, {1e9, 9, 2}});
+}
+
+TEST(ProfileTest, EarliestStart) {
+  const std::vector<StartCase> cases{
+      {3, 1, 100, 0},    // fits now, for ever
+      {4, 0, 1, 5},      // waits for the first release
+      {5, 1, kInf, 5},   // for ever, from 5
+      {6, 0, 1, 10},     // waits for both releases
+      {9, 2, 1, 10},     // the whole machine
+      {10, 0, 1, kInf},  // more cores than the machine
+      {0, 3, 1, kInf},   // more GPUs than the machine
+      {0, 0, 0, 0},      // nothing at all
+      {3, 1, 0, 0},      // zero duration: the step holding t
+      {4, 0, 0, 5},      // zero duration, waiting
+  };
+  expect_earliest_starts(example_profile(), cases);
+}
+
+TEST(ProfileTest, ReserveSplitsSteps) {
+  auto p = example_profile();
+  p.reserve(2, 5, 2, 1);  // [2, 7): splits [0, 5) and [5, 10)
+  const std::vector<FreeCase> free{{0, 3, 1}, {1.9, 3, 1}, {2, 1, 0}, {4.9, 1, 0},
+                                   {5, 3, 0}, {6.9, 3, 0}, {7, 5, 1}, {10, 9, 2}};
+  expect_free(p, free);
+  const std::vector<StartCase> starts{
+      {3, 0, 2, 0},    // the gap before the reservation
+      {3, 0, 2.5, 5},  // too long for it
+      {2, 0, 4, 5},    // [5, 9) spans two steps
+      {0, 1, 1, 0},    // the GPU before the reservation
+      {0, 1, 3, 7},    // the GPU after it
+      {5, 1, 1, 7},    // both after it
+  };
+  expect_earliest_starts(p, starts);
+}
+
+TEST(ProfileTest, ZeroDurationReservationHoldsAnInstant) {
+  auto p = example_profile();
+  p.reserve(5, 0, 5, 1);
+  expect_free(p, {{4.9, 3, 1}, {5, 0, 0}, {std::nextafter(5.0, kInf), 5, 1}, {10, 9, 2}});
+  EXPECT_EQ(p.earliest_start(1, 0, 5), 0);  // [0, 5) ends before the instant
+  EXPECT_GT(p.earliest_start(1, 0, 6), 5);
+  EXPECT_LT(p.earliest_start(1, 0, 6), 5.001);
+}
+
+TEST(ProfileTest, JobThatNeverEndsIsNeverReleased) {
+  const std::vector<RunningJob> running{{kInf, 4, 0}};
+  const Profile p(0, 4, 0, running);
+  EXPECT_EQ(p.earliest_start(4, 0, 1), 0);
+  EXPECT_EQ(p.earliest_start(5, 0, 1), kInf);
+}
+
+// ---- Decisions on hand-built states --------------------------------------------------------------
+
+struct Offer {
+  std::size_t position;
+  bool started;
+  bool operator==(const Offer&) const = default;
+};
+void PrintTo(const Offer& o, std::ostream* os) { *os << o.position << (o.started ? "+" : "-"); }
+
+struct Given {
+  double now_s = 0;
+  std::int64_t cores_free = 0, gpus_free = 0;
+  std::vector<RunningJob> running;
+  std::vector<WaitingJob> queue;
+  std::set<std::size_t> refused;  ///< positions the pool refuses whatever its free capacity
+};
+
+/// One call; the pool starts a job when its aggregate free capacity suffices, unless it refuses it.
+std::vector<Offer> offers(QueueScheduler& scheduler, const Given& s) {
+  std::int64_t cores = s.cores_free, gpus = s.gpus_free;
+  std::vector<Offer> out;
+  scheduler.schedule(QueueState{s.now_s, s.cores_free, s.gpus_free, s.running, s.queue}, [&](std::size_t i) {
+    const auto& j = s.queue.at(i);
+    const bool ok = !s.refused.contains(i) && j.cores <= cores && j.gpus <= gpus;
+    if (ok) {
+      cores -= j.cores;
+      gpus -= j.gpus;
+    }
+    out.push_back({i, ok});
+    return ok;
+  });
+  return out;
+}
+
+struct DecisionCase {
+  const char* what;
+  Given given;
+  std::vector<Offer> fcfs, easy, conservative;  ///< offers in order; position, started
+};
+
+// Given{now, cores free, GPUs free, running {expected end, cores, GPUs}, queue {cores, GPUs,
+// estimate}, refused positions}.
+const std::vector<DecisionCase> kDecisionCases = {
+    {"FCFS stops at the first blocked job; backfilling goes on",
+     {0, 4, 0, {{10, 4, 0}}, {{2, 0, 5}, {3, 0, 5}, {1, 0, 5}}, {}},
+     {{0, true}, {1, false}},
+     {{0, true}, {2, true}},
+     {{0, true}, {2, true}}},
+    // Head: 7 cores from 10 to 20, leaving 2 cores. 1 needs 3 cores past 10; 2 ends at 5; 3 fits in
+    // what the head leaves.
+    {"backfill a short job and one using capacity the head leaves, not one delaying the head",
+     {0, 3, 1, {{10, 6, 1}}, {{7, 0, 10}, {3, 0, 50}, {1, 0, 5}, {2, 1, 100}}, {}},
+     {{0, false}},
+     {{2, true}, {3, true}},
+     {{2, true}, {3, true}}},
+    // Head: 3 cores over [10, 20); job 1: all 4 over [20, 25). Job 2 fits around the head but would
+    // delay job 1, so conservative holds it and starts job 3 in its place.
+    {"conservative protects the second job's reservation, EASY does not",
+     {0, 1, 0, {{10, 3, 0}}, {{3, 0, 10}, {4, 0, 5}, {1, 0, 30}, {1, 0, 10}}, {}},
+     {{0, false}},
+     {{2, true}},
+     {{3, true}}},
+    // Job 0 keeps 2 cores over [0, 10): job 1 waits until 10; EASY starts 2 (it may delay 1).
+    {"a job refused although it fits holds its place at now",
+     {0, 4, 0, {}, {{2, 0, 10}, {3, 0, 5}, {2, 0, 100}}, {0}},
+     {{0, false}},
+     {{0, false}, {2, true}},
+     {{0, false}}},
+    {"a refused backfill candidate gets no reservation under EASY",
+     {0, 4, 0, {{10, 4, 0}}, {{8, 0, 10}, {2, 0, 5}, {4, 0, 10}}, {1}},
+     {{0, false}},
+     {{1, false}, {2, true}},
+     {{1, false}}},
+    {"a job that can never fit blocks FCFS only",
+     {0, 4, 0, {}, {{8, 0, 10}, {2, 0, 5}}, {}},
+     {{0, false}},
+     {{1, true}},
+     {{1, true}}},
+    // The overdue job frees 2 cores now, so the head (6 cores from 200) leaves 2 for job 1.
+    {"a job past its expected end is expected to end now",
+     {100, 2, 0, {{50, 2, 0}, {200, 4, 0}}, {{6, 0, 10}, {2, 0, 150}}, {}},
+     {{0, false}},
+     {{1, true}},
+     {{1, true}}},
+    // The head holds all 4 cores at the instant 10; job 2 holds 2 cores now.
+    {"zero-duration estimates hold their resources for an instant",
+     {0, 2, 0, {{10, 2, 0}}, {{4, 0, 0}, {2, 0, 20}, {2, 0, 0}, {2, 0, 10}}, {}},
+     {{0, false}},
+     {{2, true}},
+     {{2, true}}},
+};
+
+TEST(QueueSchedulerTest, Decisions) {
+  for (const auto& c : kDecisionCases) {
+    for (const auto& [name, expected] :
+         {std::pair{"fcfs", c.fcfs}, std::pair{"easy", c.easy}, std::pair{"conservative", c.conservative}}) {
+      SCOPED_TRACE(std::string(name) + ": " + c.what);
+      const auto scheduler = make_queue_scheduler(name);
+      ASSERT_NE(scheduler, nullptr);
+      EXPECT_EQ(offers(*scheduler, c.given), expected);
+    }
+  }
+}
+
+TEST(QueueSchedulerTest, WindowLimitsLookAhead) {
+  // Head: 4 cores from 10; job 1 does not fit now; job 2 does.
+  const Given s{0, 1, 0, {{10, 3, 0}}, {{4, 0, 10}, {2, 0, 5}, {1, 0, 5}}, {}};
+  for (const auto* name : {"easy", "conservative"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(offers(*make_queue_scheduler(name, 2), s), std::vector<Offer>{});
+    EXPECT_EQ(offers(*make_queue_scheduler(name, 3), s), (std::vector<Offer>{{2, true}}));
+  }
+}
+
+TEST(QueueSchedulerTest, NamesAndFactory) {
+  EXPECT_EQ(queue_scheduler_names(), (std::vector<std::string>{"fcfs", "easy", "conservative"}));
+  for (const auto& name : queue_scheduler_names()) {
+    const auto scheduler = make_queue_scheduler(name);
+    ASSERT_NE(scheduler, nullptr) << name;
+    EXPECT_EQ(scheduler->name(), name);
+  }
+  EXPECT_EQ(make_queue_scheduler("sjf"), nullptr);
+}
+
+// ---- Random workloads on a small machine, run by a tiny discrete-event engine ---------------------
+
+constexpr int kCores = 16, kGpus = 4;
+constexpr int kWorkloads = 300;
+
+struct Job {
+  double arrival_s = 0, runtime_s = 0, estimate_s = 0;
+  int cores = 0, gpus = 0;
+};
+
+/// 30-60 jobs, mostly small, arriving about every 12 s (some together), on whole seconds so that
+/// events often coincide. Estimates >= run times, some far larger; equal when `exact`.
+std::vector<Job> random_workload(std::uint64_t seed, bool exact) {
+  std::mt19937_64 rng(seed);
+  auto uniform = [&](double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng); };
+  auto integer = [&](int a, int b) { return std::uniform_int_distribution<int>(a, b)(rng); };
+  std::vector<Job> jobs(static_cast<std::size_t>(integer(30, 60)));
+  double t = 0;
+  for (auto& j : jobs) {
+    if (uniform(0, 1) > 0.1) t += std::round(std::exponential_distribution<double>(1.0 / 12)(rng));
+    j.arrival_s = t;
+    const double size = uniform(0, 1);
+    j.cores = size < 0.6 ? integer(1, 4) : size < 0.9 ? integer(5, 12) : integer(13, kCores);
+    j.gpus = uniform(0, 1) < 0.7 ? 0 : integer(1, kGpus);
+    j.runtime_s = integer(1, 100);
+    const double over = uniform(0, 1);
+    j.estimate_s = exact || over < 0.3 ? j.runtime_s
+                   : over < 0.8        ? std::ceil(j.runtime_s * uniform(1, 2))
+                                       : std::ceil(j.runtime_s * uniform(5, 20));
+  }
+  return jobs;
+}
+
+/// What one schedule() call saw and did.
+struct Call {
+  const QueueState& state;
+  const std::vector<std::size_t>& ids;  ///< job at each queue position
+  const std::vector<bool>& started;     ///< by queue position
+};
+
+struct Run {
+  std::vector<double> start_s, end_s;  ///< by job; -1 when never
+  int refusals = 0;                    ///< offers the pool refused (not enough free)
+  int offers_after_refusal = 0;        ///< in the same call
+  double mean_wait_s = 0;
+};
+
+/// Arrivals and completions (at the actual run time); one call at each event time, with running jobs
+/// expected to end at start + estimate. The pool starts a job iff aggregate free capacity suffices.
+Run simulate(QueueScheduler& scheduler, const std::vector<Job>& jobs,
+             const std::function<void(const Call&)>& observe = {}) {
+  Run run;
+  run.start_s.assign(jobs.size(), -1);
+  run.end_s.assign(jobs.size(), -1);
+  std::vector<std::size_t> active, queue;  // job ids
+  std::int64_t cores = kCores, gpus = kGpus;
+  std::size_t next = 0;
+  for (int calls = 0; calls < 100000; ++calls) {
+    double now = next < jobs.size() ? jobs[next].arrival_s : kInf;
+    for (const auto id : active) now = std::min(now, run.start_s[id] + jobs[id].runtime_s);
+    if (now == kInf) break;
+    std::erase_if(active, [&](std::size_t id) {
+      if (run.start_s[id] + jobs[id].runtime_s > now) return false;
+      run.end_s[id] = now;
+      cores += jobs[id].cores;
+      gpus += jobs[id].gpus;
+      return true;
+    });
+    while (next < jobs.size() && jobs[next].arrival_s <= now) queue.push_back(next++);
+
+    std::vector<RunningJob> running;
+    for (const auto id : active)
+      running.push_back({run.start_s[id] + jobs[id].estimate_s, jobs[id].cores, jobs[id].gpus});
+    std::vector<WaitingJob> waiting;
+    for (const auto id : queue) waiting.push_back({jobs[id].cores, jobs[id].gpus, jobs[id].estimate_s});
+    const QueueState state{now, cores, gpus, running, waiting};
+    std::vector<bool> offered(queue.size()), started(queue.size());
+    bool refused = false;
+    scheduler.schedule(state, [&](std::size_t i) {
+      if (i >= queue.size() || offered[i]) {
+        ADD_FAILURE() << "position " << i << " offered twice or out of range";
+        return false;
+      }
+      offered[i] = true;
+      run.offers_after_refusal += refused ? 1 : 0;
+      const auto& j = jobs[queue[i]];
+      if (j.cores > cores || j.gpus > gpus) {
+        ++run.refusals;
+        refused = true;
+        return false;
+      }
+      cores -= j.cores;
+      gpus -= j.gpus;
+      started[i] = true;
+      run.start_s[queue[i]] = now;
+      active.push_back(queue[i]);
+      return true;
+    });
+    EXPECT_TRUE(cores >= 0 && gpus >= 0);
+    if (observe) observe(Call{state, queue, started});
+    std::vector<std::size_t> still;
+    for (std::size_t i = 0; i < queue.size(); ++i)
+      if (!started[i]) still.push_back(queue[i]);
+    queue = std::move(still);
+  }
+  for (std::size_t id = 0; id < jobs.size(); ++id)
+    run.mean_wait_s += (run.start_s[id] - jobs[id].arrival_s) / static_cast<double>(jobs.size());
+  return run;
+}
+
+/// Reservations by job, in the order given.
+using Reservations = std::vector<std::vector<double>>;
+
+/// EASY's head reservation in this call, replayed on a Profile: the first job not started, after the
+/// jobs ahead of it (all started) take their estimates from now.
+void record_easy_head(const Call& c, Reservations& out) {
+  const auto& s = c.state;
+  Profile p(s.now_s, s.cores_free, s.gpus_free, s.running);
+  for (std::size_t i = 0; i < s.queue.size(); ++i) {
+    const auto& j = s.queue[i];
+    if (!c.started[i]) {
+      out[c.ids[i]].push_back(p.earliest_start(j.cores, j.gpus, j.estimate_s));
+      return;
+    }
+    p.reserve(s.now_s, j.estimate_s, j.cores, j.gpus);
+  }
+}
+
+/// Conservative's reservations in this call, replayed on a Profile in queue order (the queue stays
+/// within the window); only the queue front's when `front_only`. Checks that exactly the jobs reserved
+/// at now started.
+void record_conservative(const Call& c, Reservations& out, bool front_only) {
+  const auto& s = c.state;
+  Profile p(s.now_s, s.cores_free, s.gpus_free, s.running);
+  for (std::size_t i = 0; i < s.queue.size(); ++i) {
+    const auto& j = s.queue[i];
+    const double t = p.earliest_start(j.cores, j.gpus, j.estimate_s);
+    EXPECT_EQ(c.started[i], t == s.now_s) << "position " << i << " at " << s.now_s;
+    if (!front_only || i == 0) out[c.ids[i]].push_back(t);
+    p.reserve(t, j.estimate_s, j.cores, j.gpus);
+  }
+}
+
+/// Jobs that started after a reservation they were given (any of them, or the first).
+int late_starts(const Run& run, const Reservations& reservations, bool first_only) {
+  int late = 0;
+  for (std::size_t id = 0; id < reservations.size(); ++id) {
+    const auto& r = reservations[id];
+    const auto n = first_only ? std::min<std::size_t>(r.size(), 1) : r.size();
+    if (std::any_of(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(n),
+                    [&](double t) { return run.start_s[id] > t; }))
+      ++late;
+  }
+  return late;
+}
+
+TEST(QueueSchedulerPropertyTest, AllJobsFinishWithinCapacity) {
+  for (const bool exact : {false, true}) {
+    for (const auto& name : queue_scheduler_names()) {
+      const auto scheduler = make_queue_scheduler(name);
+      for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed) {
+        SCOPED_TRACE(name + " seed " + std::to_string(seed) + (exact ? " exact" : ""));
+        const auto jobs = random_workload(seed, exact);
+        const auto run = simulate(*scheduler, jobs);
+        for (std::size_t id = 0; id < jobs.size(); ++id) {
+          ASSERT_GE(run.start_s[id], jobs[id].arrival_s) << "job " << id;
+          ASSERT_EQ(run.end_s[id], run.start_s[id] + jobs[id].runtime_s) << "job " << id;
+        }
+        // FCFS stops at its first refusal; the backfillers offer only what the profile says fits.
+        EXPECT_EQ(run.offers_after_refusal, 0);
+        if (name != "fcfs") {
+          EXPECT_EQ(run.refusals, 0);
+        }
+      }
+    }
+  }
+}
+
+TEST(QueueSchedulerPropertyTest, EasyHeadStartsByItsReservation) {
+  EasyScheduler easy;
+  for (const bool exact : {false, true}) {
+    for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed) {
+      const auto jobs = random_workload(seed, exact);
+      Reservations heads(jobs.size());
+      const auto run = simulate(easy, jobs, [&](const Call& c) { record_easy_head(c, heads); });
+      EXPECT_EQ(late_starts(run, heads, false), 0) << "seed " << seed << (exact ? " exact" : "");
+    }
+  }
+}
+
+TEST(QueueSchedulerPropertyTest, ConservativeJobsStartByTheirReservationsWithExactEstimates) {
+  ConservativeScheduler conservative;
+  for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed) {
+    const auto jobs = random_workload(seed, true);
+    Reservations reservations(jobs.size());
+    const auto run =
+        simulate(conservative, jobs, [&](const Call& c) { record_conservative(c, reservations, false); });
+    EXPECT_EQ(late_starts(run, reservations, false), 0) << "seed " << seed;
+  }
+}
+
+// With early completions, reservations are recomputed from scratch: a job ahead may move into the
+// slot a later job was given, so only the queue front keeps EASY's guarantee.
+TEST(QueueSchedulerPropertyTest, ConservativeQueueFrontStartsByItsReservation) {
+  ConservativeScheduler conservative;
+  int late_after_first = 0, jobs_total = 0;
+  for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed) {
+    const auto jobs = random_workload(seed, false);
+    Reservations front(jobs.size()), all(jobs.size());
+    const auto run = simulate(conservative, jobs, [&](const Call& c) {
+      record_conservative(c, front, true);
+      record_conservative(c, all, false);
+    });
+    EXPECT_EQ(late_starts(run, front, false), 0) << "seed " << seed;
+    late_after_first += late_starts(run, all, true);
+    jobs_total += static_cast<int>(jobs.size());
+  }
+  std::cout << "[          ] conservative, inexact estimates: " << late_after_first << " of " << jobs_total
+            << " jobs started after their first reservation\n";
+  RecordProperty("conservative_late_after_first_reservation", late_after_first);
+}
+
+TEST(QueueSchedulerPropertyTest, BackfillingWaitsNoLongerThanFcfs) {
+  std::vector<double> mean_wait;  // summed over workloads, by scheduler
+  for (const auto& name : queue_scheduler_names()) {
+    const auto scheduler = make_queue_scheduler(name);
+    double sum = 0;
+    for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed)
+      sum += simulate(*scheduler, random_workload(seed, false)).mean_wait_s;
+    mean_wait.push_back(sum);
+  }
+  std::ostringstream line;
+  line << "mean wait over " << kWorkloads << " workloads: fcfs " << mean_wait[0] / kWorkloads << " s, easy "
+       << mean_wait[1] / kWorkloads << " s, conservative " << mean_wait[2] / kWorkloads << " s";
+  std::cout << "[          ] " << line.str() << "\n";
+  RecordProperty("mean_waits", line.str());
+  EXPECT_LE(mean_wait[1], mean_wait[0]);
+  EXPECT_LE(mean_wait[2], mean_wait[0]);
+}
+
+}  // namespace
