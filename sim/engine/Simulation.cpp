@@ -162,6 +162,7 @@ struct Pool {
   std::vector<double> full_power_per_core_w;  ///< per host: max power / cores (energy attribution)
   std::deque<std::size_t> queue;              ///< job slots in arrival order
   std::map<std::size_t, policy::RunningJob> running_jobs;  ///< by slot: what backfilling expects of them
+  std::unique_ptr<policy::QueueScheduler> scheduler;       ///< this pool's queue (keeps reservations)
   std::size_t running = 0;
   double dynamic_w_per_core = 0;  ///< (max - idle) / cores of the pool's first node type
   double cores_per_gpu = 0;       ///< of the pool's first node type (GPU pools)
@@ -258,8 +259,6 @@ class Controller {
         stream_(workload::make_job_stream(s, s.horizon_s)), progress_(s.horizon_s, std::cerr, progress),
         outlook_(s.energy, carbon) {
     for (const auto& site : s.sites) facility_.push_back(energy::site_facility(s, site));
-    scheduler_ = policy::make_queue_scheduler(model::to_string(s.scheduling.queue),
-                                              static_cast<std::size_t>(s.scheduling.backfill_window));
     build_sites(spec);
     build_latencies(graph);
     build_classes();
@@ -368,6 +367,8 @@ class Controller {
         pool.hosts = std::move(hosts[p]);
         pool.full_power_per_core_w = std::move(power[p]);
         pool.types = std::move(types[p]);
+        pool.scheduler = policy::make_queue_scheduler(model::to_string(s_.scheduling.queue),
+                                                      static_cast<std::size_t>(s_.scheduling.backfill_window));
         if (!pool.types.empty()) {
           const auto& t = *pool.types.front();
           pool.dynamic_w_per_core = (t.pstates.front().max_w - t.pstates.front().idle_w) / t.cores;
@@ -579,12 +580,12 @@ class Controller {
     const std::size_t window = std::min(pool.queue.size(), static_cast<std::size_t>(s_.scheduling.backfill_window));
     for (std::size_t i = 0; i < window; ++i) {
       const auto& job = jobs_[pool.queue[i]].job;
-      waiting_view_.push_back({job.cores, job.gpus, estimate(job, now)});
+      waiting_view_.push_back({job.cores, job.gpus, estimate(job, now), job.id});
     }
     started_.clear();
     const policy::QueueState state{now, pool.resources.cores_free(), pool.resources.gpus_free(), running_view_,
                                    waiting_view_};
-    scheduler_->schedule(state, [&](std::size_t position) {
+    pool.scheduler->schedule(state, [&](std::size_t position) {
       if (position >= window || !start_job(pool, pool.queue[position])) return false;
       started_.push_back(position);
       return true;
@@ -672,9 +673,12 @@ class Controller {
         for (std::size_t h = 0; h < sites_[i].pools[p].hosts.size(); ++h) watch_idle(i, p, h, 0);
   }
 
+  /// The site's first host is never switched off: it terminates the site's network traffic (input
+  /// transfers), and SimGrid cannot send to or from a host that is off.
   void watch_idle(std::size_t site, std::size_t pool, std::size_t host, double since) {
-    sites_[site].pools[pool].idle_since[host] = since;
-    if (s_.scheduling.power.idle_off_s > 0)
+    auto& p = sites_[site].pools[pool];
+    p.idle_since[host] = since;
+    if (s_.scheduling.power.idle_off_s > 0 && p.hosts[host] != sites_[site].first_host)
       timers_.push({since + s_.scheduling.power.idle_off_s, sequence_++, TimerKind::kIdleCheck, site, pool, host, 0, since});
   }
 
@@ -947,7 +951,6 @@ class Controller {
   std::size_t queued_ = 0;
   std::size_t deferred_ = 0;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
-  std::unique_ptr<policy::QueueScheduler> scheduler_;
   std::vector<policy::RunningJob> running_view_;
   std::vector<policy::WaitingJob> waiting_view_;
   std::vector<std::size_t> started_;

@@ -217,7 +217,7 @@ Targets read_targets(const json& v, const std::string& ptr, const ReadContext& c
 Arrivals read_arrivals(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx,
                {"process", "rate_per_s", "diurnal_amplitude", "peak_hour", "file", "format", "time_scale", "start_s",
-                "max_jobs", "repeat"});
+                "max_jobs", "repeat", "until_s"});
   Arrivals a;
   a.process = o.required_enum<ArrivalProcess>("process",
                                               {{"poisson", ArrivalProcess::kPoisson}, {"trace", ArrivalProcess::kTrace}});
@@ -236,6 +236,7 @@ Arrivals read_arrivals(const json& v, const std::string& ptr, const ReadContext&
   a.start_s = o.optional_number("start_s", a.start_s);
   a.max_jobs = o.optional_integer("max_jobs", a.max_jobs);
   a.repeat = o.optional_bool("repeat", a.repeat);
+  a.until_s = o.optional_number("until_s", a.until_s);
   return a;
 }
 
@@ -550,7 +551,7 @@ json scenario_to_json(const Scenario& s) {
     json arrivals = {{"process", to_string(a.process)}, {"rate_per_s", a.rate_per_s},
                      {"diurnal_amplitude", a.diurnal_amplitude}, {"peak_hour", a.peak_hour},
                      {"time_scale", a.time_scale}, {"start_s", a.start_s}, {"max_jobs", a.max_jobs},
-                     {"repeat", a.repeat}};
+                     {"repeat", a.repeat}, {"until_s", a.until_s}};
     if (a.process == ArrivalProcess::kTrace) {
       arrivals["file"] = a.file;
       arrivals["format"] = to_string(a.format);

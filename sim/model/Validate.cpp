@@ -269,6 +269,7 @@ std::vector<UserError> validate(const Scenario& s) {
         c.error(p + "/arrivals/diurnal_amplitude", "expected a number in [0, 1], got " + fmt(a.diurnal_amplitude));
       c.positive(p + "/arrivals/time_scale", a.time_scale);
       c.non_negative(p + "/arrivals/start_s", a.start_s);
+      c.non_negative(p + "/arrivals/until_s", a.until_s);
       if (a.process == ArrivalProcess::kTrace) {
         const auto path = s.resolve_path(a.file);
         std::error_code ec;

@@ -40,6 +40,7 @@ struct Arrivals {
   double start_s = 0.0;
   std::int64_t max_jobs = -1;      ///< -1: all
   bool repeat = false;             ///< trace: start over after the last record, until the horizon
+  double until_s = 0;              ///< no arrivals at or after this simulated time; 0: until the horizon
 };
 
 /// One job class with its defaults.

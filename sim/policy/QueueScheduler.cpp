@@ -82,6 +82,10 @@ void Profile::reserve(double start_s, double duration_s, int cores, int gpus) {
   }
 }
 
+void Profile::release(double start_s, double duration_s, int cores, int gpus) {
+  reserve(start_s, duration_s, -cores, -gpus);
+}
+
 std::int64_t Profile::cores_at(double t) const { return step_at(steps_, t).cores; }
 std::int64_t Profile::gpus_at(double t) const { return step_at(steps_, t).gpus; }
 
@@ -108,16 +112,43 @@ void EasyScheduler::schedule(const QueueState& state, const std::function<bool(s
       reserve(profile, state.now_s, queue[i]);
 }
 
+// Jobs that left the window lose their reservations: only those of jobs in view are held and carried
+// to the next call. A kept start that has passed (the job was refused, or overran estimates delayed
+// it) is held from now for its full duration.
 void ConservativeScheduler::schedule(const QueueState& state,
                                      const std::function<bool(std::size_t)>& try_start) {
   const auto& queue = state.queue;
+  const std::size_t n = std::min(queue.size(), window_);
   Profile profile(state.now_s, state.cores_free, state.gpus_free, state.running);
-  for (std::size_t i = 0; i < std::min(queue.size(), window_); ++i) {
-    const double t = earliest_start(profile, queue[i]);
-    if (t == kInf) continue;             // never fits: no reservation
-    if (t == state.now_s) try_start(i);  // refused: keeps its reservation at now
-    reserve(profile, t, queue[i]);
+  held_.assign(n, std::nullopt);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto it = reservations_.find(queue[i].id);
+    if (it == reservations_.end()) continue;
+    auto r = it->second;
+    r.start_s = std::max(r.start_s, state.now_s);
+    profile.reserve(r.start_s, r.duration_s, r.cores, r.gpus);
+    held_[i] = r;
   }
+  // In queue order, each job leaves its slot and takes the earliest one now free: its own slot at
+  // the latest, unless capacity shrank.
+  next_.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& job = queue[i];
+    if (const auto& r = held_[i]) profile.release(r->start_s, r->duration_s, r->cores, r->gpus);
+    const double t = earliest_start(profile, job);
+    if (t == kInf) continue;  // never fits: no reservation
+    reserve(profile, t, job);
+    // Started: a running job from the next call on. Refused: keeps its reservation at now.
+    if (t == state.now_s && try_start(i)) continue;
+    next_[job.id] = {t, job.estimate_s, job.cores, job.gpus};
+  }
+  std::swap(reservations_, next_);
+}
+
+std::optional<double> ConservativeScheduler::reservation_of(std::uint64_t id) const {
+  const auto it = reservations_.find(id);
+  if (it == reservations_.end()) return std::nullopt;
+  return it->second.start_s;
 }
 
 std::vector<std::string> queue_scheduler_names() { return {"fcfs", "easy", "conservative"}; }

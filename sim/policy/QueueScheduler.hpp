@@ -5,15 +5,19 @@
 // returns nothing; it calls `try_start(position)` for each queued job it wants to start now, in the
 // order it wants them started. The engine answers whether the job really started: the pool may
 // refuse because of how free capacity is spread over hosts (a GPU job needs one host). A refused job
-// is treated as not startable now.
+// is treated as not startable now. A scheduler may keep state between calls (conservative
+// backfilling keeps its reservations), so one instance serves one queue.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace suanli::policy {
@@ -30,6 +34,7 @@ struct WaitingJob {
   int cores = 0;
   int gpus = 0;
   double estimate_s = 0;  ///< requested time (walltime) or, when unknown, the run time
+  std::uint64_t id = 0;   ///< stable identity across calls (the engine's job id), unique in the queue
 };
 
 struct QueueState {
@@ -41,7 +46,8 @@ struct QueueState {
 };
 
 /// Free cores and GPUs over future time, a step function from now on: the availability profile of
-/// backfilling schedulers.
+/// backfilling schedulers. Free capacity may go negative (reservations kept from earlier calls that
+/// overbook a capacity that shrank, e.g. behind a job past its expected end): such steps fit nothing.
 class Profile {
  public:
   /// Free capacity now, plus each running job's resources released at its expected end (ends in the
@@ -51,6 +57,8 @@ class Profile {
   double earliest_start(int cores, int gpus, double duration_s) const;
   /// Takes (cores, gpus) over [start_s, start_s + duration_s).
   void reserve(double start_s, double duration_s, int cores, int gpus);
+  /// Gives back what reserve(start_s, duration_s, cores, gpus) took.
+  void release(double start_s, double duration_s, int cores, int gpus);
   /// Free capacity at time t.
   std::int64_t cores_at(double t) const;
   std::int64_t gpus_at(double t) const;
@@ -93,17 +101,30 @@ class EasyScheduler : public QueueScheduler {
   std::size_t window_;
 };
 
-/// Conservative backfilling (Mu'alem & Feitelson 2001): every job within `window` positions gets a
-/// reservation in queue order; a job starts now when its reservation is now. No job delays the
-/// reservation of any job ahead of it.
+/// Conservative backfilling with compression (Mu'alem & Feitelson 2001): every job within `window`
+/// positions gets a reservation when it first comes into view, and keeps it across calls. Each call
+/// holds all kept reservations, then, in queue order, moves each job to the earliest start that its
+/// own slot and the free capacity allow (never later than before while estimates hold, so no job
+/// ever delays an earlier reservation); a job starts when its reservation is now. A job refused by
+/// the pool stays reserved at now; one that can never fit gets no reservation. Reservations are kept
+/// by WaitingJob::id and forgotten when the job leaves the window, so one instance serves one queue.
 class ConservativeScheduler : public QueueScheduler {
  public:
   explicit ConservativeScheduler(std::size_t window = 256) : window_(window) {}
   std::string_view name() const override { return "conservative"; }
   void schedule(const QueueState& state, const std::function<bool(std::size_t)>& try_start) override;
+  /// Start of the reservation the waiting job `id` holds after the last call; none when it has none.
+  std::optional<double> reservation_of(std::uint64_t id) const;
 
  private:
+  struct Reservation {
+    double start_s, duration_s;
+    int cores, gpus;
+  };
   std::size_t window_;
+  std::unordered_map<std::uint64_t, Reservation> reservations_;  ///< by job id, after the last call
+  std::unordered_map<std::uint64_t, Reservation> next_;          ///< scratch: those being made
+  std::vector<std::optional<Reservation>> held_;                 ///< scratch: kept ones, by position
 };
 
 /// Names accepted by make_queue_scheduler.

@@ -125,12 +125,14 @@ MergedStream make_job_stream(const model::Scenario& s, double horizon_s) {
   MergedStream stream;
   for (std::size_t i = 0; i < s.workload.classes.size(); ++i) {
     const auto& c = s.workload.classes[i];
+    // Arrivals stop at until_s when it comes before the horizon.
+    const double until = c.arrivals.until_s > 0 ? std::min(horizon_s, c.arrivals.until_s) : horizon_s;
     if (c.kind == model::JobKind::kCloudService)
       stream.add(std::make_unique<ServiceSource>(s, i, s.seed, horizon_s));
     else if (c.arrivals.process == model::ArrivalProcess::kPoisson)
-      stream.add(std::make_unique<PoissonSource>(s, i, s.seed, horizon_s));
+      stream.add(std::make_unique<PoissonSource>(s, i, s.seed, until));
     else
-      stream.add(make_trace_source(s, i, s.seed, horizon_s));
+      stream.add(make_trace_source(s, i, s.seed, until));
   }
   return stream;
 }

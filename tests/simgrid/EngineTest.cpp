@@ -175,3 +175,69 @@ TEST(Engine, KthSp2ReplayOnOneHundredNodesFifo) {
   testing::Test::RecordProperty("utilization", std::to_string(utilization));
   EXPECT_NEAR(utilization, offered_load, 0.02 * offered_load);
 }
+
+TEST(Engine, IdleHostSwitchesOffAndBootsOnDemandPayingBootTimeAndEnergy) {
+  // One 8-core server: idle 100 W, max 300 W, off 10 W, shutdown 30 s at 100 W, boot 120 s at 150 W.
+  // Switched off after 100 s idle. Job A (1 core, 50 s) at t = 0; job B (2 cores, 100 s) at t = 1000
+  // finds the server off and waits for its boot.
+  const auto swf = std::filesystem::temp_directory_path() / "suanli-boot-job.swf";
+  std::ofstream(swf) << "; MaxProcs: 8\n"
+                        "1 0 0 50 1 -1 -1 1 60 -1 1 1 1 -1 -1 -1 -1 -1\n"
+                        "2 1000 0 100 2 -1 -1 2 200 -1 1 1 1 -1 -1 -1 -1 -1\n";
+  json cls = {{{"name", "one"},
+               {"kind", "hpc_batch"},
+               {"arrivals", {{"process", "trace"}, {"format", "swf"}, {"file", swf.string()}}}}};
+  auto doc = one_site_doc(1, 8, 1, "server", cls, 5000);
+  doc["node_types"][0]["off_w"] = 10;
+  doc["node_types"][0]["boot_s"] = 120;
+  doc["node_types"][0]["boot_w"] = 150;
+  doc["node_types"][0]["shutdown_s"] = 30;
+  doc["scheduling"] = {{"power", {{"idle_off_s", 100}}}};
+  const auto s = scenario_from(doc, "boot.json");
+  const auto summary = run(s, "boot");
+  ASSERT_EQ(summary["jobs"]["completed"], 2);
+  // The run ends when B does: 1000 + 120 (boot) + 100.
+  EXPECT_DOUBLE_EQ(summary["simulated_s"].get<double>(), 1220.0);
+  EXPECT_NEAR(summary["classes"][0]["wait_s"]["max"].get<double>(), 120.0, 1e-9);
+  // A 50 s at 1/8 load, idle 100 s, shutdown 30 s, off 820 s, boot 120 s, B 100 s at 2/8 load.
+  const double expected =
+      50 * (100 + 200 / 8.0) + 100 * 100 + 30 * 100 + 820 * 10 + 120 * 150 + 100 * (100 + 200 * 2.0 / 8);
+  EXPECT_NEAR(summary["sites"][0]["it_energy_j"].get<double>(), expected, 1e-6 * expected);
+}
+
+TEST(Engine, DeadlineDvfsRunsAnExclusiveJobInTheSlowestStateThatMeetsIt) {
+  // Two states: 1e9 flops/core (idle 100, max 300 W) and 0.5e9 (idle 80, max 150 W). A training job
+  // holding the whole 8-core server for 100 s with a deadline 3 x its run time after submission
+  // runs at half speed: 200 s, meeting the deadline.
+  const json cls = {{{"name", "train"},
+                     {"kind", "ai_training"},
+                     {"arrivals", {{"process", "poisson"}, {"rate_per_s", 1e-3}}},
+                     {"service_s", 100},
+                     {"service_distribution", "deterministic"},
+                     {"cores", 8},
+                     {"deadline_factor", 3}}};
+  auto doc = one_site_doc(1, 8, 1, "server", cls, 20000);
+  doc["node_types"][0]["pstates"].push_back({{"core_speed_flops", 0.5e9}, {"idle_w", 80}, {"max_w", 150}});
+  doc["scheduling"] = {{"dvfs", "deadline"}};
+  const auto s = scenario_from(doc, "dvfs.json");
+  const auto summary = run(s, "dvfs");
+  const auto completed = summary["jobs"]["completed"].get<int>();
+  ASSERT_GT(completed, 5);
+  std::ifstream jobs(std::filesystem::temp_directory_path() / "suanli-engine-dvfs" / "jobs.csv");
+  std::string line;
+  std::getline(jobs, line);
+  int slow = 0;
+  while (std::getline(jobs, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    if (f[18] != "completed") continue;
+    const double submit = std::stod(f[5]), start = std::stod(f[6]), end = std::stod(f[7]);
+    EXPECT_EQ(f[15], "1") << line;  // deadline met
+    if (start == submit) {           // started at once: the slow state fits 200 s <= 300 s
+      EXPECT_NEAR(end - start, 200.0, 1e-6) << line;
+      ++slow;
+    }
+  }
+  EXPECT_GT(slow, 0);
+}

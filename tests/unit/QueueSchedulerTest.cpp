@@ -7,6 +7,7 @@
 #include <functional>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <ostream>
 #include <random>
 #include <set>
@@ -101,6 +102,26 @@ TEST(ProfileTest, ZeroDurationReservationHoldsAnInstant) {
   EXPECT_LT(p.earliest_start(1, 0, 6), 5.001);
 }
 
+TEST(ProfileTest, ReleaseUndoesReserve) {
+  auto p = example_profile();
+  p.reserve(2, 5, 2, 1);
+  p.release(2, 5, 2, 1);
+  p.reserve(-1, 3, 1, 0);  // from now: [0, 2)
+  p.release(-1, 3, 1, 0);
+  expect_free(p, {{0, 3, 1}, {2, 3, 1}, {4.9, 3, 1}, {5, 5, 1}, {7, 5, 1}, {9.9, 5, 1}, {10, 9, 2}});
+  expect_earliest_starts(p, {{4, 0, 1, 5}, {0, 1, 20, 0}, {6, 0, 1, 10}});
+}
+
+// Kept reservations may overbook a capacity that shrank: such steps fit nothing, not even nothing.
+TEST(ProfileTest, OverbookedStepsFitNothing) {
+  auto p = example_profile();
+  p.reserve(0, 5, 5, 0);  // 3 cores free over [0, 5)
+  expect_free(p, {{0, -2, 1}, {4.9, -2, 1}, {5, 5, 1}});
+  expect_earliest_starts(p, {{0, 0, 0, 5}, {0, 1, 1, 5}, {1, 0, 3, 5}});
+  p.release(0, 5, 5, 0);
+  expect_earliest_starts(p, {{0, 0, 0, 0}, {3, 1, 4, 0}});
+}
+
 TEST(ProfileTest, JobThatNeverEndsIsNeverReleased) {
   const std::vector<RunningJob> running{{kInf, 4, 0}};
   const Profile p(0, 4, 0, running);
@@ -124,6 +145,12 @@ struct Given {
   std::vector<WaitingJob> queue;
   std::set<std::size_t> refused;  ///< positions the pool refuses whatever its free capacity
 };
+
+/// The state with each queued job's id set to its position.
+Given with_ids(Given s) {
+  for (std::size_t i = 0; i < s.queue.size(); ++i) s.queue[i].id = i;
+  return s;
+}
 
 /// One call; the pool starts a job when its aggregate free capacity suffices, unless it refuses it.
 std::vector<Offer> offers(QueueScheduler& scheduler, const Given& s) {
@@ -149,7 +176,7 @@ struct DecisionCase {
 };
 
 // Given{now, cores free, GPUs free, running {expected end, cores, GPUs}, queue {cores, GPUs,
-// estimate}, refused positions}.
+// estimate}, refused positions}; each case runs on new schedulers, with ids = positions.
 const std::vector<DecisionCase> kDecisionCases = {
     {"FCFS stops at the first blocked job; backfilling goes on",
      {0, 4, 0, {{10, 4, 0}}, {{2, 0, 5}, {3, 0, 5}, {1, 0, 5}}, {}},
@@ -207,19 +234,86 @@ TEST(QueueSchedulerTest, Decisions) {
       SCOPED_TRACE(std::string(name) + ": " + c.what);
       const auto scheduler = make_queue_scheduler(name);
       ASSERT_NE(scheduler, nullptr);
-      EXPECT_EQ(offers(*scheduler, c.given), expected);
+      EXPECT_EQ(offers(*scheduler, with_ids(c.given)), expected);
     }
   }
 }
 
 TEST(QueueSchedulerTest, WindowLimitsLookAhead) {
   // Head: 4 cores from 10; job 1 does not fit now; job 2 does.
-  const Given s{0, 1, 0, {{10, 3, 0}}, {{4, 0, 10}, {2, 0, 5}, {1, 0, 5}}, {}};
+  const auto s = with_ids({0, 1, 0, {{10, 3, 0}}, {{4, 0, 10}, {2, 0, 5}, {1, 0, 5}}, {}});
   for (const auto* name : {"easy", "conservative"}) {
     SCOPED_TRACE(name);
     EXPECT_EQ(offers(*make_queue_scheduler(name, 2), s), std::vector<Offer>{});
     EXPECT_EQ(offers(*make_queue_scheduler(name, 3), s), (std::vector<Offer>{{2, true}}));
   }
+}
+
+// 2 cores. X (1 core) is expected to end at 10 but ends at 1; Y (1 core) ends at 4. J1 (2 cores,
+// 10 s) is reserved at 10, J2 (1 core, 5 s) at 4 in the gap. Recomputed from scratch at 1, J1 would
+// take [4, 14) and push J2 back to 14; kept reservations compress J1 to 9 and let J2 start at once.
+TEST(QueueSchedulerTest, ConservativeKeepsReservationsWhenAJobEndsEarly) {
+  const std::vector<WaitingJob> queue{{2, 0, 10, 1}, {1, 0, 5, 2}};
+  ConservativeScheduler conservative;
+  EXPECT_EQ(offers(conservative, {0, 0, 0, {{10, 1, 0}, {4, 1, 0}}, queue, {}}), std::vector<Offer>{});
+  EXPECT_EQ(conservative.reservation_of(1), 10);
+  EXPECT_EQ(conservative.reservation_of(2), 4);
+
+  const Given x_ended{1, 1, 0, {{4, 1, 0}}, queue, {}};
+  ConservativeScheduler from_scratch;
+  EXPECT_EQ(offers(from_scratch, x_ended), std::vector<Offer>{});
+  EXPECT_EQ(from_scratch.reservation_of(2), 14);
+
+  EXPECT_EQ(offers(conservative, x_ended), (std::vector<Offer>{{1, true}}));
+  EXPECT_EQ(conservative.reservation_of(1), 9);
+  EXPECT_EQ(conservative.reservation_of(2), std::nullopt);  // running now
+  // Y ends at 4 (J2 runs until 6); J2 ends at 6 and J1 starts.
+  EXPECT_EQ(offers(conservative, {4, 1, 0, {{6, 1, 0}}, {queue[0]}, {}}), std::vector<Offer>{});
+  EXPECT_EQ(conservative.reservation_of(1), 6);
+  EXPECT_EQ(offers(conservative, {6, 2, 0, {}, {queue[0]}, {}}), (std::vector<Offer>{{0, true}}));
+  EXPECT_EQ(conservative.reservation_of(1), std::nullopt);
+}
+
+// X (2 cores) runs until 10; J1 (2 cores) is reserved over [10, 20) and J2 (1 core) at 20. When J1
+// leaves the queue, its reservation goes with it and J2 moves up to 10; a job beyond the window has
+// none.
+TEST(QueueSchedulerTest, ConservativeForgetsJobsThatLeaveTheQueueOrWindow) {
+  const WaitingJob j1{2, 0, 10, 1}, j2{1, 0, 5, 2}, j3{1, 0, 5, 3};
+  ConservativeScheduler conservative(2);
+  EXPECT_EQ(offers(conservative, {0, 0, 0, {{10, 2, 0}}, {j1, j2, j3}, {}}), std::vector<Offer>{});
+  EXPECT_EQ(conservative.reservation_of(1), 10);
+  EXPECT_EQ(conservative.reservation_of(2), 20);
+  EXPECT_EQ(conservative.reservation_of(3), std::nullopt);
+  EXPECT_EQ(offers(conservative, {5, 0, 0, {{10, 2, 0}}, {j2, j3}, {}}), std::vector<Offer>{});
+  EXPECT_EQ(conservative.reservation_of(1), std::nullopt);
+  EXPECT_EQ(conservative.reservation_of(2), 10);
+  EXPECT_EQ(conservative.reservation_of(3), 10);
+}
+
+// J1 (4 cores) is reserved over [10, 20), J2 (1 core) at 20. Then half the pool goes away (only 2
+// cores come back at 10): J1's kept reservation overbooks it, J1 can never fit and loses it, and
+// J2 moves up to 10.
+TEST(QueueSchedulerTest, ConservativeDropsAReservationThatNoLongerFits) {
+  const std::vector<WaitingJob> queue{{4, 0, 10, 1}, {1, 0, 5, 2}};
+  ConservativeScheduler conservative;
+  EXPECT_EQ(offers(conservative, {0, 0, 0, {{10, 4, 0}}, queue, {}}), std::vector<Offer>{});
+  EXPECT_EQ(conservative.reservation_of(1), 10);
+  EXPECT_EQ(conservative.reservation_of(2), 20);
+  EXPECT_EQ(offers(conservative, {2, 0, 0, {{10, 2, 0}}, queue, {}}), std::vector<Offer>{});
+  EXPECT_EQ(conservative.reservation_of(1), std::nullopt);
+  EXPECT_EQ(conservative.reservation_of(2), 10);
+}
+
+// A job the pool refuses stays reserved at now, and is offered again at the next call. J7 (2 cores)
+// is refused at 0; J8 (2 cores, 5 s) starts beside it; at 3, J7 is offered again.
+TEST(QueueSchedulerTest, ConservativeRefusedJobStaysReservedAtNow) {
+  const std::vector<WaitingJob> queue{{2, 0, 10, 7}, {2, 0, 5, 8}};
+  ConservativeScheduler conservative;
+  EXPECT_EQ(offers(conservative, {0, 4, 0, {}, queue, {0}}), (std::vector<Offer>{{0, false}, {1, true}}));
+  EXPECT_EQ(conservative.reservation_of(7), 0);
+  EXPECT_EQ(conservative.reservation_of(8), std::nullopt);
+  EXPECT_EQ(offers(conservative, {3, 2, 0, {{5, 2, 0}}, {queue[0]}, {}}), (std::vector<Offer>{{0, true}}));
+  EXPECT_EQ(conservative.reservation_of(7), std::nullopt);
 }
 
 TEST(QueueSchedulerTest, NamesAndFactory) {
@@ -306,7 +400,7 @@ Run simulate(QueueScheduler& scheduler, const std::vector<Job>& jobs,
     for (const auto id : active)
       running.push_back({run.start_s[id] + jobs[id].estimate_s, jobs[id].cores, jobs[id].gpus});
     std::vector<WaitingJob> waiting;
-    for (const auto id : queue) waiting.push_back({jobs[id].cores, jobs[id].gpus, jobs[id].estimate_s});
+    for (const auto id : queue) waiting.push_back({jobs[id].cores, jobs[id].gpus, jobs[id].estimate_s, id});
     const QueueState state{now, cores, gpus, running, waiting};
     std::vector<bool> offered(queue.size()), started(queue.size());
     bool refused = false;
@@ -360,19 +454,31 @@ void record_easy_head(const Call& c, Reservations& out) {
   }
 }
 
-/// Conservative's reservations in this call, replayed on a Profile in queue order (the queue stays
-/// within the window); only the queue front's when `front_only`. Checks that exactly the jobs reserved
-/// at now started.
-void record_conservative(const Call& c, Reservations& out, bool front_only) {
-  const auto& s = c.state;
-  Profile p(s.now_s, s.cores_free, s.gpus_free, s.running);
-  for (std::size_t i = 0; i < s.queue.size(); ++i) {
-    const auto& j = s.queue[i];
-    const double t = p.earliest_start(j.cores, j.gpus, j.estimate_s);
-    EXPECT_EQ(c.started[i], t == s.now_s) << "position " << i << " at " << s.now_s;
-    if (!front_only || i == 0) out[c.ids[i]].push_back(t);
-    p.reserve(t, j.estimate_s, j.cores, j.gpus);
+/// Conservative's reservations after this call, as it reports them (the queue stays within the
+/// window, and every job fits the machine): now for the jobs it started, which it no longer holds; a
+/// later start for every other job.
+void record_conservative(const Call& c, const ConservativeScheduler& scheduler, Reservations& out) {
+  const double now = c.state.now_s;
+  for (std::size_t i = 0; i < c.ids.size(); ++i) {
+    const auto id = c.ids[i];
+    const auto t = scheduler.reservation_of(id);
+    if (c.started[i]) {
+      EXPECT_EQ(t, std::nullopt) << "job " << id << " started at " << now;
+      out[id].push_back(now);
+    } else if (t) {
+      EXPECT_GT(*t, now) << "job " << id << " waits although reserved at now";
+      out[id].push_back(*t);
+    } else {
+      ADD_FAILURE() << "job " << id << " has no reservation at " << now;
+    }
   }
+}
+
+/// Jobs whose reservation ever moved later.
+int reservations_moved_later(const Reservations& reservations) {
+  return static_cast<int>(std::count_if(reservations.begin(), reservations.end(), [](const auto& r) {
+    return std::adjacent_find(r.begin(), r.end(), std::less<>()) != r.end();
+  }));
 }
 
 /// Jobs that started after a reservation they were given (any of them, or the first).
@@ -391,9 +497,9 @@ int late_starts(const Run& run, const Reservations& reservations, bool first_onl
 TEST(QueueSchedulerPropertyTest, AllJobsFinishWithinCapacity) {
   for (const bool exact : {false, true}) {
     for (const auto& name : queue_scheduler_names()) {
-      const auto scheduler = make_queue_scheduler(name);
       for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed) {
         SCOPED_TRACE(name + " seed " + std::to_string(seed) + (exact ? " exact" : ""));
+        const auto scheduler = make_queue_scheduler(name);
         const auto jobs = random_workload(seed, exact);
         const auto run = simulate(*scheduler, jobs);
         for (std::size_t id = 0; id < jobs.size(); ++id) {
@@ -422,45 +528,41 @@ TEST(QueueSchedulerPropertyTest, EasyHeadStartsByItsReservation) {
   }
 }
 
-TEST(QueueSchedulerPropertyTest, ConservativeJobsStartByTheirReservationsWithExactEstimates) {
-  ConservativeScheduler conservative;
-  for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed) {
-    const auto jobs = random_workload(seed, true);
-    Reservations reservations(jobs.size());
-    const auto run =
-        simulate(conservative, jobs, [&](const Call& c) { record_conservative(c, reservations, false); });
-    EXPECT_EQ(late_starts(run, reservations, false), 0) << "seed " << seed;
+// Conservative never delays an earlier reservation: with estimates >= run times (early completions
+// included), each job's reservations only move earlier and it starts by the first (and every) one.
+TEST(QueueSchedulerPropertyTest, ConservativeJobsStartByTheirFirstReservation) {
+  int late_after_first = 0, late_after_any = 0, moved_later = 0, jobs_total = 0;
+  for (const bool exact : {false, true}) {
+    for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed) {
+      SCOPED_TRACE("seed " + std::to_string(seed) + (exact ? " exact" : ""));
+      ConservativeScheduler conservative;
+      const auto jobs = random_workload(seed, exact);
+      Reservations reservations(jobs.size());
+      const auto run =
+          simulate(conservative, jobs, [&](const Call& c) { record_conservative(c, conservative, reservations); });
+      const int first = late_starts(run, reservations, true), any = late_starts(run, reservations, false),
+                later = reservations_moved_later(reservations);
+      EXPECT_EQ(first, 0);
+      EXPECT_EQ(any, 0);
+      EXPECT_EQ(later, 0);
+      late_after_first += first;
+      late_after_any += any;
+      moved_later += later;
+      jobs_total += static_cast<int>(jobs.size());
+    }
   }
-}
-
-// With early completions, reservations are recomputed from scratch: a job ahead may move into the
-// slot a later job was given, so only the queue front keeps EASY's guarantee.
-TEST(QueueSchedulerPropertyTest, ConservativeQueueFrontStartsByItsReservation) {
-  ConservativeScheduler conservative;
-  int late_after_first = 0, jobs_total = 0;
-  for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed) {
-    const auto jobs = random_workload(seed, false);
-    Reservations front(jobs.size()), all(jobs.size());
-    const auto run = simulate(conservative, jobs, [&](const Call& c) {
-      record_conservative(c, front, true);
-      record_conservative(c, all, false);
-    });
-    EXPECT_EQ(late_starts(run, front, false), 0) << "seed " << seed;
-    late_after_first += late_starts(run, all, true);
-    jobs_total += static_cast<int>(jobs.size());
-  }
-  std::cout << "[          ] conservative, inexact estimates: " << late_after_first << " of " << jobs_total
-            << " jobs started after their first reservation\n";
+  std::cout << "[          ] conservative: " << late_after_first << " of " << jobs_total
+            << " jobs started after their first reservation, " << late_after_any << " after any, "
+            << moved_later << " had a reservation moved later\n";
   RecordProperty("conservative_late_after_first_reservation", late_after_first);
 }
 
 TEST(QueueSchedulerPropertyTest, BackfillingWaitsNoLongerThanFcfs) {
   std::vector<double> mean_wait;  // summed over workloads, by scheduler
   for (const auto& name : queue_scheduler_names()) {
-    const auto scheduler = make_queue_scheduler(name);
     double sum = 0;
     for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed)
-      sum += simulate(*scheduler, random_workload(seed, false)).mean_wait_s;
+      sum += simulate(*make_queue_scheduler(name), random_workload(seed, false)).mean_wait_s;
     mean_wait.push_back(sum);
   }
   std::ostringstream line;
