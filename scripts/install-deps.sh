@@ -13,6 +13,7 @@ packages=(
   libcli11-dev
   libbenchmark-dev
   zlib1g-dev
+  libsqlite3-dev
   python3 python3-jsonschema
 )
 packages+=("$@")

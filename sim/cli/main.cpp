@@ -22,6 +22,7 @@
 #include "engine/Simulation.hpp"
 #include "energy/AnnualPue.hpp"
 #include "metrics/CheckReport.hpp"
+#include "metrics/OutputFile.hpp"
 #include "metrics/PueReport.hpp"
 #include "metrics/RunReport.hpp"
 #include "model/Error.hpp"
@@ -31,6 +32,8 @@
 #include "platform/SimGridPlatform.hpp"
 #include "policy/Placement.hpp"
 #include "suanli/version.hpp"
+#include "sweep/Runner.hpp"
+#include "sweep/Sweep.hpp"
 #include "topology/EdgePlanner.hpp"
 #include "topology/Graph.hpp"
 #include "topology/LatencyCircle.hpp"
@@ -61,6 +64,15 @@ struct Options {
   std::string placement;
   std::string queue;
   std::optional<double> idle_off_s;
+  // sweep / collect
+  std::string sweep_file;
+  int jobs = 0;
+  bool resume = false;
+  std::string shard;
+  bool emit_slurm = false;
+  std::size_t slurm_shards = 4;
+  int slurm_cpus = 2;
+  std::vector<std::string> folders;
   bool gzip = false;
   bool no_progress = false;
   // pue
@@ -294,6 +306,52 @@ int run_platform(const Options& o) {
   return 0;
 }
 
+std::string this_executable() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw std::runtime_error("cannot find this executable (/proc/self/exe): " + ec.message());
+  return self.string();
+}
+
+int run_sweep(const Options& o) {
+  const auto spec = suanli::sweep::read_sweep(o.sweep_file);
+  if (o.emit_slurm) {
+    std::filesystem::create_directories(o.output);
+    const auto script = suanli::sweep::slurm_script(spec, o.sweep_file, o.output, this_executable(), o.slurm_shards,
+                                                    o.slurm_cpus);
+    const auto path = (std::filesystem::path(o.output) / "sweep.slurm").string();
+    suanli::metrics::OutputFile f(path);
+    f.write(script);
+    f.commit();
+    std::filesystem::permissions(path, std::filesystem::perms::owner_exec, std::filesystem::perm_options::add);
+    std::cout << "wrote " << path << " (" << suanli::sweep::expand(spec).size() << " runs in " << o.slurm_shards
+              << " array tasks)\nsubmit: sbatch " << path << "\nthen:   " << this_executable() << " collect "
+              << o.output << "/shard-* -o " << o.output << "/all\n";
+    return 0;
+  }
+  suanli::sweep::SweepOptions options;
+  options.output_dir = o.output;
+  options.suanli_binary = this_executable();
+  options.jobs = o.jobs;
+  options.resume = o.resume;
+  if (!o.shard.empty()) options.shard = suanli::sweep::parse_shard(o.shard);
+  options.progress = ::isatty(STDERR_FILENO) != 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = suanli::sweep::run_sweep(spec, options);
+  std::cout << "sweep " << spec.name << ": " << r.planned << " runs (" << r.skipped << " already done, " << r.ok
+            << " ok, " << r.failed << " failed) in " << elapsed_s(t0) << " s\n"
+            << "  " << o.output << "/summary.csv   per configuration: mean, sd, 95 % CI of each metric\n"
+            << "  " << o.output << "/runs.csv      per run\n"
+            << "  " << o.output << "/results.sqlite tables runs and metrics\n";
+  return r.failed > 0 ? kExitTargetsFailed : 0;
+}
+
+int run_collect(const Options& o) {
+  suanli::sweep::collect(o.folders, o.output);
+  std::cout << "collected " << o.folders.size() << " shard folders into " << o.output << " (summary.csv, runs.csv, results.sqlite)\n";
+  return 0;
+}
+
 int run_policies() {
   std::cout << "Placement policies (per job class: \"placement\": NAME or {\"policy\": NAME, parameters}):\n";
   for (const auto& p : suanli::policy::placement_registry()) std::cout << "  " << std::left << std::setw(14) << p.name << p.summary << "\n";
@@ -394,6 +452,20 @@ int main(int argc, char** argv) {
                      "With --build: compare SimGrid route latencies of every site pair with Boost.Graph's");
   platform->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
 
+  auto* sweep = app.add_subcommand("sweep", "Run a parameter sweep: each configuration x replication as its own run, in parallel (docs/sweeps.md)");
+  sweep->add_option("sweep", o.sweep_file, "Sweep JSON file (format: docs/sweeps.md)")->required();
+  sweep->add_option("-o,--output", o.output, "Sweep folder (created; holds runs/, summary.csv, runs.csv, results.sqlite)")->required();
+  sweep->add_option("-j,--jobs", o.jobs, "Runs at once (default: the number of cores)")->check(CLI::Range(1, 4096));
+  sweep->add_flag("--resume", o.resume, "Keep the runs already finished in the folder and run the rest");
+  sweep->add_option("--shard", o.shard, "Run only shard i of N (i/N): runs whose index %% N == i-1");
+  sweep->add_flag("--emit-slurm", o.emit_slurm, "Do not run: write OUTPUT/sweep.slurm, a Slurm job array of --shards tasks");
+  sweep->add_option("--shards", o.slurm_shards, "Array tasks of --emit-slurm")->check(CLI::Range(1, 100000))->capture_default_str();
+  sweep->add_option("--cpus", o.slurm_cpus, "CPUs (runs at once) per array task of --emit-slurm")->check(CLI::Range(1, 4096))->capture_default_str();
+
+  auto* collect = app.add_subcommand("collect", "Merge sweep shard folders (suanli sweep --shard) into one sweep folder");
+  collect->add_option("shards", o.folders, "Shard folders")->required();
+  collect->add_option("-o,--output", o.output, "Merged sweep folder")->required();
+
   auto* policies = app.add_subcommand("policies", "List the placement policies and queue disciplines (docs/policies.md)");
 
   try {
@@ -417,6 +489,8 @@ int main(int argc, char** argv) {
     if (*plan) return run_plan_edge(o);
     if (*platform) return run_platform(o);
     if (*policies) return run_policies();
+    if (*sweep) return run_sweep(o);
+    if (*collect) return run_collect(o);
   } catch (const suanli::model::UserErrors& e) {
     for (const auto& err : e.errors()) std::cerr << "error: " << err.what() << "\n";
     return suanli::model::kExitUserError;

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "energy/Targets.hpp"
+#include "model/ScenarioReader.hpp"
 #include "model/Summary.hpp"
 
 namespace suanli::metrics {
@@ -272,12 +273,17 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
 }
 
 void RunMetrics::commit(const nlohmann::json& summary) {
+  // The scenario as run (every default filled in, edits applied), so a run folder explains itself.
+  OutputFile scenario((std::filesystem::path(directory_) / "scenario.json").string(), false);
+  scenario.write(model::scenario_to_json(scenario_).dump(2));
+  scenario.write("\n");
   OutputFile out((std::filesystem::path(directory_) / "summary.json").string(), false);
   out.write(summary.dump(2));
   out.write("\n");
   jobs_csv_->commit();
   timeseries_csv_->commit();
-  out.commit();
+  scenario.commit();
+  out.commit();  // last: a folder with summary.json is a complete run
 }
 
 }  // namespace suanli::metrics

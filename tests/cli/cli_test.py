@@ -241,7 +241,7 @@ class CliTest(unittest.TestCase):
         out = os.path.join(self.dir, "out")
         r = self.run_teaching(out)
         self.assertIn("budget met", r.stdout)
-        self.assertEqual(sorted(os.listdir(out)), ["jobs.csv", "summary.json", "timeseries.csv"])
+        self.assertEqual(sorted(os.listdir(out)), ["jobs.csv", "scenario.json", "summary.json", "timeseries.csv"])
         summary = json.loads(self.read(os.path.join(out, "summary.json"), "r"))
         jobs = self.read(os.path.join(out, "jobs.csv"), "r").splitlines()
         self.assertEqual(len(jobs) - 1, summary["jobs"]["submitted"])
@@ -256,7 +256,7 @@ class CliTest(unittest.TestCase):
         self.run_teaching(a)
         self.run_teaching(b)
         self.run_teaching(c, "--seed", "2")
-        for name in ("summary.json", "jobs.csv", "timeseries.csv"):
+        for name in ("summary.json", "jobs.csv", "timeseries.csv", "scenario.json"):
             self.assertEqual(self.read(os.path.join(a, name)), self.read(os.path.join(b, name)), name)
         self.assertNotEqual(self.read(os.path.join(a, "jobs.csv")), self.read(os.path.join(c, "jobs.csv")))
 
@@ -265,7 +265,7 @@ class CliTest(unittest.TestCase):
         plain, packed = os.path.join(self.dir, "plain"), os.path.join(self.dir, "packed")
         self.run_teaching(plain)
         self.run_teaching(packed, "--gzip")
-        self.assertEqual(sorted(os.listdir(packed)), ["jobs.csv.gz", "summary.json", "timeseries.csv.gz"])
+        self.assertEqual(sorted(os.listdir(packed)), ["jobs.csv.gz", "scenario.json", "summary.json", "timeseries.csv.gz"])
         with gzip.open(os.path.join(packed, "jobs.csv.gz"), "rb") as f:
             self.assertEqual(f.read(), self.read(os.path.join(plain, "jobs.csv")))
 

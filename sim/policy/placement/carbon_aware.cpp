@@ -2,7 +2,7 @@
 // facility W per IT W x grid intensity); when it fits nowhere now, the least loaded site. When — a
 // deferrable job with a deadline may wait for the start time, at an hour boundary within
 // `max_defer_s` and its deadline, that minimizes the mean grid intensity over its run; it waits only
-// if that saves at least `min_saving` of the intensity of starting now. The latest start keeps
+// if that saves more than `min_saving` of the intensity of starting now. The latest start keeps
 // `slack` x its run time before the deadline for queueing.
 #include <algorithm>
 #include <cmath>

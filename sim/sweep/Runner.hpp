@@ -1,0 +1,49 @@
+// Running a sweep: one child process of `suanli run` per run (SimGrid allows one simulation per
+// process), scheduled by oneTBB; atomic run folders, resume, shards, the result tables and the SQLite
+// database, Slurm job arrays and collecting shards (docs/sweeps.md).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sweep/Sweep.hpp"
+
+namespace suanli::sweep {
+
+struct SweepOptions {
+  std::string output_dir;
+  std::string suanli_binary;  ///< the executable run for each run (normally this one)
+  int jobs = 0;               ///< runs at once; 0: the number of cores
+  bool resume = false;        ///< keep the runs already finished in output_dir
+  std::optional<std::pair<std::size_t, std::size_t>> shard;  ///< (i, N): only shard i of N
+  bool progress = false;      ///< redraw a progress line on stderr (a terminal)
+};
+
+struct SweepOutcome {
+  std::size_t planned = 0;  ///< runs of this invocation (the shard's, if any)
+  std::size_t skipped = 0;  ///< already finished (--resume)
+  std::size_t ok = 0;
+  std::size_t failed = 0;
+};
+
+/// Runs the sweep into options.output_dir and writes its tables. UserError if the folder holds another
+/// sweep, or holds this one without --resume.
+SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options);
+
+/// Reads the finished run folders of `plans` under dir/runs (missing ones are skipped) and writes
+/// runs.csv, summary.csv and results.sqlite in dir. Returns the results found, in plan order.
+std::vector<RunResult> write_tables(const SweepSpec& spec, const std::vector<RunPlan>& plans, const std::string& dir);
+
+/// Merges shard folders (each from `suanli sweep --shard i/N -o SHARD`) into `out`: checks they hold
+/// the same sweep, copies their run folders, and writes the tables. UserError naming missing runs.
+void collect(const std::vector<std::string>& shard_dirs, const std::string& out);
+
+/// A Slurm batch script running the sweep as a job array of `shards` tasks, each `suanli sweep
+/// --shard i/N --resume` into <output_dir>/shard-i with `cpus` runs at once.
+std::string slurm_script(const SweepSpec& spec, const std::string& sweep_file, const std::string& output_dir,
+                         const std::string& suanli_binary, std::size_t shards, int cpus);
+
+}  // namespace suanli::sweep
