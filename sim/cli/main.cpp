@@ -68,6 +68,7 @@ struct Options {
   std::string sweep_file;
   int jobs = 0;
   bool resume = false;
+  bool decision_log = false;
   std::string shard;
   bool emit_slurm = false;
   std::size_t slurm_shards = 4;
@@ -171,6 +172,7 @@ int run_run(const Options& o) {
   options.gzip = o.gzip;
   options.progress = !o.no_progress && ::isatty(STDERR_FILENO) != 0;
   options.simgrid_args = o.simgrid_args;
+  options.decision_log = o.decision_log;
   const auto t0 = std::chrono::steady_clock::now();
   const auto summary = suanli::engine::run_simulation(scenario, options);
   suanli::metrics::print_run_summary(std::cout, scenario, summary);
@@ -406,6 +408,9 @@ int main(int argc, char** argv) {
   run->add_option("--idle-off-s", o.idle_off_s,
                   "Switch hosts off after this long idle, 0: never (= --set /scheduling/power/idle_off_s=S)")
       ->check(CLI::NonNegativeNumber);
+  run->add_flag("--decision-log", o.decision_log,
+                "Also write decisions.csv: every placement decision (job, candidate sites, chosen site, why); "
+                "for small scenarios (one line per job)");
   run->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
 
   auto* pue = app.add_subcommand("pue", "Annual PUE per site and overall (8,760 h of weather), PASS/FAIL vs targets");

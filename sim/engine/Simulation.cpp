@@ -27,6 +27,7 @@
 #include "energy/Conditions.hpp"
 #include "energy/Facility.hpp"
 #include "engine/JobExecutor.hpp"
+#include "metrics/OutputFile.hpp"
 #include "metrics/Progress.hpp"
 #include "metrics/RunMetrics.hpp"
 #include "model/Error.hpp"
@@ -430,6 +431,7 @@ class Controller {
       if (name.empty()) name = c.kind == model::JobKind::kLatencyCritical ? "nearest" : "least_loaded";
       try {
         policies_.push_back(policy::make_placement(name, c.placement_params, workload::Random::derive(s_.seed, 1000 + k)));
+        policy_names_.push_back(name);
       } catch (const policy::PolicyError& e) {
         throw model::UserError(s_.source_file, "/workload/classes/" + std::to_string(k) + "/placement", e.what());
       }
@@ -494,6 +496,7 @@ class Controller {
     const auto& cls = s_.workload.classes[job.job_class];
     const policy::PlacementRequest request{job, sg4::Engine::get_clock(), budget, views_, cls.deferrable, &outlook_};
     const auto choice = policies_[job.job_class]->place(request);
+    if (decisions_) log_decision(request, choice);
     if (!choice) {
       reject(job, -1, any_eligible && budget > 0 ? "budget" : "no_site", 0);
       return;
@@ -538,6 +541,37 @@ class Controller {
     enqueue(slot);
   }
 
+  /// One line of decisions.csv: the candidates the policy saw, what it chose and why.
+  void log_decision(const policy::PlacementRequest& r, const std::optional<policy::PlacementDecision>& choice) {
+    std::string candidates;
+    for (const auto& v : r.sites)
+      if (policy::candidate(r, v)) candidates += (candidates.empty() ? "" : ";") + s_.sites[v.site].name;
+    const auto& name = policy_names_[r.job.job_class];
+    std::string why;
+    for (const auto& info : policy::placement_registry())
+      if (info.name == name) why = std::string(info.summary);
+    std::string chosen;
+    if (!choice) {
+      why = candidates.empty() ? "rejected: no eligible site within the budget" : "rejected by the policy";
+    } else {
+      chosen = choice->site < s_.sites.size() ? s_.sites[choice->site].name : "?";
+      if (choice->start_not_before_s > r.now_s)
+        why += "; deferred to t = " + metrics::format_double(choice->start_not_before_s) + " s";
+    }
+    decisions_->write(metrics::format_double(r.now_s) + "," + std::to_string(r.job.id) + "," +
+                      metrics::csv_escape(s_.workload.classes[r.job.job_class].name) + "," + name + "," +
+                      metrics::csv_escape(candidates) + "," + metrics::csv_escape(chosen) + "," +
+                      metrics::csv_escape(why) + "\n");
+  }
+
+ public:
+  /// Turns the decision log on (decisions.csv, committed by the caller).
+  void set_decision_log(metrics::OutputFile* out) {
+    decisions_ = out;
+    if (decisions_) decisions_->write("time_s,job,class,policy,candidates,chosen,why\n");
+  }
+
+ private:
   void reject(const Job& job, std::ptrdiff_t site, std::string_view reason, double rtt) {
     metrics::JobRecord r;
     r.outcome = metrics::Outcome::kRejected;
@@ -958,6 +992,8 @@ class Controller {
   std::vector<double> marginal_facility_;  ///< per site: facility W per IT W at the margin, now
   std::vector<double> last_it_w_;          ///< per site: IT power over the last sampling interval
   double carbon_now_ = 0;
+  std::vector<std::string> policy_names_;  ///< per class
+  metrics::OutputFile* decisions_ = nullptr;
   double stop_s_ = 0;
 };
 
@@ -986,6 +1022,12 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   metrics::RunMetrics metrics(scenario, options.output_dir, options.gzip);
   SimGridExecutor executor(home);
   Controller controller(scenario, spec, graph, weather, carbon, metrics, executor, options.progress);
+  std::unique_ptr<metrics::OutputFile> decisions;
+  if (options.decision_log) {
+    decisions = std::make_unique<metrics::OutputFile>(
+        (std::filesystem::path(options.output_dir) / "decisions.csv").string(), false);
+    controller.set_decision_log(decisions.get());
+  }
   // A user error found mid-run (a malformed line deep in a trace) stops the run; it is rethrown here,
   // and the partial outputs are removed by RunMetrics' files.
   std::exception_ptr failure;
@@ -1001,6 +1043,7 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   if (failure) std::rethrow_exception(failure);
 
   auto summary = metrics.summary(controller.stop_s(), controller.site_totals());
+  if (decisions) decisions->commit();
   metrics.commit(summary);
   return summary;
 }

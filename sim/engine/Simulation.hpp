@@ -1,4 +1,5 @@
-// `suanli run`: the workload on the SimGrid platform, with placement, FIFO site queues and metrics.
+// `suanli run`: the workload on the SimGrid platform, with placement, site queues, power management
+// and metrics.
 #pragma once
 
 #include <string>
@@ -15,6 +16,7 @@ struct RunOptions {
   bool gzip = false;               ///< jobs.csv.gz and timeseries.csv.gz
   bool progress = false;           ///< progress bar on stderr (after 2 s of wall time)
   std::vector<std::string> simgrid_args;  ///< extra SimGrid options (--cfg=..., --log=...)
+  bool decision_log = false;       ///< also write decisions.csv: one line per placement decision
 };
 
 /// Runs one simulation in this process (SimGrid allows one per process) and writes summary.json,

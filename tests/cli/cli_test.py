@@ -5,6 +5,7 @@ JSON pointer, machine-readable output, and no half-written outputs.
 Usage: cli_test.py PATH_TO_SUANLI SOURCE_DIR
 """
 import copy
+import csv
 import json
 import os
 import subprocess
@@ -251,6 +252,39 @@ class CliTest(unittest.TestCase):
         series = self.read(os.path.join(out, "timeseries.csv"), "r").splitlines()
         self.assertEqual(len(series) - 1, 5 * 5)  # 5 sites x samples at 60..300 s
 
+    def test_decision_log_has_one_line_per_placed_job(self):
+        out = os.path.join(self.dir, "decisions")
+        self.run_teaching(out, "--decision-log", "--set", "/workload/classes/1/placement=round_robin")
+        with open(os.path.join(out, "decisions.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+        summary = json.loads(self.read(os.path.join(out, "summary.json"), "r"))
+        self.assertEqual(len(rows), summary["jobs"]["submitted"])
+        for r in rows:
+            candidates = r["candidates"].split(";") if r["candidates"] else []
+            if r["chosen"]:
+                self.assertIn(r["chosen"], candidates, r)
+        self.assertEqual({r["policy"] for r in rows if r["class"] == "inference"}, {"round_robin"})
+
+    def test_set_edits_and_policy_overrides_reach_the_run(self):
+        out = os.path.join(self.dir, "edited")
+        self.run_teaching(out, "--placement", "consolidate", "--queue", "easy", "--idle-off-s", "120",
+                          "--set", "/scheduling/allocation=best_fit")
+        resolved = json.loads(self.read(os.path.join(out, "scenario.json"), "r"))
+        self.assertEqual({c["placement"] for c in resolved["workload"]["classes"]}, {"consolidate"})
+        self.assertEqual(resolved["scheduling"]["queue"], "easy")
+        self.assertEqual(resolved["scheduling"]["allocation"], "best_fit")
+        self.assertEqual(resolved["scheduling"]["power"]["idle_off_s"], 120)
+        for bad, where in [(["--placement", "fastest"], "/workload/classes/0/placement"),
+                           (["--set", "/scheduling/queue=lifo"], "/scheduling/queue"),
+                           (["--set", "/workload/classes/9/cores=1"], "/workload/classes/9/cores"),
+                           (["--set", "scheduling=1"], "--set")]:
+            r = run("run", os.path.join(SOURCE, "scenarios/teaching-small.json"), "-o", os.path.join(self.dir, "x"), *bad)
+            self.assertEqual(r.returncode, 2, (bad, r.stderr))
+            self.assertIn(where, r.stderr)
+            # one line per error (--placement names every class)
+            self.assertTrue(all(line.startswith("error: ") for line in r.stderr.strip().splitlines()), r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(self.dir, "x", "summary.json")))
+
     def test_run_is_deterministic_and_seeded(self):
         a, b, c = (os.path.join(self.dir, x) for x in "abc")
         self.run_teaching(a)
@@ -278,7 +312,7 @@ class CliTest(unittest.TestCase):
         self.assert_one_line_error(run("run", path, "-o", out), path, "/workload/classes/1/arrivals/file")
         self.assertFalse(os.path.exists(os.path.join(out, "jobs.csv")))
         broken = copy.deepcopy(doc)
-        broken["workload"]["classes"][0]["placement"] = "random"
+        broken["workload"]["classes"][0]["placement"] = "fastest"
         path = self.write("t2.json", broken)
         self.assert_one_line_error(run("run", path, "-o", out), path, "/workload/classes/0/placement", "least_loaded")
         self.assertFalse(os.path.exists(os.path.join(out, "jobs.csv")))
