@@ -11,7 +11,7 @@ Writes (PNG, and SVG with --svg):
   power_stack      power of the whole network per interval, stacked: IT, electrical losses,
                    cooling, overheads (timeseries.csv it_power_w, loss_w, cooling_w, overhead_w
                    summed over the sites)
-  utilization      network CPU and GPU utilization per interval: the sites' utilizations weighted
+  utilization      network CPU and GPU utilization at each sample: the sites' utilizations weighted
                    by installed cores / GPUs (from summary.json sites[] if it has them, else from
                    the run's scenario.json), or their plain mean when neither says
   latency_cdf      per class, the CDF of the network round trip (placed jobs) and of the response
@@ -150,20 +150,21 @@ def plot_utilization(run_dir, summary, ts, out_dir, svg):
         import pandas as pd
         cpu_w = pd.Series({s["name"]: 0.0 if s.get("cpu_utilization") is None else 1.0 for s in sites})
         gpu_w = pd.Series({s["name"]: 0.0 if s.get("gpu_utilization") is None else 1.0 for s in sites})
-        how = "plain mean over sites (capacity unknown)"
+        how = "plain mean over sites, capacity unknown"
     t_max = float(ts["time_s"].max()) if len(ts) else 0.0
     div, unit = sio.time_axis(t_max)
     fig, ax = sio.new_figure(11, 5.5)
     totals = summary["totals"]
     drawn = []
     for column, label, color, weights, key in (
-            ("cpu_utilization", "CPU (busy cores)", "#4c72b0", cpu_w, "cpu_utilization"),
-            ("gpu_utilization", "GPU (busy GPUs)", "#c44e52", gpu_w, "gpu_utilization")):
+            ("cpu_utilization", "CPU at each sample (timeseries.csv)", "#4c72b0", cpu_w, "cpu_utilization"),
+            ("gpu_utilization", "GPU at each sample (timeseries.csv)", "#c44e52", gpu_w, "gpu_utilization")):
         u = network_utilization(ts, column, weights)
         if u is None:
             continue
-        ax.plot(interval_steps(u.index) / div, with_first(u) * 100, drawstyle="steps-pre", color=color,
-                linewidth=1.4, label=label)
+        # utilization is sampled at the instant time_s (docs/engine.md), not averaged: a plain line
+        ax.plot(u.index.to_numpy(dtype=float) / div, u.to_numpy() * 100, color=color, linewidth=1.4,
+                marker="." if len(u) <= 200 else None, markersize=4, label=label)
         mean = totals.get(key)
         if isinstance(mean, (int, float)):
             ax.axhline(mean * 100, color=color, linestyle="--", linewidth=0.9,
@@ -174,6 +175,7 @@ def plot_utilization(run_dir, summary, ts, out_dir, svg):
     ax.set_xlabel(f"simulated time ({unit})")
     ax.set_ylabel("utilization (%)")
     ax.set_ylim(bottom=0)
+    ax.set_xlim(left=0)
     ax.set_title(f"Network {' and '.join(drawn) or 'CPU and GPU'} utilization ({how}) — {run_title(summary)}",
                  fontsize=10)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
@@ -288,7 +290,7 @@ def main():
         p.error("--chunk-rows must be at least 1")
     summary = sio.read_summary(a.run_dir)
     ts = sio.read_timeseries(a.run_dir, TIMESERIES_COLUMNS)
-    sio.find_output(a.run_dir, "jobs.csv")  # fail before drawing anything
+    sio.require_columns(sio.find_output(a.run_dir, "jobs.csv"), JOBS_COLUMNS)  # fail before drawing anything
     out_dir = a.output or os.path.join(a.run_dir, "plots")
     written = []
     written += plot_pue(summary, ts, out_dir, a.svg, a.sites)

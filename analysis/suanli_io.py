@@ -21,7 +21,7 @@ import sys
 import zlib
 
 try:
-    import numpy as np
+    import numpy as np  # noqa: F401 - re-exported for the scripts
     import pandas as pd
     import matplotlib
 
@@ -197,8 +197,10 @@ def iter_jobs(run_dir, columns, chunk_rows=JOBS_CHUNK_ROWS):
 
 def site_capacity(run_dir, summary):
     """Installed cores and GPUs per site as a DataFrame (index site name, columns cores, gpus), or
-    None when unknown. Taken from summary.json sites[] when it has the fields (cores, gpus), else
-    from scenario.json in the run folder (nodes x node type), else None."""
+    None when unknown: the denominators of the engine's utilizations, i.e. the cores of the CPU
+    servers (node types without GPUs) and the GPUs of the GPU servers. Taken from summary.json
+    sites[] when it has the fields (cores, gpus), else from scenario.json in the run folder (nodes
+    x node type), else None."""
     sites = summary["sites"]
     for ck, gk in (("cores", "gpus"), ("cores_total", "gpus_total")):
         if sites and all(isinstance(s.get(ck), (int, float)) for s in sites):
@@ -215,8 +217,10 @@ def site_capacity(run_dir, summary):
             cores = gpus = 0.0
             for n in st.get("nodes", []):
                 t = types[n["type"]]
-                cores += float(n["count"]) * float(t.get("cores", 0))
-                gpus += float(n["count"]) * float(t.get("gpus", 0))
+                if float(t.get("gpus", 0)) > 0:  # GPU servers form the GPU pool; their cores serve it
+                    gpus += float(n["count"]) * float(t["gpus"])
+                else:
+                    cores += float(n["count"]) * float(t.get("cores", 0))
             by_site[st["name"]] = (cores, gpus)
         rows = [by_site[s["name"]] for s in sites]
     except (KeyError, TypeError, ValueError):

@@ -15,6 +15,7 @@ packages=(
   zlib1g-dev
   libsqlite3-dev
   python3 python3-jsonschema
+  python3-pandas python3-matplotlib
 )
 packages+=("$@")
 
