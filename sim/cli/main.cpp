@@ -318,9 +318,9 @@ std::string this_executable() {
 int run_sweep(const Options& o) {
   const auto spec = suanli::sweep::read_sweep(o.sweep_file);
   if (o.emit_slurm) {
-    std::filesystem::create_directories(o.output);
     const auto script = suanli::sweep::slurm_script(spec, o.sweep_file, o.output, this_executable(), o.slurm_shards,
                                                     o.slurm_cpus);
+    std::filesystem::create_directories(o.output);
     const auto path = (std::filesystem::path(o.output) / "sweep.slurm").string();
     suanli::metrics::OutputFile f(path);
     f.write(script);

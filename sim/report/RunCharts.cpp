@@ -28,6 +28,20 @@ TimeUnit time_unit(double horizon_s) {
   return {86400, "d"};
 }
 
+/// The time axis from 0 to the horizon, in `unit`s, with ticks on round times (every 10 min, 3 h...).
+svg::Axis time_axis(double horizon_s, const TimeUnit& unit) {
+  const double span = horizon_s / unit.seconds;
+  static const double kMinuteSteps[] = {1, 2, 5, 10, 15, 20, 30, 60};
+  static const double kHourSteps[] = {1, 2, 3, 4, 6, 12, 24};
+  const bool minutes = unit.seconds == 60;
+  if (unit.seconds == 86400 || !(span > 0)) return svg::nice_axis(0, span, 6);
+  for (const double step : minutes ? std::vector<double>(std::begin(kMinuteSteps), std::end(kMinuteSteps))
+                                   : std::vector<double>(std::begin(kHourSteps), std::end(kHourSteps))) {
+    if (span / step <= 8) return {0, std::ceil(span / step - 1e-9) * step, step};
+  }
+  return svg::nice_axis(0, span, 6);
+}
+
 double max_simulated(const std::vector<const RunData*>& runs) {
   double m = 0;
   for (const auto* r : runs) m = std::max(m, r->simulated_s);
@@ -98,7 +112,7 @@ Figure site_lines_figure(const std::vector<const RunData*>& runs, std::vector<Li
   frame.title = title;
   frame.x_label = std::string("simulated time (") + unit.name + ")";
   frame.y_label = y_label;
-  frame.x = svg::nice_axis(0, max_simulated(runs) / unit.seconds);
+  frame.x = time_axis(max_simulated(runs), unit);
   frame.y = svg::nice_axis(lo, hi);
   frame.y_ticks = ticks;
   if (ticks == svg::Ticks::kPercent && frame.y.hi > 1 && hi <= 1) frame.y.hi = 1;
@@ -159,7 +173,7 @@ Figure power_figure(const std::vector<const RunData*>& runs) {
   frame.title = "Power of the whole network";
   frame.x_label = std::string("simulated time (") + unit.name + ")";
   frame.y_label = "power (" + unit_name + ")";
-  frame.x = svg::nice_axis(0, max_simulated(runs) / unit.seconds);
+  frame.x = time_axis(max_simulated(runs), unit);
   frame.y = svg::nice_axis(0, top / watts);
 
   struct Layer {
@@ -307,7 +321,7 @@ MapView map_view(const std::vector<const RunData*>& runs) {
   }
   const double pad = std::max(5.0, 0.04 * std::max(x_hi - x_lo, y_hi - y_lo));
   x_lo -= pad, x_hi += pad, y_lo -= pad, y_hi += pad;
-  const double inner_w = v.width - 2 * MapView::kMargin, max_inner_h = 640 - 2 * MapView::kMargin;
+  const double inner_w = v.width - 2 * MapView::kMargin, max_inner_h = 560 - 2 * MapView::kMargin;
   v.scale = std::min(inner_w / (x_hi - x_lo), max_inner_h / (y_hi - y_lo));
   v.x_min = x_lo - (inner_w / v.scale - (x_hi - x_lo)) / 2;  // centred horizontally
   v.y_max = y_hi;
@@ -327,23 +341,14 @@ std::string map_panel(const MapView& v, const RunData& r) {
   std::string s = "<svg class=\"chart map\" viewBox=\"0 0 " + coord(v.width) + " " + coord(v.height) +
                   "\" role=\"img\" aria-label=\"Map of the sites\">\n<rect class=\"frame\" x=\"0.5\" y=\"0.5\" "
                   "width=\"" + coord(v.width - 1) + "\" height=\"" + coord(v.height - 1) + "\"/>\n";
-  // Latency circles and city hubs.
+  // Bottom to top: latency circles, sites (the largest first, so that small dots stay visible),
+  // city hubs, site labels, city names.
   for (const auto& c : r.cities) {
-    if (!std::isfinite(c.lat_deg) || !std::isfinite(c.lon_deg)) continue;
-    const std::string x = coord(v.sx(c.lon_deg)), y = coord(v.sy(c.lat_deg));
-    if (std::isfinite(r.circle_radius_km))
-      s += "<circle class=\"circle\" cx=\"" + x + "\" cy=\"" + y + "\" r=\"" + coord(r.circle_radius_km * v.scale) +
-           "\"><title>" + html_escape(c.name + ": reachable within the intra-city target") + "</title></circle>\n";
+    if (!std::isfinite(c.lat_deg) || !std::isfinite(c.lon_deg) || !std::isfinite(r.circle_radius_km)) continue;
+    s += "<circle class=\"circle\" cx=\"" + coord(v.sx(c.lon_deg)) + "\" cy=\"" + coord(v.sy(c.lat_deg)) + "\" r=\"" +
+         coord(r.circle_radius_km * v.scale) + "\"><title>" +
+         html_escape(c.name + ": reachable within the intra-city target") + "</title></circle>\n";
   }
-  for (const auto& c : r.cities) {
-    if (!std::isfinite(c.lat_deg) || !std::isfinite(c.lon_deg)) continue;
-    const double x = v.sx(c.lon_deg), y = v.sy(c.lat_deg);
-    const std::string title = c.name + (c.name_zh.empty() ? "" : " (" + c.name_zh + ")") + " city hub";
-    s += "<g class=\"hub\"><title>" + html_escape(title) + "</title><rect x=\"" + coord(x - 4) + "\" y=\"" +
-         coord(y - 4) + "\" width=\"8\" height=\"8\"/><text x=\"" + coord(x) + "\" y=\"" + coord(y - 9) +
-         "\" text-anchor=\"middle\">" + html_escape(c.name) + "</text></g>\n";
-  }
-  // Sites, the largest first so that small dots stay visible on top.
   std::vector<const SiteInfo*> sites;
   for (const auto& site : r.sites)
     if (std::isfinite(site.lat_deg) && std::isfinite(site.lon_deg)) sites.push_back(&site);
@@ -356,6 +361,16 @@ std::string map_panel(const MapView& v, const RunData& r) {
          "\" r=\"" + coord(radius(*site)) + "\" fill=\"" + kind_colour(site->kind) + "\"><title>" +
          html_escape(title) + "</title></circle>\n";
   }
+  std::string names;
+  for (const auto& c : r.cities) {
+    if (!std::isfinite(c.lat_deg) || !std::isfinite(c.lon_deg)) continue;
+    const double x = v.sx(c.lon_deg), y = v.sy(c.lat_deg);
+    const std::string title = c.name + (c.name_zh.empty() ? "" : " (" + c.name_zh + ")") + " city hub";
+    s += "<rect class=\"hub\" x=\"" + coord(x - 4) + "\" y=\"" + coord(y - 4) + "\" width=\"8\" height=\"8\"><title>" +
+         html_escape(title) + "</title></rect>\n";
+    names += "<text x=\"" + coord(x - 8) + "\" y=\"" + coord(y + 4) + "\" text-anchor=\"end\">" + html_escape(c.name) +
+             "</text>";  // left of the hub: site labels go to the right of their dots
+  }
   // Labels: every site when few, else the sites that are not edge data centres.
   const bool all_labels = sites.size() <= 40;
   s += "<g class=\"label\">";
@@ -364,12 +379,12 @@ std::string map_panel(const MapView& v, const RunData& r) {
     s += "<text x=\"" + coord(v.sx(site->lon_deg) + radius(*site) + 3) + "\" y=\"" + coord(v.sy(site->lat_deg) + 4) +
          "\">" + html_escape(site->name) + "</text>";
   }
-  s += "</g>\n";
+  s += "</g>\n<g class=\"city\">" + names + "</g>\n";
   // Scale bar, bottom left.
   const double km = scale_bar_km(v);
   const double x0 = MapView::kMargin, y0 = v.height - 14, x1 = x0 + km * v.scale;
   s += "<g class=\"scalebar\"><path d=\"M" + coord(x0) + " " + coord(y0 - 5) + " V" + coord(y0) + " H" + coord(x1) +
-       " V" + coord(y0 - 5) + "\"/><text x=\"" + coord(x1 + 6) + "\" y=\"" + coord(y0) + "\">" + sig(km, 3) +
+       " V" + coord(y0 - 5) + "\"/><text x=\"" + coord(x1 + 6) + "\" y=\"" + coord(y0) + "\">" + fixed(km, km < 1 ? 2 : 0) +
        " km</text></g>\n";
   return s + "</svg>\n";
 }

@@ -479,6 +479,10 @@ std::string slurm_script(const SweepSpec& spec, const std::string& sweep_file, c
     return q + "'";
   };
   const std::string out = fs::absolute(output_dir).lexically_normal().string();
+  // #SBATCH lines are not shell: values are double-quoted, so '"', '%' (a Slurm file pattern) and line
+  // breaks cannot be written safely.
+  if (out.find_first_of("\"%\r\n") != std::string::npos)
+    throw model::UserError(output_dir, "", "a Slurm script cannot use a folder whose path contains '\"', '%' or a line break");
   std::ostringstream s;
   s << "#!/bin/bash\n"
     << "# Slurm job array for the suanli sweep \"" << spec.name << "\" (" << expand(spec).size() << " runs in " << shards
@@ -487,11 +491,11 @@ std::string slurm_script(const SweepSpec& spec, const std::string& sweep_file, c
     << "# Then:     " << suanli_binary << " collect " << out << "/shard-* -o " << out << "/all\n"
     << "# (or submit the collect step with --dependency=afterok:<array job id>). A task that was killed can\n"
     << "# be resubmitted as it is: --resume keeps the runs it had finished.\n"
-    << "#SBATCH --job-name=suanli-" << spec.name << "\n"
+    << "#SBATCH --job-name=\"suanli-" << spec.name << "\"\n"
     << "#SBATCH --array=1-" << shards << "\n"
     << "#SBATCH --ntasks=1\n"
     << "#SBATCH --cpus-per-task=" << cpus << "\n"
-    << "#SBATCH --output=" << out << "/slurm-%A_%a.out\n"
+    << "#SBATCH --output=\"" << out << "/slurm-%A_%a.out\"\n"
     << "set -euo pipefail\n"
     << "exec " << quote(suanli_binary) << " sweep " << quote(fs::absolute(sweep_file).lexically_normal().string())
     << " -o " << quote(out) << "/shard-${SLURM_ARRAY_TASK_ID} --shard ${SLURM_ARRAY_TASK_ID}/" << shards

@@ -42,8 +42,9 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
   SweepSpec s;
   s.source_file = file;
   s.name = o.required_string("name");
-  if (s.name.empty() || s.name.find_first_of("/\\") != std::string::npos)
-    o.fail("name", "expected a non-empty name without '/' (it names folders)");
+  if (s.name.empty() || s.name.find_first_of("/\\\"%") != std::string::npos ||
+      std::any_of(s.name.begin(), s.name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+    o.fail("name", "expected a non-empty name without '/', '\\', '\"', '%' or control characters (it names folders and Slurm jobs)");
   s.scenario = o.required_string("scenario");
   const auto seed = o.optional_integer("seed", 1);
   if (seed < 0) o.fail("seed", "expected an integer >= 0");

@@ -3,23 +3,30 @@
 
 - installs Debian's `slurm-wlm munge` when Slurm or MUNGE is missing and we are root (otherwise prints
   "SKIP: ..." and exits 0, or exits 1 when SUANLI_REQUIRE_SLURM is set);
-- starts a private munged (own key, socket, log under a temp dir) and a private slurmctld + slurmd
-  (generated slurm.conf naming this host as controller and only node, free TCP ports, state, spool and
-  logs under the temp dir, no cgroups, no accounting), and waits until the node is idle;
+- starts a private munged (own key and socket under a temp dir) and a private slurmctld + slurmd, both in
+  the foreground as children of this test (generated slurm.conf naming this host as controller and only
+  node with slurmd -C's CPUs and memory, random free TCP ports, state, spool and logs under the temp dir,
+  no cgroups, no accounting), and waits until sinfo shows the node idle;
 - runs a 2 configurations x 3 replications sweep of teaching-small (300 s) locally, emits the Slurm
   job-array script (3 shards, 1 CPU each), submits it with sbatch, waits for the array to leave the
   queue, checks every array task's output file, collects the 3 shards, and checks summary.csv and
   runs.csv are byte-identical to the local sweep's and the SQLite databases have identical rows;
-- stops the daemons and every process of this private cluster (identified by its SLURM_CONF path in
-  their environment) and removes the temp dir, also on failure, SIGTERM or SIGINT.
+- stops the daemons and every process of this private cluster (identified by a marker variable and its
+  SLURM_CONF path in their environment: slurmstepd and the jobs inherit them) and removes the temp dir,
+  also on failure, SIGTERM, SIGINT or SIGHUP. If the test is SIGKILLed (a CTest timeout) the daemons die
+  with it (PR_SET_PDEATHSIG) and the next run cleans up what is left (see reap_stale_runs).
+
+Prints "ok ..." / "FAIL ..." per check and the daemons' log tails on failure; exits 1 on any failure.
 
 Usage: slurm_test.py SUANLI SOURCE_DIR
-Env:   SUANLI_REQUIRE_SLURM=1  fail instead of skipping when Slurm cannot be installed
+Env:   SUANLI_REQUIRE_SLURM=1  fail instead of skipping when Slurm cannot be installed or run
        SUANLI_SLURM_KEEP=1     keep the temp dir (configs, logs, sweep folders) for debugging
 """
 import atexit
+import ctypes
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -36,6 +43,7 @@ SCENARIO = os.path.join(SRC, "scenarios", "teaching-small.json")
 REQUIRE = bool(os.environ.get("SUANLI_REQUIRE_SLURM"))
 KEEP = bool(os.environ.get("SUANLI_SLURM_KEEP"))
 SBIN_PATHS = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
+APT_TIMEOUT_S = 300      # each apt-get call (install, update, install)
 DAEMON_START_S = 60      # munged / slurmctld / slurmd each
 NODE_IDLE_S = 120        # node registered and idle
 JOB_TIMEOUT_S = 600      # the whole job array
@@ -69,7 +77,9 @@ def tail(path, lines=40):
 
 
 def dump_logs():
-    for path in state["logs"]:
+    for path, instead_of in state["logs"]:
+        if instead_of and os.path.exists(instead_of) and os.path.getsize(instead_of):
+            continue  # A daemon's stderr repeats its log file, once that is open.
         if os.path.exists(path):
             sys.stdout.write(f"----- tail of {path} -----\n{tail(path)}")
     sys.stdout.flush()
@@ -82,11 +92,11 @@ def die(message):
     sys.exit(1)
 
 
-def skip(reason):
+def skip(reason, cannot="be installed"):
     if REQUIRE:
-        log(f"FAIL: Slurm cannot be installed here and SUANLI_REQUIRE_SLURM is set: {reason}")
+        log(f"FAIL: Slurm cannot {cannot} here and SUANLI_REQUIRE_SLURM is set: {reason}")
         sys.exit(1)
-    log(f"SKIP: Slurm cannot be installed here: {reason}")
+    log(f"SKIP: Slurm cannot {cannot} here: {reason}")
     sys.exit(0)
 
 
@@ -114,9 +124,10 @@ def ensure_slurm():
 
     def run(cmd):
         try:
-            return subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=900)
+            return subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                  timeout=APT_TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            return subprocess.CompletedProcess(cmd, 124, "", f"{' '.join(cmd)} timed out after 900 s")
+            return subprocess.CompletedProcess(cmd, 124, "", f"{' '.join(cmd)} timed out after {APT_TIMEOUT_S} s")
 
     p = run(install)
     if p.returncode != 0:
@@ -137,31 +148,80 @@ def ensure_slurm():
 # ---------------------------------------------------------------------------------------------------------
 # Cleanup: only what this test started.
 
-def our_pids():
-    """Processes of this private cluster: slurmstepd, the job steps and anything they spawned inherit
-    SLURM_CONF=<our slurm.conf> (slurmd's environment, and sbatch's --export=ALL of ours)."""
-    conf = state["conf"]
-    if not conf:
+MARKER = "SUANLI_SLURM_TEST_DIR"
+
+
+def cluster_pids(tmp):
+    """Processes of the private cluster in tmp: the daemons get MARKER=tmp and SLURM_CONF=tmp/slurm.conf in
+    their environment, which slurmstepd, the job scripts and their children inherit (slurmd's environment,
+    sbatch's --export=ALL of ours)."""
+    if not tmp:
         return []
-    marker = f"SLURM_CONF={conf}".encode()
+    markers = {f"{MARKER}={tmp}".encode(), f"SLURM_CONF={os.path.join(tmp, 'slurm.conf')}".encode()}
     pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == os.getpid():
             continue
         try:
             with open(f"/proc/{entry}/environ", "rb") as f:
-                if marker in f.read().split(b"\0"):
+                if markers & set(f.read().split(b"\0")):
                     pids.append(int(entry))
         except OSError:
             pass
     return pids
 
 
+def kill_cluster(tmp, grace_s=5):
+    """SIGTERM, then SIGKILL (slurmstepd ignores SIGTERM once its slurmd is gone) what cluster_pids finds."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        pids = cluster_pids(tmp)
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except OSError:
+                pass
+        deadline = time.time() + grace_s
+        while pids and time.time() < deadline and cluster_pids(tmp):
+            time.sleep(0.1)
+
+
+def process_start(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[19]  # field 22, starttime
+    except (OSError, IndexError):
+        return None
+
+
+def reap_stale_runs():
+    """An earlier run of this test killed with SIGKILL (a CTest timeout) could not clean up: its daemons
+    die with it (PR_SET_PDEATHSIG) but slurmstepd and the job's processes stay, and its temp dir. Each run
+    records its pid and start time in TMP/owner; a dir whose owner is gone is cleaned up here."""
+    base = tempfile.gettempdir()
+    for name in os.listdir(base):
+        d = os.path.join(base, name)
+        owner = os.path.join(d, "owner")
+        if not name.startswith("suanli-slurm-") or not os.path.isfile(owner):
+            continue
+        try:
+            with open(owner) as f:
+                pid, start_time = f.read().split()
+        except (OSError, ValueError):
+            continue
+        if process_start(int(pid)) == start_time:
+            continue  # Still running (another build tree's test): not ours to touch.
+        kill_cluster(d)
+        shutil.rmtree(d, ignore_errors=True)
+        log(f"note: cleaned up {d}, left by a killed earlier run (pid {pid})")
+
+
 def cleanup():
     if state.get("cleaned"):
         return
     state["cleaned"] = True
-    env = cluster_env() if state["conf"] else None
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # A second signal must not cut the cleanup short.
+        signal.signal(sig, signal.SIG_IGN)
+    env = cluster_env() if state["conf"] and state["tmp"] else None
     ctld_alive = any(name == "slurmctld" and p.poll() is None for name, p in state["procs"])
     if env and ctld_alive and which("scancel"):
         try:  # Jobs of our private cluster only (this slurmctld knows no others).
@@ -179,17 +239,8 @@ def cleanup():
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        pids = our_pids()
-        for pid in pids:
-            try:
-                os.kill(pid, sig)
-            except OSError:
-                pass
-        deadline = time.time() + 5
-        while pids and time.time() < deadline and our_pids():
-            time.sleep(0.1)
     tmp = state["tmp"]
+    kill_cluster(tmp)
     if tmp and os.path.isdir(tmp):
         if KEEP:
             log(f"(kept {tmp})")
@@ -213,36 +264,56 @@ signal.signal(signal.SIGHUP, on_signal)
 # 2. The private cluster.
 
 def free_ports(n):
-    """n distinct TCP ports free right now, from the ephemeral range the kernel hands out."""
-    socks, ports = [], []
-    try:
-        while len(ports) < n:
-            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("", 0))
-            socks.append(s)
-            ports.append(s.getsockname()[1])
-    finally:
-        for s in socks:
-            s.close()
-    return ports
+    """n distinct TCP ports free right now, picked at random below Linux's ephemeral range (32768-60999) so
+    that no outgoing connection takes one before the daemons bind it; not Slurm's 6817-6819."""
+    rng = random.Random()
+    ports = []
+    for _ in range(1000):
+        port = rng.randrange(20000, 32000)
+        if port in ports:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == n:
+            return ports
+    die("found no free TCP ports in 20000-32000")
 
 
 def cluster_env():
-    env = dict(os.environ, SLURM_CONF=state["conf"])
+    env = dict(os.environ, **{MARKER: state["tmp"]})
     for k in list(env):  # An outer Slurm job's variables must not leak into ours.
-        if k.startswith(("SLURM_", "SBATCH_", "SQUEUE_", "SINFO_", "SALLOC_", "SRUN_")) and k != "SLURM_CONF":
+        if k.startswith(("SLURM_", "SBATCH_", "SQUEUE_", "SINFO_", "SALLOC_", "SRUN_")):
             del env[k]
+    if state["conf"]:
+        env["SLURM_CONF"] = state["conf"]
     env["PATH"] = os.pathsep.join([env.get("PATH", "")] + SBIN_PATHS)
     return env
 
 
-def start(name, cmd, logfile, env=None):
+def die_with_parent():
+    """In the daemon (between fork and exec): SIGTERM when this test dies, even by SIGKILL (a CTest timeout)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def start(name, cmd, logfile, env=None, log_file_of_daemon=None):
+    """Starts a daemon in the foreground as a child: stdout+stderr to logfile (dumped on failure unless
+    log_file_of_daemon, the daemon's own log, exists)."""
     out = open(logfile, "ab")
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
-                         start_new_session=True)
+                         start_new_session=True, preexec_fn=die_with_parent)
     out.close()
     state["procs"].append((name, p))
-    state["logs"].append(logfile)
+    state["logs"].append((logfile, log_file_of_daemon))
+    if log_file_of_daemon:
+        state["logs"].append((log_file_of_daemon, None))
     return p
 
 
@@ -260,7 +331,8 @@ def wait_for(what, predicate, timeout, procs=()):
 
 def start_munged(tmp):
     d = os.path.join(tmp, "munge")
-    os.makedirs(d, mode=0o700)
+    os.makedirs(d)
+    os.chmod(d, 0o755)  # munged: clients need search permission on the socket's directory.
     key = os.path.join(d, "munge.key")
     mungekey = which("mungekey")
     if mungekey:
@@ -272,12 +344,11 @@ def start_munged(tmp):
             dst.write(src.read(1024))
     os.chmod(key, 0o600)
     sock = os.path.join(d, "munge.socket")
-    logfile = os.path.join(d, "munged.log")
+    # --foreground logs to stderr (munged.out); --force: run even where munged finds the temp dir's
+    # permissions not secure enough or a stale socket.
     p = start("munged", [which("munged"), "--foreground", "--force", f"--socket={sock}", f"--key-file={key}",
-                         f"--log-file={logfile}", f"--pid-file={os.path.join(d, 'munged.pid')}",
-                         f"--seed-file={os.path.join(d, 'munged.seed')}"],
-              os.path.join(d, "munged.out"))
-    state["logs"].append(logfile)
+                         f"--pid-file={os.path.join(d, 'munged.pid')}", f"--seed-file={os.path.join(d, 'munged.seed')}"],
+              os.path.join(d, "munged.out"), cluster_env())
     wait_for("munged's socket", lambda: os.path.exists(sock), DAEMON_START_S, [("munged", p)])
     munge, unmunge = which("munge"), which("unmunge")
     if munge and unmunge:
@@ -308,7 +379,7 @@ def write_conf(tmp, host, munge_socket):
                                              "RealMemory") if k in hw)
     conf = f"""# Generated by tests/slurm/slurm_test.py: a private single-node cluster.
 ClusterName=suanlitest
-SlurmctldHost={host}
+SlurmctldHost={host}(127.0.0.1)
 SlurmctldPort={ctld_port}
 SlurmdPort={slurmd_port}
 SlurmUser=root
@@ -327,9 +398,9 @@ JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 StateSaveLocation={dirs['state']}
-SlurmdSpoolDir={dirs['spool']}/slurmd-%n
+SlurmdSpoolDir={dirs['spool']}
 SlurmctldPidFile={dirs['run']}/slurmctld.pid
-SlurmdPidFile={dirs['run']}/slurmd-%n.pid
+SlurmdPidFile={dirs['run']}/slurmd.pid
 SlurmctldLogFile={dirs['log']}/slurmctld.log
 SlurmdLogFile={dirs['log']}/slurmd.log
 SlurmctldDebug=info
@@ -341,18 +412,18 @@ InactiveLimit=0
 MinJobAge=300
 KillWait=5
 Waittime=0
-NodeName={host} {node} State=UNKNOWN
+NodeName={host} NodeAddr=127.0.0.1 {node} State=UNKNOWN
 PartitionName=debug Nodes={host} Default=YES MaxTime=INFINITE State=UP
 """
     path = os.path.join(tmp, "slurm.conf")
     with open(path, "w") as f:
         f.write(conf)
-    state["logs"] += [os.path.join(dirs["log"], "slurmctld.log"), os.path.join(dirs["log"], "slurmd.log")]
     return path, dirs, hw, (ctld_port, slurmd_port)
 
 
-def slurm(*cmd, timeout=60, check_rc=True):
-    p = subprocess.run([which(cmd[0]), *cmd[1:]], env=cluster_env(), capture_output=True, text=True, timeout=timeout)
+def slurm(*cmd, timeout=60, check_rc=True, cwd=None):
+    p = subprocess.run([which(cmd[0]), *cmd[1:]], env=cluster_env(), capture_output=True, text=True, timeout=timeout,
+                       cwd=cwd)
     if check_rc and p.returncode != 0:
         die(f"{' '.join(cmd)} exited {p.returncode}: {(p.stderr or p.stdout).strip()}")
     return p
@@ -365,13 +436,14 @@ def start_cluster(tmp):
     state["conf"] = conf
     env = cluster_env()
     ctld = start("slurmctld", [which("slurmctld"), "-D", "-c", "-i", "-f", conf],
-                 os.path.join(dirs["log"], "slurmctld.out"), env)
+                 os.path.join(dirs["log"], "slurmctld.out"), env, os.path.join(dirs["log"], "slurmctld.log"))
 
     def ctld_up():
         return slurm("scontrol", "ping", check_rc=False).stdout.find("UP") >= 0
 
     wait_for("slurmctld to answer scontrol ping", ctld_up, DAEMON_START_S, [("slurmctld", ctld)])
-    slurmd = start("slurmd", [which("slurmd"), "-D", "-f", conf], os.path.join(dirs["log"], "slurmd.out"), env)
+    slurmd = start("slurmd", [which("slurmd"), "-D", "-f", conf], os.path.join(dirs["log"], "slurmd.out"), env,
+                   os.path.join(dirs["log"], "slurmd.log"))
 
     def node_idle():
         r = slurm("sinfo", "-h", "-N", "-n", host, "-o", "%T", check_rc=False)
@@ -388,8 +460,8 @@ def start_cluster(tmp):
 # ---------------------------------------------------------------------------------------------------------
 # 3. The sweep, locally and as a Slurm job array.
 
-def suanli(*args):
-    p = subprocess.run([SUANLI, *args], capture_output=True, text=True, timeout=600)
+def suanli(*args, cwd=None):
+    p = subprocess.run([SUANLI, *args], capture_output=True, text=True, timeout=600, cwd=cwd)
     if p.returncode != 0:
         die(f"suanli {' '.join(args)} exited {p.returncode}: {p.stderr.strip()[-2000:]}")
     return p
@@ -423,17 +495,22 @@ def run_sweep_on_slurm(tmp):
     with open(spec, "w") as f:
         json.dump(doc, f)
     local, sl = os.path.join(tmp, "local"), os.path.join(tmp, "sl")
+    submit_dir = os.path.join(tmp, "submit")
+    os.makedirs(submit_dir)
 
     t = time.monotonic()
     suanli("sweep", spec, "-o", local, "-j", "2")
     check(os.path.exists(os.path.join(local, "summary.csv")), f"local sweep: 6 runs in {time.monotonic() - t:.1f} s")
 
-    suanli("sweep", spec, "-o", sl, "--emit-slurm", "--shards", "3", "--cpus", "1")
+    # Relative sweep file and output folder, submitted from another directory: the script must not
+    # depend on the directory it was emitted or submitted from.
+    suanli("sweep", os.path.basename(spec), "-o", os.path.basename(sl), "--emit-slurm", "--shards", "3", "--cpus", "1",
+           cwd=tmp)
     script = os.path.join(sl, "sweep.slurm")
-    check(os.path.exists(script), f"--emit-slurm wrote {script}")
+    check(os.path.exists(script), f"--emit-slurm (relative paths) wrote {script}")
 
     t = time.monotonic()
-    r = slurm("sbatch", "--parsable", script)
+    r = slurm("sbatch", "--parsable", script, cwd=submit_dir)
     job = r.stdout.strip().split(";")[0]
     check(job.isdigit(), f"sbatch --parsable: array job {job}")
     if not job.isdigit():
@@ -475,8 +552,8 @@ def run_sweep_on_slurm(tmp):
     for i, out in enumerate(outputs, 1):
         if check(os.path.exists(out), f"array task {i} wrote {os.path.basename(out)}"):
             text = read(out).decode(errors="replace")
-            check(f"2 runs (0 already done, 2 ok, 0 failed)" in text,
-                  f"array task {i} ran its 2 runs: {text.strip().splitlines()[0] if text.strip() else '(empty)'}")
+            line = next((l for l in text.splitlines() if l.startswith("sweep slurmtest:")), text.strip()[-200:])
+            check("2 runs (0 already done, 2 ok, 0 failed)" in text, f"array task {i} ran its 2 runs: {line}")
         if not all(os.path.exists(os.path.join(sl, f"shard-{i}", n)) for n in ("summary.csv", "runs.csv")):
             log(f"----- {out} -----\n{tail(out) if os.path.exists(out) else '(missing)'}")
             die(f"array task {i} did not complete its shard folder {os.path.join(sl, f'shard-{i}')}")
@@ -497,11 +574,14 @@ def main():
         sys.exit(f"FAIL: {SUANLI} not executable or {SCENARIO} missing")
     ensure_slurm()
     if os.geteuid() != 0:
-        skip("not root: this test runs slurmctld/slurmd as root (SlurmUser=root)")
-    # Under /tmp: the sweep folders must be on a path the job (same host, root) sees as well.
+        skip("not root: this test runs slurmctld/slurmd as root (SlurmUser=root)", cannot="be run")
+    reap_stale_runs()
+    # In the temp dir: the job runs on this host as root, so it sees the sweep folders at the same paths.
     tmp = tempfile.mkdtemp(prefix="suanli-slurm-")
     os.chmod(tmp, 0o755)
     state["tmp"] = tmp
+    with open(os.path.join(tmp, "owner"), "w") as f:
+        f.write(f"{os.getpid()} {process_start(os.getpid())}\n")
     try:
         start_cluster(tmp)
         run_sweep_on_slurm(tmp)
