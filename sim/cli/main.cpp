@@ -30,6 +30,7 @@
 #include "platform/PlatformSpec.hpp"
 #include "platform/PlatformXml.hpp"
 #include "platform/SimGridPlatform.hpp"
+#include "report/Report.hpp"
 #include "policy/Placement.hpp"
 #include "suanli/version.hpp"
 #include "sweep/Runner.hpp"
@@ -348,6 +349,12 @@ int run_sweep(const Options& o) {
   return r.failed > 0 ? kExitTargetsFailed : 0;
 }
 
+int run_report(const Options& o) {
+  suanli::report::write_report(o.folders, o.output);
+  std::cout << "wrote " << o.output << "\n";
+  return 0;
+}
+
 int run_collect(const Options& o) {
   suanli::sweep::collect(o.folders, o.output);
   std::cout << "collected " << o.folders.size() << " shard folders into " << o.output << " (summary.csv, runs.csv, results.sqlite)\n";
@@ -471,6 +478,13 @@ int main(int argc, char** argv) {
   collect->add_option("shards", o.folders, "Shard folders")->required();
   collect->add_option("-o,--output", o.output, "Merged sweep folder")->required();
 
+  auto* report = app.add_subcommand("report",
+                                     "Write one self-contained HTML report of a run or a sweep folder; two runs side by side");
+  report->add_option("folders", o.folders, "A run folder (suanli run -o) or a sweep folder; two run folders to compare")
+      ->required()
+      ->expected(1, 2);
+  report->add_option("-o,--output", o.output, "The HTML file to write")->required();
+
   auto* policies = app.add_subcommand("policies", "List the placement policies and queue disciplines (docs/policies.md)");
 
   try {
@@ -496,6 +510,7 @@ int main(int argc, char** argv) {
     if (*policies) return run_policies();
     if (*sweep) return run_sweep(o);
     if (*collect) return run_collect(o);
+    if (*report) return run_report(o);
   } catch (const suanli::model::UserErrors& e) {
     for (const auto& err : e.errors()) std::cerr << "error: " << err.what() << "\n";
     return suanli::model::kExitUserError;

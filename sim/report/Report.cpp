@@ -6,7 +6,6 @@
 #include <cmath>
 #include <functional>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "metrics/OutputFile.hpp"
@@ -26,7 +25,8 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Page skeleton.
 
-const char* const kCss = R"(:root { --ink: #1d2330; --muted: #5b6475; --line: #d5d9e0; --pass: #1a7f37; --fail: #c62828; --na: #8a8f98; }
+const char* const kCss =
+    R"(:root { --ink: #1d2330; --muted: #5b6475; --line: #d5d9e0; --pass: #1a7f37; --fail: #c62828; --na: #8a8f98; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1480px; padding: 24px 32px 48px; color: var(--ink); background: #fff;
   font: 16px/1.45 system-ui, "Segoe UI", "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
@@ -116,7 +116,9 @@ std::string text(const json& j, std::initializer_list<const char*> keys) {
   return v.dump();
 }
 
-std::string td(const std::string& html, bool left = false) { return (left ? "<td class=\"t\">" : "<td>") + html + "</td>"; }
+std::string td(const std::string& html, bool left = false) {
+  return (left ? "<td class=\"t\">" : "<td>") + html + "</td>";
+}
 std::string th(const std::string& label, bool left = false) {
   return (left ? "<th class=\"t\">" : "<th>") + html_escape(label) + "</th>";
 }
@@ -145,8 +147,9 @@ const SiteInfo* site_info(const RunData& run, const std::string& name) {
 }
 
 std::string run_subtitle(const RunData& run) {
-  return "seed " + html_escape(text(run.summary, {"seed"})) + " &middot; " + html_escape(duration(run.simulated_s)) +
-         " simulated &middot; run folder <code>" + html_escape(run.folder) + "</code>";
+  return "seed " + html_escape(text(run.summary, {"seed"})) + " &middot; " +
+         html_escape(duration(run.simulated_s)) + " simulated &middot; run folder <code>" +
+         html_escape(run.folder) + "</code>";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -170,11 +173,12 @@ std::string summary_cards(const RunData& r) {
 
 std::string class_table(const RunData& r) {
   std::map<std::string, std::string> placement;
-  for (const auto& c : at(r.scenario, {"workload", "classes"})) placement[text(c, {"name"})] = text(c, {"placement"});
-  std::string s = "<div class=\"scroll\"><table>\n<tr>" + th("class", true) + th("kind", true) + th("placement", true) +
-                  th("jobs") + th("represented") + th("completed") + th("rejected") + th("unfinished") +
-                  th("wait p50 (s)") + th("wait p95 (s)") + th("round trip p95 (ms)") + th("budget met") +
-                  th("deadline met") + "</tr>\n";
+  for (const auto& c : at(r.scenario, {"workload", "classes"}))
+    placement[text(c, {"name"})] = text(c, {"placement"});
+  std::string s = "<div class=\"scroll\"><table>\n<tr>" + th("class", true) + th("kind", true) +
+                  th("placement", true) + th("jobs") + th("represented") + th("completed") + th("rejected") +
+                  th("unfinished") + th("wait p50 (s)") + th("wait p95 (s)") + th("round trip p95 (ms)") +
+                  th("budget met") + th("deadline met") + "</tr>\n";
   for (const auto& c : at(r.summary, {"classes"})) {
     const std::string name = text(c, {"name"});
     s += "<tr>" + td(html_escape(name), true) + td(html_escape(text(c, {"kind"})), true) +
@@ -183,12 +187,14 @@ std::string class_table(const RunData& r) {
          td(count(number(c, {"completed"}))) + td(count(number(c, {"rejected"}))) +
          td(count(number(c, {"unfinished"}))) + td(sig(number(c, {"wait_s", "p50"}), 3)) +
          td(sig(number(c, {"wait_s", "p95"}), 3)) + td(sig(number(c, {"network_rtt_s", "p95"}) * 1e3, 3)) +
-         td(percent(number(c, {"budget_attainment"}), 2)) + td(percent(number(c, {"deadline_attainment"}), 2)) +
-         "</tr>\n";
+         td(percent(number(c, {"budget_attainment"}), 2)) +
+         td(percent(number(c, {"deadline_attainment"}), 2)) + "</tr>\n";
   }
-  return s + "</table></div>\n<p class=\"note\">Waits and round trips are weighted by the jobs each simulated job "
-             "stands for; budget met: share of latency-critical jobs whose network round trip is within the "
-             "class budget.</p>\n";
+  return s +
+         "</table></div>\n<p class=\"note\">Waits and round trips are weighted by the jobs each simulated "
+         "job "
+         "stands for; budget met: share of latency-critical jobs whose network round trip is within the "
+         "class budget.</p>\n";
 }
 
 std::string targets_section(const RunData& r) {
@@ -210,37 +216,42 @@ std::string targets_section(const RunData& r) {
       const bool pue = std::string(key) == "pue";
       const double value = number(values, {value_key});
       const double limit = number(targets, {(std::string(key) + "_limit").c_str()});
-      missed += "<li>" + html_escape(where) + ": " + label + " " + (pue ? fixed(value, 3) : percent(value)) +
-                (std::isfinite(limit) ? (pue ? " &gt; " + fixed(limit, 2) : " &lt; " + percent(limit, 0)) : "") +
-                "</li>";
+      missed +=
+          "<li>" + html_escape(where) + ": " + label + " " + (pue ? fixed(value, 3) : percent(value)) +
+          (std::isfinite(limit) ? (pue ? " &gt; " + fixed(limit, 2) : " &lt; " + percent(limit, 0)) : "") +
+          "</li>";
     }
   };
   tally(at(t, {"targets"}), "province / network", t);
   for (const auto& site : at(r.summary, {"sites"})) tally(at(site, {"targets"}), text(site, {"name"}), site);
   std::string s = "<p class=\"verdict\">" +
                   (fails == 0 ? badge("PASS") + " all " + count(double(passes)) + " targets checked are met"
-                              : badge("FAIL") + " " + count(double(fails)) + " of " + count(double(fails + passes)) +
-                                    " targets checked are missed") +
+                              : badge("FAIL") + " " + count(double(fails)) + " of " +
+                                    count(double(fails + passes)) + " targets checked are missed") +
                   "</p>\n";
   if (fails > 0)
     s += "<ul class=\"missed\">" + missed + "</ul>\n" +
-         (fails > kMaxListed ? "<p class=\"note\">The first " + count(double(kMaxListed)) + " are listed.</p>\n" : "");
-  s += "<table>\n<tr>" + th("province / network", true) + th("value") + th("target") + th("verdict", true) + "</tr>\n";
+         (fails > kMaxListed
+              ? "<p class=\"note\">The first " + count(double(kMaxListed)) + " are listed.</p>\n"
+              : "");
+  s += "<table>\n<tr>" + th("province / network", true) + th("value") + th("target") + th("verdict", true) +
+       "</tr>\n";
   s += "<tr>" + td("PUE", true) + td(fixed(number(t, {"pue"}), 3)) +
-       td("&le; " + fixed(number(limits, {"pue_max"}), 2)) + td(badge(text(t, {"targets", "pue"})), true) + "</tr>\n";
+       td("&le; " + fixed(number(limits, {"pue_max"}), 2)) + td(badge(text(t, {"targets", "pue"})), true) +
+       "</tr>\n";
   s += "<tr>" + td("liquid-cooled share", true) + td(percent(number(t, {"liquid_share"}))) +
        td("&ge; " + percent(number(limits, {"liquid_share_min"}))) +
        td(badge(text(t, {"targets", "liquid_share"})), true) + "</tr>\n";
   s += "<tr>" + td("rack occupancy (installed / built)", true) + td(percent(number(t, {"rack_occupancy"}))) +
-       td("&ge; " + percent(number(limits, {"occupancy_min"}))) + td(badge(text(t, {"targets", "occupancy"})), true) +
-       "</tr>\n</table>\n";
+       td("&ge; " + percent(number(limits, {"occupancy_min"}))) +
+       td(badge(text(t, {"targets", "occupancy"})), true) + "</tr>\n</table>\n";
 
   const auto& sites = at(r.summary, {"sites"});
   s += std::string(sites.size() > 30 ? "<details>" : "<details open>") + "<summary>Per site (" +
-       count(double(sites.size())) + " sites)</summary>\n<div class=\"scroll\"><table>\n<tr>" + th("site", true) +
-       th("name", true) + th("kind", true) + th("city", true) + th("racks") + th("jobs done") + th("CPU") + th("GPU") +
-       th("IT MWh") + th("PUE") + th("PUE target", true) + th("liquid share", true) + th("rack occupancy", true) +
-       th("GB 40879", true) + "</tr>\n";
+       count(double(sites.size())) + " sites)</summary>\n<div class=\"scroll\"><table>\n<tr>" +
+       th("site", true) + th("name", true) + th("kind", true) + th("city", true) + th("racks") +
+       th("jobs done") + th("CPU") + th("GPU") + th("IT MWh") + th("PUE") + th("PUE target", true) +
+       th("liquid share", true) + th("rack occupancy", true) + th("GB 40879", true) + "</tr>\n";
   for (const auto& site : sites) {
     const std::string name = text(site, {"name"});
     const SiteInfo* info = site_info(r, name);
@@ -251,15 +262,17 @@ std::string targets_section(const RunData& r) {
          td(count(number(site, {"racks"}))) + td(count(number(site, {"jobs_completed"}))) +
          td(percent(number(site, {"cpu_utilization"}))) + td(percent(number(site, {"gpu_utilization"}))) +
          td(fixed(number(site, {"it_energy_j"}) / 3.6e9, 3)) + td(fixed(number(site, {"pue"}), 3)) +
-         td(badge(text(tg, {"pue"})) + (std::isfinite(pue_limit) ? " &le; " + fixed(pue_limit, 2) : ""), true) +
+         td(badge(text(tg, {"pue"})) + (std::isfinite(pue_limit) ? " &le; " + fixed(pue_limit, 2) : ""),
+            true) +
          td(percent(number(site, {"liquid_share"}), 0) + " " + badge(text(tg, {"liquid_share"})), true) +
          td(percent(number(site, {"rack_occupancy"})) + " " + badge(text(tg, {"occupancy"})) +
                 (std::isfinite(occ_limit) ? " &ge; " + percent(occ_limit, 0) : ""),
             true) +
          td(html_escape(grade(at(tg, {"gb40879_grade"}))), true) + "</tr>\n";
   }
-  return s + "</table></div></details>\n<p class=\"note\">PUE over the run = facility energy / IT energy. GB "
-             "40879-2021 grade from the site's PUE (grade 1 best).</p>\n";
+  return s +
+         "</table></div></details>\n<p class=\"note\">PUE over the run = facility energy / IT energy. GB "
+         "40879-2021 grade from the site's PUE (grade 1 best).</p>\n";
 }
 
 std::string decisions_table(const RunData& r) {
@@ -307,8 +320,10 @@ std::string figure_html(const Figure& f, std::size_t panel) {
 std::string run_body(const RunData& r) {
   std::string s = "<header><h1>" + html_escape(text(r.summary, {"scenario"})) + "</h1>\n<p class=\"sub\">" +
                   run_subtitle(r) + "</p>\n";
-  if (!text(r.scenario, {"description"}).empty()) s += "<p>" + html_escape(text(r.scenario, {"description"})) + "</p>\n";
-  s += "</header>\n<nav><a href=\"#summary\">Summary</a><a href=\"#targets\">Targets</a><a href=\"#charts\">Charts</a>";
+  if (!text(r.scenario, {"description"}).empty())
+    s += "<p>" + html_escape(text(r.scenario, {"description"})) + "</p>\n";
+  s += "</header>\n<nav><a href=\"#summary\">Summary</a><a href=\"#targets\">Targets</a><a "
+       "href=\"#charts\">Charts</a>";
   if (r.has_decisions) s += "<a href=\"#decisions\">Scheduling decisions</a>";
   s += "</nav>\n<h2 id=\"summary\">Summary</h2>\n" + summary_cards(r) + class_table(r);
   s += "<h2 id=\"targets\">Targets</h2>\n" + targets_section(r);
@@ -332,10 +347,14 @@ struct Measure {
 
 std::string format_measure(const Measure& m, double v) {
   switch (m.kind) {
-    case Measure::kCount: return count(v);
-    case Measure::kFixed: return fixed(v, m.decimals);
-    case Measure::kPercent: return percent(v, m.decimals);
-    case Measure::kSig: break;
+    case Measure::kCount:
+      return count(v);
+    case Measure::kFixed:
+      return fixed(v, m.decimals);
+    case Measure::kPercent:
+      return percent(v, m.decimals);
+    case Measure::kSig:
+      break;
   }
   return sig(v, m.decimals);
 }
@@ -347,9 +366,15 @@ std::string format_difference(const Measure& m, double a, double b) {
   if (d == 0) return td("0") + td(m.kind != Measure::kPercent && a != 0 ? "0 %" : "");
   std::string abs;
   switch (m.kind) {
-    case Measure::kCount: abs = signed_fixed(std::round(d), 0); break;
-    case Measure::kFixed: abs = signed_fixed(d, m.decimals); break;
-    case Measure::kPercent: abs = signed_fixed(d * 100, m.decimals) + " pp"; break;
+    case Measure::kCount:
+      abs = signed_fixed(std::round(d), 0);
+      break;
+    case Measure::kFixed:
+      abs = signed_fixed(d, m.decimals);
+      break;
+    case Measure::kPercent:
+      abs = signed_fixed(d * 100, m.decimals) + " pp";
+      break;
     case Measure::kSig: {
       const double scale = std::max(std::abs(a), std::abs(b));
       const int magnitude = scale > 0 ? static_cast<int>(std::floor(std::log10(scale))) : 0;
@@ -357,7 +382,8 @@ std::string format_difference(const Measure& m, double a, double b) {
       break;
     }
   }
-  const std::string rel = m.kind != Measure::kPercent && a != 0 ? signed_fixed(d / std::abs(a) * 100, 1) + " %" : "";
+  const std::string rel =
+      m.kind != Measure::kPercent && a != 0 ? signed_fixed(d / std::abs(a) * 100, 1) + " %" : "";
   return td(abs) + td(rel);
 }
 
@@ -411,13 +437,16 @@ std::vector<Measure> comparison_measures(const RunData& a, const RunData& b) {
 }
 
 std::string comparison_table(const RunData& a, const RunData& b) {
-  std::string s = "<table>\n<tr>" + th("", true) + th("A") + th("B") + th("B \u2212 A") + th("relative") + "</tr>\n";
+  std::string s =
+      "<table>\n<tr>" + th("", true) + th("A") + th("B") + th("B \u2212 A") + th("relative") + "</tr>\n";
   for (const auto& m : comparison_measures(a, b)) {
     const double va = m.value(a), vb = m.value(b);
     s += "<tr>" + td(html_escape(m.label), true) + td(format_measure(m, va)) + td(format_measure(m, vb)) +
          format_difference(m, va, vb) + "</tr>\n";
   }
-  return s + "</table>\n<p class=\"note\">Shares differ in percentage points (pp); relative = (B \u2212 A) / A.</p>\n";
+  return s +
+         "</table>\n<p class=\"note\">Shares differ in percentage points (pp); relative = (B \u2212 A) / "
+         "A.</p>\n";
 }
 
 /// The scenario fields that differ between the runs (JSON Patch from A's scenario.json to B's).
@@ -426,8 +455,8 @@ std::string scenario_differences(const RunData& a, const RunData& b) {
   const json patch = json::diff(a.scenario, b.scenario);
   std::string s;
   if (text(a.summary, {"seed"}) != text(b.summary, {"seed"}))
-    s += "<p>Seeds differ: A " + html_escape(text(a.summary, {"seed"})) + ", B " + html_escape(text(b.summary, {"seed"})) +
-         ".</p>\n";
+    s += "<p>Seeds differ: A " + html_escape(text(a.summary, {"seed"})) + ", B " +
+         html_escape(text(b.summary, {"seed"})) + ".</p>\n";
   if (patch.empty()) return s + "<p>The two runs have the same scenario.json.</p>\n";
   const auto shown = [](const json& doc, const std::string& pointer) -> std::string {
     try {
@@ -437,12 +466,12 @@ std::string scenario_differences(const RunData& a, const RunData& b) {
       return "<span class=\"empty\">absent</span>";
     }
   };
-  s += "<div class=\"scroll\"><table>\n<tr>" + th("scenario field (JSON pointer)", true) + th("A", true) + th("B", true) +
-       "</tr>\n";
+  s += "<div class=\"scroll\"><table>\n<tr>" + th("scenario field (JSON pointer)", true) + th("A", true) +
+       th("B", true) + "</tr>\n";
   for (std::size_t i = 0; i < patch.size() && i < kMaxRows; ++i) {
     const std::string pointer = patch[i].value("path", "");
-    s += "<tr>" + td("<code>" + html_escape(pointer) + "</code>", true) + td(shown(a.scenario, pointer), true) +
-         td(shown(b.scenario, pointer), true) + "</tr>\n";
+    s += "<tr>" + td("<code>" + html_escape(pointer) + "</code>", true) +
+         td(shown(a.scenario, pointer), true) + td(shown(b.scenario, pointer), true) + "</tr>\n";
   }
   s += "</table></div>\n";
   if (patch.size() > kMaxRows)
@@ -453,18 +482,22 @@ std::string scenario_differences(const RunData& a, const RunData& b) {
 
 std::string compare_body(const RunData& a, const RunData& b) {
   std::string s = "<header><h1>" + html_escape(text(a.summary, {"scenario"})) + " (A) vs " +
-                  html_escape(text(b.summary, {"scenario"})) + " (B)</h1>\n<p class=\"sub\"><b>A</b>: " +
-                  run_subtitle(a) + "<br><b>B</b>: " + run_subtitle(b) + "</p>\n</header>\n";
-  s += "<nav><a href=\"#differences\">What differs</a><a href=\"#totals\">Totals</a><a href=\"#charts\">Charts</a>"
+                  html_escape(text(b.summary, {"scenario"})) +
+                  " (B)</h1>\n<p class=\"sub\"><b>A</b>: " + run_subtitle(a) +
+                  "<br><b>B</b>: " + run_subtitle(b) + "</p>\n</header>\n";
+  s += "<nav><a href=\"#differences\">What differs</a><a href=\"#totals\">Totals</a><a "
+       "href=\"#charts\">Charts</a>"
        "<a href=\"#details\">Per class and site</a>";
   if (a.has_decisions || b.has_decisions) s += "<a href=\"#decisions\">Scheduling decisions</a>";
   s += "</nav>\n<h2 id=\"differences\">What differs</h2>\n" + scenario_differences(a, b);
   s += "<h2 id=\"totals\">Totals</h2>\n" + comparison_table(a, b);
-  s += "<h2 id=\"charts\">Charts</h2>\n<p class=\"note\">A on the left, B on the right, on the same scales.</p>\n";
+  s += "<h2 id=\"charts\">Charts</h2>\n<p class=\"note\">A on the left, B on the right, on the same "
+       "scales.</p>\n";
   for (const auto& f : run_figures({&a, &b})) {
     s += "<section id=\"" + f.id + "\"><h3>" + html_escape(f.title) + "</h3>\n<div class=\"grid2\">\n";
     for (std::size_t i = 0; i < f.panels.size(); ++i)
-      s += "<figure><p class=\"panel-label\">" + std::string(i == 0 ? "A" : "B") + "</p>\n" + f.panels[i] + "</figure>\n";
+      s += "<figure><p class=\"panel-label\">" + std::string(i == 0 ? "A" : "B") + "</p>\n" + f.panels[i] +
+           "</figure>\n";
     s += "</div>\n<p class=\"caption\">" + f.caption + "</p></section>\n";
   }
   s += "<h2 id=\"details\">Per class and site</h2>\n";
@@ -557,14 +590,17 @@ std::string sweep_body(const SweepData& sw) {
   const json& args = at(spec, {"run_arguments"});
   if (args.is_array() && !args.empty()) {
     std::string joined;
-    for (const auto& a : args) joined += (joined.empty() ? "" : " ") + (a.is_string() ? a.get<std::string>() : a.dump());
+    for (const auto& a : args)
+      joined += (joined.empty() ? "" : " ") + (a.is_string() ? a.get<std::string>() : a.dump());
     s += "<p>Every run: <code>suanli run " + html_escape(joined) + "</code></p>\n";
   }
 
   // summary.csv as a table: the mean of each metric, its 95 % CI below.
   s += "<h2 id=\"table\">Summary table</h2>\n<p class=\"note\">From <code>summary.csv</code>: mean over the "
-       "successful replications (n) of each configuration; below it, the 95 % confidence interval (Student t).</p>\n"
-       "<div class=\"scroll\"><table>\n<tr>" + th("config", true);
+       "successful replications (n) of each configuration; below it, the 95 % confidence interval (Student "
+       "t).</p>\n"
+       "<div class=\"scroll\"><table>\n<tr>" +
+       th("config", true);
   for (const auto& a : sw.axes) s += th(a, true);
   s += th("n");
   for (const auto& m : sw.metrics) s += th(metric_style(m).label);
@@ -623,13 +659,14 @@ std::string sweep_body(const SweepData& sw) {
     s += "<p>All " + count(double(sw.runs_listed)) + " runs of runs.csv succeeded.</p>\n";
   } else {
     s += "<p>" + count(double(sw.failed.size())) + " of " + count(double(sw.runs_listed)) +
-         " runs did not succeed (their folders are under <code>runs/</code>).</p>\n<div class=\"scroll\"><table>\n<tr>" +
-         th("run", true) + th("config") + th("replication") + th("seed") + th("status", true) + th("exit code") +
-         th("error", true) + "</tr>\n";
+         " runs did not succeed (their folders are under <code>runs/</code>).</p>\n<div "
+         "class=\"scroll\"><table>\n<tr>" +
+         th("run", true) + th("config") + th("replication") + th("seed") + th("status", true) +
+         th("exit code") + th("error", true) + "</tr>\n";
     for (const auto& f : sw.failed)
-      s += "<tr>" + td(html_escape(f.run), true) + td(html_escape(f.config)) + td(html_escape(f.replication)) +
-           td(html_escape(f.seed)) + td(html_escape(f.status), true) + td(html_escape(f.exit_code)) +
-           "<td class=\"wrap\">" + html_escape(f.error) + "</td></tr>\n";
+      s += "<tr>" + td(html_escape(f.run), true) + td(html_escape(f.config)) +
+           td(html_escape(f.replication)) + td(html_escape(f.seed)) + td(html_escape(f.status), true) +
+           td(html_escape(f.exit_code)) + "<td class=\"wrap\">" + html_escape(f.error) + "</td></tr>\n";
     s += "</table></div>\n";
   }
   s += "<p class=\"note\">" + count(double(sw.run_folders)) + " run folders under <code>runs/</code>.</p>\n";
@@ -649,8 +686,9 @@ std::string render_report(const std::vector<std::string>& folders) {
   if (folders.size() == 2 && kinds[0] == FolderKind::kRun && kinds[1] == FolderKind::kRun) {
     const RunData a = read_run(folders[0]);
     const RunData b = read_run(folders[1]);
-    return page("suanli: " + text(a.summary, {"scenario"}) + " (A) vs " + text(b.summary, {"scenario"}) + " (B)",
-                compare_body(a, b));
+    return page(
+        "suanli: " + text(a.summary, {"scenario"}) + " (A) vs " + text(b.summary, {"scenario"}) + " (B)",
+        compare_body(a, b));
   }
   std::string title, body;
   for (std::size_t i = 0; i < folders.size(); ++i) {
@@ -679,8 +717,8 @@ std::string render_report(const std::vector<std::string>& folders) {
         prefixed += part.substr(pos, value - pos) + prefix;
         pos = value;
       }
-      part = "<section class=\"folder\"><p class=\"panel-label\">" + std::string(i == 0 ? "A" : "B") + "</p>\n" +
-             prefixed + "</section>\n";
+      part = "<section class=\"folder\"><p class=\"panel-label\">" + std::string(i == 0 ? "A" : "B") +
+             "</p>\n" + prefixed + "</section>\n";
     }
     body += part;
   }

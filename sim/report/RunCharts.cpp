@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "report/Format.hpp"
 #include "report/Svg.hpp"
@@ -78,7 +81,9 @@ class LineColours {
   std::string operator()(const RunData& r, const Line& l) const { return colour_.at(key_of(r, l)); }
 
  private:
-  static std::string key_of(const RunData& r, const Line& l) { return (r.lines_by_kind ? "kind:" : "site:") + l.name; }
+  static std::string key_of(const RunData& r, const Line& l) {
+    return (r.lines_by_kind ? "kind:" : "site:") + l.name;
+  }
   std::map<std::string, std::string> colour_;
 };
 
@@ -86,8 +91,8 @@ std::string time_caption(const std::vector<const RunData*>& runs) {
   std::size_t most = 1;
   for (const auto* r : runs) most = std::max(most, r->samples_per_point);
   std::string s = most > 1 ? "Each point is the mean over a time bucket of up to " + count(double(most)) +
-                                 " sampling instants of timeseries.csv (at most " + count(double(kMaxPoints)) +
-                                 " points per line). "
+                                 " sampling instants of timeseries.csv (at most " +
+                                 count(double(kMaxPoints)) + " points per line). "
                            : "Every sampling instant of timeseries.csv is drawn. ";
   for (const auto* r : runs)
     if (r->lines_by_kind) {
@@ -196,8 +201,9 @@ Figure power_figure(const std::vector<const RunData*>& runs) {
     fig.panels.push_back(svg::stacked_area_chart(frame, scaled(r->power_t_s, unit.seconds), series) +
                          svg::legend_html(legend));
   }
-  fig.caption = html_escape("Stacked: IT, then losses, cooling and overheads; the top edge is the facility power. " +
-                            time_caption(runs));
+  fig.caption =
+      html_escape("Stacked: IT, then losses, cooling and overheads; the top edge is the facility power. " +
+                  time_caption(runs));
   return fig;
 }
 
@@ -249,9 +255,9 @@ Figure latency_figure(const std::vector<const RunData*>& runs) {
         continue;
       }
       series.push_back(cdf_series(c, col, frame.x.hi));
-      std::string name = c.name + " (" + count(double(c.placed)) + " jobs" +
-                         (c.placed > c.sample_s.size() ? ", " + count(double(c.sample_s.size())) + " sampled" : "") +
-                         ")";
+      std::string name =
+          c.name + " (" + count(double(c.placed)) + " jobs" +
+          (c.placed > c.sample_s.size() ? ", " + count(double(c.sample_s.size())) + " sampled" : "") + ")";
       legend.push_back({name, col, false, false});
       if (std::isfinite(c.budget_s)) {
         markers.push_back({c.budget_s * 1e3, "budget " + c.name, col});
@@ -265,7 +271,8 @@ Figure latency_figure(const std::vector<const RunData*>& runs) {
       "placed are left out. Drawn from a uniform reservoir sample of at most " +
       count(double(kReservoirSize)) +
       " jobs per class (Vitter's algorithm R, fixed seed; exact when a class has fewer jobs), each job "
-      "counted once whatever its sampling weight. Dashed: the round-trip budget of latency-critical classes.");
+      "counted once whatever its sampling weight. Dashed: the round-trip budget of latency-critical "
+      "classes.");
   return fig;
 }
 
@@ -273,10 +280,10 @@ Figure latency_figure(const std::vector<const RunData*>& runs) {
 // The map: equirectangular projection (north up), km around the centre of the bounding box.
 
 struct MapView {
-  double lat0 = 0, lon0 = 0;  // centre, degrees
-  double kx = 1, ky = 1;      // km per degree of longitude / latitude at lat0
+  double lat0 = 0, lon0 = 0;    // centre, degrees
+  double kx = 1, ky = 1;        // km per degree of longitude / latitude at lat0
   double x_min = 0, y_max = 0;  // km, top-left corner of the drawn area
-  double scale = 1;           // SVG units per km
+  double scale = 1;             // SVG units per km
   double width = 640, height = 480;
   double max_racks = 1;
   bool ok = false;
@@ -338,54 +345,60 @@ double scale_bar_km(const MapView& v) {
 }
 
 std::string map_panel(const MapView& v, const RunData& r) {
-  std::string s = "<svg class=\"chart map\" viewBox=\"0 0 " + coord(v.width) + " " + coord(v.height) +
-                  "\" role=\"img\" aria-label=\"Map of the sites\">\n<rect class=\"frame\" x=\"0.5\" y=\"0.5\" "
-                  "width=\"" + coord(v.width - 1) + "\" height=\"" + coord(v.height - 1) + "\"/>\n";
+  std::string s =
+      "<svg class=\"chart map\" viewBox=\"0 0 " + coord(v.width) + " " + coord(v.height) +
+      "\" role=\"img\" aria-label=\"Map of the sites\">\n<rect class=\"frame\" x=\"0.5\" y=\"0.5\" "
+      "width=\"" +
+      coord(v.width - 1) + "\" height=\"" + coord(v.height - 1) + "\"/>\n";
   // Bottom to top: latency circles, sites (the largest first, so that small dots stay visible),
   // city hubs, site labels, city names.
   for (const auto& c : r.cities) {
-    if (!std::isfinite(c.lat_deg) || !std::isfinite(c.lon_deg) || !std::isfinite(r.circle_radius_km)) continue;
-    s += "<circle class=\"circle\" cx=\"" + coord(v.sx(c.lon_deg)) + "\" cy=\"" + coord(v.sy(c.lat_deg)) + "\" r=\"" +
-         coord(r.circle_radius_km * v.scale) + "\"><title>" +
+    if (!std::isfinite(c.lat_deg) || !std::isfinite(c.lon_deg) || !std::isfinite(r.circle_radius_km))
+      continue;
+    s += "<circle class=\"circle\" cx=\"" + coord(v.sx(c.lon_deg)) + "\" cy=\"" + coord(v.sy(c.lat_deg)) +
+         "\" r=\"" + coord(r.circle_radius_km * v.scale) + "\"><title>" +
          html_escape(c.name + ": reachable within the intra-city target") + "</title></circle>\n";
   }
   std::vector<const SiteInfo*> sites;
   for (const auto& site : r.sites)
     if (std::isfinite(site.lat_deg) && std::isfinite(site.lon_deg)) sites.push_back(&site);
-  std::stable_sort(sites.begin(), sites.end(), [](const SiteInfo* a, const SiteInfo* b) { return a->racks > b->racks; });
-  const auto radius = [&](const SiteInfo& site) { return 3 + 11 * std::sqrt(std::max(0.0, site.racks) / v.max_racks); };
+  std::stable_sort(sites.begin(), sites.end(),
+                   [](const SiteInfo* a, const SiteInfo* b) { return a->racks > b->racks; });
+  const auto radius = [&](const SiteInfo& site) {
+    return 3 + 11 * std::sqrt(std::max(0.0, site.racks) / v.max_racks);
+  };
   for (const auto* site : sites) {
-    std::string title = site->name + (site->name_zh.empty() ? "" : " (" + site->name_zh + ")") + ": " + site->kind +
-                        ", " + count(site->racks) + " racks, city " + site->city;
-    s += "<circle class=\"site\" cx=\"" + coord(v.sx(site->lon_deg)) + "\" cy=\"" + coord(v.sy(site->lat_deg)) +
-         "\" r=\"" + coord(radius(*site)) + "\" fill=\"" + kind_colour(site->kind) + "\"><title>" +
-         html_escape(title) + "</title></circle>\n";
+    std::string title = site->name + (site->name_zh.empty() ? "" : " (" + site->name_zh + ")") + ": " +
+                        site->kind + ", " + count(site->racks) + " racks, city " + site->city;
+    s += "<circle class=\"site\" cx=\"" + coord(v.sx(site->lon_deg)) + "\" cy=\"" +
+         coord(v.sy(site->lat_deg)) + "\" r=\"" + coord(radius(*site)) + "\" fill=\"" +
+         kind_colour(site->kind) + "\"><title>" + html_escape(title) + "</title></circle>\n";
   }
   std::string names;
   for (const auto& c : r.cities) {
     if (!std::isfinite(c.lat_deg) || !std::isfinite(c.lon_deg)) continue;
     const double x = v.sx(c.lon_deg), y = v.sy(c.lat_deg);
     const std::string title = c.name + (c.name_zh.empty() ? "" : " (" + c.name_zh + ")") + " city hub";
-    s += "<rect class=\"hub\" x=\"" + coord(x - 4) + "\" y=\"" + coord(y - 4) + "\" width=\"8\" height=\"8\"><title>" +
-         html_escape(title) + "</title></rect>\n";
-    names += "<text x=\"" + coord(x - 8) + "\" y=\"" + coord(y + 4) + "\" text-anchor=\"end\">" + html_escape(c.name) +
-             "</text>";  // left of the hub: site labels go to the right of their dots
+    s += "<rect class=\"hub\" x=\"" + coord(x - 4) + "\" y=\"" + coord(y - 4) +
+         "\" width=\"8\" height=\"8\"><title>" + html_escape(title) + "</title></rect>\n";
+    names += "<text x=\"" + coord(x - 8) + "\" y=\"" + coord(y + 4) + "\" text-anchor=\"end\">" +
+             html_escape(c.name) + "</text>";  // left of the hub: site labels go to the right of their dots
   }
   // Labels: every site when few, else the sites that are not edge data centres.
   const bool all_labels = sites.size() <= 40;
   s += "<g class=\"label\">";
   for (const auto* site : sites) {
     if (!all_labels && site->kind == "edge_dc") continue;
-    s += "<text x=\"" + coord(v.sx(site->lon_deg) + radius(*site) + 3) + "\" y=\"" + coord(v.sy(site->lat_deg) + 4) +
-         "\">" + html_escape(site->name) + "</text>";
+    s += "<text x=\"" + coord(v.sx(site->lon_deg) + radius(*site) + 3) + "\" y=\"" +
+         coord(v.sy(site->lat_deg) + 4) + "\">" + html_escape(site->name) + "</text>";
   }
   s += "</g>\n<g class=\"city\">" + names + "</g>\n";
   // Scale bar, bottom left.
   const double km = scale_bar_km(v);
   const double x0 = MapView::kMargin, y0 = v.height - 14, x1 = x0 + km * v.scale;
-  s += "<g class=\"scalebar\"><path d=\"M" + coord(x0) + " " + coord(y0 - 5) + " V" + coord(y0) + " H" + coord(x1) +
-       " V" + coord(y0 - 5) + "\"/><text x=\"" + coord(x1 + 6) + "\" y=\"" + coord(y0) + "\">" + fixed(km, km < 1 ? 2 : 0) +
-       " km</text></g>\n";
+  s += "<g class=\"scalebar\"><path d=\"M" + coord(x0) + " " + coord(y0 - 5) + " V" + coord(y0) + " H" +
+       coord(x1) + " V" + coord(y0 - 5) + "\"/><text x=\"" + coord(x1 + 6) + "\" y=\"" + coord(y0) + "\">" +
+       fixed(km, km < 1 ? 2 : 0) + " km</text></g>\n";
   return s + "</svg>\n";
 }
 
@@ -405,25 +418,29 @@ Figure map_figure(const std::vector<const RunData*>& runs) {
     std::vector<svg::LegendEntry> legend;
     for (const auto& k : kinds) legend.push_back({k, kind_colour(k), false, true});
     if (std::isfinite(r->circle_radius_km))
-      legend.push_back({"intra-city latency circle (" + sig(r->circle_radius_km, 3) + " km)", "#3b6ea8", true, false});
+      legend.push_back(
+          {"intra-city latency circle (" + sig(r->circle_radius_km, 3) + " km)", "#3b6ea8", true, false});
     fig.panels.push_back(map_panel(v, *r) + svg::legend_html(legend));
   }
   // The circle's formula with this run's figures (the first run's; a difference is in the legend).
   const RunData& r = *runs.front();
-  const auto& targets = r.scenario.contains("latency_targets") ? r.scenario["latency_targets"] : nlohmann::json();
+  const auto& targets =
+      r.scenario.contains("latency_targets") ? r.scenario["latency_targets"] : nlohmann::json();
   const auto& network = r.scenario.contains("network") ? r.scenario["network"] : nlohmann::json();
   const auto number = [](const nlohmann::json& j, const char* key, double fallback) {
     return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
   };
   const bool round_trip = targets.is_object() && targets.value("mode", "") == "round_trip";
   fig.caption = html_escape(
-      "Equirectangular projection, north up, around the bounding box of the cities, sites and circles. Dot area "
-      "grows with the site's racks; colour: site kind; squares: city hubs. Circle radius = intra-city target / "
+      "Equirectangular projection, north up, around the bounding box of the cities, sites and circles. Dot "
+      "area "
+      "grows with the site's racks; colour: site kind; squares: city hubs. Circle radius = intra-city target "
+      "/ "
       "(fiber latency x route factor) = " +
       sig(number(targets, "intra_city_s", 0.001) * 1e3, 3) + " ms / (" +
       sig(number(network, "fiber_latency_s_per_km", 5e-6) * 1e6, 3) + " \u00b5s/km x " +
-      sig(number(network, "route_factor", 1.4), 3) + ")" + (round_trip ? " / 2 (round-trip mode)" : "") + " = " +
-      sig(r.circle_radius_km, 3) + " km of straight line from the hub; hop delays are ignored." +
+      sig(number(network, "route_factor", 1.4), 3) + ")" + (round_trip ? " / 2 (round-trip mode)" : "") +
+      " = " + sig(r.circle_radius_km, 3) + " km of straight line from the hub; hop delays are ignored." +
       (v.ok && r.sites.size() > 40 ? " Only the sites that are not edge data centres are labelled." : ""));
   return fig;
 }

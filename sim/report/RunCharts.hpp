@@ -2,7 +2,6 @@
 // utilization, latency CDF and the map of sites with their cities' latency circles.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,10 +11,10 @@ namespace suanli::report {
 
 /// One chart: a panel (SVG and legend, HTML) per run, all on the same axes, and a caption.
 struct Figure {
-  std::string id;       ///< anchor, e.g. "pue"
-  std::string title;    ///< plain text (escaped when written)
+  std::string id;                   ///< anchor, e.g. "pue"
+  std::string title;                ///< plain text (escaped when written)
   std::vector<std::string> panels;  ///< HTML, one per run, in the order of the runs
-  std::string caption;  ///< HTML (already escaped)
+  std::string caption;              ///< HTML (already escaped)
 };
 
 /// Every chart of `runs` (one or two), in page order. Charts that do not apply (GPU utilization

@@ -36,15 +36,18 @@ std::optional<std::string> find_csv(const std::string& dir, const std::string& n
   return std::nullopt;
 }
 
-std::string require_csv(const std::string& dir, const std::string& name, const std::string& what) {
+std::string require_csv(const std::string& dir, const std::string& name) {
   if (auto p = find_csv(dir, name)) return *p;
-  throw model::UserError((fs::path(dir) / name).string(), "", "missing (nor " + name + ".gz): " + what);
+  throw model::UserError(
+      (fs::path(dir) / name).string(), "",
+      "missing: a run folder holds " + name + " (or " + name + ".gz), written by suanli run");
 }
 
 json read_json(const std::string& path, const std::string& what) {
   if (!is_file(path)) throw model::UserError(path, "", "missing: " + what);
   const json j = model::parse_json_text(model::read_text_file(path), path);
-  if (!j.is_object()) throw model::UserError(path, "", "expected a JSON object, got " + model::describe_json(j));
+  if (!j.is_object())
+    throw model::UserError(path, "", "expected a JSON object, got " + model::describe_json(j));
   return j;
 }
 
@@ -127,10 +130,11 @@ void read_scenario(RunData& run) {
     run.cities.push_back({str(c, "name"), str(c, "name_zh"), num(c, "lat_deg"), num(c, "lon_deg")});
   }
   std::map<std::string, std::pair<double, double>> node_types;  // name -> cores, gpus per node
-  for (const auto& t : member(s, "node_types")) node_types[str(t, "name")] = {num(t, "cores", 0), num(t, "gpus", 0)};
+  for (const auto& t : member(s, "node_types"))
+    node_types[str(t, "name")] = {num(t, "cores", 0), num(t, "gpus", 0)};
   for (const auto& site : member(s, "sites")) {
-    SiteInfo info{str(site, "name"),        str(site, "name_zh"),    str(site, "kind"), str(site, "city"),
-                  num(site, "lat_deg"),     num(site, "lon_deg"),    num(site, "racks", 0)};
+    SiteInfo info{str(site, "name"),    str(site, "name_zh"), str(site, "kind"),    str(site, "city"),
+                  num(site, "lat_deg"), num(site, "lon_deg"), num(site, "racks", 0)};
     for (const auto& n : member(site, "nodes")) {
       const auto it = node_types.find(str(n, "type"));
       if (it == node_types.end()) continue;
@@ -184,8 +188,8 @@ Line make_line(const Group& g, F value) {
 }
 
 void read_timeseries(RunData& run, const std::string& path) {
-  workload::CsvReader csv(path, {"time_s", "site", "cpu_utilization", "gpu_utilization", "it_power_w", "loss_w",
-                                 "cooling_w", "overhead_w", "facility_w"});
+  workload::CsvReader csv(path, {"time_s", "site", "cpu_utilization", "gpu_utilization", "it_power_w",
+                                 "loss_w", "cooling_w", "overhead_w", "facility_w"});
   const std::size_t c_time = *csv.column("time_s"), c_site = *csv.column("site");
   const std::size_t c_cpu = *csv.column("cpu_utilization"), c_gpu = *csv.column("gpu_utilization");
   const std::size_t c_it = *csv.column("it_power_w"), c_loss = *csv.column("loss_w");
@@ -219,7 +223,8 @@ void read_timeseries(RunData& run, const std::string& path) {
     const double t = csv.lines().to_number((*row)[c_time], csv.describe(c_time));
     const std::string& site = (*row)[c_site];
     auto g = group_of_site.find(site);
-    if (g == group_of_site.end()) g = group_of_site.emplace(site, group_for(site, "")).first;  // not in scenario
+    if (g == group_of_site.end())
+      g = group_of_site.emplace(site, group_for(site, "")).first;  // not in scenario
     const auto info = site_info.find(site);
     // Sites unknown to scenario.json weigh as one core and no GPU.
     const double cores = info != site_info.end() ? info->second->cores : 1;
@@ -229,7 +234,8 @@ void read_timeseries(RunData& run, const std::string& path) {
     const double cpu = csv_number(csv, *row, c_cpu), gpu = csv_number(csv, *row, c_gpu);
     const double loss = csv_number(csv, *row, c_loss), cool = csv_number(csv, *row, c_cool);
     const double over = csv_number(csv, *row, c_over);
-    const auto index = static_cast<std::size_t>(std::clamp(std::floor(t / bucket_s), 0.0, double(kMaxPoints - 1)));
+    const auto index =
+        static_cast<std::size_t>(std::clamp(std::floor(t / bucket_s), 0.0, double(kMaxPoints - 1)));
     for (Cell* cell : {&groups[g->second].cells[index], &network.cells[index]}) {
       cell->t_sum += t;
       ++cell->rows;
@@ -342,8 +348,9 @@ FolderKind folder_kind(const std::string& folder) {
   const fs::path dir(folder);
   if (is_file(dir / "summary.json")) return FolderKind::kRun;
   if (is_file(dir / "summary.csv") && is_file(dir / "sweep.json")) return FolderKind::kSweep;
-  throw model::UserError(folder, "",
-                         "is neither a run folder (no summary.json) nor a sweep folder (summary.csv and sweep.json)");
+  throw model::UserError(
+      folder, "",
+      "is neither a run folder (no summary.json) nor a sweep folder (summary.csv and sweep.json)");
 }
 
 RunData read_run(const std::string& folder) {
@@ -353,13 +360,14 @@ RunData read_run(const std::string& folder) {
   run.summary = read_json((dir / "summary.json").string(), "a run folder holds summary.json");
   run.scenario = read_json((dir / "scenario.json").string(),
                            "a run folder holds scenario.json (the scenario as run; written by suanli run)");
-  const std::string timeseries = require_csv(folder, "timeseries.csv", "a run folder holds timeseries.csv");
-  const std::string jobs = require_csv(folder, "jobs.csv", "a run folder holds jobs.csv");
+  const std::string timeseries = require_csv(folder, "timeseries.csv");
+  const std::string jobs = require_csv(folder, "jobs.csv");
 
   run.simulated_s = num(run.summary, "simulated_s");
   if (!(run.simulated_s > 0)) run.simulated_s = num(run.scenario, "horizon_s");
   if (!(run.simulated_s > 0) || !std::isfinite(run.simulated_s)) {
-    throw model::UserError((dir / "summary.json").string(), "/simulated_s", "expected a positive number of seconds");
+    throw model::UserError((dir / "summary.json").string(), "/simulated_s",
+                           "expected a positive number of seconds");
   }
   read_scenario(run);
   read_timeseries(run, timeseries);
@@ -378,7 +386,8 @@ SweepData read_sweep(const std::string& folder) {
   const auto header = csv_header(summary);
   workload::CsvReader csv(summary, {"config", "n"});
   const std::size_t c_config = *csv.column("config"), c_n = *csv.column("n");
-  if (c_n < c_config) csv.lines().fail("column n comes before column config; expected config, the axes, then n");
+  if (c_n < c_config)
+    csv.lines().fail("column n comes before column config; expected config, the axes, then n");
   std::vector<std::size_t> c_axes;
   for (std::size_t i = c_config + 1; i < c_n; ++i) {
     sweep.axes.push_back(header[i]);
@@ -390,7 +399,8 @@ SweepData read_sweep(const std::string& folder) {
   std::vector<MetricColumns> c_metrics;
   const std::string suffix = "_mean";
   for (const auto& name : header) {
-    if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
     const std::string metric = name.substr(0, name.size() - suffix.size());
     sweep.metrics.push_back(metric);
     c_metrics.push_back({csv.column(name), csv.column(metric + "_sd"), csv.column(metric + "_ci95_lo"),
@@ -402,7 +412,9 @@ SweepData read_sweep(const std::string& folder) {
     for (const std::size_t c : c_axes) config.labels.push_back((*row)[c]);
     config.n = csv_number(csv, *row, c_n);
     for (const auto& m : c_metrics) {
-      const auto value = [&](const std::optional<std::size_t>& c) { return c ? csv_number(csv, *row, *c) : kNaN; };
+      const auto value = [&](const std::optional<std::size_t>& c) {
+        return c ? csv_number(csv, *row, *c) : kNaN;
+      };
       config.values.push_back({value(m.mean), value(m.sd), value(m.lo), value(m.hi)});
     }
     sweep.configs.push_back(std::move(config));
@@ -425,8 +437,9 @@ SweepData read_sweep(const std::string& folder) {
   }
   std::error_code ec;
   if (fs::is_directory(dir / "runs", ec)) {
+    // Finished runs only: a run still in progress is in runs/<id>.partial.
     for (const auto& entry : fs::directory_iterator(dir / "runs", ec))
-      if (entry.is_directory(ec)) ++sweep.run_folders;
+      if (entry.is_directory(ec) && entry.path().extension() != ".partial") ++sweep.run_folders;
   }
   return sweep;
 }

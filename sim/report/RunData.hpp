@@ -4,10 +4,9 @@
 
 #include <cstddef>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace suanli::report {
 
@@ -59,9 +58,9 @@ struct Line {
 struct ClassLatency {
   std::string name;
   std::string kind;
-  std::size_t placed = 0;         ///< jobs of jobs.csv with a network_rtt_s (ever placed)
-  std::vector<double> sample_s;   ///< sorted uniform sample of their network_rtt_s (all if few)
-  double budget_s = kNaN;         ///< round-trip budget of a latency_critical class
+  std::size_t placed = 0;        ///< jobs of jobs.csv with a network_rtt_s (ever placed)
+  std::vector<double> sample_s;  ///< sorted uniform sample of their network_rtt_s (all if few)
+  double budget_s = kNaN;        ///< round-trip budget of a latency_critical class
 };
 
 /// A run folder (written by `suanli run`).
@@ -78,15 +77,15 @@ struct RunData {
   double circle_radius_km = kNaN;
 
   // timeseries.csv, bucketed into at most kMaxPoints points per line.
-  bool lines_by_kind = false;       ///< more than kMaxSiteLines sites: one line per site kind
+  bool lines_by_kind = false;         ///< more than kMaxSiteLines sites: one line per site kind
   std::size_t samples_per_point = 1;  ///< most sampling instants averaged into one point
-  std::vector<Line> pue;            ///< facility / IT energy per bucket, per site (or kind)
-  std::vector<Line> cpu;            ///< CPU utilization (core-weighted), per site (or kind)
-  std::vector<Line> gpu;            ///< GPU utilization, sites with GPUs only
+  std::vector<Line> pue;              ///< facility / IT energy per bucket, per site (or kind)
+  std::vector<Line> cpu;              ///< CPU utilization (core-weighted), per site (or kind)
+  std::vector<Line> gpu;              ///< GPU utilization, sites with GPUs only
   Line network_pue;
   Line network_cpu;
-  Line network_gpu;                 ///< empty when no site has GPUs
-  std::vector<double> power_t_s;    ///< network power stack, mean over each bucket (W)
+  Line network_gpu;               ///< empty when no site has GPUs
+  std::vector<double> power_t_s;  ///< network power stack, mean over each bucket (W)
   std::vector<double> it_w, loss_w, cooling_w, overhead_w;
 
   // jobs.csv
@@ -130,9 +129,9 @@ struct SweepData {
     std::string run, config, replication, seed, status, exit_code, error;
   };
   bool has_runs_csv = false;
-  std::size_t runs_listed = 0;   ///< rows of runs.csv
-  std::vector<Run> failed;       ///< rows whose status is not "ok"
-  std::size_t run_folders = 0;   ///< folders under runs/
+  std::size_t runs_listed = 0;  ///< rows of runs.csv
+  std::vector<Run> failed;      ///< rows whose status is not "ok"
+  std::size_t run_folders = 0;  ///< folders under runs/
 };
 
 /// Reads sweep.json, summary.csv and (if present) runs.csv; model::UserError on malformed input.

@@ -78,8 +78,8 @@ std::string axes(const Frame& f, const Plot& p, bool x_ticks) {
          "\" text-anchor=\"middle\">" + html_escape(f.x_label) + "</text>";
   if (!f.y_label.empty()) {
     const double cy = p.top + p.height / 2;
-    s += "<text x=\"14\" y=\"" + coord(cy) + "\" text-anchor=\"middle\" transform=\"rotate(-90 14 " + coord(cy) +
-         ")\">" + html_escape(f.y_label) + "</text>";
+    s += "<text x=\"14\" y=\"" + coord(cy) + "\" text-anchor=\"middle\" transform=\"rotate(-90 14 " +
+         coord(cy) + ")\">" + html_escape(f.y_label) + "</text>";
   }
   return s + "</g>\n";
 }
@@ -101,8 +101,10 @@ std::string line_path(const Plot& p, const Series& s) {
       d += (d.empty() ? "M" : " M") + coord(x) + " " + coord(y);
       pen_down = true;
     } else if (s.step) {
-      if (coord(y) != coord(last_y)) d += " H" + coord(x) + " V" + coord(y);
-      else d += " H" + coord(x);
+      if (coord(y) != coord(last_y))
+        d += " H" + coord(x) + " V" + coord(y);
+      else
+        d += " H" + coord(x);
     } else {
       d += " L" + coord(x) + " " + coord(y);
     }
@@ -151,7 +153,8 @@ Axis nice_axis(double lo, double hi, int target) {
   return a;
 }
 
-std::string line_chart(const Frame& frame, const std::vector<Series>& lines, const std::vector<Marker>& markers) {
+std::string line_chart(const Frame& frame, const std::vector<Series>& lines,
+                       const std::vector<Marker>& markers) {
   const Plot p = plot_area(frame);
   std::string s = open_svg(frame, frame.height) + axes(frame, p, true);
   for (const auto& m : markers) {
@@ -172,7 +175,8 @@ std::string line_chart(const Frame& frame, const std::vector<Series>& lines, con
   return s + "</svg>\n";
 }
 
-std::string stacked_area_chart(const Frame& frame, const std::vector<double>& x, const std::vector<Series>& layers) {
+std::string stacked_area_chart(const Frame& frame, const std::vector<double>& x,
+                               const std::vector<Series>& layers) {
   const Plot p = plot_area(frame);
   std::string s = open_svg(frame, frame.height) + axes(frame, p, true);
   std::vector<double> below(x.size(), 0.0);
@@ -185,19 +189,21 @@ std::string stacked_area_chart(const Frame& frame, const std::vector<double>& x,
       d += (i == 0 ? "M" : " L") + coord(p.px(x[i])) + " " + coord(p.py(top[i]));
     for (std::size_t i = x.size(); i-- > 0;) d += " L" + coord(p.px(x[i])) + " " + coord(p.py(below[i]));
     if (!d.empty())
-      s += "<path d=\"" + d + " Z\" fill=\"" + html_escape(layer.color) + "\" fill-opacity=\"0.85\" stroke=\"" +
-           html_escape(layer.color) + "\" stroke-width=\"0.6\"><title>" + html_escape(layer.name) +
-           "</title></path>\n";
+      s += "<path d=\"" + d + " Z\" fill=\"" + html_escape(layer.color) +
+           "\" fill-opacity=\"0.85\" stroke=\"" + html_escape(layer.color) +
+           "\" stroke-width=\"0.6\"><title>" + html_escape(layer.name) + "</title></path>\n";
     below = std::move(top);
   }
   return s + "</svg>\n";
 }
 
-std::string bar_chart(const Frame& frame, const std::vector<Bar>& bars, const std::string& color, double baseline) {
+std::string bar_chart(const Frame& frame, const std::vector<Bar>& bars, const std::string& color,
+                      double baseline) {
   // Labels: horizontal when they fit under their bar, else rotated by 35 degrees (more room below).
   constexpr std::size_t kMaxLabelChars = 28;
   constexpr double kCharWidth = 6.6;  // of the 11-unit tick font, roughly
-  const double band = (frame.width - kLeft - kRight) / static_cast<double>(std::max<std::size_t>(bars.size(), 1));
+  const double band =
+      (frame.width - kLeft - kRight) / static_cast<double>(std::max<std::size_t>(bars.size(), 1));
   std::size_t longest = 0;
   for (const auto& b : bars) {
     std::size_t chars = 0;
@@ -217,20 +223,22 @@ std::string bar_chart(const Frame& frame, const std::vector<Bar>& bars, const st
     const double cx = p.left + band * (static_cast<double>(i) + 0.5);
     const std::string label = html_escape(truncate_utf8(b.label, kMaxLabelChars));
     std::string tip = b.label + ": " + sig(b.value, 4);
-    if (std::isfinite(b.lo) && std::isfinite(b.hi)) tip += " (95 % CI " + sig(b.lo, 4) + " to " + sig(b.hi, 4) + ")";
+    if (std::isfinite(b.lo) && std::isfinite(b.hi))
+      tip += " (95 % CI " + sig(b.lo, 4) + " to " + sig(b.hi, 4) + ")";
     s += "<g><title>" + html_escape(tip) + "</title>";
     if (std::isfinite(b.value)) {
       const double y0 = p.py(baseline);
       const double y1 = p.py(b.value);
       s += "<rect x=\"" + coord(cx - bar_width / 2) + "\" y=\"" + coord(std::min(y0, y1)) + "\" width=\"" +
-           coord(bar_width) + "\" height=\"" + coord(std::abs(y1 - y0)) + "\" fill=\"" + html_escape(color) + "\"/>";
+           coord(bar_width) + "\" height=\"" + coord(std::abs(y1 - y0)) + "\" fill=\"" + html_escape(color) +
+           "\"/>";
       if (std::isfinite(b.lo) && std::isfinite(b.hi)) {
         const std::string lo = coord(p.py(b.lo));
         const std::string hi = coord(p.py(b.hi));
         const std::string cap_l = coord(cx - bar_width / 4);
         const std::string cap_r = coord(cx + bar_width / 4);
-        s += "<path class=\"errorbar\" d=\"M" + coord(cx) + " " + lo + " V" + hi + " M" + cap_l + " " + lo + " H" +
-             cap_r + " M" + cap_l + " " + hi + " H" + cap_r + "\"/>";
+        s += "<path class=\"errorbar\" d=\"M" + coord(cx) + " " + lo + " V" + hi + " M" + cap_l + " " + lo +
+             " H" + cap_r + " M" + cap_l + " " + hi + " H" + cap_r + "\"/>";
       }
     } else {
       s += "<text class=\"tick\" x=\"" + coord(cx) + "\" y=\"" + coord(p.bottom() - 6) +
@@ -238,11 +246,12 @@ std::string bar_chart(const Frame& frame, const std::vector<Bar>& bars, const st
     }
     if (rotate) {
       const double ly = p.bottom() + 12;
-      s += "<text class=\"tick\" x=\"" + coord(cx) + "\" y=\"" + coord(ly) + "\" text-anchor=\"end\" transform=\"rotate(-35 " +
-           coord(cx) + " " + coord(ly) + ")\">" + label + "</text>";
+      s += "<text class=\"tick\" x=\"" + coord(cx) + "\" y=\"" + coord(ly) +
+           "\" text-anchor=\"end\" transform=\"rotate(-35 " + coord(cx) + " " + coord(ly) + ")\">" + label +
+           "</text>";
     } else {
-      s += "<text class=\"tick\" x=\"" + coord(cx) + "\" y=\"" + coord(p.bottom() + 16) + "\" text-anchor=\"middle\">" +
-           label + "</text>";
+      s += "<text class=\"tick\" x=\"" + coord(cx) + "\" y=\"" + coord(p.bottom() + 16) +
+           "\" text-anchor=\"middle\">" + label + "</text>";
     }
     s += "</g>\n";
   }
