@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
 out=out/sweep-teaching
-./build/suanli sweep scenarios/sweep-teaching.json -o "$out" --resume
+./build/suanli sweep scenarios/sweeps/teaching.json -o "$out" --resume
 ./build/suanli report "$out" -o "$out/report.html"
 echo "sweep-example: $out/summary.csv and $out/report.html"

@@ -177,17 +177,18 @@ TEST(Engine, KthSp2ReplayOnOneHundredNodesFifo) {
 }
 
 TEST(Engine, IdleHostSwitchesOffAndBootsOnDemandPayingBootTimeAndEnergy) {
-  // One 8-core server: idle 100 W, max 300 W, off 10 W, shutdown 30 s at 100 W, boot 120 s at 150 W.
-  // Switched off after 100 s idle. Job A (1 core, 50 s) at t = 0; job B (2 cores, 100 s) at t = 1000
-  // finds the server off and waits for its boot.
+  // Two 8-core servers: idle 100 W, max 300 W, off 10 W, shutdown 30 s at 100 W, boot 120 s at 150 W.
+  // Hosts are switched off after 100 s idle, except the site's first (its network gateway). Job A
+  // (1 core, 50 s) at t = 0 runs on server 0; server 1 goes off at 100 s. Job B (16 cores, 100 s) at
+  // t = 1000 needs both servers and waits for server 1's boot.
   const auto swf = std::filesystem::temp_directory_path() / "suanli-boot-job.swf";
-  std::ofstream(swf) << "; MaxProcs: 8\n"
+  std::ofstream(swf) << "; MaxProcs: 16\n"
                         "1 0 0 50 1 -1 -1 1 60 -1 1 1 1 -1 -1 -1 -1 -1\n"
-                        "2 1000 0 100 2 -1 -1 2 200 -1 1 1 1 -1 -1 -1 -1 -1\n";
+                        "2 1000 0 100 16 -1 -1 16 200 -1 1 1 1 -1 -1 -1 -1 -1\n";
   json cls = {{{"name", "one"},
                {"kind", "hpc_batch"},
                {"arrivals", {{"process", "trace"}, {"format", "swf"}, {"file", swf.string()}}}}};
-  auto doc = one_site_doc(1, 8, 1, "server", cls, 5000);
+  auto doc = one_site_doc(2, 8, 1, "server", cls, 5000);
   doc["node_types"][0]["off_w"] = 10;
   doc["node_types"][0]["boot_s"] = 120;
   doc["node_types"][0]["boot_w"] = 150;
@@ -199,9 +200,11 @@ TEST(Engine, IdleHostSwitchesOffAndBootsOnDemandPayingBootTimeAndEnergy) {
   // The run ends when B does: 1000 + 120 (boot) + 100.
   EXPECT_DOUBLE_EQ(summary["simulated_s"].get<double>(), 1220.0);
   EXPECT_NEAR(summary["classes"][0]["wait_s"]["max"].get<double>(), 120.0, 1e-9);
-  // A 50 s at 1/8 load, idle 100 s, shutdown 30 s, off 820 s, boot 120 s, B 100 s at 2/8 load.
-  const double expected =
-      50 * (100 + 200 / 8.0) + 100 * 100 + 30 * 100 + 820 * 10 + 120 * 150 + 100 * (100 + 200 * 2.0 / 8);
+  // Server 0: A 50 s at 1/8 load, idle until B starts at 1120, B 100 s at full load.
+  // Server 1: idle 100 s, shutdown 30 s, off 870 s, boot 120 s, B 100 s at full load.
+  const double server0 = 50 * (100 + 200 / 8.0) + 1070 * 100 + 100 * 300;
+  const double server1 = 100 * 100 + 30 * 100 + 870 * 10 + 120 * 150 + 100 * 300;
+  const double expected = server0 + server1;
   EXPECT_NEAR(summary["sites"][0]["it_energy_j"].get<double>(), expected, 1e-6 * expected);
 }
 
