@@ -126,4 +126,13 @@ std::optional<std::size_t> best_candidate(const PlacementRequest& r, const std::
   return best;
 }
 
+std::optional<std::size_t> best_fitting_or_least_loaded(const PlacementRequest& r,
+                                                        const std::function<double(const SiteView&)>& key) {
+  constexpr double kNoRoom = std::numeric_limits<double>::infinity();
+  auto best = best_candidate(r, [&](const SiteView& s) { return fits_now(s, r.job) ? key(s) : kNoRoom; });
+  if (best && !fits_now(r.sites[*best], r.job))
+    best = best_candidate(r, [&](const SiteView& s) { return site_load(s, r.job); });
+  return best;
+}
+
 }  // namespace suanli::policy

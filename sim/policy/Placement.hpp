@@ -125,5 +125,9 @@ double site_utilization(const SiteView& site, const workload::Job& job);
 /// The candidate minimizing `key` (ties: lower latency, then lower site order); nullopt if none.
 std::optional<std::size_t> best_candidate(const PlacementRequest& request,
                                           const std::function<double(const SiteView&)>& key);
+/// Among candidates where the job fits now, the one minimizing `key`; when it fits nowhere now, the
+/// least loaded candidate (it will queue there); nullopt if there is no candidate.
+std::optional<std::size_t> best_fitting_or_least_loaded(const PlacementRequest& request,
+                                                        const std::function<double(const SiteView&)>& key);
 
 }  // namespace suanli::policy

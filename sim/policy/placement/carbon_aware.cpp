@@ -20,11 +20,8 @@ class CarbonAware : public PlacementPolicy {
         slack_(p.number("slack", 0.1, 0, 100)) {}
 
   std::optional<PlacementDecision> place(const PlacementRequest& r) override {
-    auto best = best_candidate(r, [&](const SiteView& s) {
-      return fits_now(s, r.job) ? s.job_it_w * s.facility_w_per_it_w * s.carbon_kg_per_kwh : kNoRoom;
-    });
-    if (best && !fits_now(r.sites[*best], r.job))
-      best = best_candidate(r, [&](const SiteView& s) { return site_load(s, r.job); });
+    const auto best = best_fitting_or_least_loaded(
+        r, [](const SiteView& s) { return s.job_it_w * s.facility_w_per_it_w * s.carbon_kg_per_kwh; });
     if (!best) return std::nullopt;
     return PlacementDecision{*best, start_time(r)};
   }
@@ -49,7 +46,6 @@ class CarbonAware : public PlacementPolicy {
     return best_mean < (1 - min_saving_) * now_mean ? best_t : r.now_s;
   }
 
-  static constexpr double kNoRoom = 1e300;
   double max_defer_s_, min_saving_, slack_;
 };
 }  // namespace

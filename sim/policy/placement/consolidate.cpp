@@ -9,17 +9,10 @@ namespace {
 class Consolidate : public PlacementPolicy {
  public:
   std::optional<PlacementDecision> place(const PlacementRequest& r) override {
-    auto best = best_candidate(r, [&](const SiteView& s) {
-      return fits_now(s, r.job) ? -site_utilization(s, r.job) : kNoRoom;
-    });
-    if (best && !fits_now(r.sites[*best], r.job))
-      best = best_candidate(r, [&](const SiteView& s) { return site_load(s, r.job); });
+    const auto best = best_fitting_or_least_loaded(r, [&](const SiteView& s) { return -site_utilization(s, r.job); });
     if (!best) return std::nullopt;
     return PlacementDecision{*best};
   }
-
- private:
-  static constexpr double kNoRoom = 1e300;
 };
 }  // namespace
 

@@ -14,18 +14,13 @@ class LiquidFirst : public PlacementPolicy {
 
   std::optional<PlacementDecision> place(const PlacementRequest& r) override {
     const bool dense = r.job.gpus >= dense_gpus_ || (dense_cores_ > 0 && r.job.cores >= dense_cores_);
-    auto best = best_candidate(r, [&](const SiteView& s) {
-      if (!fits_now(s, r.job)) return kNoRoom;
-      return dense ? -s.liquid_share : s.liquid_share;
-    });
-    if (best && !fits_now(r.sites[*best], r.job))
-      best = best_candidate(r, [&](const SiteView& s) { return site_load(s, r.job); });
+    const auto best =
+        best_fitting_or_least_loaded(r, [&](const SiteView& s) { return dense ? -s.liquid_share : s.liquid_share; });
     if (!best) return std::nullopt;
     return PlacementDecision{*best};
   }
 
  private:
-  static constexpr double kNoRoom = 1e300;
   double dense_gpus_, dense_cores_;
 };
 }  // namespace
