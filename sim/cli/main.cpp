@@ -20,6 +20,7 @@
 #include <simgrid/s4u/Engine.hpp>
 
 #include "engine/Simulation.hpp"
+#include "capacity/Headroom.hpp"
 #include "energy/AnnualPue.hpp"
 #include "metrics/CheckReport.hpp"
 #include "metrics/OutputFile.hpp"
@@ -70,6 +71,9 @@ struct Options {
   int jobs = 0;
   bool resume = false;
   bool decision_log = false;
+  std::string from;  ///< capacity: a run folder
+  std::string csv;
+  bool bom = false;
   std::string shard;
   bool emit_slurm = false;
   std::size_t slurm_shards = 4;
@@ -349,6 +353,22 @@ int run_sweep(const Options& o) {
   return r.failed > 0 ? kExitTargetsFailed : 0;
 }
 
+int run_capacity(const Options& o) {
+  const auto scenario = load(o);
+  std::optional<suanli::capacity::RunUsage> usage;
+  if (!o.from.empty()) usage = suanli::capacity::read_run_usage(o.from, scenario);
+  const auto report = suanli::capacity::compute_headroom(scenario, usage ? &*usage : nullptr);
+  if (!o.csv.empty()) {
+    suanli::metrics::OutputFile f(o.csv);
+    f.write(suanli::capacity::headroom_csv(report, o.bom));
+    f.commit();
+  }
+  if (o.json) std::cout << suanli::capacity::headroom_json(report).dump(2) << "\n";
+  else
+    suanli::capacity::print_headroom(std::cout, report, o.verbose);
+  return 0;
+}
+
 int run_report(const Options& o) {
   suanli::report::write_report(o.folders, o.output);
   std::cout << "wrote " << o.output << "\n";
@@ -478,6 +498,15 @@ int main(int argc, char** argv) {
   collect->add_option("shards", o.folders, "Shard folders")->required();
   collect->add_option("-o,--output", o.output, "Merged sweep folder")->required();
 
+  auto* capacity = app.add_subcommand(
+      "capacity", "Headroom per site, city and province: racks, IT power, cooling, GPUs, cores, uplink (docs/capacity.md)");
+  add_scenario(capacity);
+  capacity->add_option("--from", o.from, "A run folder of this scenario (suanli run -o): adds the used peak and p95");
+  capacity->add_option("--csv", o.csv, "Also write the table as CSV (UTF-8)");
+  capacity->add_flag("--bom", o.bom, "Start the CSV with a UTF-8 byte order mark (Excel then shows Chinese names)");
+  capacity->add_flag("--json", o.json, "Print the report as JSON");
+  capacity->add_flag("-v,--verbose", o.verbose, "List every edge DC too");
+
   auto* report = app.add_subcommand("report",
                                      "Write one self-contained HTML report of a run or a sweep folder; two runs side by side");
   report->add_option("folders", o.folders, "A run folder (suanli run -o) or a sweep folder; two run folders to compare")
@@ -511,6 +540,7 @@ int main(int argc, char** argv) {
     if (*sweep) return run_sweep(o);
     if (*collect) return run_collect(o);
     if (*report) return run_report(o);
+    if (*capacity) return run_capacity(o);
   } catch (const suanli::model::UserErrors& e) {
     for (const auto& err : e.errors()) std::cerr << "error: " << err.what() << "\n";
     return suanli::model::kExitUserError;

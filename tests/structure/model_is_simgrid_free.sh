@@ -7,7 +7,8 @@ src=$1
 bin=$2
 status=0
 offenders=$(grep -rlE '#include[[:space:]]*[<"](simgrid|xbt)/' \
-  "$src/sim/model" "$src/sim/topology" "$src/sim/metrics" \
+  "$src/sim/model" "$src/sim/topology" "$src/sim/metrics" "$src/sim/policy" "$src/sim/energy" \
+  "$src/sim/workload" "$src/sim/sweep" "$src/sim/report" "$src/sim/capacity" \
   "$src/sim/platform/PlatformSpec.hpp" "$src/sim/platform/PlatformSpec.cpp" \
   "$src/sim/platform/PlatformXml.hpp" "$src/sim/platform/PlatformXml.cpp" || true)
 if [ -n "$offenders" ]; then
