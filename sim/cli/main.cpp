@@ -21,12 +21,14 @@
 
 #include "engine/Simulation.hpp"
 #include "capacity/Headroom.hpp"
+#include "capacity/WhatIf.hpp"
 #include "energy/AnnualPue.hpp"
 #include "metrics/CheckReport.hpp"
 #include "metrics/OutputFile.hpp"
 #include "metrics/PueReport.hpp"
 #include "metrics/RunReport.hpp"
 #include "model/Error.hpp"
+#include "model/JsonReader.hpp"
 #include "model/ScenarioReader.hpp"
 #include "platform/PlatformSpec.hpp"
 #include "platform/PlatformXml.hpp"
@@ -72,6 +74,8 @@ struct Options {
   bool resume = false;
   bool decision_log = false;
   std::string from;  ///< capacity: a run folder
+  std::vector<std::string> what_if;
+  std::string what_if_file;
   std::string csv;
   bool bom = false;
   std::string shard;
@@ -354,6 +358,36 @@ int run_sweep(const Options& o) {
 }
 
 int run_capacity(const Options& o) {
+  if (!o.what_if.empty() || !o.what_if_file.empty()) {
+    // Baseline and edited copy, figure by figure.
+    const auto baseline = load(o);
+    suanli::model::LoadOptions options;
+    options.lenient = o.lenient;
+    for (const auto& e : o.set) options.edits.push_back(suanli::model::parse_scenario_edit(e, "--set"));
+    if (!o.what_if_file.empty()) {
+      const auto patch = suanli::model::parse_json_text(suanli::model::read_text_file(o.what_if_file), o.what_if_file);
+      if (!patch.is_object())
+        throw UserError(o.what_if_file, "", "expected an object {\"/json/pointer\": value, ...}");
+      for (const auto& [pointer, value] : patch.items()) {
+        if (pointer.empty() || pointer[0] != '/')
+          throw UserError(o.what_if_file, "/" + pointer, "keys are JSON pointers into the scenario, e.g. \"/sites/0/racks\"");
+        options.edits.push_back(suanli::model::ScenarioEdit{pointer, value});
+      }
+    }
+    for (const auto& e : o.what_if) options.edits.push_back(suanli::model::parse_scenario_edit(e, "--what-if"));
+    options.edits_origin = "--what-if";
+    const auto changed = suanli::model::load_scenario(o.scenario, options).scenario;
+    const auto rows = suanli::capacity::what_if(baseline, changed, o.it_load);
+    if (!o.csv.empty()) {
+      suanli::metrics::OutputFile f(o.csv);
+      f.write(suanli::capacity::what_if_csv(rows, o.bom));
+      f.commit();
+    }
+    std::cout << "What-if on " << baseline.name << " (" << o.scenario << "): " << options.edits.size() - o.set.size()
+              << " edit(s); annual figures at IT load " << o.it_load << " of rated\n";
+    suanli::capacity::print_what_if(std::cout, rows);
+    return 0;
+  }
   const auto scenario = load(o);
   std::optional<suanli::capacity::RunUsage> usage;
   if (!o.from.empty()) usage = suanli::capacity::read_run_usage(o.from, scenario);
@@ -506,6 +540,14 @@ int main(int argc, char** argv) {
   capacity->add_flag("--bom", o.bom, "Start the CSV with a UTF-8 byte order mark (Excel then shows Chinese names)");
   capacity->add_flag("--json", o.json, "Print the report as JSON");
   capacity->add_flag("-v,--verbose", o.verbose, "List every edge DC too");
+  capacity->add_option("--what-if", o.what_if,
+                       "Compare with an edited copy: POINTER=VALUE (repeatable), e.g. --what-if /sites/0/racks=50000; "
+                       "prints a table of differences against the baseline")
+      ->take_all();
+  capacity->add_option("--what-if-file", o.what_if_file, "A patch file of edits: {\"/json/pointer\": value, ...}");
+  capacity->add_option("--it-load", o.it_load, "What-if: IT load as a share of rated power for the annual figures")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
 
   auto* report = app.add_subcommand("report",
                                      "Write one self-contained HTML report of a run or a sweep folder; two runs side by side");

@@ -2,6 +2,7 @@
 // from the nameplate and from a run's timeseries, and the CSV / JSON / terminal outputs.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
 #include <sstream>
 #include <string>
@@ -9,6 +10,8 @@
 #include "TestFiles.hpp"
 #include "TestScenarios.hpp"
 #include "capacity/Headroom.hpp"
+#include "capacity/WhatIf.hpp"
+#include "model/ScenarioReader.hpp"
 #include "model/Error.hpp"
 #include "model/Summary.hpp"
 #include "workload/LineReader.hpp"
@@ -401,4 +404,36 @@ TEST(CapacityOutput, JsonAndTerminalTable) {
   std::ostringstream verbose;
   capacity::print_headroom(verbose, report, true);
   EXPECT_NE(verbose.str().find("  b1 "), std::string::npos) << verbose.str();
+}
+
+TEST(CapacityWhatIf, MoreRacksAndLiquidCoolingShowAsDifferences) {
+  const auto base =
+      suanli::model::load_scenario(suanli::test::source_dir() + "/scenarios/teaching.json", {}).scenario;
+  auto changed = base;
+  changed.sites[0].racks += 100;
+  changed.sites[0].cooling.liquid_share = 0.9;
+  changed.sites[0].cooling.air_share = 0.1;
+  const auto rows = suanli::capacity::what_if(base, changed, 0.6);
+  const auto row = [&](const std::string& figure) {
+    for (const auto& r : rows)
+      if (r.figure == figure) return r;
+    ADD_FAILURE() << "no row " << figure;
+    return suanli::capacity::WhatIfRow{};
+  };
+  EXPECT_DOUBLE_EQ(row("standard racks built").changed - row("standard racks built").baseline, 100);
+  EXPECT_DOUBLE_EQ(row("racks that can still be added").changed - row("racks that can still be added").baseline, 100);
+  EXPECT_DOUBLE_EQ(row("rated IT power").changed - row("rated IT power").baseline, 100 * 2.5e3 / 1e6);
+  EXPECT_DOUBLE_EQ(row("racks occupied").changed, row("racks occupied").baseline);
+  EXPECT_GT(row("liquid-cooled share").changed, row("liquid-cooled share").baseline);
+  EXPECT_LT(row("annual PUE").changed, row("annual PUE").baseline);  // more liquid: less cooling power per W
+  EXPECT_EQ(row("sites within their city's latency budget").changed, row("sites within their city's latency budget").baseline);
+  // Identical scenarios: no difference anywhere.
+  for (const auto& r : suanli::capacity::what_if(base, base, 0.6)) {
+    if (std::isfinite(r.baseline)) {
+      EXPECT_EQ(r.baseline, r.changed) << r.figure;
+    }
+  }
+  const auto csv = suanli::capacity::what_if_csv(rows, true);
+  EXPECT_EQ(csv.rfind("\xEF\xBB\xBF" "figure,unit,baseline,what_if,difference\n", 0), 0u);
+  EXPECT_NE(csv.find("standard racks built,racks,"), std::string::npos);
 }

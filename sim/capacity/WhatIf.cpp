@@ -1,0 +1,103 @@
+// What-if tables: headroom, the annual facility fast path and the latency circle, before and after.
+#include "capacity/WhatIf.hpp"
+
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+#include "capacity/Headroom.hpp"
+#include "energy/AnnualPue.hpp"
+#include "energy/Conditions.hpp"
+#include "metrics/OutputFile.hpp"
+#include "model/Summary.hpp"
+#include "topology/Graph.hpp"
+#include "topology/LatencyCircle.hpp"
+
+namespace suanli::capacity {
+
+namespace {
+
+
+std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(const model::Scenario& s, double it_load) {
+  const auto fig = model::scenario_figures(s);
+  const auto head = compute_headroom(s, nullptr);
+  const energy::SiteWeather weather(s);
+  const energy::GridCarbon carbon(s);
+  const auto year = energy::annual_pue(s, weather, carbon, energy::ItLoadProfile{it_load, 0, 15});
+  const topology::Graph graph(s);
+  const auto circle = topology::latency_circle(s, graph);
+  std::size_t central = 0;
+  for (const auto& c : s.cities) central += c.role == model::CityRole::kCentral ? 1 : 0;
+  const double demand_share =
+      circle.demand_weight_total > 0 ? circle.demand_weight_within / circle.demand_weight_total : std::nan("");
+  return {
+      {"sites", {"", static_cast<double>(s.sites.size())}},
+      {"standard racks built", {"racks", static_cast<double>(fig.racks)}},
+      {"racks occupied", {"racks", fig.occupied_racks}},
+      {"rack occupancy", {"%", 100 * fig.occupancy}},
+      {"racks that can still be added", {"racks", static_cast<double>(head.province.racks_addable)}},
+      {"rated IT power", {"MW", static_cast<double>(fig.racks) * model::kStandardRackW / 1e6}},
+      {"IT power at full load", {"MW", fig.it_power_max_w / 1e6}},
+      {"GPUs", {"", static_cast<double>(fig.gpus)}},
+      {"servers", {"", static_cast<double>(fig.servers)}},
+      {"peak compute", {"EFLOPS", fig.peak_flops / 1e18}},
+      {"liquid-cooled share", {"%", 100 * fig.liquid_share}},
+      {"annual PUE", {"", year.total.pue}},
+      {"annual facility energy", {"GWh", year.total.facility_kwh / 1e6}},
+      {"annual carbon", {"kt CO2", year.total.carbon_kg / 1e6}},
+      {"annual electricity cost", {"M " + s.energy.tariff.currency, year.total.cost / 1e6}},
+      {"sites within their city's latency budget", {"", static_cast<double>(circle.sites_within)}},
+      {"central-city pairs within budget", {"", static_cast<double>(circle.central_pairs_within)}},
+      {"central cities", {"", static_cast<double>(central)}},
+      {"demand weight within budget", {"%", 100 * demand_share}},
+  };
+}
+
+std::string number(double x) {
+  if (!std::isfinite(x)) return "-";
+  std::ostringstream o;
+  const double a = std::fabs(x);
+  o << std::fixed << std::setprecision(a == std::floor(a) && a < 1e15 ? 0 : (a >= 100 ? 1 : 3)) << x;
+  return o.str();
+}
+
+}  // namespace
+
+std::vector<WhatIfRow> what_if(const model::Scenario& baseline, const model::Scenario& changed, double it_load) {
+  const auto a = figures_of(baseline, it_load);
+  const auto b = figures_of(changed, it_load);
+  std::vector<WhatIfRow> rows;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    rows.push_back({a[i].first, a[i].second.first, a[i].second.second, b[i].second.second});
+  return rows;
+}
+
+void print_what_if(std::ostream& out, const std::vector<WhatIfRow>& rows) {
+  out << "  " << std::left << std::setw(44) << "figure" << std::right << std::setw(14) << "baseline" << std::setw(14)
+      << "what-if" << std::setw(14) << "difference" << std::setw(10) << "change" << "  unit\n";
+  for (const auto& r : rows) {
+    const double d = r.changed - r.baseline;
+    std::string rel = "";
+    if (std::isfinite(d) && r.baseline != 0 && d != 0 && r.unit != "%") {
+      std::ostringstream o;
+      o << std::showpos << std::fixed << std::setprecision(1) << 100 * d / std::fabs(r.baseline) << " %";
+      rel = o.str();
+    }
+    out << (d != 0 && std::isfinite(d) ? "* " : "  ") << std::left << std::setw(44) << r.figure << std::right
+        << std::setw(14) << number(r.baseline) << std::setw(14) << number(r.changed) << std::setw(14)
+        << (d > 0 ? "+" : "") + number(d) << std::setw(10) << rel << "  " << r.unit << "\n";
+  }
+  out << "  (* changed; annual figures: the facility fast path at the given IT load, as `suanli pue`)\n";
+}
+
+std::string what_if_csv(const std::vector<WhatIfRow>& rows, bool bom) {
+  std::string out = bom ? "\xEF\xBB\xBF" : "";
+  out += "figure,unit,baseline,what_if,difference\n";
+  const auto f = [](double x) { return std::isfinite(x) ? metrics::format_double(x) : std::string(); };
+  for (const auto& r : rows)
+    out += metrics::csv_escape(r.figure) + "," + metrics::csv_escape(r.unit) + "," + f(r.baseline) + "," +
+           f(r.changed) + "," + f(r.changed - r.baseline) + "\n";
+  return out;
+}
+
+}  // namespace suanli::capacity

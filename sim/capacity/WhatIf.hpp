@@ -1,0 +1,31 @@
+// What-if: the same figures for a baseline scenario and an edited copy, side by side (no SimGrid).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "model/Scenario.hpp"
+
+namespace suanli::capacity {
+
+/// One figure of the network, as built in the baseline and after the edits.
+struct WhatIfRow {
+  std::string figure;
+  std::string unit;
+  double baseline = 0;
+  double changed = 0;
+};
+
+/// Capacity (racks, addable racks, IT power, GPUs, cores, peak compute), the facility over a weather
+/// year at `it_load` of the rated IT power (annual PUE, energy, carbon, cost: the `suanli pue` fast
+/// path) and the latency circle (sites within their city's budget, central pairs, demand weight) of
+/// both scenarios.
+std::vector<WhatIfRow> what_if(const model::Scenario& baseline, const model::Scenario& changed, double it_load);
+
+/// The table: figure, baseline, what-if, difference (and relative difference).
+void print_what_if(std::ostream& out, const std::vector<WhatIfRow>& rows);
+/// The same as CSV: figure,unit,baseline,what_if,difference (UTF-8; optional byte order mark).
+std::string what_if_csv(const std::vector<WhatIfRow>& rows, bool bom);
+
+}  // namespace suanli::capacity
