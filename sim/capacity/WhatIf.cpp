@@ -1,6 +1,7 @@
 // What-if tables: headroom, the annual facility fast path and the latency circle, before and after.
 #include "capacity/WhatIf.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
@@ -9,6 +10,7 @@
 #include "energy/AnnualPue.hpp"
 #include "energy/Conditions.hpp"
 #include "metrics/OutputFile.hpp"
+#include "model/Error.hpp"
 #include "model/Summary.hpp"
 #include "topology/Graph.hpp"
 #include "topology/LatencyCircle.hpp"
@@ -70,6 +72,35 @@ std::vector<WhatIfRow> what_if(const model::Scenario& baseline, const model::Sce
   for (std::size_t i = 0; i < a.size(); ++i)
     rows.push_back({a[i].first, a[i].second.first, a[i].second.second, b[i].second.second});
   return rows;
+}
+
+model::Scenario with_failures(const model::Scenario& scenario, const std::vector<std::string>& failures,
+                              const std::string& option) {
+  model::Scenario s = scenario;
+  for (const auto& f : failures) {
+    const auto colon = f.find(':');
+    const std::string kind = colon == std::string::npos ? "" : f.substr(0, colon);
+    const std::string what = colon == std::string::npos ? "" : f.substr(colon + 1);
+    if (kind == "site") {
+      const auto it = std::find_if(s.sites.begin(), s.sites.end(), [&](const model::Site& x) { return x.name == what; });
+      if (it == s.sites.end()) throw model::UserError(option, f, "no site \"" + what + "\" in the scenario");
+      s.sites.erase(it);
+      std::erase_if(s.links, [&](const model::Link& l) { return l.from == what || l.to == what; });
+      for (auto& c : s.workload.classes) std::erase(c.sites, what);
+    } else if (kind == "link") {
+      const auto comma = what.find(',');
+      if (comma == std::string::npos)
+        throw model::UserError(option, f, "expected link:A,B with the link's two ends (cities or sites)");
+      const std::string a = what.substr(0, comma), b = what.substr(comma + 1);
+      const auto n = std::erase_if(s.links, [&](const model::Link& l) {
+        return (l.from == a && l.to == b) || (l.from == b && l.to == a);
+      });
+      if (n == 0) throw model::UserError(option, f, "no fiber link between \"" + a + "\" and \"" + b + "\"");
+    } else {
+      throw model::UserError(option, f, "expected site:NAME or link:A,B");
+    }
+  }
+  return s;
 }
 
 void print_what_if(std::ostream& out, const std::vector<WhatIfRow>& rows) {

@@ -23,6 +23,12 @@ struct WhatIfRow {
 /// both scenarios.
 std::vector<WhatIfRow> what_if(const model::Scenario& baseline, const model::Scenario& changed, double it_load);
 
+/// The scenario with elements out of service (static failures): "site:NAME" removes a site (and its
+/// fiber links; classes no longer list it), "link:A,B" removes the fiber link between A and B (either
+/// direction). model::UserError naming `option` for a malformed failure or an unknown site or link.
+model::Scenario with_failures(const model::Scenario& scenario, const std::vector<std::string>& failures,
+                              const std::string& option = "--fail");
+
 /// The table: figure, baseline, what-if, difference (and relative difference).
 void print_what_if(std::ostream& out, const std::vector<WhatIfRow>& rows);
 /// The same as CSV: figure,unit,baseline,what_if,difference (UTF-8; optional byte order mark).

@@ -76,6 +76,7 @@ struct Options {
   std::string from;  ///< capacity: a run folder
   std::vector<std::string> what_if;
   std::string what_if_file;
+  std::vector<std::string> failures;
   std::string csv;
   bool bom = false;
   std::string shard;
@@ -358,6 +359,24 @@ int run_sweep(const Options& o) {
 }
 
 int run_capacity(const Options& o) {
+  if (!o.failures.empty() && o.what_if.empty() && o.what_if_file.empty()) {
+    // Static failures: what capacity and latency circle remain.
+    const auto baseline = load(o);
+    const auto failed = suanli::capacity::with_failures(baseline, o.failures);
+    const auto rows = suanli::capacity::what_if(baseline, failed, o.it_load);
+    if (!o.csv.empty()) {
+      suanli::metrics::OutputFile f(o.csv);
+      f.write(suanli::capacity::what_if_csv(rows, o.bom));
+      f.commit();
+    }
+    std::cout << "Failures on " << baseline.name << " (" << o.scenario << "):";
+    for (const auto& f : o.failures) std::cout << " " << f;
+    std::cout << "; annual figures at IT load " << o.it_load << " of rated\n";
+    suanli::capacity::print_what_if(std::cout, rows);
+    return 0;
+  }
+  if (!o.failures.empty())
+    throw UserError("--fail", "", "give failures or what-if edits, not both (run them one after the other)");
   if (!o.what_if.empty() || !o.what_if_file.empty()) {
     // Baseline and edited copy, figure by figure.
     const auto baseline = load(o);
@@ -543,6 +562,10 @@ int main(int argc, char** argv) {
   capacity->add_option("--what-if", o.what_if,
                        "Compare with an edited copy: POINTER=VALUE (repeatable), e.g. --what-if /sites/0/racks=50000; "
                        "prints a table of differences against the baseline")
+      ->take_all();
+  capacity->add_option("--fail", o.failures,
+                       "Take out a site or a fiber link (site:NAME, link:A,B; repeatable) and compare what remains "
+                       "with the baseline")
       ->take_all();
   capacity->add_option("--what-if-file", o.what_if_file, "A patch file of edits: {\"/json/pointer\": value, ...}");
   capacity->add_option("--it-load", o.it_load, "What-if: IT load as a share of rated power for the annual figures")

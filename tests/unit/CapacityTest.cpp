@@ -437,3 +437,30 @@ TEST(CapacityWhatIf, MoreRacksAndLiquidCoolingShowAsDifferences) {
   EXPECT_EQ(csv.rfind("\xEF\xBB\xBF" "figure,unit,baseline,what_if,difference\n", 0), 0u);
   EXPECT_NE(csv.find("standard racks built,racks,"), std::string::npos);
 }
+
+TEST(CapacityFailures, SiteAndLinkOutageShowWhatRemains) {
+  const auto base =
+      suanli::model::load_scenario(suanli::test::source_dir() + "/scenarios/teaching.json", {}).scenario;
+  const auto row = [](const std::vector<suanli::capacity::WhatIfRow>& rows, const std::string& figure) {
+    for (const auto& r : rows)
+      if (r.figure == figure) return r;
+    ADD_FAILURE() << "no row " << figure;
+    return suanli::capacity::WhatIfRow{};
+  };
+  // A site out: its racks and servers are gone, the others stay.
+  const auto& gone = base.sites[1];
+  const auto no_site = suanli::capacity::with_failures(base, {"site:" + gone.name});
+  ASSERT_EQ(no_site.sites.size(), base.sites.size() - 1);
+  const auto rows = suanli::capacity::what_if(base, no_site, 0.6);
+  EXPECT_DOUBLE_EQ(row(rows, "standard racks built").baseline - row(rows, "standard racks built").changed,
+                   static_cast<double>(gone.racks));
+  EXPECT_EQ(row(rows, "sites").changed, row(rows, "sites").baseline - 1);
+  // The teaching cities form a ring: one link out keeps the central pair within 5 ms, two cut Fuzhou off.
+  const auto one = suanli::capacity::what_if(base, suanli::capacity::with_failures(base, {"link:fuzhou,xiamen"}), 0.6);
+  EXPECT_EQ(row(one, "central-city pairs within budget").changed, 1);
+  const auto two = suanli::capacity::what_if(
+      base, suanli::capacity::with_failures(base, {"link:xiamen,fuzhou", "link:fuzhou,putian"}), 0.6);
+  EXPECT_EQ(row(two, "central-city pairs within budget").changed, 0);
+  for (const std::string bad : {"site:nowhere", "link:fuzhou,nowhere", "link:fuzhou", "cooling:1", "fuzhou"})
+    EXPECT_THROW(suanli::capacity::with_failures(base, {bad}), suanli::model::UserError) << bad;
+}
