@@ -285,6 +285,32 @@ class CliTest(unittest.TestCase):
             self.assertTrue(all(line.startswith("error: ") for line in r.stderr.strip().splitlines()), r.stderr)
             self.assertFalse(os.path.exists(os.path.join(self.dir, "x", "summary.json")))
 
+    def test_capacity_headroom_what_if_and_failures(self):
+        teaching = os.path.join(SOURCE, "scenarios/teaching.json")
+        out = os.path.join(self.dir, "cap.csv")
+        r = run("capacity", teaching, "--csv", out, "--bom")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("standard racks can still be added", r.stdout)
+        data = self.read(out)
+        self.assertTrue(data.startswith(b"\xef\xbb\xbf" b"level,name,name_zh,city,resource"), data[:80])
+        self.assertIn("福州".encode(), data)
+        r = run("capacity", teaching, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("province", json.loads(r.stdout))
+        r = run("capacity", teaching, "--what-if", "/sites/0/racks=1000")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"\* standard racks built +344 +1194 +\+850")
+        r = run("capacity", teaching, "--fail", "site:fuzhou-core-dc")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"\* sites +5 +4 +-1")
+        missing = os.path.join(self.dir, "never.csv")
+        for bad, where in [(["--fail", "site:nowhere"], "--fail"), (["--what-if", "/sites/7/racks=1"], "/sites/7/racks"),
+                           (["--what-if", "/sites/0/racks=-5"], "/sites/0/racks")]:
+            r = run("capacity", teaching, "--csv", missing, *bad)
+            self.assertEqual(r.returncode, 2, (bad, r.stdout, r.stderr))
+            self.assertIn(where, r.stderr)
+            self.assertFalse(os.path.exists(missing))
+
     def test_run_is_deterministic_and_seeded(self):
         a, b, c = (os.path.join(self.dir, x) for x in "abc")
         self.run_teaching(a)
