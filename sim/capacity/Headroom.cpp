@@ -442,33 +442,14 @@ std::string csv_optional(const std::optional<double>& x) { return x ? csv_number
 
 void csv_rows(std::string& out, const Headroom& h) {
   for (const auto& r : h.resources) {
-    out += to_string(h.level);
-    out += ',';
-    out += metrics::csv_escape(h.name);
-    out += ',';
-    out += metrics::csv_escape(h.name_zh);
-    out += ',';
-    out += metrics::csv_escape(h.city);
-    out += ',';
-    out += r.resource;
-    out += ',';
-    out += metrics::csv_escape(r.unit);
-    out += ',';
-    out += csv_number(r.built);
-    out += ',';
-    out += csv_optional(r.committed);
-    out += ',';
-    out += csv_optional(r.used_peak);
-    out += ',';
-    out += csv_optional(r.used_p95);
-    out += ',';
-    out += csv_number(r.stranded);
-    out += ',';
-    out += csv_number(r.remaining);
-    out += ',';
-    out += r.binding ? '1' : '0';
-    out += ',';
-    out += metrics::csv_escape(r.note);
+    const std::string fields[] = {std::string(to_string(h.level)), metrics::csv_escape(h.name),
+                                  metrics::csv_escape(h.name_zh),  metrics::csv_escape(h.city),
+                                  r.resource,                      metrics::csv_escape(r.unit),
+                                  csv_number(r.built),             csv_optional(r.committed),
+                                  csv_optional(r.used_peak),       csv_optional(r.used_p95),
+                                  csv_number(r.stranded),          csv_number(r.remaining),
+                                  r.binding ? "1" : "0",           metrics::csv_escape(r.note)};
+    for (const auto& f : fields) out += (&f == fields ? "" : ",") + f;
     out += '\n';
   }
 }
@@ -586,7 +567,7 @@ json headroom_json(const HeadroomReport& report) {
 
 std::string headroom_csv(const HeadroomReport& report, bool bom) {
   std::string out;
-  if (bom) out += "\xEF\xBB\xBF";
+  if (bom) out += metrics::kUtf8Bom;
   out +=
       "level,name,name_zh,city,resource,unit,built,committed,used_peak,used_p95,stranded,remaining,binding,"
       "note\n";

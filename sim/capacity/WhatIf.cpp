@@ -122,9 +122,9 @@ void print_what_if(std::ostream& out, const std::vector<WhatIfRow>& rows) {
 }
 
 std::string what_if_csv(const std::vector<WhatIfRow>& rows, bool bom) {
-  std::string out = bom ? "\xEF\xBB\xBF" : "";
+  std::string out = bom ? std::string(metrics::kUtf8Bom) : "";
   out += "figure,unit,baseline,what_if,difference\n";
-  const auto f = [](double x) { return std::isfinite(x) ? metrics::format_double(x) : std::string(); };
+  const auto f = metrics::format_double_or_empty;
   for (const auto& r : rows)
     out += metrics::csv_escape(r.figure) + "," + metrics::csv_escape(r.unit) + "," + f(r.baseline) + "," +
            f(r.changed) + "," + f(r.changed - r.baseline) + "\n";

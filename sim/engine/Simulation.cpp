@@ -432,6 +432,8 @@ class Controller {
       try {
         policies_.push_back(policy::make_placement(name, c.placement_params, workload::Random::derive(s_.seed, 1000 + k)));
         policy_names_.push_back(name);
+        for (const auto& info : policy::placement_registry())
+          if (info.name == name) policy_summaries_.emplace_back(info.summary);
       } catch (const policy::PolicyError& e) {
         throw model::UserError(s_.source_file, "/workload/classes/" + std::to_string(k) + "/placement", e.what());
       }
@@ -547,9 +549,7 @@ class Controller {
     for (const auto& v : r.sites)
       if (policy::candidate(r, v)) candidates += (candidates.empty() ? "" : ";") + s_.sites[v.site].name;
     const auto& name = policy_names_[r.job.job_class];
-    std::string why;
-    for (const auto& info : policy::placement_registry())
-      if (info.name == name) why = std::string(info.summary);
+    std::string why = policy_summaries_[r.job.job_class];
     std::string chosen;
     if (!choice) {
       why = candidates.empty() ? "rejected: no eligible site within the budget" : "rejected by the policy";
@@ -992,7 +992,8 @@ class Controller {
   std::vector<double> marginal_facility_;  ///< per site: facility W per IT W at the margin, now
   std::vector<double> last_it_w_;          ///< per site: IT power over the last sampling interval
   double carbon_now_ = 0;
-  std::vector<std::string> policy_names_;  ///< per class
+  std::vector<std::string> policy_names_;      ///< per class
+  std::vector<std::string> policy_summaries_;  ///< per class: the registry's one-line summary
   metrics::OutputFile* decisions_ = nullptr;
   double stop_s_ = 0;
 };

@@ -149,6 +149,8 @@ std::string format_double(double x) {
   return std::string(buf, result.ptr);
 }
 
+std::string format_double_or_empty(double x) { return std::isfinite(x) ? format_double(x) : std::string(); }
+
 std::string format_fixed(double x, int decimals) {
   if (decimals < 0)
     throw std::invalid_argument("format_fixed: decimals must be >= 0, got " + std::to_string(decimals));

@@ -63,6 +63,11 @@ std::string csv_escape(std::string_view field);
 /// 123456789.125; "nan", "inf", "-inf" for the non-finite values. Locale-independent and the same on
 /// every run, so outputs are byte-identical.
 std::string format_double(double x);
+/// format_double(x), or "" when x is not finite (an empty CSV cell for a missing value).
+std::string format_double_or_empty(double x);
+
+/// The UTF-8 byte order mark: a CSV that starts with it opens in Excel with its non-ASCII text intact.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 /// `x` with exactly `decimals` digits after the point (no exponent), correctly rounded from the
 /// binary value (std::to_chars fixed): format_fixed(2.5, 0) == "2", format_fixed(0.125, 2) == "0.12".

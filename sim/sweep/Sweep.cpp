@@ -313,10 +313,6 @@ Estimate estimate(const std::vector<double>& values) {
   return e;
 }
 
-namespace {
-std::string number(double x) { return std::isfinite(x) ? metrics::format_double(x) : ""; }
-}  // namespace
-
 std::string runs_csv(const SweepSpec& spec, const std::vector<RunResult>& results) {
   std::string out = "run,config,replication,seed,status,exit_code,error";
   for (const auto& a : spec.axes) out += "," + metrics::csv_escape(a.name);
@@ -328,7 +324,7 @@ std::string runs_csv(const SweepSpec& spec, const std::vector<RunResult>& result
            metrics::csv_escape(r.error);
     for (const auto& l : r.plan.labels) out += "," + metrics::csv_escape(l);
     for (std::size_t m = 0; m < metric_names().size(); ++m)
-      out += "," + (m < r.metrics.size() ? number(r.metrics[m]) : std::string());
+      out += "," + (m < r.metrics.size() ? metrics::format_double_or_empty(r.metrics[m]) : std::string());
     out += "\n";
   }
   return out;
@@ -353,7 +349,7 @@ std::string summary_csv(const SweepSpec& spec, const std::vector<RunResult>& res
       for (const auto* r : runs)
         if (r->status == "ok" && m < r->metrics.size()) v.push_back(r->metrics[m]);
       const auto e = estimate(v);
-      out += "," + number(e.mean) + "," + number(e.sd) + "," + number(e.ci95_lo) + "," + number(e.ci95_hi);
+      for (const double x : {e.mean, e.sd, e.ci95_lo, e.ci95_hi}) out += "," + metrics::format_double_or_empty(x);
     }
     out += "\n";
   }
