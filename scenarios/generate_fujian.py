@@ -593,6 +593,39 @@ def build_demand_points():
     return points
 
 
+# Growth over 2025-2029 (illustrative assumptions, not figures of the plan; docs/capacity.md): AI
+# demand grows fastest, general cloud and HPC slower. Two expansions come online: the Fuzhou AI
+# centre's second phase (mid-2026) and an Anxi cluster extension (2027).
+GROWTH = {
+    "start": "2025-01",
+    "horizon_months": 60,
+    "max_utilization": 0.85,
+    "demand": [
+        {"class": "ai-training", "per_year": 0.8},
+        {"class": "llm-chat", "per_year": 0.6},
+        {"class": "llm-code", "per_year": 0.6},
+        {"class": "edge-requests", "per_year": 0.25},
+        {"class": "hpc", "per_year": 0.1},
+        {"class": "*", "per_year": 0.15},
+    ],
+    "additions": [
+        {"month": 18, "site": "fuzhou-ai-center", "racks": 1000,
+         "nodes": [{"type": "gpu-ai-8x", "count": 240}]},
+        {"month": 24, "site": "anxi-cluster", "racks": 5000,
+         "nodes": [{"type": "cpu-general", "count": 15000}]},
+    ],
+}
+
+# Settings of the total cost of ownership: illustrative round figures (CNY), to be replaced by a
+# planner's own. The carbon price is of the order of China's national ETS in 2024 (about 90-100 CNY/t).
+COSTS = {
+    "capex_per_rack": 100000,
+    "capex_per_cooling_kw": 3000,
+    "depreciation_years": 10,
+    "carbon_price_per_t": 90,
+}
+
+
 def build_scenario():
     rng = random.Random(SEED)
     cities = build_cities()
@@ -640,6 +673,8 @@ def build_scenario():
         "links": build_links(positions),
         "demand_points": build_demand_points(),
         "workload": WORKLOAD,
+        "growth": GROWTH,
+        "costs": COSTS,
     }
     return scenario, seats
 

@@ -24,9 +24,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr double kRackKw = model::kStandardRackW / 1000.0;
-/// Cooling capacity per kW of rated IT power. The scenario format has no cooling capacity: the plant
-/// is assumed sized for the rated IT power, as the facility model assumes (energy::SiteFacility).
-constexpr double kCoolingCapacityFactor = 1.0;
 /// Rack equivalents closer than this count as equal (binding ties, the floor of the racks to add).
 constexpr double kRackTolerance = 1e-6;
 /// A utilization may exceed 1 by this much (rounding) before it is refused.
@@ -88,6 +85,18 @@ std::string binders(const Headroom& h) {
   return names;
 }
 
+/// Redundancy of a plant: "UPS 4 units, N+1" or, after failures, "N+0 (1 failed)".
+void plant_note(std::string& note, const model::Plant& p, const char* what) {
+  if (p.units <= 0) return;
+  const int n = p.units - p.redundant_units;
+  const int spare = p.spare_units();
+  std::string s = std::string(what) + " " + std::to_string(p.units) + " units, N+" + std::to_string(p.redundant_units);
+  if (p.failed_units > 0)
+    s += "; " + std::to_string(p.failed_units) + " failed: now " +
+         (spare >= 0 ? "N+" + std::to_string(spare) : std::to_string(p.units - p.failed_units) + " of N = " + std::to_string(n) + " (capacity cut)");
+  add_note(note, s);
+}
+
 /// The rack rule's clause for one of space / it_power / cooling of a site.
 std::string rule_clause(const Headroom& h, std::size_t k) {
   const auto& r = h.resources[k];
@@ -129,7 +138,9 @@ Headroom site_headroom(const model::Scenario& s, const model::Site& site, const 
   add_note(space.note, "committed = installed servers' full-load power / 2.5 kW (rack occupancy " +
                            metrics::format_fixed(100 * fig.occupancy, 1) + " %)");
 
-  const double built_kw = static_cast<double>(site.racks) * kRackKw;
+  const double rated_kw = static_cast<double>(site.racks) * kRackKw;
+  const double built_kw = site.ups.usable_w(site.rated_it_w()) / 1000.0;
+  const double cooling_kw = site.cooling.plant.usable_w(site.rated_it_w()) / 1000.0;
   const double committed_kw = fig.it_power_max_w / 1000.0;
   Stats power;
   if (usage) {
@@ -144,19 +155,24 @@ Headroom site_headroom(const model::Scenario& s, const model::Site& site, const 
   it.used_peak = power.peak;
   it.used_p95 = power.p95;
   it.remaining = built_kw - std::max(committed_kw, power.peak.value_or(0.0));
-  add_note(it.note,
-           "built = racks x 2.5 kW; committed = installed servers at full load (count x max_w of pstate 0)");
+  add_note(it.note, std::string(site.ups.capacity_w ? "built = the UPS capacity (ups.capacity_w)" : "built = racks x 2.5 kW") +
+                        "; committed = installed servers at full load (count x max_w of pstate 0)");
+  if (built_kw < rated_kw - 1e-9 || built_kw > rated_kw + 1e-9)
+    add_note(it.note, "rated IT power racks x 2.5 kW = " + metrics::format_fixed(rated_kw, 1) + " kW");
+  plant_note(it.note, site.ups, "UPS");
   run_power_notes(it);
 
   auto& cooling = h.resources[kCooling];
-  cooling.built = built_kw * kCoolingCapacityFactor;
+  cooling.built = cooling_kw;
   cooling.committed = committed_kw;
   cooling.used_peak = power.peak;
   cooling.used_p95 = power.p95;
   cooling.remaining = cooling.built - std::max(committed_kw, power.peak.value_or(0.0));
-  add_note(cooling.note,
-           "kW of heat = IT power; the plant is assumed sized for the rated IT power (racks x 2.5 kW), the "
-           "scenario having no cooling capacity");
+  add_note(cooling.note, site.cooling.plant.capacity_w
+                             ? "kW of heat = IT power; built = the cooling plant's capacity (cooling.capacity_w)"
+                             : "kW of heat = IT power; no cooling.capacity_w: the plant is assumed sized for the rated "
+                               "IT power (racks x 2.5 kW)");
+  plant_note(cooling.note, site.cooling.plant, "cooling");
   run_power_notes(cooling);
 
   const auto compute_units = [&](ResourceHeadroom& r, double installed,

@@ -20,8 +20,22 @@ namespace suanli::capacity {
 namespace {
 
 
+/// Usable UPS (IT) or cooling capacity of every site, MW.
+double plant_mw(const model::Scenario& s, bool cooling) {
+  double w = 0;
+  for (const auto& site : s.sites) w += (cooling ? site.cooling.plant : site.ups).usable_w(site.rated_it_w());
+  return w / 1e6;
+}
+
 std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(const model::Scenario& s, double it_load) {
   const auto fig = model::scenario_figures(s);
+  std::size_t short_sites = 0, no_spare = 0;
+  for (const auto& site : s.sites) {
+    const int spare = std::min(site.ups.units > 0 ? site.ups.spare_units() : 1,
+                               site.cooling.plant.units > 0 ? site.cooling.plant.spare_units() : 1);
+    short_sites += spare < 0 ? 1 : 0;
+    no_spare += spare == 0 ? 1 : 0;
+  }
   const auto head = compute_headroom(s, nullptr);
   const energy::SiteWeather weather(s);
   const energy::GridCarbon carbon(s);
@@ -40,6 +54,10 @@ std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(c
       {"racks that can still be added", {"racks", static_cast<double>(head.province.racks_addable)}},
       {"rated IT power", {"MW", static_cast<double>(fig.racks) * model::kStandardRackW / 1e6}},
       {"IT power at full load", {"MW", fig.it_power_max_w / 1e6}},
+      {"usable IT power (UPS)", {"MW", plant_mw(s, false)}},
+      {"usable cooling capacity", {"MW", plant_mw(s, true)}},
+      {"sites short of UPS or cooling (below N)", {"", static_cast<double>(short_sites)}},
+      {"sites without a spare unit (N+0)", {"", static_cast<double>(no_spare)}},
       {"GPUs", {"", static_cast<double>(fig.gpus)}},
       {"servers", {"", static_cast<double>(fig.servers)}},
       {"peak compute", {"EFLOPS", fig.peak_flops / 1e18}},
@@ -87,6 +105,16 @@ model::Scenario with_failures(const model::Scenario& scenario, const std::vector
       s.sites.erase(it);
       std::erase_if(s.links, [&](const model::Link& l) { return l.from == what || l.to == what; });
       for (auto& c : s.workload.classes) std::erase(c.sites, what);
+    } else if (kind == "cooling" || kind == "ups") {
+      const auto it = std::find_if(s.sites.begin(), s.sites.end(), [&](const model::Site& x) { return x.name == what; });
+      if (it == s.sites.end()) throw model::UserError(option, f, "no site \"" + what + "\" in the scenario");
+      auto& plant = kind == "ups" ? it->ups : it->cooling.plant;
+      if (plant.units <= 0)
+        throw model::UserError(option, f, "site \"" + what + "\" has no " + kind + " units in the scenario (set /sites/N/" +
+                                              (kind == "ups" ? "ups" : "cooling") + "/units, e.g. with --set)");
+      if (plant.failed_units >= plant.units)
+        throw model::UserError(option, f, "every " + kind + " unit of \"" + what + "\" has already failed");
+      ++plant.failed_units;
     } else if (kind == "link") {
       const auto comma = what.find(',');
       if (comma == std::string::npos)
@@ -97,7 +125,7 @@ model::Scenario with_failures(const model::Scenario& scenario, const std::vector
       });
       if (n == 0) throw model::UserError(option, f, "no fiber link between \"" + a + "\" and \"" + b + "\"");
     } else {
-      throw model::UserError(option, f, "expected site:NAME or link:A,B");
+      throw model::UserError(option, f, "expected site:NAME, link:A,B, cooling:SITE or ups:SITE");
     }
   }
   return s;

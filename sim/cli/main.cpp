@@ -21,6 +21,8 @@
 
 #include "engine/Simulation.hpp"
 #include "capacity/Headroom.hpp"
+#include "capacity/Growth.hpp"
+#include "model/Validate.hpp"
 #include "capacity/WhatIf.hpp"
 #include "energy/AnnualPue.hpp"
 #include "metrics/CheckReport.hpp"
@@ -74,6 +76,11 @@ struct Options {
   bool resume = false;
   bool decision_log = false;
   std::string from;  ///< capacity: a run folder
+  bool growth = false;
+  std::string costs_csv;
+  double min_budget_attainment = 0.99;
+  std::optional<std::int64_t> growth_month;  ///< run: the scenario at this month of its growth
+  std::vector<std::string> outages;          ///< run: SITE:START_S:END_S
   std::vector<std::string> what_if;
   std::string what_if_file;
   std::vector<std::string> failures;
@@ -174,6 +181,31 @@ int run_run(const Options& o) {
   auto scenario = load(o);
   if (o.seed) scenario.seed = *o.seed;
   if (o.horizon_s) scenario.horizon_s = *o.horizon_s;
+  if (o.growth_month) {
+    if (!scenario.growth.present)
+      throw UserError(o.scenario, "/growth", "--growth-month needs a growth section in the scenario (docs/capacity.md)");
+    scenario = suanli::capacity::scenario_at_month(scenario, *o.growth_month);
+  }
+  for (const auto& text : o.outages) {
+    const auto a = text.find(':'), b = text.rfind(':');
+    if (a == std::string::npos || a == b)
+      throw UserError("--outage", text, "expected SITE:START_S:END_S, e.g. fuzhou-core-dc:3600:7200");
+    suanli::model::Outage out{text.substr(0, a), 0, 0};
+    try {
+      std::size_t used = 0;
+      out.start_s = std::stod(text.substr(a + 1, b - a - 1), &used);
+      if (used != b - a - 1) throw std::invalid_argument("start");
+      out.end_s = std::stod(text.substr(b + 1), &used);
+      if (used != text.size() - b - 1) throw std::invalid_argument("end");
+    } catch (const std::exception&) {
+      throw UserError("--outage", text, "expected SITE:START_S:END_S with times in seconds, e.g. fuzhou-core-dc:3600:7200");
+    }
+    scenario.outages.push_back(out);
+  }
+  if (o.growth_month || !o.outages.empty()) {
+    auto errors = suanli::model::validate(scenario);
+    if (!errors.empty()) throw suanli::model::UserErrors(std::move(errors));
+  }
   if (suanli::platform::estimate_host_count(scenario) == 0)
     throw UserError(o.scenario, "/sites", "no site has servers installed (nodes): nothing can run");
   suanli::platform::check_platform_fits(scenario);
@@ -358,7 +390,40 @@ int run_sweep(const Options& o) {
   return r.failed > 0 ? kExitTargetsFailed : 0;
 }
 
+int run_growth(const Options& o) {
+  const auto scenario = load(o);
+  if (!o.failures.empty() || !o.what_if.empty() || !o.what_if_file.empty() || !o.from.empty())
+    throw UserError("--growth", "", "give --growth alone (with --csv, --costs-csv, --json, -v); what-if edits go in --set");
+  const auto t0 = std::chrono::steady_clock::now();
+  const suanli::energy::SiteWeather weather(scenario);
+  const suanli::energy::GridCarbon carbon(scenario);
+  const auto report = suanli::capacity::compute_growth(scenario, weather, carbon, o.min_budget_attainment);
+  const double took = elapsed_s(t0);
+  if (!o.csv.empty()) check_output_path(o.csv);
+  if (!o.costs_csv.empty()) check_output_path(o.costs_csv);
+  std::unique_ptr<suanli::metrics::OutputFile> limits, costs;
+  if (!o.csv.empty()) {
+    limits = std::make_unique<suanli::metrics::OutputFile>(o.csv);
+    limits->write(suanli::capacity::growth_csv(report, o.bom));
+  }
+  if (!o.costs_csv.empty()) {
+    costs = std::make_unique<suanli::metrics::OutputFile>(o.costs_csv);
+    costs->write(suanli::capacity::growth_costs_csv(report, o.bom));
+  }
+  if (limits) limits->commit();
+  if (costs) costs->commit();
+  if (o.json) std::cout << suanli::capacity::growth_json(report).dump(2) << "\n";
+  else
+    suanli::capacity::print_growth(std::cout, report, o.verbose);
+  if (!scenario.growth.present)
+    std::cerr << "note: " << o.scenario << " has no growth section: no demand growth, no additions (docs/capacity.md)\n";
+  std::cerr << "growth: " << scenario.sites.size() << " sites x " << report.horizon_months + 1 << " months in "
+            << took << " s\n";
+  return 0;
+}
+
 int run_capacity(const Options& o) {
+  if (o.growth) return run_growth(o);
   if (!o.failures.empty() && o.what_if.empty() && o.what_if_file.empty()) {
     // Static failures: what capacity and latency circle remain.
     const auto baseline = load(o);
@@ -491,6 +556,11 @@ int main(int argc, char** argv) {
   run->add_flag("--decision-log", o.decision_log,
                 "Also write decisions.csv: every placement decision (job, candidate sites, chosen site, why); "
                 "for small scenarios (one line per job)");
+  run->add_option("--growth-month", o.growth_month,
+                  "Run the scenario as it stands at this month of its growth section (demand grown, additions made)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--outage", o.outages,
+                  "Take a site out of service during the run: SITE:START_S:END_S (repeatable; as /outages)");
   run->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
 
   auto* pue = app.add_subcommand("pue", "Annual PUE per site and overall (8,760 h of weather), PASS/FAIL vs targets");
@@ -568,6 +638,15 @@ int main(int argc, char** argv) {
                        "with the baseline")
       ->take_all();
   capacity->add_option("--what-if-file", o.what_if_file, "A patch file of edits: {\"/json/pointer\": value, ...}");
+  capacity->add_flag("--growth", o.growth,
+                     "Month by month over the scenario's growth section: when each site, city and the province runs "
+                     "out of GPUs, cores, racks, IT power or cooling, misses a target, and the cost per year");
+  capacity->add_option("--costs-csv", o.costs_csv, "Growth: also write the total cost of ownership per site, city, "
+                                                   "province and year as CSV");
+  capacity->add_option("--min-budget-attainment", o.min_budget_attainment,
+                       "Growth: target share of latency-critical requests within their budget")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   capacity->add_option("--it-load", o.it_load, "What-if: IT load as a share of rated power for the annual figures")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();

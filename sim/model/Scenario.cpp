@@ -120,6 +120,24 @@ std::string Scenario::resolve_path(const std::string& path) const {
   return (std::filesystem::path(source_file).parent_path() / p).lexically_normal().string();
 }
 
+double Plant::usable_w(double rated_w) const {
+  const double capacity = capacity_w.value_or(rated_w);
+  if (units <= 0) return capacity;
+  const int needed = units - redundant_units;  // N
+  const int working = units - failed_units;
+  if (needed <= 0 || working >= needed) return capacity;
+  return capacity * std::max(0, working) / needed;
+}
+
+double Growth::multiplier(std::string_view job_class, double month) const {
+  const GrowthRate* wildcard = nullptr;
+  for (const auto& r : demand) {
+    if (r.job_class == job_class) return std::pow(1 + r.per_year, month / 12.0);
+    if (r.job_class == "*") wildcard = &r;
+  }
+  return wildcard ? std::pow(1 + wildcard->per_year, month / 12.0) : 1.0;
+}
+
 SizeClass size_class_for_racks(std::int64_t racks) {
   if (racks <= 100) return SizeClass::kEdge;
   if (racks < 3000) return SizeClass::kSmallMedium;

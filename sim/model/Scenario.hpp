@@ -126,6 +126,20 @@ struct NodeGroup {
   std::int64_t count = 0;
 };
 
+/// A plant of identical units of which `redundant_units` are spares (N+1: units = N + 1, redundant 1).
+/// Its usable capacity is `capacity_w` while at least N units work, and falls in proportion below.
+/// Absent capacity: sized for the site's rated IT power (racks x 2.5 kW).
+struct Plant {
+  std::optional<double> capacity_w;  ///< IT power (UPS) or heat (cooling) the plant carries with N units
+  int units = 0;                     ///< 0: not modeled as units (no redundancy figures)
+  int redundant_units = 0;
+  int failed_units = 0;              ///< not in the format: set by failures (`capacity --fail cooling:SITE`)
+  /// Working units beyond N (negative: short of N); 0 when units are not modeled.
+  int spare_units() const { return units > 0 ? units - failed_units - (units - redundant_units) : 0; }
+  /// Usable capacity, W, with `rated_w` as the default capacity.
+  double usable_w(double rated_w) const;
+};
+
 struct Cooling {
   double air_share = 1.0;
   double liquid_share = 0.0;
@@ -135,6 +149,7 @@ struct Cooling {
   double chiller_cop = 5.0;
   double liquid_cop = 20.0;
   std::optional<double> wue_l_per_kwh;  ///< default: energy.facility.wue_l_per_kwh
+  Plant plant;  ///< "capacity_w", "units", "redundant_units" of the cooling object
 };
 
 struct Site {
@@ -152,6 +167,9 @@ struct Site {
   bool attach_to_city = true;
   std::optional<double> metro_fiber_km;
   std::string weather_file;
+  Plant ups;  ///< "ups": the UPS and power distribution that carry the IT load
+  /// Rated IT power, W: racks x 2.5 kW.
+  double rated_it_w() const { return static_cast<double>(racks) * kStandardRackW; }
 };
 
 struct Link {
@@ -167,6 +185,49 @@ struct DemandPoint {
   double lat_deg = 0;
   double lon_deg = 0;
   double weight = 1.0;
+};
+
+/// Annual demand growth of a job class ("*": every class not named).
+struct GrowthRate {
+  std::string job_class;
+  double per_year = 0;  ///< 0.4: +40 % a year, compounded monthly
+};
+
+/// Capacity coming online at a month of the growth horizon.
+struct GrowthAddition {
+  std::int64_t month = 0;          ///< months after growth.start
+  std::string site;
+  std::int64_t racks = 0;          ///< standard racks added
+  std::vector<NodeGroup> nodes;    ///< servers added
+  bool opens = false;              ///< the site does not exist before this month
+};
+
+/// `growth`: how demand grows and capacity is added, month by month (`suanli capacity --growth`,
+/// `suanli run --growth-month`).
+struct Growth {
+  bool present = false;
+  std::string start = "2025-01";   ///< calendar month of month 0, YYYY-MM
+  std::int64_t horizon_months = 60;
+  std::vector<GrowthRate> demand;
+  std::vector<GrowthAddition> additions;
+  double max_utilization = 0.85;   ///< a pool whose offered load exceeds this share of it has run out
+  /// Demand multiplier of a class at a month: (1 + per_year)^(month / 12).
+  double multiplier(std::string_view job_class, double month) const;
+};
+
+/// `costs`: settings of the total cost of ownership (electricity comes from the tariff).
+struct Costs {
+  double capex_per_rack = 0;        ///< per standard rack built (building, power, fit-out; not IT)
+  double capex_per_cooling_kw = 0;  ///< per kW of cooling plant capacity
+  double depreciation_years = 10;   ///< straight-line: capital cost / years, per year
+  double carbon_price_per_t = 0;    ///< per tonne CO2
+};
+
+/// `outages`: a site out of service during a run, from start_s until end_s (its repair).
+struct Outage {
+  std::string site;
+  double start_s = 0;
+  double end_s = 0;
 };
 
 struct Scenario {
@@ -188,6 +249,9 @@ struct Scenario {
   Workload workload;
   Scheduling scheduling;
   EnergySettings energy;
+  Growth growth;
+  Costs costs;
+  std::vector<Outage> outages;
 
   const City* find_city(std::string_view name) const;
   const NodeType* find_node_type(std::string_view name) const;

@@ -69,10 +69,21 @@ NodeType read_node_type(const json& v, const std::string& ptr, const ReadContext
   return t;
 }
 
+NodeGroup read_node_group(const json& v, const std::string& ptr, const ReadContext& ctx);
+
+/// capacity_w, units and redundant_units of a plant object (cooling, ups).
+Plant read_plant(const JsonObject& o) {
+  Plant p;
+  p.capacity_w = o.maybe_number("capacity_w");
+  p.units = small_int(o, "units", o.optional_integer("units", 0));
+  p.redundant_units = small_int(o, "redundant_units", o.optional_integer("redundant_units", p.units > 0 ? 1 : 0));
+  return p;
+}
+
 Cooling read_cooling(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx,
                {"air_share", "liquid_share", "liquid_technology", "design_pue", "free_cooling_wet_bulb_max_c",
-                "chiller_cop", "liquid_cop", "wue_l_per_kwh"});
+                "chiller_cop", "liquid_cop", "wue_l_per_kwh", "capacity_w", "units", "redundant_units"});
   Cooling c;
   // Either share may be given alone; the other is its complement.
   if (o.has("liquid_share") || !o.has("air_share")) {
@@ -90,13 +101,14 @@ Cooling read_cooling(const json& v, const std::string& ptr, const ReadContext& c
   c.chiller_cop = o.optional_number("chiller_cop", c.chiller_cop);
   c.liquid_cop = o.optional_number("liquid_cop", c.liquid_cop);
   c.wue_l_per_kwh = o.maybe_number("wue_l_per_kwh");
+  c.plant = read_plant(o);
   return c;
 }
 
 Site read_site(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx,
                {"name", "name_zh", "kind", "city", "lat_deg", "lon_deg", "racks", "hub", "nodes", "cooling",
-                "uplink_bps", "attach_to_city", "metro_fiber_km", "weather_file"});
+                "uplink_bps", "attach_to_city", "metro_fiber_km", "weather_file", "ups"});
   Site s;
   s.name = o.required_string("name");
   s.name_zh = o.optional_string("name_zh", "");
@@ -110,16 +122,64 @@ Site read_site(const json& v, const std::string& ptr, const ReadContext& ctx) {
   s.racks = o.required_integer("racks");
   s.hub = o.optional_bool("hub", false);
   const auto& nodes = o.array("nodes", false);
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    JsonObject n(nodes[i], json_pointer_child(o.path_of("nodes"), i), ctx, {"type", "count"});
-    s.nodes.push_back(NodeGroup{n.required_string("type"), n.required_integer("count")});
-  }
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    s.nodes.push_back(read_node_group(nodes[i], json_pointer_child(o.path_of("nodes"), i), ctx));
   if (const json* c = o.object("cooling")) s.cooling = read_cooling(*c, o.path_of("cooling"), ctx);
   s.uplink_bps = o.optional_number("uplink_bps", s.uplink_bps);
   s.attach_to_city = o.optional_bool("attach_to_city", true);
   s.metro_fiber_km = o.maybe_number("metro_fiber_km");
   s.weather_file = o.optional_string("weather_file", "");
+  if (const json* u = o.object("ups")) s.ups = read_plant(JsonObject(*u, o.path_of("ups"), ctx, {"capacity_w", "units", "redundant_units"}));
   return s;
+}
+
+NodeGroup read_node_group(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject n(v, ptr, ctx, {"type", "count"});
+  return NodeGroup{n.required_string("type"), n.required_integer("count")};
+}
+
+Growth read_growth(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx, {"start", "horizon_months", "demand", "additions", "max_utilization"});
+  Growth g;
+  g.present = true;
+  g.start = o.optional_string("start", g.start);
+  g.horizon_months = o.optional_integer("horizon_months", g.horizon_months);
+  g.max_utilization = o.optional_number("max_utilization", g.max_utilization);
+  const auto& demand = o.array("demand", false);
+  for (std::size_t i = 0; i < demand.size(); ++i) {
+    JsonObject d(demand[i], json_pointer_child(o.path_of("demand"), i), ctx, {"class", "per_year"});
+    g.demand.push_back({d.required_string("class"), d.required_number("per_year")});
+  }
+  const auto& adds = o.array("additions", false);
+  for (std::size_t i = 0; i < adds.size(); ++i) {
+    const auto p = json_pointer_child(o.path_of("additions"), i);
+    JsonObject a(adds[i], p, ctx, {"month", "site", "racks", "nodes", "opens"});
+    GrowthAddition add;
+    add.month = a.required_integer("month");
+    add.site = a.required_string("site");
+    add.racks = a.optional_integer("racks", 0);
+    const auto& nodes = a.array("nodes", false);
+    for (std::size_t k = 0; k < nodes.size(); ++k)
+      add.nodes.push_back(read_node_group(nodes[k], json_pointer_child(a.path_of("nodes"), k), ctx));
+    add.opens = a.optional_bool("opens", false);
+    g.additions.push_back(std::move(add));
+  }
+  return g;
+}
+
+Costs read_costs(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx, {"capex_per_rack", "capex_per_cooling_kw", "depreciation_years", "carbon_price_per_t"});
+  Costs c;
+  c.capex_per_rack = o.optional_number("capex_per_rack", c.capex_per_rack);
+  c.capex_per_cooling_kw = o.optional_number("capex_per_cooling_kw", c.capex_per_cooling_kw);
+  c.depreciation_years = o.optional_number("depreciation_years", c.depreciation_years);
+  c.carbon_price_per_t = o.optional_number("carbon_price_per_t", c.carbon_price_per_t);
+  return c;
+}
+
+Outage read_outage(const json& v, const std::string& ptr, const ReadContext& ctx) {
+  JsonObject o(v, ptr, ctx, {"site", "start_s", "end_s"});
+  return Outage{o.required_string("site"), o.required_number("start_s"), o.required_number("end_s")};
 }
 
 Link read_link(const json& v, const std::string& ptr, const ReadContext& ctx) {
@@ -329,7 +389,7 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   JsonObject o(doc, "", ctx,
                {"$schema", "format_version", "name", "description", "seed", "horizon_s", "outputs", "network",
                 "latency_targets", "platform", "cities", "node_types", "sites", "links", "demand_points", "workload", "energy",
-                "targets", "scheduling"});
+                "targets", "scheduling", "growth", "costs", "outages"});
   Scenario s;
   s.source_file = file;
   const auto version = o.required_integer("format_version");
@@ -382,6 +442,9 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   if (const json* e = o.object("energy")) s.energy = read_energy(*e, o.path_of("energy"), ctx);
   if (const json* t = o.object("targets")) s.energy.targets = read_targets(*t, o.path_of("targets"), ctx);
   if (const json* v = o.object("scheduling")) s.scheduling = read_scheduling(*v, o.path_of("scheduling"), ctx);
+  if (const json* g = o.object("growth")) s.growth = read_growth(*g, o.path_of("growth"), ctx);
+  if (const json* c = o.object("costs")) s.costs = read_costs(*c, o.path_of("costs"), ctx);
+  s.outages = read_array<Outage>(o, "outages", false, ctx, read_outage);
   if (const json* w = o.object("workload")) {
     JsonObject wo(*w, o.path_of("workload"), ctx, {"classes"});
     s.workload.classes = read_array<JobClass>(wo, "classes", true, ctx, read_job_class);
@@ -535,6 +598,18 @@ json scenario_to_json(const Scenario& s) {
                               {"wue_l_per_kwh", c.wue_l_per_kwh.value_or(s.energy.facility.wue_l_per_kwh)}}},
                  {"uplink_bps", st.uplink_bps}, {"attach_to_city", st.attach_to_city},
                  {"weather_file", st.weather_file}};
+    auto plant = [](json& o, const Plant& p) {
+      if (p.capacity_w) o["capacity_w"] = *p.capacity_w;
+      if (p.units > 0) {
+        o["units"] = p.units;
+        o["redundant_units"] = p.redundant_units;
+      }
+    };
+    plant(site["cooling"], c.plant);
+    if (st.ups.capacity_w || st.ups.units > 0) {
+      site["ups"] = json::object();
+      plant(site["ups"], st.ups);
+    }
     if (st.metro_fiber_km) site["metro_fiber_km"] = *st.metro_fiber_km;
     j["sites"].push_back(site);
   }
@@ -608,6 +683,23 @@ json scenario_to_json(const Scenario& s) {
   j["targets"] = {{"pue_max", t.pue_max}, {"pue_hub_max", t.pue_hub_max}, {"liquid_share_min", t.liquid_share_min},
                   {"occupancy_min", t.occupancy_min}, {"occupancy_hub_min", t.occupancy_hub_min},
                   {"gb40879_grade_max", t.gb40879_grade_max}};
+  if (s.growth.present) {
+    const auto& g = s.growth;
+    json demand = json::array(), additions = json::array();
+    for (const auto& r : g.demand) demand.push_back({{"class", r.job_class}, {"per_year", r.per_year}});
+    for (const auto& a : g.additions) {
+      json nodes = json::array();
+      for (const auto& n : a.nodes) nodes.push_back({{"type", n.type}, {"count", n.count}});
+      additions.push_back({{"month", a.month}, {"site", a.site}, {"racks", a.racks}, {"nodes", nodes}, {"opens", a.opens}});
+    }
+    j["growth"] = {{"start", g.start}, {"horizon_months", g.horizon_months}, {"demand", demand},
+                   {"additions", additions}, {"max_utilization", g.max_utilization}};
+  }
+  const auto& co = s.costs;
+  j["costs"] = {{"capex_per_rack", co.capex_per_rack}, {"capex_per_cooling_kw", co.capex_per_cooling_kw},
+                {"depreciation_years", co.depreciation_years}, {"carbon_price_per_t", co.carbon_price_per_t}};
+  j["outages"] = json::array();
+  for (const auto& o : s.outages) j["outages"].push_back({{"site", o.site}, {"start_s", o.start_s}, {"end_s", o.end_s}});
   j["demand_points"] = json::array();
   for (const auto& d : s.demand_points)
     j["demand_points"].push_back({{"name", d.name}, {"city", d.city}, {"lat_deg", d.lat_deg},

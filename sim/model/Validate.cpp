@@ -198,6 +198,15 @@ std::vector<UserError> validate(const Scenario& s) {
     if (!(cool.design_pue >= 1.0))
       c.error(p + "/cooling/design_pue", "a PUE is at least 1, got " + fmt(cool.design_pue));
     c.positive(p + "/cooling/chiller_cop", cool.chiller_cop);
+    const auto plant = [&](const std::string& pp, const Plant& pl) {
+      if (pl.capacity_w) c.positive(pp + "/capacity_w", *pl.capacity_w);
+      if (pl.units < 0) c.error(pp + "/units", "expected an integer >= 0, got " + std::to_string(pl.units));
+      if (pl.redundant_units < 0 || (pl.units > 0 && pl.redundant_units >= pl.units))
+        c.error(pp + "/redundant_units", "expected spare units in [0, units - 1] (N+1: units N + 1, redundant_units 1), got " +
+                                             std::to_string(pl.redundant_units));
+    };
+    plant(p + "/cooling", cool.plant);
+    plant(p + "/ups", site.ups);
     c.positive(p + "/cooling/liquid_cop", cool.liquid_cop);
     c.positive(p + "/uplink_bps", site.uplink_bps);
     if (site.metro_fiber_km) c.non_negative(p + "/metro_fiber_km", *site.metro_fiber_km);
@@ -302,6 +311,71 @@ std::vector<UserError> validate(const Scenario& s) {
       c.error(p + "/utilization_mean", "expected a utilization in (0, 1], got " + fmt(k.utilization_mean));
     if (k.gpus > 0 && std::none_of(s.sites.begin(), s.sites.end(), site_has_gpus))
       c.error(p + "/gpus", "class \"" + k.name + "\" needs GPUs but no site has servers with gpus");
+  }
+
+  // Growth, costs and outages.
+  if (s.growth.present) {
+    const auto& g = s.growth;
+    const std::string p = "/growth";
+    const auto dash = g.start.find('-');
+    bool start_ok = g.start.size() == 7 && dash == 4;
+    if (start_ok) {
+      const auto year = std::atoi(g.start.substr(0, 4).c_str()), month = std::atoi(g.start.substr(5).c_str());
+      start_ok = year >= 1900 && year <= 2200 && month >= 1 && month <= 12 &&
+                 std::all_of(g.start.begin(), g.start.end(), [](char ch) { return ch == '-' || (ch >= '0' && ch <= '9'); });
+    }
+    if (!start_ok) c.error(p + "/start", "expected a month as YYYY-MM, e.g. 2025-01, got \"" + g.start + "\"");
+    if (g.horizon_months < 1 || g.horizon_months > 600)
+      c.error(p + "/horizon_months", "expected 1 to 600 months, got " + std::to_string(g.horizon_months));
+    if (!(g.max_utilization > 0 && g.max_utilization <= 1))
+      c.error(p + "/max_utilization", "expected a share in (0, 1], got " + fmt(g.max_utilization));
+    std::map<std::string, std::size_t, std::less<>> rated;
+    for (std::size_t i = 0; i < g.demand.size(); ++i) {
+      const auto& r = g.demand[i];
+      const std::string rp = p + "/demand/" + std::to_string(i);
+      if (r.job_class != "*" && !class_names.count(r.job_class)) {
+        std::string valid;
+        for (const auto& [n, unused] : class_names) valid += (valid.empty() ? "" : ", ") + n;
+        c.error(rp + "/class", "unknown job class \"" + r.job_class + "\" (valid: " + valid + ", or * for every other class)");
+      }
+      if (!rated.emplace(r.job_class, i).second) c.error(rp + "/class", "class \"" + r.job_class + "\" has two growth rates");
+      if (!(r.per_year > -1 && r.per_year <= 10))
+        c.error(rp + "/per_year", "expected an annual growth in (-1, 10] (0.4 is +40 % a year), got " + fmt(r.per_year));
+    }
+    for (std::size_t i = 0; i < g.additions.size(); ++i) {
+      const auto& a = g.additions[i];
+      const std::string ap = p + "/additions/" + std::to_string(i);
+      if (a.month < 0 || a.month > g.horizon_months)
+        c.error(ap + "/month", "expected a month in [0, horizon_months = " + std::to_string(g.horizon_months) + "], got " +
+                                   std::to_string(a.month));
+      if (!s.find_site(a.site)) c.error(ap + "/site", "unknown site \"" + a.site + "\" (sites are listed in /sites)");
+      if (a.racks < 0 || a.racks > kMaxRacksPerSite)
+        c.error(ap + "/racks", "expected 0 to " + std::to_string(kMaxRacksPerSite) + " racks, got " + std::to_string(a.racks));
+      for (std::size_t k = 0; k < a.nodes.size(); ++k) {
+        const std::string np = ap + "/nodes/" + std::to_string(k);
+        if (!node_type_index.count(a.nodes[k].type)) c.error(np + "/type", "unknown node type \"" + a.nodes[k].type + "\"");
+        if (a.nodes[k].count < 0 || a.nodes[k].count > kMaxServersPerGroup)
+          c.error(np + "/count", "expected 0 to " + std::to_string(kMaxServersPerGroup) + " servers, got " +
+                                     std::to_string(a.nodes[k].count));
+      }
+    }
+  }
+  {
+    const auto& co = s.costs;
+    c.non_negative("/costs/capex_per_rack", co.capex_per_rack);
+    c.non_negative("/costs/capex_per_cooling_kw", co.capex_per_cooling_kw);
+    c.positive("/costs/depreciation_years", co.depreciation_years);
+    c.non_negative("/costs/carbon_price_per_t", co.carbon_price_per_t);
+  }
+  for (std::size_t i = 0; i < s.outages.size(); ++i) {
+    const auto& o = s.outages[i];
+    const std::string op = "/outages/" + std::to_string(i);
+    if (!s.find_site(o.site)) c.error(op + "/site", "unknown site \"" + o.site + "\" (sites are listed in /sites)");
+    c.non_negative(op + "/start_s", o.start_s);
+    if (!(o.end_s > o.start_s)) c.error(op + "/end_s", "the repair must come after the outage: expected end_s > start_s = " + fmt(o.start_s) + ", got " + fmt(o.end_s));
+    for (std::size_t j = 0; j < i; ++j)
+      if (s.outages[j].site == o.site && o.start_s < s.outages[j].end_s && s.outages[j].start_s < o.end_s)
+        c.error(op, "overlaps outage " + std::to_string(j) + " of the same site \"" + o.site + "\"");
   }
 
   // Energy settings and targets.
