@@ -176,7 +176,7 @@ struct Pool {
 };
 
 /// Timed controller events besides job completions.
-enum class TimerKind { kIdleCheck, kShutdownDone, kBootDone, kRelease };
+enum class TimerKind { kIdleCheck, kShutdownDone, kBootDone, kRelease, kOutageStart, kOutageEnd };
 struct Timer {
   double time_s;
   std::uint64_t sequence;
@@ -184,6 +184,8 @@ struct Timer {
   std::size_t site = 0, pool = 0, host = 0;  ///< host events
   std::size_t slot = 0;                      ///< kRelease: a deferred job
   double stamp = 0;                          ///< kIdleCheck: the idle_since it was set for
+  std::uint64_t epoch = 0;                   ///< host events: the site's epoch (outages start a new one)
+  std::size_t outage = 0;                    ///< kOutageStart / kOutageEnd: index into scenario.outages
   bool operator>(const Timer& o) const { return time_s != o.time_s ? time_s > o.time_s : sequence > o.sequence; }
 };
 
@@ -224,6 +226,13 @@ struct SiteRuntime {
   sg4::Host* first_host = nullptr;
   double energy_at_last_sample_j = 0;
   metrics::SiteTotals totals;
+  bool down = false;        ///< out of service (scenario outages)
+  std::uint64_t epoch = 0;  ///< bumped at every outage start and end: older host timers are void
+};
+
+/// What one outage did (summary.json "outages").
+struct OutageCount {
+  std::uint64_t running = 0, waiting = 0, replaced = 0, lost = 0;
 };
 
 struct ActiveJob {
@@ -240,6 +249,9 @@ struct ActiveJob {
   int segment_threads = 0;
   bool deferred = false;         ///< held back by its placement policy until a later start
   std::size_t pstate = 0;        ///< DVFS state of its hosts (0: fastest)
+  /// The sequence of its pending completion; an entry of the completion queue with another
+  /// sequence is void (the job was cancelled by an outage).
+  std::uint64_t completion = std::numeric_limits<std::uint64_t>::max();
 };
 
 struct Completion {
@@ -265,6 +277,25 @@ class Controller {
     build_classes();
     update_marginal_facility(0);
     start_power_management();
+    outage_counts_.resize(s.outages.size());
+    for (std::size_t k = 0; k < s.outages.size(); ++k) {
+      const auto& o = s.outages[k];
+      const auto site = static_cast<std::size_t>(s.find_site(o.site) - s.sites.data());
+      timers_.push({o.start_s, sequence_++, TimerKind::kOutageStart, site, 0, 0, 0, 0, 0, k});
+      timers_.push({o.end_s, sequence_++, TimerKind::kOutageEnd, site, 0, 0, 0, 0, 0, k});
+    }
+  }
+
+  /// summary.json "outages": per outage, the jobs it hit and what became of them.
+  nlohmann::json outage_summary() const {
+    nlohmann::json out = nlohmann::json::array();
+    for (std::size_t k = 0; k < s_.outages.size(); ++k) {
+      const auto& o = s_.outages[k];
+      const auto& c = outage_counts_[k];
+      out.push_back({{"site", o.site}, {"start_s", o.start_s}, {"end_s", o.end_s}, {"running", c.running},
+                     {"waiting", c.waiting}, {"replaced", c.replaced}, {"lost", c.lost}});
+    }
+    return out;
   }
 
   void run() {
@@ -294,9 +325,9 @@ class Controller {
       }
       now = sg4::Engine::get_clock();
       while (!completions_.empty() && completions_.top().time_s <= now) {
-        const auto slot = completions_.top().slot;
+        const auto c = completions_.top();
         completions_.pop();
-        finish(slot);
+        if (jobs_[c.slot].completion == c.sequence) finish(c.slot);
       }
       while (!timers_.empty() && timers_.top().time_s <= now) {
         const Timer timer = timers_.top();
@@ -468,7 +499,9 @@ class Controller {
     return slot;
   }
 
-  void arrive(const Job& job) {
+  /// Places a job: a new arrival, or (`outage` >= 0) one moved off a site that went out of service,
+  /// which is recorded as lost rather than rejected when no site takes it. Returns whether it was placed.
+  bool arrive(const Job& job, std::ptrdiff_t outage = -1) {
     const std::size_t pool = job.gpus > 0 ? 1 : 0;
     const auto& allowed = allowed_[job.job_class];
     const auto& origin_latency = latencies(job);
@@ -477,7 +510,7 @@ class Controller {
       auto& v = views_[i];
       const auto& p = sites_[i].pools[pool];
       v.site = i;
-      v.eligible = allowed[i] && p.resources.could_fit(job.cores, job.gpus);
+      v.eligible = allowed[i] && !sites_[i].down && p.resources.could_fit(job.cores, job.gpus);
       any_eligible = any_eligible || v.eligible;
       v.latency_s = origin_latency[i];
       v.cores_total = p.resources.cores_total();
@@ -500,19 +533,19 @@ class Controller {
     const auto choice = policies_[job.job_class]->place(request);
     if (decisions_) log_decision(request, choice);
     if (!choice) {
-      reject(job, -1, any_eligible && budget > 0 ? "budget" : "no_site", 0);
-      return;
+      reject(job, -1, any_eligible && budget > 0 ? "budget" : "no_site", 0, outage);
+      return false;
     }
     // The engine enforces capacity and the budget whatever the policy said.
     const std::size_t site = choice->site;
     const double rtt = 2 * origin_latency[site];
     if (site >= sites_.size() || !views_[site].eligible) {
-      reject(job, static_cast<std::ptrdiff_t>(site), "no_capacity", rtt);
-      return;
+      reject(job, static_cast<std::ptrdiff_t>(site), "no_capacity", rtt, outage);
+      return false;
     }
     if (budget > 0 && rtt > budget * (1 + 1e-12)) {
-      reject(job, static_cast<std::ptrdiff_t>(site), "budget", rtt);
-      return;
+      reject(job, static_cast<std::ptrdiff_t>(site), "budget", rtt, outage);
+      return false;
     }
     const std::size_t slot = new_slot(job);
     auto& a = jobs_[slot];
@@ -524,9 +557,10 @@ class Controller {
       a.deferred = true;
       ++deferred_;
       timers_.push({choice->start_not_before_s, sequence_++, TimerKind::kRelease, site, pool, 0, slot, 0});
-      return;
+      return true;
     }
     dispatch(slot);
+    return true;
   }
 
   /// Sends the job's input to its site (if any), then queues it there.
@@ -572,10 +606,16 @@ class Controller {
   }
 
  private:
-  void reject(const Job& job, std::ptrdiff_t site, std::string_view reason, double rtt) {
+  void reject(const Job& job, std::ptrdiff_t site, std::string_view reason, double rtt, std::ptrdiff_t outage = -1) {
     metrics::JobRecord r;
     r.outcome = metrics::Outcome::kRejected;
     r.reason = reason;
+    if (outage >= 0) {  // moved off a failed site and taken nowhere else
+      r.outcome = metrics::Outcome::kLost;
+      r.reason = reason == "budget" ? "outage_no_site_within_budget" : reason == "no_capacity" ? "outage_no_capacity"
+                                                                                            : "outage_no_site";
+      ++outage_counts_[static_cast<std::size_t>(outage)].lost;
+    }
     r.site = site;
     r.network_rtt_s = rtt;
     metrics_.record_job(job, r);
@@ -679,8 +719,7 @@ class Controller {
       a.energy_j += runtime * part.threads * pool.full_power_per_core_w[part.host] * ps[a.pstate].max_w / ps.front().max_w;
     }
     pool.running_jobs[slot] = {now + estimate(a.job, now) / speed_ratio, a.job.cores, a.job.gpus};
-    const double end = executor_.start(slot, parts_, runtime);
-    completions_.push({end, sequence_++, slot});
+    push_completion(slot, executor_.start(slot, parts_, runtime));
     return true;
   }
 
@@ -713,16 +752,30 @@ class Controller {
     auto& p = sites_[site].pools[pool];
     p.idle_since[host] = since;
     if (s_.scheduling.power.idle_off_s > 0 && p.hosts[host] != sites_[site].first_host)
-      timers_.push({since + s_.scheduling.power.idle_off_s, sequence_++, TimerKind::kIdleCheck, site, pool, host, 0, since});
+      timers_.push({since + s_.scheduling.power.idle_off_s, sequence_++, TimerKind::kIdleCheck, site, pool, host, 0, since,
+                    sites_[site].epoch});
   }
 
   void fire(const Timer& t) {
     if (t.kind == TimerKind::kRelease) {
       --deferred_;
       jobs_[t.slot].deferred = false;
+      if (sites_[jobs_[t.slot].site].down) {  // its site failed meanwhile: place it again
+        move_off(t.slot, outage_of_[jobs_[t.slot].site], false);
+        return;
+      }
       dispatch(t.slot);
       return;
     }
+    if (t.kind == TimerKind::kOutageStart) {
+      outage_start(t.site, t.outage);
+      return;
+    }
+    if (t.kind == TimerKind::kOutageEnd) {
+      outage_end(t.site);
+      return;
+    }
+    if (t.epoch != sites_[t.site].epoch) return;  // set before an outage began or ended
     auto& pool = sites_[t.site].pools[t.pool];
     auto* host = pool.hosts[t.host];
     const auto& type = *pool.types[t.host];
@@ -734,14 +787,14 @@ class Controller {
           return;
         if (pool.idle_on <= pool.reserve) {  // kept as spare for now: look again later
           timers_.push({t.time_s + s_.scheduling.power.idle_off_s, sequence_++, TimerKind::kIdleCheck, t.site, t.pool,
-                        t.host, 0, t.stamp});
+                        t.host, 0, t.stamp, t.epoch});
           return;
         }
         pool.power[t.host] = policy::HostPower::kShuttingDown;
         pool.resources.set_online(t.host, false);
         --pool.idle_on;
         host->set_pstate(type.shutdown_pstate());
-        timers_.push({t.time_s + type.shutdown_s, sequence_++, TimerKind::kShutdownDone, t.site, t.pool, t.host, 0, 0});
+        timers_.push({t.time_s + type.shutdown_s, sequence_++, TimerKind::kShutdownDone, t.site, t.pool, t.host, 0, 0, t.epoch});
         return;
       case TimerKind::kShutdownDone:
         host->turn_off();
@@ -758,6 +811,8 @@ class Controller {
         try_start(pool);
         return;
       case TimerKind::kRelease:
+      case TimerKind::kOutageStart:
+      case TimerKind::kOutageEnd:
         return;
     }
   }
@@ -779,7 +834,8 @@ class Controller {
     host->set_pstate(type.boot_pstate());
     pool.power[h] = policy::HostPower::kBooting;
     ++pool.booting;
-    timers_.push({sg4::Engine::get_clock() + type.boot_s, sequence_++, TimerKind::kBootDone, pool.site, pool.index, h, 0, 0});
+    timers_.push({sg4::Engine::get_clock() + type.boot_s, sequence_++, TimerKind::kBootDone, pool.site, pool.index, h, 0, 0,
+                  sites_[pool.site].epoch});
   }
 
   /// Marginal facility watts per IT watt of every site at time t, from the IT power of the last interval
@@ -819,7 +875,12 @@ class Controller {
       a.energy_j += (end - now) * threads * pool.full_power_per_core_w[part.host];
     }
     a.segment_start_s = now;
-    completions_.push({executor_.start(slot, parts_, end - now), sequence_++, slot});
+    push_completion(slot, executor_.start(slot, parts_, end - now));
+  }
+
+  void push_completion(std::size_t slot, double end) {
+    jobs_[slot].completion = sequence_;
+    completions_.push({end, sequence_++, slot});
   }
 
   void finish(std::size_t slot) {
@@ -831,7 +892,7 @@ class Controller {
         start_segment(slot);
       } else {  // holds its cores until the run stops
         a.segment_threads = 0;
-        completions_.push({kInf, sequence_++, slot});
+        push_completion(slot, kInf);
       }
       return;
     }
@@ -859,6 +920,100 @@ class Controller {
     metrics_.record_job(a.job, r);
     free_slots_.push_back(slot);
     try_start(pool);
+  }
+
+  // Outages -------------------------------------------------------------------------------------
+
+  /// The site goes out of service: its running jobs stop (their work is lost), its queued, deferred
+  /// and incoming jobs leave, and each is placed again as if it had just arrived, or recorded as lost
+  /// with the reason. Its hosts switch off, except the first, which carries the site's network
+  /// traffic in SimGrid (idle, it takes no job; its energy is counted).
+  void outage_start(std::size_t site_index, std::size_t outage) {
+    auto& site = sites_[site_index];
+    if (site.down) return;
+    site.down = true;
+    ++site.epoch;
+    outage_of_.resize(sites_.size());
+    outage_of_[site_index] = outage;
+    const double now = sg4::Engine::get_clock();
+    std::vector<std::pair<std::uint64_t, std::size_t>> moved;  // (job id, slot)
+    for (auto& pool : site.pools) {
+      for (const auto& [slot, unused] : pool.running_jobs) {
+        auto& a = jobs_[slot];
+        executor_.cancel(slot);
+        a.completion = std::numeric_limits<std::uint64_t>::max();
+        if (a.service) {
+          site.totals.busy_core_s += a.segment_threads * std::max(0.0, now - a.segment_start_s);
+        } else {
+          site.totals.busy_core_s += a.job.cores * (now - a.start_s);
+          site.totals.busy_gpu_s += a.job.gpus * (now - a.start_s);
+        }
+        pool.resources.release(a.allocation);
+        if (a.pstate > 0)
+          for (const auto& part : a.allocation.parts) pool.hosts[part.host]->set_pstate(0);
+        ++outage_counts_[outage].running;
+        moved.emplace_back(a.job.id, slot);
+      }
+      pool.running_jobs.clear();
+      pool.running = 0;
+      for (auto slot : pool.queue) {
+        ++outage_counts_[outage].waiting;
+        moved.emplace_back(jobs_[slot].job.id, slot);
+      }
+      queued_ -= pool.queue.size();
+      pool.queue.clear();
+      pool.scheduler = policy::make_queue_scheduler(model::to_string(s_.scheduling.queue),
+                                                    static_cast<std::size_t>(s_.scheduling.backfill_window));
+      for (std::size_t h = 0; h < pool.hosts.size(); ++h) {
+        if (pool.resources.online(h)) pool.resources.set_online(h, false);
+        pool.power[h] = policy::HostPower::kOff;
+        if (pool.hosts[h] != site.first_host && pool.hosts[h]->is_on()) pool.hosts[h]->turn_off();
+        else if (pool.hosts[h] == site.first_host) pool.hosts[h]->set_pstate(0);
+      }
+      pool.idle_on = 0;
+      pool.booting = 0;
+    }
+    for (std::size_t c = comms_.size(); c-- > 0;) {
+      const auto slot = comm_slots_[c];
+      if (jobs_[slot].site != site_index) continue;
+      comms_[c]->cancel();
+      comms_.erase(comms_.begin() + static_cast<std::ptrdiff_t>(c));
+      comm_slots_.erase(comm_slots_.begin() + static_cast<std::ptrdiff_t>(c));
+      jobs_[slot].in_transfer = false;
+      ++outage_counts_[outage].waiting;
+      moved.emplace_back(jobs_[slot].job.id, slot);
+    }
+    std::sort(moved.begin(), moved.end());
+    for (const auto& [id, slot] : moved) move_off(slot, outage, true);
+    // Deferred jobs bound for the site move when they are released (fire, kRelease).
+  }
+
+  /// Places a job off a failed site again (from scratch: it keeps its submit time and deadline).
+  void move_off(std::size_t slot, std::size_t outage, bool counted) {
+    if (!counted) ++outage_counts_[outage].waiting;
+    const Job job = jobs_[slot].job;
+    free_slots_.push_back(slot);
+    if (arrive(job, static_cast<std::ptrdiff_t>(outage))) ++outage_counts_[outage].replaced;
+  }
+
+  /// The site is repaired: its hosts switch on idle and take jobs again.
+  void outage_end(std::size_t site_index) {
+    auto& site = sites_[site_index];
+    if (!site.down) return;
+    site.down = false;
+    ++site.epoch;
+    const double now = sg4::Engine::get_clock();
+    for (std::size_t p = 0; p < site.pools.size(); ++p) {
+      auto& pool = site.pools[p];
+      for (std::size_t h = 0; h < pool.hosts.size(); ++h) {
+        if (!pool.hosts[h]->is_on()) pool.hosts[h]->turn_on();
+        pool.hosts[h]->set_pstate(0);
+        if (!pool.resources.online(h)) pool.resources.set_online(h, true);
+        pool.power[h] = policy::HostPower::kOn;
+        watch_idle(site_index, p, h, now);
+      }
+      pool.idle_on = pool.hosts.size();
+    }
   }
 
   /// Records every site over (last sample, t]: utilization and queues at t, the IT power SimGrid
@@ -918,7 +1073,7 @@ class Controller {
     }
     std::vector<std::size_t> running;
     while (!completions_.empty()) {
-      running.push_back(completions_.top().slot);
+      if (jobs_[completions_.top().slot].completion == completions_.top().sequence) running.push_back(completions_.top().slot);
       completions_.pop();
     }
     std::sort(running.begin(), running.end(), [&](std::size_t x, std::size_t y) { return jobs_[x].job.id < jobs_[y].job.id; });
@@ -996,6 +1151,8 @@ class Controller {
   std::vector<std::string> policy_summaries_;  ///< per class: the registry's one-line summary
   metrics::OutputFile* decisions_ = nullptr;
   double stop_s_ = 0;
+  std::vector<OutageCount> outage_counts_;  ///< per scenario outage
+  std::vector<std::size_t> outage_of_;      ///< per site: the outage it is in (while down)
 };
 
 }  // namespace
@@ -1044,6 +1201,7 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   if (failure) std::rethrow_exception(failure);
 
   auto summary = metrics.summary(controller.stop_s(), controller.site_totals());
+  if (!scenario.outages.empty()) summary["outages"] = controller.outage_summary();
   if (decisions) decisions->commit();
   metrics.commit(summary);
   return summary;

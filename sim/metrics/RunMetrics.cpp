@@ -29,6 +29,7 @@ std::string_view to_string(Outcome v) {
     case Outcome::kCompleted: return "completed";
     case Outcome::kRejected: return "rejected";
     case Outcome::kUnfinished: return "unfinished";
+    case Outcome::kLost: return "lost";
   }
   return "?";
 }
@@ -64,6 +65,7 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   if (r.outcome == Outcome::kCompleted) st.completed++;
   if (r.outcome == Outcome::kRejected) st.rejected++;
   if (r.outcome == Outcome::kUnfinished) st.unfinished++;
+  if (r.outcome == Outcome::kLost) st.lost++;
   if (!r.reason.empty()) {
     auto it = std::find_if(st.reasons.begin(), st.reasons.end(), [&](const auto& p) { return p.first == r.reason; });
     if (it == st.reasons.end()) st.reasons.emplace_back(std::string(r.reason), 1);
@@ -169,7 +171,7 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
   j["scenario"] = scenario_.name;
   j["seed"] = scenario_.seed;
   j["simulated_s"] = simulated_s;
-  std::uint64_t submitted = 0, completed = 0, rejected = 0, unfinished = 0;
+  std::uint64_t submitted = 0, completed = 0, rejected = 0, unfinished = 0, lost = 0;
   json classes = json::array();
   for (std::size_t i = 0; i < classes_.size(); ++i) {
     const auto& st = classes_[i];
@@ -178,6 +180,7 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
     completed += st.completed;
     rejected += st.rejected;
     unfinished += st.unfinished;
+    lost += st.lost;
     json reasons = json::object();
     for (const auto& [reason, count] : st.reasons) reasons[reason] = count;
     json c = {{"name", cls.name},
@@ -187,6 +190,7 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
               {"completed", st.completed},
               {"rejected", st.rejected},
               {"unfinished", st.unfinished},
+              {"lost", st.lost},
               {"reasons", reasons},
               {"wait_s", distribution(st.wait_s)},
               {"network_rtt_s", distribution(st.rtt_s)},
@@ -196,7 +200,8 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
         st.weight_deadline > 0 ? json(st.weight_deadline_met / st.weight_deadline) : json(nullptr);
     classes.push_back(c);
   }
-  j["jobs"] = {{"submitted", submitted}, {"completed", completed}, {"rejected", rejected}, {"unfinished", unfinished}};
+  j["jobs"] = {{"submitted", submitted}, {"completed", completed}, {"rejected", rejected}, {"unfinished", unfinished},
+               {"lost", lost}};
   j["classes"] = classes;
 
   json site_list = json::array();

@@ -18,7 +18,8 @@
 namespace suanli::metrics {
 
 /// The end of a job's life in a run.
-enum class Outcome { kCompleted, kRejected, kUnfinished };
+/// kLost: a job on a site when it went out of service (scenario outages) that no other site could take.
+enum class Outcome { kCompleted, kRejected, kUnfinished, kLost };
 std::string_view to_string(Outcome v);
 
 /// One line of jobs.csv.
@@ -73,7 +74,7 @@ class RunMetrics {
 
  private:
   struct ClassStats {
-    std::uint64_t submitted = 0, completed = 0, rejected = 0, unfinished = 0;
+    std::uint64_t submitted = 0, completed = 0, rejected = 0, unfinished = 0, lost = 0;
     double weight_submitted = 0, weight_met = 0, weight_budgeted = 0;
     double weight_deadline = 0, weight_deadline_met = 0;
     Sample wait_s, rtt_s, response_s;

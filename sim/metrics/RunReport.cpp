@@ -32,7 +32,17 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
   const auto& jobs = j["jobs"];
   out << "  jobs: " << jobs["submitted"].get<std::uint64_t>() << " simulated, " << jobs["completed"].get<std::uint64_t>()
       << " completed, " << jobs["rejected"].get<std::uint64_t>() << " rejected, "
-      << jobs["unfinished"].get<std::uint64_t>() << " unfinished at the end\n\n";
+      << jobs["unfinished"].get<std::uint64_t>() << " unfinished at the end";
+  if (jobs.contains("lost") && jobs["lost"].get<std::uint64_t>() > 0)
+    out << ", " << jobs["lost"].get<std::uint64_t>() << " lost to outages";
+  out << "\n";
+  if (j.contains("outages"))
+    for (const auto& o : j["outages"])
+      out << "  outage of " << o["site"].get<std::string>() << " from " << num(o["start_s"], 1, 0) << " s to "
+          << num(o["end_s"], 1, 0) << " s: " << o["running"].get<std::uint64_t>() << " running, "
+          << o["waiting"].get<std::uint64_t>() << " waiting or in transfer; " << o["replaced"].get<std::uint64_t>()
+          << " re-placed elsewhere, " << o["lost"].get<std::uint64_t>() << " lost\n";
+  out << "\n";
 
   out << "  " << col("class", 18, true) << col("kind", 18, true) << col("jobs", 10) << col("done", 10)
       << col("wait p50 s", 12) << col("wait p95 s", 12) << col("wait p99 s", 12) << col("rtt p95 ms", 12)
