@@ -468,9 +468,34 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
     }
   }
 
-  // City and province sums.
+  // City and province sums. A pool of a city or the province runs out when, for some class using it,
+  // the sites of the city (province) where that class may run are together above max_utilization:
+  // capacity the class cannot use (another class's sites) does not count for it.
+  std::vector<std::array<std::vector<bool>, 2>> pooled_hit;  // per entity (cities, then province)
   auto sum_into = [&](GrowthEntity& e, const std::vector<std::size_t>& members) {
     e.months.resize(months);
+    auto& hit = pooled_hit.emplace_back();
+    hit[0].assign(months, false);
+    hit[1].assign(months, false);
+    for (std::size_t m = 0; m < months; ++m)
+      for (std::size_t k = 0; k < load.size(); ++k) {
+        const auto& l = load[k];
+        if (l.cores <= 0 && l.gpus <= 0) continue;
+        const std::size_t pool = l.gpu ? 1 : 0;
+        double lo = 0, cap = 0;
+        for (auto i : members) {
+          const auto& st = state[i][m];
+          if (!st.open || !allowed[k][i]) continue;
+          if (pool == 1 && st.gpus[1] > 0) {
+            lo += gpu_load[m][i];
+            cap += st.gpus[1];
+          } else if (pool == 0 && st.cores[0] > 0) {
+            lo += core_load[m][i][0];
+            cap += st.cores[0];
+          }
+        }
+        if (cap > 0 && lo > g.max_utilization * cap) hit[pool][m] = true;
+      }
     for (std::size_t m = 0; m < months; ++m) {
       auto& r = e.months[m];
       double within = 0;
@@ -538,7 +563,7 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
   }
 
   // First months.
-  auto firsts = [&](GrowthEntity& e) {
+  auto firsts = [&](GrowthEntity& e, const std::array<std::vector<bool>, 2>* pooled) {
     const auto& r0 = e.months.front();
     bool any_gpus = false, any_cores = false, any_budget = false;
     for (const auto& r : e.months) {
@@ -551,8 +576,8 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
     for (std::size_t m = 0; m < months; ++m) {
       const auto& r = e.months[m];
       const bool hit[kGrowthLimits] = {
-          r.gpus > 0 && r.gpu_load > g.max_utilization * r.gpus,
-          r.cores > 0 && r.core_load > g.max_utilization * r.cores,
+          pooled ? (*pooled)[1][m] : r.gpus > 0 && r.gpu_load > g.max_utilization * r.gpus,
+          pooled ? (*pooled)[0][m] : r.cores > 0 && r.core_load > g.max_utilization * r.cores,
           r.racks_needed > r.racks_built * (1 + 1e-9),
           r.it_kw_needed > r.ups_kw * (1 + 1e-9),
           r.it_kw_needed > r.cooling_kw * (1 + 1e-9),
@@ -564,9 +589,9 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
         if (hit[x] && e.applicable[x] && !e.first[x]) e.first[x] = static_cast<std::int64_t>(m);
     }
   };
-  for (auto& e : rep.sites) firsts(e);
-  for (auto& e : rep.cities) firsts(e);
-  firsts(rep.province);
+  for (auto& e : rep.sites) firsts(e, nullptr);
+  for (std::size_t c = 0; c < rep.cities.size(); ++c) firsts(rep.cities[c], &pooled_hit[c]);
+  firsts(rep.province, &pooled_hit.back());
   return rep;
 }
 

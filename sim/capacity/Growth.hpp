@@ -30,8 +30,10 @@
 //     leaves after the round trip, P(wait <= budget - rtt) of an M/M/c queue (Erlang C) with c the
 //     site's CPU cores and the site's offered core load (a stricter figure than a run's
 //     budget_met, which counts the network round trip only).
-// City and province rows sum their sites' loads and capacities (as if load could move between the
-// sites of a city) and the sites' racks needed.
+// City and province rows sum their sites' loads, capacities and racks needed. Their GPUs or CPU cores
+// run out when, for some class, the city's (province's) sites where that class may run are together
+// above max_utilization (as if that class's load could move freely between them); capacity only
+// other classes may use does not count.
 #pragma once
 
 #include <cstdint>
