@@ -311,6 +311,39 @@ class CliTest(unittest.TestCase):
             self.assertIn(where, r.stderr)
             self.assertFalse(os.path.exists(missing))
 
+    def test_capacity_growth_and_outage_run(self):
+        growth = os.path.join(SOURCE, "scenarios/teaching-growth.json")
+        limits, costs = os.path.join(self.dir, "limits.csv"), os.path.join(self.dir, "costs.csv")
+        r = run("capacity", growth, "--growth", "--csv", limits, "--costs-csv", costs, "--bom")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"province teaching-growth +\d{4}-\d\d +\d{4}-\d\d")
+        self.assertIn("福州", r.stdout)
+        self.assertTrue(self.read(limits).startswith(b"\xef\xbb\xbflevel,name,name_zh,city,limit,first_month,date"))
+        self.assertIn("site,xiamen-gpu-center,厦门智算中心".encode(), self.read(costs))
+        report = json.loads(run("capacity", growth, "--growth", "--json").stdout)
+        self.assertEqual(len(report["province"]["months"]), 61)
+        # A bad growth edit: exit 2, the pointer named, no CSV left.
+        missing = os.path.join(self.dir, "never-growth.csv")
+        r = run("capacity", growth, "--growth", "--csv", missing, "--set", "/growth/demand/0/class=nope")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("/growth/demand/0/class", r.stderr)
+        self.assertFalse(os.path.exists(missing))
+        # Half an hour with the core DC out for ten minutes: every job accounted for.
+        out = os.path.join(self.dir, "outage")
+        r = run("run", growth, "-o", out, "--no-progress", "--horizon-s", "1800", "--outage", "fuzhou-core-dc:600:1200")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("outage of fuzhou-core-dc from 600 s to 1200 s", r.stdout)
+        with open(os.path.join(out, "summary.json")) as f:
+            summary = json.load(f)
+        j, o = summary["jobs"], summary["outages"][0]
+        self.assertEqual(j["submitted"], j["completed"] + j["rejected"] + j["lost"] + j["unfinished"])
+        self.assertGreater(o["running"], 0)
+        self.assertEqual(o["running"] + o["waiting"], o["replaced"] + o["lost"])
+        for bad in ("fuzhou-core-dc:600", "nowhere:1:2", "fuzhou-core-dc:900:300"):
+            r = run("run", growth, "-o", os.path.join(self.dir, "never-run"), "--outage", bad)
+            self.assertEqual(r.returncode, 2, (bad, r.stderr))
+            self.assertFalse(os.path.exists(os.path.join(self.dir, "never-run", "summary.json")))
+
     def test_run_is_deterministic_and_seeded(self):
         a, b, c = (os.path.join(self.dir, x) for x in "abc")
         self.run_teaching(a)
