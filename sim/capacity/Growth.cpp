@@ -171,6 +171,7 @@ std::string_view to_string(GrowthLimit v) {
     case GrowthLimit::kCooling: return "cooling";
     case GrowthLimit::kPue: return "pue";
     case GrowthLimit::kOccupancy: return "occupancy";
+    case GrowthLimit::kCircle: return "latency_circle";
     case GrowthLimit::kBudget: return "latency_budget";
   }
   return "?";
@@ -562,8 +563,46 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
     rep.province.occupancy_limit = s.energy.targets.occupancy_min;
   }
 
+  // Latency circle of the sites open each month (recomputed when the open set changes).
+  std::vector<std::vector<bool>> site_circle_miss(n_sites, std::vector<bool>(months, false));
+  std::vector<std::vector<bool>> city_circle_miss(s.cities.size(), std::vector<bool>(months, false));
+  std::vector<bool> province_circle_miss(months, false);
+  {
+    std::vector<bool> open_before;
+    topology::CircleReport circle;
+    std::vector<std::size_t> index_of;  // site of the month's scenario -> site of s
+    for (std::size_t m = 0; m < months; ++m) {
+      std::vector<bool> open(n_sites);
+      for (std::size_t i = 0; i < n_sites; ++i) open[i] = state[i][m].open;
+      if (open != open_before) {
+        open_before = open;
+        model::Scenario sm = s;
+        sm.sites.clear();
+        index_of.clear();
+        for (std::size_t i = 0; i < n_sites; ++i)
+          if (open[i]) {
+            sm.sites.push_back(s.sites[i]);
+            index_of.push_back(i);
+          }
+        std::erase_if(sm.links, [&](const model::Link& l) {
+          const auto* a = s.find_site(l.from);
+          const auto* b = s.find_site(l.to);
+          return (a && !open[static_cast<std::size_t>(a - s.sites.data())]) || (b && !open[static_cast<std::size_t>(b - s.sites.data())]);
+        });
+        const topology::Graph gm(sm);
+        circle = topology::latency_circle(sm, gm);
+      }
+      for (const auto& c : circle.cities) {
+        city_circle_miss[c.city][m] = !c.within();
+        for (const auto& sl : c.own_sites)
+          if (!sl.within) site_circle_miss[index_of[sl.site]][m] = true;
+      }
+      province_circle_miss[m] = !circle.violations.empty();
+    }
+  }
+
   // First months.
-  auto firsts = [&](GrowthEntity& e, const std::array<std::vector<bool>, 2>* pooled) {
+  auto firsts = [&](GrowthEntity& e, const std::array<std::vector<bool>, 2>* pooled, const std::vector<bool>& circle_miss) {
     const auto& r0 = e.months.front();
     bool any_gpus = false, any_cores = false, any_budget = false;
     for (const auto& r : e.months) {
@@ -572,7 +611,7 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
       any_budget = any_budget || r.budget_weight > 0;
     }
     (void)r0;
-    e.applicable = {any_gpus, any_cores, true, true, true, e.pue_limit > 0, e.occupancy_limit > 0, any_budget};
+    e.applicable = {any_gpus, any_cores, true, true, true, e.pue_limit > 0, e.occupancy_limit > 0, true, any_budget};
     for (std::size_t m = 0; m < months; ++m) {
       const auto& r = e.months[m];
       const bool hit[kGrowthLimits] = {
@@ -583,15 +622,16 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
           r.it_kw_needed > r.cooling_kw * (1 + 1e-9),
           e.pue_limit > 0 && std::isfinite(r.annual_pue) && r.annual_pue > e.pue_limit,
           e.occupancy_limit > 0 && r.racks_built > 0 && r.racks_needed / r.racks_built >= e.occupancy_limit,
+          circle_miss[m],
           r.budget_weight > 0 && r.budget_attainment < min_budget_attainment,
       };
       for (std::size_t x = 0; x < kGrowthLimits; ++x)
         if (hit[x] && e.applicable[x] && !e.first[x]) e.first[x] = static_cast<std::int64_t>(m);
     }
   };
-  for (auto& e : rep.sites) firsts(e, nullptr);
-  for (std::size_t c = 0; c < rep.cities.size(); ++c) firsts(rep.cities[c], &pooled_hit[c]);
-  firsts(rep.province, &pooled_hit.back());
+  for (std::size_t i = 0; i < n_sites; ++i) firsts(rep.sites[i], nullptr, site_circle_miss[i]);
+  for (std::size_t c = 0; c < rep.cities.size(); ++c) firsts(rep.cities[c], &pooled_hit[c], city_circle_miss[c]);
+  firsts(rep.province, &pooled_hit.back(), province_circle_miss);
   return rep;
 }
 
@@ -646,7 +686,7 @@ std::string first_label(const GrowthReport& r, const GrowthEntity& e, std::size_
 }
 
 constexpr const char* kHeads[kGrowthLimits] = {"GPUs", "CPU cores", "racks", "IT power", "cooling", "PUE>limit",
-                                               "occupancy>=", "budget<"};
+                                               "occupancy", "circle", "budget<"};
 
 /// Columns a UTF-8 string takes on a terminal: CJK characters (3-byte sequences) two, others one.
 std::size_t display_width(const std::string& text) {
@@ -685,7 +725,6 @@ void print_growth(std::ostream& out, const GrowthReport& r, bool verbose) {
   for (std::size_t x = 0; x < kGrowthLimits; ++x) {
     std::string h = kHeads[x];
     if (x == static_cast<std::size_t>(GrowthLimit::kBudget)) h += fmt_pct(r.min_budget_attainment);
-    if (x == static_cast<std::size_t>(GrowthLimit::kOccupancy)) h = "occupancy";
     out << std::setw(12) << h;
   }
   out << "\n";
@@ -699,7 +738,7 @@ void print_growth(std::ostream& out, const GrowthReport& r, bool verbose) {
       if (site.city == city.name) print_row(out, r, site, entity_label(site, 4));
   }
   out << "  (occupancy: the first month the racks needed reach the occupancy target; racks, IT power and cooling: the "
-         "month the servers needed no longer fit)\n";
+         "month the servers needed no longer fit; circle: the latency circle of `suanli check` fails)\n";
   if (!verbose) out << "  (sites: -v)\n";
 
   out << "\nProvince per year (utilization, racks and budget at the year's last month; energy, carbon and cost summed):\n";

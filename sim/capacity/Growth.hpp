@@ -25,7 +25,10 @@
 //     the facility model over that month's hours of the weather year at that constant IT load
 //     (the `suanli pue` model, without a diurnal profile); the annual PUE of a month is the PUE of a
 //     weather year at that month's load.
-//  6. Latency budget (classes of kind latency_critical): the share of the class's requests whose
+//  6. Latency circle (`suanli check`), recomputed whenever sites open: a site misses it when it is
+//     beyond its city's budget from the city's hub, a city when any of its checks fails
+//     (CityCircle::within), the province when the circle has any violation.
+//  7. Latency budget (classes of kind latency_critical): the share of the class's requests whose
 //     origin has an open site within the budget, and whose wait there stays within what the budget
 //     leaves after the round trip, P(wait <= budget - rtt) of an M/M/c queue (Erlang C) with c the
 //     site's CPU cores and the site's offered core load (a stricter figure than a run's
@@ -50,8 +53,8 @@
 namespace suanli::capacity {
 
 /// What can run out or be missed, in report order.
-enum class GrowthLimit { kGpus, kCpuCores, kSpace, kItPower, kCooling, kPue, kOccupancy, kBudget };
-inline constexpr std::size_t kGrowthLimits = 8;
+enum class GrowthLimit { kGpus, kCpuCores, kSpace, kItPower, kCooling, kPue, kOccupancy, kCircle, kBudget };
+inline constexpr std::size_t kGrowthLimits = 9;
 std::string_view to_string(GrowthLimit v);
 
 /// One month of one site, city or the province.

@@ -83,6 +83,7 @@ struct Options {
   std::vector<std::string> outages;          ///< run: SITE:START_S:END_S
   std::vector<std::string> what_if;
   std::string what_if_file;
+  std::string add_sites;  ///< capacity what-if: sites to add (plan-edge --sites-output)
   std::vector<std::string> failures;
   std::string csv;
   bool bom = false;
@@ -392,7 +393,7 @@ int run_sweep(const Options& o) {
 
 int run_growth(const Options& o) {
   const auto scenario = load(o);
-  if (!o.failures.empty() || !o.what_if.empty() || !o.what_if_file.empty() || !o.from.empty())
+  if (!o.failures.empty() || !o.what_if.empty() || !o.what_if_file.empty() || !o.add_sites.empty() || !o.from.empty())
     throw UserError("--growth", "", "give --growth alone (with --csv, --costs-csv, --json, -v); what-if edits go in --set");
   const auto t0 = std::chrono::steady_clock::now();
   const suanli::energy::SiteWeather weather(scenario);
@@ -442,7 +443,7 @@ int run_capacity(const Options& o) {
   }
   if (!o.failures.empty())
     throw UserError("--fail", "", "give failures or what-if edits, not both (run them one after the other)");
-  if (!o.what_if.empty() || !o.what_if_file.empty()) {
+  if (!o.what_if.empty() || !o.what_if_file.empty() || !o.add_sites.empty()) {
     // Baseline and edited copy, figure by figure.
     const auto baseline = load(o);
     suanli::model::LoadOptions options;
@@ -459,6 +460,13 @@ int run_capacity(const Options& o) {
       }
     }
     for (const auto& e : o.what_if) options.edits.push_back(suanli::model::parse_scenario_edit(e, "--what-if"));
+    if (!o.add_sites.empty()) {
+      // plan-edge --sites-output: an array of site objects, appended to the scenario's sites.
+      const auto sites = suanli::model::parse_json_text(suanli::model::read_text_file(o.add_sites), o.add_sites);
+      if (!sites.is_array())
+        throw UserError(o.add_sites, "", "expected an array of sites, as `suanli plan-edge --sites-output` writes");
+      for (const auto& site : sites) options.edits.push_back(suanli::model::ScenarioEdit{"/sites/-", site});
+    }
     options.edits_origin = "--what-if";
     const auto changed = suanli::model::load_scenario(o.scenario, options).scenario;
     const auto rows = suanli::capacity::what_if(baseline, changed, o.it_load);
@@ -637,6 +645,8 @@ int main(int argc, char** argv) {
                        "Take out a site or a fiber link (site:NAME, link:A,B; repeatable) and compare what remains "
                        "with the baseline")
       ->take_all();
+  capacity->add_option("--add-sites", o.add_sites,
+                       "What-if: add these sites (a JSON array, e.g. from `suanli plan-edge --sites-output`)");
   capacity->add_option("--what-if-file", o.what_if_file, "A patch file of edits: {\"/json/pointer\": value, ...}");
   capacity->add_flag("--growth", o.growth,
                      "Month by month over the scenario's growth section: when each site, city and the province runs "

@@ -503,6 +503,10 @@ void apply_edit(json& node, const std::vector<std::string>& tokens, std::size_t 
     for (auto& element : node) apply_edit(element, tokens, i + 1, value, option, pointer);
     return;
   }
+  if (node.is_array() && t == "-" && i + 1 == tokens.size()) {  // RFC 6901 "-": after the last, i.e. append
+    node.push_back(value);
+    return;
+  }
   if (node.is_array()) {
     std::size_t index = 0;
     const bool numeric = !t.empty() && t.find_first_not_of("0123456789") == std::string::npos && t.size() < 10;

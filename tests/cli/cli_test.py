@@ -303,8 +303,18 @@ class CliTest(unittest.TestCase):
         r = run("capacity", teaching, "--fail", "site:fuzhou-core-dc")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertRegex(r.stdout, r"\* sites +5 +4 +-1")
+        # plan-edge's proposed sites as a what-if.
+        proposed = os.path.join(self.dir, "proposed.json")
+        r = run("plan-edge", teaching, "--ignore-existing-edge", "--budget-ms", "0.2", "--sites-output", proposed)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(proposed) as f:
+            n = len(json.load(f))
+        self.assertGreater(n, 0)
+        r = run("capacity", teaching, "--add-sites", proposed)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"\* sites +5 +%d +\+%d" % (5 + n, n))
         missing = os.path.join(self.dir, "never.csv")
-        for bad, where in [(["--fail", "site:nowhere"], "--fail"), (["--what-if", "/sites/7/racks=1"], "/sites/7/racks"),
+        for bad, where in [(["--fail", "site:nowhere"], "--fail"), (["--add-sites", teaching], teaching), (["--what-if", "/sites/7/racks=1"], "/sites/7/racks"),
                            (["--what-if", "/sites/0/racks=-5"], "/sites/0/racks")]:
             r = run("capacity", teaching, "--csv", missing, *bad)
             self.assertEqual(r.returncode, 2, (bad, r.stdout, r.stderr))

@@ -138,6 +138,26 @@ TEST(GrowthFastPath, AdditionsAndOpeningsChangeCapacityOnTheirMonth) {
   EXPECT_THROW(capacity::scenario_at_month(s, 61), model::UserError);
 }
 
+TEST(GrowthFastPath, SiteOpeningBeyondTheBudgetBreaksTheCircleOnItsMonth) {
+  // Putian's edge DC moved 170 km north of its hub (over 1 ms one way) and opening in month 24.
+  auto s = teaching_growth({{"/sites/4/lat_deg", 27.0},
+                            {"/growth/additions", nlohmann::json::parse(R"([{"month": 24, "site": "edge-putian-chengxiang", "opens": true}])")}});
+  const auto r = growth_of(s);
+  const auto circle = limit(capacity::GrowthLimit::kCircle);
+  EXPECT_EQ(site(r, "edge-putian-chengxiang").first[circle], 24);
+  EXPECT_EQ(r.cities[2].name, "putian");
+  EXPECT_EQ(r.cities[2].first[circle], 24);
+  EXPECT_EQ(r.cities[0].first[circle], std::nullopt);
+  EXPECT_EQ(r.province.first[circle], 24);
+  // Before it opens, Putian's edge requests have no site within 1 ms: the budget is missed at once.
+  EXPECT_EQ(r.province.first[limit(capacity::GrowthLimit::kBudget)], 0);
+  EXPECT_LT(r.province.months[0].budget_attainment, 0.9);
+  // In the scenario as shipped, every request has a site within its budget, with almost no wait.
+  const auto shipped = growth_of(teaching_growth());
+  EXPECT_EQ(shipped.province.first[circle], std::nullopt);
+  EXPECT_GT(shipped.province.months[60].budget_attainment, 0.999);
+}
+
 TEST(GrowthFastPath, CostsPerYear) {
   const auto s = teaching_growth();
   const auto r = growth_of(s);

@@ -1243,6 +1243,14 @@ TEST(ScenarioEditApply, SetsCreatesAndFansOut) {
   EXPECT_EQ(doc, edit_doc());
 }
 
+TEST(ScenarioEditApply, DashAppendsToAnArray) {
+  json doc = edit_doc();
+  const auto n = doc["workload"]["classes"].size();
+  model::apply_scenario_edits(doc, std::vector<model::ScenarioEdit>{{"/workload/classes/-", json{{"name", "new"}}}}, "--set");
+  ASSERT_EQ(doc["workload"]["classes"].size(), n + 1);
+  EXPECT_EQ(doc["workload"]["classes"].back()["name"], "new");
+}
+
 TEST(ScenarioEditApply, EditsThatCannotApplyAreUserErrors) {
   struct Row {
     std::string pointer;
