@@ -36,10 +36,12 @@ int start_month_index(const std::string& start) {  // 0 = January
   return std::clamp(std::atoi(start.substr(5).c_str()) - 1, 0, 11);
 }
 
-/// Month-0 offered load of one class.
+/// Month-0 offered load of the jobs of one class that use one pool (a class's jobs with GPUs use the
+/// GPU hosts, the others the CPU-only hosts, as in the engine).
 struct ClassLoad {
+  std::size_t k = 0;          ///< the class
   bool nearest = false;
-  bool gpu = false;           ///< its jobs use the GPU hosts
+  bool gpu = false;           ///< these jobs use the GPU hosts
   double cores = 0;           ///< busy cores (on the pool its jobs use)
   double gpus = 0;            ///< busy GPUs
   double energy_factor = 1;   ///< busy share of what it holds (cloud services: their mean utilization)
@@ -219,20 +221,23 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
   const std::size_t n_sites = s.sites.size();
   const auto months = static_cast<std::size_t>(g.horizon_months) + 1;
 
-  // 1. Month-0 offered load of each class from its job stream.
-  std::vector<ClassLoad> load(s.workload.classes.size());
-  std::vector<double> window(load.size());
-  for (std::size_t k = 0; k < load.size(); ++k) {
+  // 1. Month-0 offered load of each class and pool (load[2 k + pool]) from its job stream.
+  const std::size_t n_classes = s.workload.classes.size();
+  std::vector<ClassLoad> load(2 * n_classes);
+  std::vector<double> window(n_classes);
+  for (std::size_t u = 0; u < load.size(); ++u) {
+    const std::size_t k = u / 2;
     const auto& c = s.workload.classes[k];
-    auto& l = load[k];
-    l.gpu = c.gpus > 0;
+    auto& l = load[u];
+    l.k = k;
+    l.gpu = u % 2 == 1;
     std::string policy = c.placement.empty() ? (c.kind == model::JobKind::kLatencyCritical ? "nearest" : "least_loaded")
                                              : c.placement;
     l.nearest = policy == "nearest";
     const std::size_t origins = c.origin_level == model::OriginLevel::kCity ? s.cities.size() : s.demand_points.size();
     l.origin_share.assign(origins, 0.0);
     window[k] = c.arrivals.until_s > 0 ? std::min(c.arrivals.until_s, s.horizon_s) : s.horizon_s;
-    if (c.kind == model::JobKind::kCloudService) {
+    if (c.kind == model::JobKind::kCloudService && !l.gpu) {
       l.cores = static_cast<double>(c.services) * c.cores;
       l.energy_factor = c.utilization_mean;
       const auto cum = workload::origin_cumulative_weights(s, c);
@@ -246,21 +251,22 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
       const auto k = job->job_class;
       if (s.workload.classes[k].kind == model::JobKind::kCloudService) continue;
       if (job->submit_s >= window[k]) continue;
-      auto& l = load[k];
+      const std::size_t u = 2 * k + (job->gpus > 0 ? 1 : 0);
+      auto& l = load[u];
       const double w = job->weight * job->runtime_s;
       l.cores += w * job->cores;
       l.gpus += w * job->gpus;
-      work_s[k] += w;
-      count[k] += job->weight;
+      work_s[u] += w;
+      count[u] += job->weight;
       if (job->origin < l.origin_share.size()) l.origin_share[job->origin] += w * std::max(job->cores, 1);
     }
-    for (std::size_t k = 0; k < load.size(); ++k) {
-      if (s.workload.classes[k].kind == model::JobKind::kCloudService) continue;
-      auto& l = load[k];
-      l.cores /= window[k];
-      l.gpus /= window[k];
-      l.service_s = count[k] > 0 ? work_s[k] / count[k] : 0;
-      l.requests_per_s = count[k] / window[k];
+    for (std::size_t u = 0; u < load.size(); ++u) {
+      auto& l = load[u];
+      if (s.workload.classes[l.k].kind == model::JobKind::kCloudService) continue;
+      l.cores /= window[l.k];
+      l.gpus /= window[l.k];
+      l.service_s = count[u] > 0 ? work_s[u] / count[u] : 0;
+      l.requests_per_s = count[u] / window[l.k];
     }
     for (auto& l : load) {
       double sum = 0;
@@ -280,9 +286,9 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
   for (std::size_t o = 0; o < s.demand_points.size(); ++o)
     for (std::size_t i = 0; i < n_sites; ++i)
       point_latency[o].push_back(topology::access_latency_s(s, s.demand_points[o].lat_deg, s.demand_points[o].lon_deg, s.sites[i]));
-  std::vector<std::vector<bool>> allowed(load.size(), std::vector<bool>(n_sites, true));
-  std::vector<double> budget(load.size(), 0.0);
-  for (std::size_t k = 0; k < load.size(); ++k) {
+  std::vector<std::vector<bool>> allowed(n_classes, std::vector<bool>(n_sites, true));
+  std::vector<double> budget(n_classes, 0.0);
+  for (std::size_t k = 0; k < n_classes; ++k) {
     const auto& c = s.workload.classes[k];
     for (std::size_t i = 0; i < n_sites; ++i) {
       const auto& site = s.sites[i];
@@ -340,14 +346,16 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
   for (std::size_t m = 0; m < months; ++m) {
     // 2-3. Spread each class's grown load over the sites open this month.
     struct Lc {  // latency-critical load at a site, for Erlang C after the totals are known
-      std::size_t k, site;
+      std::size_t u, site;
       double share;  // requests/s
       double rtt_s;
     };
     std::vector<Lc> lc;
-    for (std::size_t k = 0; k < load.size(); ++k) {
+    for (std::size_t u = 0; u < load.size(); ++u) {
+      const auto& l = load[u];
+      if (l.cores <= 0 && l.gpus <= 0) continue;
+      const std::size_t k = l.k;
       const auto& c = s.workload.classes[k];
-      const auto& l = load[k];
       const double mult = g.multiplier(c.name, static_cast<double>(m));
       const std::size_t pool = l.gpu ? 1 : 0;
       auto has_pool = [&](std::size_t i) {
@@ -371,7 +379,7 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
           if (budget[k] > 0) {
             const double req = l.requests_per_s * mult * l.origin_share[o];
             province_budget_total[m] += req;
-            if (within) lc.push_back({k, *best, req, rtt});
+            if (within) lc.push_back({u, *best, req, rtt});
           }
           if (within) add(*best, l.origin_share[o]);
           else if (!noted_unserved) {
@@ -396,8 +404,8 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
     // 6. Latency budget: Erlang C at each site's CPU cores.
     for (const auto& x : lc) {
       const auto& st = state[x.site][m];
-      const double p = erlang_c_wait_within(st.cores[0], core_load[m][x.site][0], std::max(1e-9, load[x.k].service_s),
-                                            budget[x.k] - x.rtt_s);
+      const double p = erlang_c_wait_within(st.cores[0], core_load[m][x.site][0], std::max(1e-9, load[x.u].service_s),
+                                            budget[load[x.u].k] - x.rtt_s);
       budget_within[m][x.site] += x.share * p;
       budget_total[m][x.site] += x.share;
       province_budget_within[m] += x.share * p;
@@ -479,9 +487,9 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
     hit[0].assign(months, false);
     hit[1].assign(months, false);
     for (std::size_t m = 0; m < months; ++m)
-      for (std::size_t k = 0; k < load.size(); ++k) {
-        const auto& l = load[k];
+      for (const auto& l : load) {
         if (l.cores <= 0 && l.gpus <= 0) continue;
+        const std::size_t k = l.k;
         const std::size_t pool = l.gpu ? 1 : 0;
         double lo = 0, cap = 0;
         for (auto i : members) {
