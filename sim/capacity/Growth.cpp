@@ -611,14 +611,12 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
 
   // First months.
   auto firsts = [&](GrowthEntity& e, const std::array<std::vector<bool>, 2>* pooled, const std::vector<bool>& circle_miss) {
-    const auto& r0 = e.months.front();
     bool any_gpus = false, any_cores = false, any_budget = false;
     for (const auto& r : e.months) {
       any_gpus = any_gpus || r.gpus > 0;
       any_cores = any_cores || r.cores > 0;
       any_budget = any_budget || r.budget_weight > 0;
     }
-    (void)r0;
     e.applicable = {any_gpus, any_cores, true, true, true, e.pue_limit > 0, e.occupancy_limit > 0, true, any_budget};
     for (std::size_t m = 0; m < months; ++m) {
       const auto& r = e.months[m];

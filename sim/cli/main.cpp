@@ -392,6 +392,8 @@ int run_sweep(const Options& o) {
 }
 
 int run_growth(const Options& o) {
+  if (!o.csv.empty()) check_output_path(o.csv);
+  if (!o.costs_csv.empty()) check_output_path(o.costs_csv);
   const auto scenario = load(o);
   if (!o.failures.empty() || !o.what_if.empty() || !o.what_if_file.empty() || !o.add_sites.empty() || !o.from.empty())
     throw UserError("--growth", "", "give --growth alone (with --csv, --costs-csv, --json, -v); what-if edits go in --set");
@@ -400,8 +402,6 @@ int run_growth(const Options& o) {
   const suanli::energy::GridCarbon carbon(scenario);
   const auto report = suanli::capacity::compute_growth(scenario, weather, carbon, o.min_budget_attainment);
   const double took = elapsed_s(t0);
-  if (!o.csv.empty()) check_output_path(o.csv);
-  if (!o.costs_csv.empty()) check_output_path(o.costs_csv);
   std::unique_ptr<suanli::metrics::OutputFile> limits, costs;
   if (!o.csv.empty()) {
     limits = std::make_unique<suanli::metrics::OutputFile>(o.csv);
@@ -630,7 +630,8 @@ int main(int argc, char** argv) {
   collect->add_option("-o,--output", o.output, "Merged sweep folder")->required();
 
   auto* capacity = app.add_subcommand(
-      "capacity", "Headroom per site, city and province: racks, IT power, cooling, GPUs, cores, uplink (docs/capacity.md)");
+      "capacity", "Headroom per site, city and province (racks, IT power, cooling, GPUs, cores, uplink), what-if, "
+                  "failures, growth and exhaustion dates, cost (docs/capacity.md)");
   add_scenario(capacity);
   capacity->add_option("--from", o.from, "A run folder of this scenario (suanli run -o): adds the used peak and p95");
   capacity->add_option("--csv", o.csv, "Also write the table as CSV (UTF-8)");
@@ -642,8 +643,8 @@ int main(int argc, char** argv) {
                        "prints a table of differences against the baseline")
       ->take_all();
   capacity->add_option("--fail", o.failures,
-                       "Take out a site or a fiber link (site:NAME, link:A,B; repeatable) and compare what remains "
-                       "with the baseline")
+                       "Take out a site, a fiber link, or one cooling or UPS unit of a site (site:NAME, link:A,B, "
+                       "cooling:SITE, ups:SITE; repeatable) and compare what remains with the baseline")
       ->take_all();
   capacity->add_option("--add-sites", o.add_sites,
                        "What-if: add these sites (a JSON array, e.g. from `suanli plan-edge --sites-output`)");
