@@ -31,6 +31,7 @@
 #include "metrics/Progress.hpp"
 #include "metrics/RunMetrics.hpp"
 #include "model/Error.hpp"
+#include "model/Summary.hpp"
 #include "platform/PlatformSpec.hpp"
 #include "platform/SimGridPlatform.hpp"
 #include "policy/Placement.hpp"
@@ -170,6 +171,7 @@ struct Pool {
   // Power management
   std::vector<policy::HostPower> power;
   std::vector<double> idle_since;  ///< when each host last became idle
+  std::vector<std::uint64_t> epoch;  ///< per host: bumped when it fails or is repaired; older host timers are void
   std::size_t idle_on = 0;         ///< hosts on with nothing allocated
   std::size_t booting = 0;
   std::size_t reserve = 0;
@@ -184,7 +186,7 @@ struct Timer {
   std::size_t site = 0, pool = 0, host = 0;  ///< host events
   std::size_t slot = 0;                      ///< kRelease: a deferred job
   double stamp = 0;                          ///< kIdleCheck: the idle_since it was set for
-  std::uint64_t epoch = 0;                   ///< host events: the site's epoch (outages start a new one)
+  std::uint64_t epoch = 0;                   ///< host events: the host's epoch when set (pool.epoch)
   std::size_t outage = 0;                    ///< kOutageStart / kOutageEnd: index into scenario.outages
   bool operator>(const Timer& o) const { return time_s != o.time_s ? time_s > o.time_s : sequence > o.sequence; }
 };
@@ -226,13 +228,14 @@ struct SiteRuntime {
   sg4::Host* first_host = nullptr;
   double energy_at_last_sample_j = 0;
   metrics::SiteTotals totals;
-  bool down = false;        ///< out of service (scenario outages)
-  std::uint64_t epoch = 0;  ///< bumped at every outage start and end: older host timers are void
+  bool down = false;  ///< the whole site is out of service (an outage of kind site)
 };
 
 /// What one outage did (summary.json "outages").
 struct OutageCount {
   std::uint64_t running = 0, waiting = 0, replaced = 0, lost = 0;
+  std::uint64_t hosts = 0;                               ///< SimGrid hosts taken out
+  std::vector<std::pair<std::size_t, std::size_t>> out;  ///< (pool, host) taken out, restored at the repair
 };
 
 struct ActiveJob {
@@ -292,8 +295,11 @@ class Controller {
     for (std::size_t k = 0; k < s_.outages.size(); ++k) {
       const auto& o = s_.outages[k];
       const auto& c = outage_counts_[k];
-      out.push_back({{"site", o.site}, {"start_s", o.start_s}, {"end_s", o.end_s}, {"running", c.running},
-                     {"waiting", c.waiting}, {"replaced", c.replaced}, {"lost", c.lost}});
+      nlohmann::json j = {{"site", o.site}, {"what", model::to_string(o.what)}, {"start_s", o.start_s},
+                          {"end_s", o.end_s}, {"hosts_out", c.hosts}, {"running", c.running}, {"waiting", c.waiting},
+                          {"replaced", c.replaced}, {"lost", c.lost}};
+      if (o.what != model::OutageKind::kSite) j["units"] = o.units;
+      out.push_back(j);
     }
     return out;
   }
@@ -409,6 +415,7 @@ class Controller {
         const std::size_t n = pool.hosts.size();
         pool.power.assign(n, policy::HostPower::kOn);
         pool.idle_since.assign(n, 0.0);
+        pool.epoch.assign(n, 0);
         pool.idle_on = n;
         pool.reserve = policy::reserve_hosts(s_.scheduling.power.reserve_fraction, n);
       }
@@ -753,7 +760,7 @@ class Controller {
     p.idle_since[host] = since;
     if (s_.scheduling.power.idle_off_s > 0 && p.hosts[host] != sites_[site].first_host)
       timers_.push({since + s_.scheduling.power.idle_off_s, sequence_++, TimerKind::kIdleCheck, site, pool, host, 0, since,
-                    sites_[site].epoch});
+                    p.epoch[host]});
   }
 
   void fire(const Timer& t) {
@@ -761,7 +768,8 @@ class Controller {
       --deferred_;
       jobs_[t.slot].deferred = false;
       if (sites_[jobs_[t.slot].site].down) {  // its site failed meanwhile: place it again
-        move_off(t.slot, outage_of_[jobs_[t.slot].site], false);
+        ++outage_counts_[outage_of_[jobs_[t.slot].site]].waiting;
+        move_off(t.slot, outage_of_[jobs_[t.slot].site]);
         return;
       }
       dispatch(t.slot);
@@ -772,11 +780,11 @@ class Controller {
       return;
     }
     if (t.kind == TimerKind::kOutageEnd) {
-      outage_end(t.site);
+      outage_end(t.site, t.outage);
       return;
     }
-    if (t.epoch != sites_[t.site].epoch) return;  // set before an outage began or ended
     auto& pool = sites_[t.site].pools[t.pool];
+    if (t.epoch != pool.epoch[t.host]) return;  // set before the host failed or was repaired
     auto* host = pool.hosts[t.host];
     const auto& type = *pool.types[t.host];
     switch (t.kind) {
@@ -835,7 +843,7 @@ class Controller {
     pool.power[h] = policy::HostPower::kBooting;
     ++pool.booting;
     timers_.push({sg4::Engine::get_clock() + type.boot_s, sequence_++, TimerKind::kBootDone, pool.site, pool.index, h, 0, 0,
-                  sites_[pool.site].epoch});
+                  pool.epoch[h]});
   }
 
   /// Marginal facility watts per IT watt of every site at time t, from the IT power of the last interval
@@ -924,21 +932,79 @@ class Controller {
 
   // Outages -------------------------------------------------------------------------------------
 
-  /// The site goes out of service: its running jobs stop (their work is lost), its queued, deferred
-  /// and incoming jobs leave, and each is placed again as if it had just arrived, or recorded as lost
-  /// with the reason. Its hosts switch off, except the first, which carries the site's network
-  /// traffic in SimGrid (idle, it takes no job; its energy is counted).
+  /// The hosts of a site that an outage takes out, per pool. A whole site: every host. A cooling or
+  /// UPS failure: with `units` units failed the plant carries usable_w; if that is less than the
+  /// installed servers' full-load power, each pool keeps its first hosts up to that share of its
+  /// full-load power (the site's first host always stays) and the others go out.
+  std::array<std::vector<std::size_t>, 2> hosts_out(std::size_t site_index, const model::Outage& o) const {
+    const auto& site = sites_[site_index];
+    const auto& cfg = s_.sites[site_index];
+    std::array<std::vector<std::size_t>, 2> out;
+    double keep = 0;  // share of full-load power that stays
+    if (o.what != model::OutageKind::kSite) {
+      model::Plant plant = o.what == model::OutageKind::kUps ? cfg.ups : cfg.cooling.plant;
+      plant.failed_units = o.units;
+      const double committed = model::site_figures(s_, cfg).it_power_max_w;
+      keep = committed > 0 ? plant.usable_w(cfg.rated_it_w()) / committed : 1.0;
+    }
+    for (std::size_t p = 0; p < site.pools.size(); ++p) {
+      const auto& pool = site.pools[p];
+      if (o.what == model::OutageKind::kSite) {
+        for (std::size_t h = 0; h < pool.hosts.size(); ++h) out[p].push_back(h);
+        continue;
+      }
+      double total = 0;
+      for (std::size_t h = 0; h < pool.hosts.size(); ++h) total += host_max_w(pool, h);
+      const double allowed = keep * total * (1 + 1e-12);
+      double kept = 0;
+      for (std::size_t h = 0; h < pool.hosts.size(); ++h) {
+        const double w = host_max_w(pool, h);
+        if (pool.hosts[h] == site.first_host || kept + w <= allowed) {
+          kept += w;
+        } else {
+          out[p].push_back(h);
+        }
+      }
+    }
+    return out;
+  }
+
+  /// Full-load power of one SimGrid host (all its servers).
+  static double host_max_w(const Pool& pool, std::size_t h) {
+    return pool.full_power_per_core_w[h] * pool.resources.capacity(h).cores;
+  }
+
+  /// An outage begins. The jobs running on the hosts it takes out stop (their work is lost); for a
+  /// whole site, its queued, deferred and incoming jobs leave too. Each is placed again as if it had
+  /// just arrived (keeping its submit time and deadline), or recorded as lost with the reason. The
+  /// hosts switch off, except the site's first, which carries its network traffic in SimGrid (idle,
+  /// it takes no job; its energy is counted).
   void outage_start(std::size_t site_index, std::size_t outage) {
     auto& site = sites_[site_index];
-    if (site.down) return;
-    site.down = true;
-    ++site.epoch;
-    outage_of_.resize(sites_.size());
-    outage_of_[site_index] = outage;
+    const auto& o = s_.outages[outage];
+    auto& count = outage_counts_[outage];
+    const bool whole = o.what == model::OutageKind::kSite;
+    if (whole) {
+      site.down = true;
+      outage_of_.resize(sites_.size());
+      outage_of_[site_index] = outage;
+    }
     const double now = sg4::Engine::get_clock();
+    const auto out = hosts_out(site_index, o);
     std::vector<std::pair<std::uint64_t, std::size_t>> moved;  // (job id, slot)
-    for (auto& pool : site.pools) {
-      for (const auto& [slot, unused] : pool.running_jobs) {
+    for (std::size_t p = 0; p < site.pools.size(); ++p) {
+      auto& pool = site.pools[p];
+      std::vector<bool> failing(pool.hosts.size(), false);
+      for (auto h : out[p]) failing[h] = true;
+      // Jobs with a part on a failing host stop.
+      std::vector<std::size_t> stopped;
+      for (const auto& [slot, unused] : pool.running_jobs)
+        for (const auto& part : jobs_[slot].allocation.parts)
+          if (failing[part.host]) {
+            stopped.push_back(slot);
+            break;
+          }
+      for (auto slot : stopped) {
         auto& a = jobs_[slot];
         executor_.cancel(slot);
         a.completion = std::numeric_limits<std::uint64_t>::max();
@@ -949,70 +1015,88 @@ class Controller {
           site.totals.busy_gpu_s += a.job.gpus * (now - a.start_s);
         }
         pool.resources.release(a.allocation);
-        if (a.pstate > 0)
-          for (const auto& part : a.allocation.parts) pool.hosts[part.host]->set_pstate(0);
-        ++outage_counts_[outage].running;
+        for (const auto& part : a.allocation.parts) {
+          if (a.pstate > 0) pool.hosts[part.host]->set_pstate(0);
+          if (!failing[part.host] && pool.resources.idle(part.host)) watch_idle(site_index, p, part.host, now);
+        }
+        pool.running_jobs.erase(slot);
+        --pool.running;
+        ++count.running;
         moved.emplace_back(a.job.id, slot);
       }
-      pool.running_jobs.clear();
-      pool.running = 0;
-      for (auto slot : pool.queue) {
-        ++outage_counts_[outage].waiting;
-        moved.emplace_back(jobs_[slot].job.id, slot);
+      if (whole) {
+        for (auto slot : pool.queue) {
+          ++count.waiting;
+          moved.emplace_back(jobs_[slot].job.id, slot);
+        }
+        queued_ -= pool.queue.size();
+        pool.queue.clear();
+        pool.scheduler = policy::make_queue_scheduler(model::to_string(s_.scheduling.queue),
+                                                      static_cast<std::size_t>(s_.scheduling.backfill_window));
       }
-      queued_ -= pool.queue.size();
-      pool.queue.clear();
-      pool.scheduler = policy::make_queue_scheduler(model::to_string(s_.scheduling.queue),
-                                                    static_cast<std::size_t>(s_.scheduling.backfill_window));
-      for (std::size_t h = 0; h < pool.hosts.size(); ++h) {
+      for (auto h : out[p]) {
         if (pool.resources.online(h)) pool.resources.set_online(h, false);
-        pool.power[h] = policy::HostPower::kOff;
+        pool.power[h] = policy::HostPower::kFailed;
+        ++pool.epoch[h];
         if (pool.hosts[h] != site.first_host && pool.hosts[h]->is_on()) pool.hosts[h]->turn_off();
         else if (pool.hosts[h] == site.first_host) pool.hosts[h]->set_pstate(0);
+        count.out.emplace_back(p, h);
+        ++count.hosts;
       }
-      pool.idle_on = 0;
-      pool.booting = 0;
+      recount_power(pool);
     }
-    for (std::size_t c = comms_.size(); c-- > 0;) {
-      const auto slot = comm_slots_[c];
-      if (jobs_[slot].site != site_index) continue;
-      comms_[c]->cancel();
-      comms_.erase(comms_.begin() + static_cast<std::ptrdiff_t>(c));
-      comm_slots_.erase(comm_slots_.begin() + static_cast<std::ptrdiff_t>(c));
-      jobs_[slot].in_transfer = false;
-      ++outage_counts_[outage].waiting;
-      moved.emplace_back(jobs_[slot].job.id, slot);
-    }
+    if (whole)
+      for (std::size_t c = comms_.size(); c-- > 0;) {
+        const auto slot = comm_slots_[c];
+        if (jobs_[slot].site != site_index) continue;
+        comms_[c]->cancel();
+        comms_.erase(comms_.begin() + static_cast<std::ptrdiff_t>(c));
+        comm_slots_.erase(comm_slots_.begin() + static_cast<std::ptrdiff_t>(c));
+        jobs_[slot].in_transfer = false;
+        ++count.waiting;
+        moved.emplace_back(jobs_[slot].job.id, slot);
+      }
     std::sort(moved.begin(), moved.end());
-    for (const auto& [id, slot] : moved) move_off(slot, outage, true);
-    // Deferred jobs bound for the site move when they are released (fire, kRelease).
+    for (const auto& [id, slot] : moved) move_off(slot, outage);
+    // Deferred jobs bound for a failed site move when they are released (fire, kRelease).
+    for (auto& pool : site.pools) try_start(pool);
   }
 
-  /// Places a job off a failed site again (from scratch: it keeps its submit time and deadline).
-  void move_off(std::size_t slot, std::size_t outage, bool counted) {
-    if (!counted) ++outage_counts_[outage].waiting;
+  /// Idle hosts on and hosts booting, counted again after an outage changed hosts' states.
+  static void recount_power(Pool& pool) {
+    pool.idle_on = 0;
+    pool.booting = 0;
+    for (std::size_t h = 0; h < pool.hosts.size(); ++h) {
+      if (pool.power[h] == policy::HostPower::kOn && pool.resources.idle(h)) ++pool.idle_on;
+      if (pool.power[h] == policy::HostPower::kBooting) ++pool.booting;
+    }
+  }
+
+  /// Places a job taken off failed hosts again (from scratch: it keeps its submit time and deadline).
+  void move_off(std::size_t slot, std::size_t outage) {
     const Job job = jobs_[slot].job;
     free_slots_.push_back(slot);
     if (arrive(job, static_cast<std::ptrdiff_t>(outage))) ++outage_counts_[outage].replaced;
   }
 
-  /// The site is repaired: its hosts switch on idle and take jobs again.
-  void outage_end(std::size_t site_index) {
+  /// The repair: the hosts the outage took out switch on, idle, and take jobs again.
+  void outage_end(std::size_t site_index, std::size_t outage) {
     auto& site = sites_[site_index];
-    if (!site.down) return;
-    site.down = false;
-    ++site.epoch;
+    if (s_.outages[outage].what == model::OutageKind::kSite) site.down = false;
     const double now = sg4::Engine::get_clock();
-    for (std::size_t p = 0; p < site.pools.size(); ++p) {
+    for (const auto& [p, h] : outage_counts_[outage].out) {
       auto& pool = site.pools[p];
-      for (std::size_t h = 0; h < pool.hosts.size(); ++h) {
-        if (!pool.hosts[h]->is_on()) pool.hosts[h]->turn_on();
-        pool.hosts[h]->set_pstate(0);
-        if (!pool.resources.online(h)) pool.resources.set_online(h, true);
-        pool.power[h] = policy::HostPower::kOn;
-        watch_idle(site_index, p, h, now);
-      }
-      pool.idle_on = pool.hosts.size();
+      if (!pool.hosts[h]->is_on()) pool.hosts[h]->turn_on();
+      pool.hosts[h]->set_pstate(0);
+      if (!pool.resources.online(h)) pool.resources.set_online(h, true);
+      pool.power[h] = policy::HostPower::kOn;
+      ++pool.epoch[h];
+      watch_idle(site_index, p, h, now);
+    }
+    outage_counts_[outage].out.clear();
+    for (auto& pool : site.pools) {
+      recount_power(pool);
+      try_start(pool);
     }
   }
 

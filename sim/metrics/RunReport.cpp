@@ -38,8 +38,13 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
   out << "\n";
   if (j.contains("outages"))
     for (const auto& o : j["outages"])
-      out << "  outage of " << o["site"].get<std::string>() << " from " << num(o["start_s"], 1, 0) << " s to "
-          << num(o["end_s"], 1, 0) << " s: " << o["running"].get<std::uint64_t>() << " running, "
+      out << "  outage of " << o["site"].get<std::string>()
+          << (o.value("what", "site") == "site" ? std::string()
+                                                 : " (" + std::to_string(o["units"].get<int>()) + " " +
+                                                       o["what"].get<std::string>() + " unit(s), " +
+                                                       std::to_string(o["hosts_out"].get<std::uint64_t>()) + " hosts out)")
+          << " from " << num(o["start_s"], 1, 0) << " s to " << num(o["end_s"], 1, 0) << " s: "
+          << o["running"].get<std::uint64_t>() << " running, "
           << o["waiting"].get<std::uint64_t>() << " waiting or in transfer; " << o["replaced"].get<std::uint64_t>()
           << " re-placed elsewhere, " << o["lost"].get<std::uint64_t>() << " lost\n";
   out << "\n";

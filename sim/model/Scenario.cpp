@@ -120,6 +120,15 @@ std::string Scenario::resolve_path(const std::string& path) const {
   return (std::filesystem::path(source_file).parent_path() / p).lexically_normal().string();
 }
 
+std::string_view to_string(OutageKind v) {
+  switch (v) {
+    case OutageKind::kSite: return "site";
+    case OutageKind::kCooling: return "cooling";
+    case OutageKind::kUps: return "ups";
+  }
+  return "?";
+}
+
 double Plant::usable_w(double rated_w) const {
   const double capacity = capacity_w.value_or(rated_w);
   if (units <= 0) return capacity;

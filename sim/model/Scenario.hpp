@@ -223,11 +223,18 @@ struct Costs {
   double carbon_price_per_t = 0;    ///< per tonne CO2
 };
 
-/// `outages`: a site out of service during a run, from start_s until end_s (its repair).
+/// What fails in an outage: the whole site, or units of its cooling plant or UPS.
+enum class OutageKind { kSite, kCooling, kUps };
+std::string_view to_string(OutageKind v);
+
+/// `outages`: a site, or units of its cooling plant or UPS, out of service during a run, from start_s
+/// until end_s (the repair). A plant failure takes out the servers its remaining capacity cannot carry.
 struct Outage {
   std::string site;
   double start_s = 0;
   double end_s = 0;
+  OutageKind what = OutageKind::kSite;
+  int units = 1;  ///< cooling / ups: units that fail
 };
 
 struct Scenario {

@@ -178,8 +178,12 @@ Costs read_costs(const json& v, const std::string& ptr, const ReadContext& ctx) 
 }
 
 Outage read_outage(const json& v, const std::string& ptr, const ReadContext& ctx) {
-  JsonObject o(v, ptr, ctx, {"site", "start_s", "end_s"});
-  return Outage{o.required_string("site"), o.required_number("start_s"), o.required_number("end_s")};
+  JsonObject o(v, ptr, ctx, {"site", "start_s", "end_s", "what", "units"});
+  Outage out{o.required_string("site"), o.required_number("start_s"), o.required_number("end_s")};
+  out.what = o.optional_enum("what", OutageKind::kSite,
+                             {{"site", OutageKind::kSite}, {"cooling", OutageKind::kCooling}, {"ups", OutageKind::kUps}});
+  out.units = small_int(o, "units", o.optional_integer("units", 1));
+  return out;
 }
 
 Link read_link(const json& v, const std::string& ptr, const ReadContext& ctx) {
@@ -703,7 +707,9 @@ json scenario_to_json(const Scenario& s) {
   j["costs"] = {{"capex_per_rack", co.capex_per_rack}, {"capex_per_cooling_kw", co.capex_per_cooling_kw},
                 {"depreciation_years", co.depreciation_years}, {"carbon_price_per_t", co.carbon_price_per_t}};
   j["outages"] = json::array();
-  for (const auto& o : s.outages) j["outages"].push_back({{"site", o.site}, {"start_s", o.start_s}, {"end_s", o.end_s}});
+  for (const auto& o : s.outages)
+    j["outages"].push_back({{"site", o.site}, {"start_s", o.start_s}, {"end_s", o.end_s}, {"what", to_string(o.what)},
+                            {"units", o.units}});
   j["demand_points"] = json::array();
   for (const auto& d : s.demand_points)
     j["demand_points"].push_back({{"name", d.name}, {"city", d.city}, {"lat_deg", d.lat_deg},

@@ -370,7 +370,16 @@ std::vector<UserError> validate(const Scenario& s) {
   for (std::size_t i = 0; i < s.outages.size(); ++i) {
     const auto& o = s.outages[i];
     const std::string op = "/outages/" + std::to_string(i);
-    if (!s.find_site(o.site)) c.error(op + "/site", "unknown site \"" + o.site + "\" (sites are listed in /sites)");
+    const auto* failed_site = s.find_site(o.site);
+    if (!failed_site) c.error(op + "/site", "unknown site \"" + o.site + "\" (sites are listed in /sites)");
+    if (failed_site && o.what != OutageKind::kSite) {
+      const auto& plant = o.what == OutageKind::kUps ? failed_site->ups : failed_site->cooling.plant;
+      const std::string field = o.what == OutageKind::kUps ? "ups/units" : "cooling/units";
+      if (plant.units <= 0)
+        c.error(op + "/what", "site \"" + o.site + "\" has no " + std::string(to_string(o.what)) + " units (set its " + field + ")");
+      else if (o.units < 1 || o.units > plant.units)
+        c.error(op + "/units", "expected 1 to " + std::to_string(plant.units) + " failed units, got " + std::to_string(o.units));
+    }
     c.non_negative(op + "/start_s", o.start_s);
     if (!(o.end_s > o.start_s)) c.error(op + "/end_s", "the repair must come after the outage: expected end_s > start_s = " + fmt(o.start_s) + ", got " + fmt(o.end_s));
     for (std::size_t j = 0; j < i; ++j)

@@ -10,7 +10,8 @@
 
 namespace suanli::policy {
 
-enum class HostPower { kOn, kShuttingDown, kOff, kBooting };
+/// kFailed: out of service (an outage); neither on nor bootable.
+enum class HostPower { kOn, kShuttingDown, kOff, kBooting, kFailed };
 
 /// Idle hosts kept on as spare capacity: ceil(fraction x hosts).
 std::size_t reserve_hosts(double fraction, std::size_t hosts);

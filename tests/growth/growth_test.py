@@ -10,6 +10,8 @@
 2. A site failure during a run (`--outage`): every job on the site either completes elsewhere or is
    recorded lost with an outage reason; submitted = completed + rejected + lost + unfinished; nothing
    runs or starts at the site while it is down; the outage counts add up.
+3. Cooling units failing during a run: N+1 -> N takes nothing out; with 1 of N = 3 units left the
+   site's IT power stays within a third of its plant, the stopped jobs move, the counts balance.
 
 Usage: growth_test.py SUANLI SOURCE_DIR [--report]
 """
@@ -156,11 +158,42 @@ def outage_validation(tmp):
         print(f"REPORT outage {summary['outages']} jobs {j}")
 
 
+def plant_outage_validation(tmp):
+    """Cooling units failing during a run: N+1 -> N takes nothing out; below N, the servers the plant
+    can no longer cool go out and their jobs move."""
+    t1, t2 = 30000.0, 40000.0
+    site = "fuzhou-core-dc"
+    results = {}
+    for units in (1, 3):  # of 4 units, N+1: N = 3
+        out = os.path.join(tmp, f"cooling-{units}")
+        outage = [{"site": site, "what": "cooling", "units": units, "start_s": t1, "end_s": t2}]
+        suanli("run", SCENARIO, "-o", out, "--no-progress", "--growth-month", "30",
+               "--set", "/sites/0/cooling/units=4", "--set", "/outages=" + json.dumps(outage))
+        with open(os.path.join(out, "summary.json")) as f:
+            summary = json.load(f)
+        j, o = summary["jobs"], summary["outages"][0]
+        check(j["submitted"] == j["completed"] + j["rejected"] + j["lost"] + j["unfinished"] == len(read_jobs(out)),
+              f"{units} cooling unit(s) out: job counts balance {j}")
+        check(o["running"] + o["waiting"] == o["replaced"] + o["lost"],
+              f"{units} cooling unit(s) out: {o['running']} stopped = {o['replaced']} re-placed + {o['lost']} lost")
+        with open(os.path.join(out, "timeseries.csv"), newline="") as f:
+            rows = [r for r in csv.DictReader(f) if r["site"] == site]
+        results[units] = (o, max(float(r["it_power_w"]) for r in rows if t1 + 300 < float(r["time_s"]) <= t2))
+    (o1, p1), (o3, p3) = results[1], results[3]
+    check(o1["hosts_out"] == 0 and o1["running"] == 0, f"N+1 -> N: no host out, no job stopped ({o1})")
+    # One of three needed units left: a third of the 375 kW plant for 344 kW of servers.
+    check(o3["hosts_out"] > 0 and o3["running"] > 0, f"1 of N = 3 units: {o3['hosts_out']} hosts out, {o3['running']} jobs stopped")
+    check(p3 <= 375e3 / 3 * 1.001, f"1 of N = 3 units: IT power at most a third of the plant: {p3 / 1e3:.1f} kW <= 125 kW")
+    if REPORT:
+        print(f"REPORT cooling N+1->N {o1} max {p1 / 1e3:.1f} kW; 1 of 3: {o3} max {p3 / 1e3:.1f} kW")
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="suanli-growth-") as tmp:
         for rate in (0.4, 0.8):
             growth_validation(tmp, rate)
         outage_validation(tmp)
+        plant_outage_validation(tmp)
     if failures:
         print(f"{len(failures)} check(s) failed")
         return 1
