@@ -207,6 +207,22 @@ TEST(GrowthScenario, BadFieldsNameTheirPointer) {
   const auto m = message("/outages", outages);
   EXPECT_NE(m.find("/outages/0/end_s"), std::string::npos) << m;
   EXPECT_NE(m.find("/outages/2"), std::string::npos) << m;
+  const auto plant = message("/outages", nlohmann::json::parse(
+      R"([{"site": "fuzhou-core-dc", "what": "cooling", "start_s": 0, "end_s": 10}])"));
+  EXPECT_NE(plant.find("/outages/0/what: site \"fuzhou-core-dc\" has no cooling units"), std::string::npos) << plant;
+  const auto pump = message("/outages", nlohmann::json::parse(
+      R"([{"site": "xiamen-gpu-center", "what": "pump", "start_s": 20, "end_s": 30}])"));
+  EXPECT_NE(pump.find("/outages/0/what: expected one of site, cooling, ups"), std::string::npos) << pump;
+  model::LoadOptions options;
+  options.edits = {{"/sites/0/cooling/units", 4},
+                   {"/outages", nlohmann::json::parse(R"([{"site": "fuzhou-core-dc", "what": "cooling", "units": 5,
+                                                           "start_s": 0, "end_s": 10}])")}};
+  try {
+    model::load_scenario(suanli::test::source_dir() + "/scenarios/teaching-growth.json", options);
+    ADD_FAILURE() << "5 of 4 units accepted";
+  } catch (const model::UserErrors& e) {
+    EXPECT_NE(std::string(e.errors().front().what()).find("/outages/0/units"), std::string::npos);
+  }
 }
 
 TEST(CapacityPlant, CoolingSmallerThanRatedStrandsSpace) {
