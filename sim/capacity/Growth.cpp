@@ -453,14 +453,15 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
       }
       r.racks_needed = needed;
       r.it_kw_needed = (st.max_w[0] * scale[0] + st.max_w[1] * scale[1]) / 1000;
-      // Energy: servers that fit in the racks at their utilization.
+      // Energy: the servers needed, as far as the racks hold them (`factor` x the pool's installed
+      // servers, at least 1), at their utilization.
       const double room = needed > 0 ? std::min(1.0, std::max(installed, st.racks) / needed) : 1.0;
       double it_w = 0;
       for (std::size_t p = 0; p < 2; ++p) {
-        const double servers = std::max(1.0, scale[p] * room);
+        const double factor = std::max(1.0, scale[p] * room);
         const double busy = p == 0 ? (st.cores[0] > 0 ? served_core_energy[m][i] / st.cores[0] : 0.0) : rho[1];
-        util[p] = std::min(1.0, busy / servers);
-        it_w += servers * (st.idle_w[p] + util[p] * (st.max_w[p] - st.idle_w[p]));
+        util[p] = std::min(1.0, busy / factor);
+        it_w += factor * (st.idle_w[p] + util[p] * (st.max_w[p] - st.idle_w[p]));
       }
       const auto c = static_cast<std::size_t>((m0 + static_cast<int>(m)) % 12);
       const double load_share = it_w / table_rated[i];
