@@ -425,7 +425,7 @@ int run_growth(const Options& o) {
 
 int run_capacity(const Options& o) {
   if (o.growth) return run_growth(o);
-  if (!o.failures.empty() && o.what_if.empty() && o.what_if_file.empty()) {
+  if (!o.failures.empty() && o.what_if.empty() && o.what_if_file.empty() && o.add_sites.empty()) {
     // Static failures: what capacity and latency circle remain.
     const auto baseline = load(o);
     const auto failed = suanli::capacity::with_failures(baseline, o.failures);
