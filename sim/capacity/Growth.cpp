@@ -11,6 +11,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include "capacity/WhatIf.hpp"
 #include "energy/Facility.hpp"
 #include "energy/Targets.hpp"
 #include "metrics/OutputFile.hpp"
@@ -87,8 +88,7 @@ struct FacilityTable {
 FacilityTable facility_table(const model::Scenario& s, const model::Site& site, const energy::HourlyWeather& w,
                              double rated_w) {
   FacilityTable t;
-  model::Site sized = site;
-  auto f = energy::site_facility(s, sized);
+  auto f = energy::site_facility(s, site);
   f.rated_it_w = rated_w;
   std::size_t hour = 0;
   for (std::size_t c = 0; c < 12; ++c) {
@@ -436,10 +436,9 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
       r.cores = st.cores[0];
       r.core_load = core_load[m][i][0];
       r.racks_built = st.racks;
-      model::Site grown = site;
-      grown.racks = static_cast<std::int64_t>(st.racks);
-      r.ups_kw = site.ups.usable_w(grown.rated_it_w()) / 1000;
-      r.cooling_kw = site.cooling.plant.usable_w(grown.rated_it_w()) / 1000;
+      const double rated_w = st.racks * model::kStandardRackW;
+      r.ups_kw = site.ups.usable_w(rated_w) / 1000;
+      r.cooling_kw = site.cooling.plant.usable_w(rated_w) / 1000;
       // Servers needed per pool; what the racks hold at most.
       std::array<double, 2> scale{1, 1}, util{0, 0};
       const std::array<double, 2> rho{st.cores[0] > 0 ? core_load[m][i][0] / st.cores[0] : 0.0,
@@ -586,18 +585,11 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
       if (open != open_before) {
         open_before = open;
         model::Scenario sm = s;
-        sm.sites.clear();
         index_of.clear();
-        for (std::size_t i = 0; i < n_sites; ++i)
-          if (open[i]) {
-            sm.sites.push_back(s.sites[i]);
-            index_of.push_back(i);
-          }
-        std::erase_if(sm.links, [&](const model::Link& l) {
-          const auto* a = s.find_site(l.from);
-          const auto* b = s.find_site(l.to);
-          return (a && !open[static_cast<std::size_t>(a - s.sites.data())]) || (b && !open[static_cast<std::size_t>(b - s.sites.data())]);
-        });
+        for (std::size_t i = 0; i < n_sites; ++i) {
+          if (open[i]) index_of.push_back(i);
+          else remove_site(sm, s.sites[i].name);
+        }
         const topology::Graph gm(sm);
         circle = topology::latency_circle(sm, gm);
       }
@@ -668,15 +660,11 @@ model::Scenario scenario_at_month(const model::Scenario& scenario, std::int64_t 
     it->nodes.insert(it->nodes.end(), a.nodes.begin(), a.nodes.end());
   }
   for (const auto& name : closed) {
-    std::erase_if(s.sites, [&](const model::Site& x) { return x.name == name; });
-    std::erase_if(s.links, [&](const model::Link& l) { return l.from == name || l.to == name; });
-    for (auto& c : s.workload.classes) {
-      if (c.sites.empty()) continue;
-      std::erase(c.sites, name);
-      if (c.sites.empty())
-        throw model::UserError(scenario.source_file, "/growth/additions",
-                               "class \"" + c.name + "\" runs only at sites that open after month " + std::to_string(month));
-    }
+    const auto emptied = remove_site(s, name);
+    if (!emptied.empty())
+      throw model::UserError(scenario.source_file, "/growth/additions",
+                             "class \"" + emptied.front() + "\" runs only at sites that open after month " +
+                                 std::to_string(month));
   }
   return s;
 }

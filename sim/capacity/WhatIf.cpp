@@ -92,22 +92,32 @@ std::vector<WhatIfRow> what_if(const model::Scenario& baseline, const model::Sce
   return rows;
 }
 
+std::vector<std::string> remove_site(model::Scenario& s, const std::string& site) {
+  std::erase_if(s.sites, [&](const model::Site& x) { return x.name == site; });
+  std::erase_if(s.links, [&](const model::Link& l) { return l.from == site || l.to == site; });
+  std::vector<std::string> emptied;
+  for (auto& c : s.workload.classes)
+    if (std::erase(c.sites, site) > 0 && c.sites.empty()) emptied.push_back(c.name);
+  return emptied;
+}
+
 model::Scenario with_failures(const model::Scenario& scenario, const std::vector<std::string>& failures,
                               const std::string& option) {
   model::Scenario s = scenario;
+  const auto site_named = [&](const std::string& f, const std::string& name) {
+    const auto it = std::find_if(s.sites.begin(), s.sites.end(), [&](const model::Site& x) { return x.name == name; });
+    if (it == s.sites.end()) throw model::UserError(option, f, "no site \"" + name + "\" in the scenario");
+    return it;
+  };
   for (const auto& f : failures) {
     const auto colon = f.find(':');
     const std::string kind = colon == std::string::npos ? "" : f.substr(0, colon);
     const std::string what = colon == std::string::npos ? "" : f.substr(colon + 1);
     if (kind == "site") {
-      const auto it = std::find_if(s.sites.begin(), s.sites.end(), [&](const model::Site& x) { return x.name == what; });
-      if (it == s.sites.end()) throw model::UserError(option, f, "no site \"" + what + "\" in the scenario");
-      s.sites.erase(it);
-      std::erase_if(s.links, [&](const model::Link& l) { return l.from == what || l.to == what; });
-      for (auto& c : s.workload.classes) std::erase(c.sites, what);
+      site_named(f, what);
+      remove_site(s, what);  // the capacity figures do not depend on the classes' site lists
     } else if (kind == "cooling" || kind == "ups") {
-      const auto it = std::find_if(s.sites.begin(), s.sites.end(), [&](const model::Site& x) { return x.name == what; });
-      if (it == s.sites.end()) throw model::UserError(option, f, "no site \"" + what + "\" in the scenario");
+      const auto it = site_named(f, what);
       auto& plant = kind == "ups" ? it->ups : it->cooling.plant;
       if (plant.units <= 0)
         throw model::UserError(option, f, "site \"" + what + "\" has no " + kind + " units in the scenario (set /sites/N/" +

@@ -23,6 +23,10 @@ struct WhatIfRow {
 /// both scenarios.
 std::vector<WhatIfRow> what_if(const model::Scenario& baseline, const model::Scenario& changed, double it_load);
 
+/// Removes a site, its fiber links and its name from the classes' site lists. Returns the classes
+/// whose site list it emptied (such a class would then run anywhere).
+std::vector<std::string> remove_site(model::Scenario& scenario, const std::string& site);
+
 /// The scenario with elements out of service (static failures): "site:NAME" removes a site (and its
 /// fiber links; classes no longer list it), "link:A,B" removes the fiber link between A and B (either
 /// direction). model::UserError naming `option` for a malformed failure or an unknown site or link.

@@ -281,6 +281,7 @@ class Controller {
     update_marginal_facility(0);
     start_power_management();
     outage_counts_.resize(s.outages.size());
+    outage_of_.resize(s.sites.size());
     for (std::size_t k = 0; k < s.outages.size(); ++k) {
       const auto& o = s.outages[k];
       const auto site = static_cast<std::size_t>(s.find_site(o.site) - s.sites.data());
@@ -986,7 +987,6 @@ class Controller {
     const bool whole = o.what == model::OutageKind::kSite;
     if (whole) {
       site.down = true;
-      outage_of_.resize(sites_.size());
       outage_of_[site_index] = outage;
     }
     const double now = sg4::Engine::get_clock();
@@ -1008,12 +1008,7 @@ class Controller {
         auto& a = jobs_[slot];
         executor_.cancel(slot);
         a.completion = std::numeric_limits<std::uint64_t>::max();
-        if (a.service) {
-          site.totals.busy_core_s += a.segment_threads * std::max(0.0, now - a.segment_start_s);
-        } else {
-          site.totals.busy_core_s += a.job.cores * (now - a.start_s);
-          site.totals.busy_gpu_s += a.job.gpus * (now - a.start_s);
-        }
+        add_busy_time(site.totals, a, now);
         pool.resources.release(a.allocation);
         for (const auto& part : a.allocation.parts) {
           if (a.pstate > 0) pool.hosts[part.host]->set_pstate(0);
@@ -1164,15 +1159,8 @@ class Controller {
     for (auto slot : running) {
       auto& a = jobs_[slot];
       executor_.cancel(slot);
-      auto& totals = sites_[a.site].totals;
-      if (a.service) {
-        totals.busy_core_s += a.segment_threads * std::max(0.0, stop_s_ - a.segment_start_s);
-        unfinished(a, "service");
-        continue;
-      }
-      totals.busy_core_s += a.job.cores * (stop_s_ - a.start_s);
-      totals.busy_gpu_s += a.job.gpus * (stop_s_ - a.start_s);
-      unfinished(a, "running");
+      add_busy_time(sites_[a.site].totals, a, stop_s_);
+      unfinished(a, a.service ? "service" : "running");
     }
     std::vector<std::size_t> waiting;
     for (auto& site : sites_)
@@ -1186,6 +1174,16 @@ class Controller {
       unfinished(jobs_[slot], jobs_[slot].deferred ? "deferred" : jobs_[slot].in_transfer ? "in_transfer" : "queued");
     for (auto& c : comms_) c->cancel();
     comms_.clear();
+  }
+
+  /// The core- and GPU-seconds a running job (a service: its current segment) used up to `until`.
+  static void add_busy_time(metrics::SiteTotals& totals, const ActiveJob& a, double until) {
+    if (a.service) {
+      totals.busy_core_s += a.segment_threads * std::max(0.0, until - a.segment_start_s);
+      return;
+    }
+    totals.busy_core_s += a.job.cores * (until - a.start_s);
+    totals.busy_gpu_s += a.job.gpus * (until - a.start_s);
   }
 
   void unfinished(const ActiveJob& a, std::string_view reason) {
