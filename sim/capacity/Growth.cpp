@@ -17,6 +17,7 @@
 #include "metrics/OutputFile.hpp"
 #include "model/Error.hpp"
 #include "model/Summary.hpp"
+#include "policy/ClassRules.hpp"
 #include "topology/Graph.hpp"
 #include "topology/LatencyCircle.hpp"
 #include "workload/JobStream.hpp"
@@ -231,9 +232,7 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
     auto& l = load[u];
     l.k = k;
     l.gpu = u % 2 == 1;
-    std::string policy = c.placement.empty() ? (c.kind == model::JobKind::kLatencyCritical ? "nearest" : "least_loaded")
-                                             : c.placement;
-    l.nearest = policy == "nearest";
+    l.nearest = policy::default_placement(c) == "nearest";
     const std::size_t origins = c.origin_level == model::OriginLevel::kCity ? s.cities.size() : s.demand_points.size();
     l.origin_share.assign(origins, 0.0);
     window[k] = c.arrivals.until_s > 0 ? std::min(c.arrivals.until_s, s.horizon_s) : s.horizon_s;
@@ -275,29 +274,17 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
     }
   }
 
-  // Where each class may run, and latencies from its origins.
+  // Where each class may run, and latencies from its origins: the rules the engine places jobs with.
   const topology::Graph graph(s);
-  std::vector<std::vector<double>> city_latency(s.cities.size());
-  for (std::size_t o = 0; o < s.cities.size(); ++o) {
-    const auto paths = graph.shortest_paths(graph.city_vertex(o));
-    for (std::size_t i = 0; i < n_sites; ++i) city_latency[o].push_back(paths.latency_s[graph.site_vertex(i)]);
-  }
-  std::vector<std::vector<double>> point_latency(s.demand_points.size());
-  for (std::size_t o = 0; o < s.demand_points.size(); ++o)
-    for (std::size_t i = 0; i < n_sites; ++i)
-      point_latency[o].push_back(topology::access_latency_s(s, s.demand_points[o].lat_deg, s.demand_points[o].lon_deg, s.sites[i]));
-  std::vector<std::vector<bool>> allowed(n_classes, std::vector<bool>(n_sites, true));
+  const auto latencies = policy::origin_latencies(s, graph);
+  const auto& city_latency = latencies.city;
+  const auto& point_latency = latencies.point;
+  std::vector<std::vector<bool>> allowed(n_classes);
   std::vector<double> budget(n_classes, 0.0);
   for (std::size_t k = 0; k < n_classes; ++k) {
-    const auto& c = s.workload.classes[k];
-    for (std::size_t i = 0; i < n_sites; ++i) {
-      const auto& site = s.sites[i];
-      if (!c.sites.empty() && std::find(c.sites.begin(), c.sites.end(), site.name) == c.sites.end()) allowed[k][i] = false;
-      if (!c.site_kinds.empty() &&
-          std::find(c.site_kinds.begin(), c.site_kinds.end(), model::to_string(site.kind)) == c.site_kinds.end())
-        allowed[k][i] = false;
-    }
-    if (c.kind == model::JobKind::kLatencyCritical) budget[k] = c.budget_s > 0 ? c.budget_s : s.latency_targets.intra_city_s;
+    auto rules = policy::class_rules(s, k);
+    allowed[k] = std::move(rules.allowed);
+    budget[k] = rules.budget_s;
   }
 
   // Capacity by month: additions and openings.

@@ -75,6 +75,7 @@ struct Options {
   int jobs = 0;
   bool resume = false;
   bool decision_log = false;
+  std::string engine = "exact";
   std::string from;  ///< capacity: a run folder
   bool growth = false;
   std::string costs_csv;
@@ -216,6 +217,7 @@ int run_run(const Options& o) {
   options.progress = !o.no_progress && ::isatty(STDERR_FILENO) != 0;
   options.simgrid_args = o.simgrid_args;
   options.decision_log = o.decision_log;
+  options.executor = o.engine == "simgrid" ? suanli::engine::ExecutorKind::kSimGrid : suanli::engine::ExecutorKind::kExact;
   const auto t0 = std::chrono::steady_clock::now();
   const auto summary = suanli::engine::run_simulation(scenario, options);
   suanli::metrics::print_run_summary(std::cout, scenario, summary);
@@ -570,6 +572,11 @@ int main(int argc, char** argv) {
   run->add_option("--outage", o.outages,
                   "Take a site out of service during the run: SITE:START_S:END_S (repeatable; as /outages)");
   run->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
+  run->add_option("--engine", o.engine,
+                  "How jobs' computation and IT energy are accounted: exact (closed form, the default) or simgrid "
+                  "(SimGrid execs under its host energy plugin: the slower reference)")
+      ->check(CLI::IsMember({"exact", "simgrid"}))
+      ->capture_default_str();
 
   auto* pue = app.add_subcommand("pue", "Annual PUE per site and overall (8,760 h of weather), PASS/FAIL vs targets");
   add_scenario(pue);

@@ -1,17 +1,16 @@
-// The engine: one controller actor replays arrivals, places jobs, queues them FIFO per site pool,
-// starts SimGrid activities and samples the sites. Execs end at known times (capacity is never
-// oversubscribed), so the controller sleeps until the next event instead of waiting on every exec;
-// it waits only on in-flight data transfers, whose end depends on network sharing.
+// The engine: one controller actor replays arrivals, places jobs, queues them per site pool, starts
+// them on an executor (engine/JobExecutor.hpp: exact by default, SimGrid execs as the reference) and
+// samples the sites. Jobs end at known times (capacity is never oversubscribed), so the controller keeps
+// its own clock `now_`, the time of the event it handles; SimGrid's clock follows it to every event
+// with the SimGrid executor, and only while an input transfer is in flight with the exact one (the
+// network's sharing decides when a transfer ends).
 #include "engine/Simulation.hpp"
 
-#include <simgrid/plugins/energy.h>
 #include <simgrid/s4u/Activity.hpp>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Engine.hpp>
-#include <simgrid/s4u/Exec.hpp>
 #include <simgrid/s4u/Host.hpp>
-#include <simgrid/s4u/Semaphore.hpp>
 
 #include <unistd.h>
 
@@ -34,6 +33,8 @@
 #include "model/Summary.hpp"
 #include "platform/PlatformSpec.hpp"
 #include "platform/SimGridPlatform.hpp"
+#include "policy/CarbonOutlook.hpp"
+#include "policy/ClassRules.hpp"
 #include "policy/Placement.hpp"
 #include "policy/Power.hpp"
 #include "policy/QueueScheduler.hpp"
@@ -47,107 +48,6 @@ namespace sg4 = simgrid::s4u;
 
 namespace suanli::engine {
 
-/// Runs jobs as SimGrid execs. SimGrid 3.32 keeps every unfinished exec in a list of the actor that
-/// created it and removes it by a linear scan when it ends, so one actor creating all execs costs
-/// O(running jobs) per completion. The execs are therefore created by a pool of daemon worker actors
-/// (one per simulated instant, in turn), woken through semaphores at the same simulated time; the controller never waits
-/// on an exec that has ended (it drops the handle and reads its finish time).
-class SimGridExecutor : public JobExecutor {
- public:
-  explicit SimGridExecutor(sg4::Host* home, int workers = 64) : workers_(static_cast<std::size_t>(workers)) {
-    for (std::size_t w = 0; w < workers_.size(); ++w) {
-      workers_[w].wake = sg4::Semaphore::create(0);
-      sg4::Actor::create("exec-worker-" + std::to_string(w), home, [this, w] { work(w); })->daemonize();
-    }
-  }
-
-  double start(std::size_t slot, const std::vector<ExecPart>& parts, double runtime_s) override {
-    if (slots_.size() <= slot) slots_.resize(slot + 1);
-    auto& st = slots_[slot];
-    st.handles.clear();
-    st.parts = parts;
-    st.runtime_s = runtime_s;
-    st.pending = true;
-    // Every start made at one simulated instant goes to the same worker (one wake-up), the next
-    // instant to the next worker: the workers' lists stay short and balanced.
-    const double now = sg4::Engine::get_clock();
-    if (now != last_start_s_) {
-      last_start_s_ = now;
-      next_worker_ = (next_worker_ + 1) % workers_.size();
-    }
-    auto& w = workers_[next_worker_];
-    w.inbox.push_back(slot);
-    if (!w.signaled) {
-      w.signaled = true;
-      w.wake->release();
-    }
-    return sg4::Engine::get_clock() + runtime_s;
-  }
-
-  double finish(std::size_t slot) override {
-    auto& st = slots_[slot];
-    double end = sg4::Engine::get_clock();
-    if (st.pending) {  // ended before its worker ran (zero run time): nothing to wait for
-      st.pending = false;
-      return end;
-    }
-    for (auto& e : st.handles) {
-      if (e->get_finish_time() < 0) e->wait();  // not over yet (rounding): wait the remaining instant
-      end = std::max(end, e->get_finish_time());
-    }
-    st.handles.clear();
-    return end;
-  }
-
-  void cancel(std::size_t slot) override {
-    auto& st = slots_[slot];
-    st.pending = false;
-    for (auto& e : st.handles)
-      if (e->get_finish_time() < 0) e->cancel();
-    st.handles.clear();
-  }
-
- private:
-  struct Worker {
-    sg4::SemaphorePtr wake;
-    std::deque<std::size_t> inbox;
-    bool signaled = false;
-  };
-  struct Slot {
-    std::vector<ExecPart> parts;
-    double runtime_s = 0;
-    bool pending = false;
-    std::vector<sg4::ExecPtr> handles;
-  };
-
-  void work(std::size_t w) {
-    auto& me = workers_[w];
-    while (true) {
-      me.wake->acquire();
-      me.signaled = false;
-      while (!me.inbox.empty()) {
-        auto& st = slots_[me.inbox.front()];
-        me.inbox.pop_front();
-        if (!st.pending) continue;  // finished or cancelled meanwhile
-        st.pending = false;
-        for (const auto& p : st.parts) {
-          // Each setter is a simcall: set the thread count only when it is not the default 1.
-          auto exec = sg4::Exec::init()->set_host(p.host)->set_flops_amount(st.runtime_s * p.core_speed_flops);
-          if (p.threads != 1) exec->set_thread_count(p.threads);  // flops are per thread (SimGrid 3.32)
-          st.handles.push_back(exec->start());
-        }
-      }
-    }
-  }
-
-  std::vector<Worker> workers_;  // never resized after construction
-  // A deque: start() grows it while a worker, suspended inside a simcall, holds a reference to a
-  // slot (a vector would move its elements; found by AddressSanitizer).
-  std::deque<Slot> slots_;
-  double last_start_s_ = -1;
-  std::size_t next_worker_ = 0;
-};
-
 namespace {
 
 using workload::Job;
@@ -160,6 +60,7 @@ struct Pool {
   std::size_t index;  ///< 0: CPU hosts, 1: GPU hosts
   policy::SitePool resources;
   std::vector<sg4::Host*> hosts;
+  std::vector<std::size_t> ids;               ///< per host: the executor's host id
   std::vector<const model::NodeType*> types;  ///< per host
   std::vector<double> full_power_per_core_w;  ///< per host: max power / cores (energy attribution)
   std::deque<std::size_t> queue;              ///< job slots in arrival order
@@ -189,37 +90,6 @@ struct Timer {
   std::uint64_t epoch = 0;                   ///< host events: the host's epoch when set (pool.epoch)
   std::size_t outage = 0;                    ///< kOutageStart / kOutageEnd: index into scenario.outages
   bool operator>(const Timer& o) const { return time_s != o.time_s ? time_s > o.time_s : sequence > o.sequence; }
-};
-
-/// The scenario's grid carbon series as a forecast for placement policies (perfect foresight).
-class CarbonOutlook : public policy::Outlook {
- public:
-  CarbonOutlook(const model::EnergySettings& energy, const energy::GridCarbon& carbon) : energy_(energy), carbon_(carbon) {}
-  double mean_carbon_kg_per_kwh(double from_s, double to_s) const override {
-    if (to_s <= from_s) return carbon_.kg_per_kwh(energy::hour_of_year(energy_, from_s));
-    double sum = 0;
-    for (double t = from_s; t < to_s;) {
-      const double next = std::min(to_s, next_change(t));
-      sum += carbon_.kg_per_kwh(energy::hour_of_year(energy_, t)) * (next - t);
-      t = next;
-    }
-    return sum / (to_s - from_s);
-  }
-  std::vector<double> carbon_change_times(double from_s, double to_s) const override {
-    std::vector<double> out;
-    if (!carbon_.hourly()) return out;
-    for (double t = next_change(from_s); t <= to_s; t = next_change(t)) out.push_back(t);
-    return out;
-  }
-
- private:
-  /// The first hour boundary of the carbon year after t.
-  double next_change(double t) const {
-    const double h = energy_.start_hour_of_year + t / 3600.0;
-    return (std::floor(h + 1e-9) + 1 - energy_.start_hour_of_year) * 3600.0;
-  }
-  const model::EnergySettings& energy_;
-  const energy::GridCarbon& carbon_;
 };
 
 struct SiteRuntime {
@@ -309,7 +179,6 @@ class Controller {
     auto next_job = stream_.next();
     double next_sample = s_.outputs.sampling_interval_s;
     const double horizon = s_.horizon_s;
-    double now = 0;
     while (true) {
       const double t_arrival = next_job ? next_job->submit_s : kInf;
       const double t_done = completions_.empty() ? kInf : completions_.top().time_s;
@@ -318,8 +187,10 @@ class Controller {
       if (idle) break;
       const double t_next = std::min({t_arrival, t_done, t_timer, next_sample, horizon});
       if (!comms_.empty()) {
+        sync_clock();
         const ssize_t done = sg4::Activity::wait_any_for(comms_, std::max(0.0, t_next - sg4::Engine::get_clock()));
-        if (done >= 0) {
+        if (done >= 0) {  // a transfer ended: the network decided when
+          now_ = std::max(now_, sg4::Engine::get_clock());
           const auto slot = comm_slots_[static_cast<std::size_t>(done)];
           comms_.erase(comms_.begin() + done);
           comm_slots_.erase(comm_slots_.begin() + done);
@@ -327,10 +198,13 @@ class Controller {
           enqueue(slot);
           continue;
         }
-      } else if (t_next > sg4::Engine::get_clock()) {
+      } else if (t_next > now_ && executor_.needs_clock()) {
         sg4::this_actor::sleep_until(t_next);
       }
-      now = sg4::Engine::get_clock();
+      // The event's own time, not SimGrid's clock: that clock carries the rounding of its solver
+      // steps, and both executors must see the same times.
+      now_ = std::max(now_, t_next);
+      const double now = now_;
       while (!completions_.empty() && completions_.top().time_s <= now) {
         const auto c = completions_.top();
         completions_.pop();
@@ -353,7 +227,7 @@ class Controller {
       progress_.update(now, metrics_.jobs_recorded());
       if (now >= horizon) break;  // after the events of the horizon itself (last sample included)
     }
-    stop_s_ = std::min(horizon, sg4::Engine::get_clock());
+    stop_s_ = std::min(horizon, now_);
     wind_down();
     progress_.finish();
   }
@@ -361,7 +235,7 @@ class Controller {
   /// After an error inside run(): stop every activity so the simulation ends now.
   void abandon() {
     while (!completions_.empty()) {
-      executor_.cancel(completions_.top().slot);
+      executor_.cancel(completions_.top().slot, now_);
       completions_.pop();
     }
     for (auto& c : comms_) c->cancel();
@@ -387,6 +261,7 @@ class Controller {
       std::vector<sg4::Host*> hosts[2];
       std::vector<double> power[2];
       std::vector<const model::NodeType*> types[2];
+      std::vector<std::size_t> ids[2];
       for (const auto& g : zone.groups) {
         const auto& type = s_.node_types[g.node_type];
         const int pool = type.gpus > 0 ? 1 : 0;
@@ -395,6 +270,7 @@ class Controller {
           auto* host = sg4::Host::by_name(platform::host_name(s_, zone, g, i));
           caps[pool].push_back({static_cast<int>(type.cores * servers), static_cast<int>(type.gpus * servers)});
           hosts[pool].push_back(host);
+          ids[pool].push_back(executor_.add_host(host, zone.site, platform::host_power_profile(type, servers)));
           power[pool].push_back(type.pstates.front().max_w / type.cores);
           types[pool].push_back(&type);
           sites_[zone.site].hosts.push_back(host);
@@ -404,6 +280,7 @@ class Controller {
       for (int p = 0; p < 2; ++p) {
         auto& pool = site.pools.emplace_back(zone.site, static_cast<std::size_t>(p), std::move(caps[p]), fit);
         pool.hosts = std::move(hosts[p]);
+        pool.ids = std::move(ids[p]);
         pool.full_power_per_core_w = std::move(power[p]);
         pool.types = std::move(types[p]);
         pool.scheduler = policy::make_queue_scheduler(model::to_string(s_.scheduling.queue),
@@ -430,27 +307,17 @@ class Controller {
   /// straight-line access fiber from a demand point. A job's traffic enters the platform at the
   /// nearest site that has hosts.
   void build_latencies(const topology::Graph& graph) {
+    auto lat = policy::origin_latencies(s_, graph);
     for (int level = 0; level < 2; ++level) {
-      const std::size_t n = level == 0 ? s_.cities.size() : s_.demand_points.size();
-      latency_[level].assign(n, {});
-      entry_host_[level].assign(n, nullptr);
-      for (std::size_t o = 0; o < n; ++o) {
-        std::vector<double> lat(s_.sites.size());
-        if (level == 0) {
-          const auto paths = graph.shortest_paths(graph.city_vertex(o));
-          for (std::size_t i = 0; i < s_.sites.size(); ++i) lat[i] = paths.latency_s[graph.site_vertex(i)];
-        } else {
-          const auto& d = s_.demand_points[o];
-          for (std::size_t i = 0; i < s_.sites.size(); ++i)
-            lat[i] = topology::access_latency_s(s_, d.lat_deg, d.lon_deg, s_.sites[i]);
-        }
+      latency_[level] = std::move(level == 0 ? lat.city : lat.point);
+      entry_host_[level].assign(latency_[level].size(), nullptr);
+      for (std::size_t o = 0; o < latency_[level].size(); ++o) {
         double best = kInf;
         for (std::size_t i = 0; i < s_.sites.size(); ++i)
-          if (sites_[i].first_host && lat[i] < best) {
-            best = lat[i];
+          if (sites_[i].first_host && latency_[level][o][i] < best) {
+            best = latency_[level][o][i];
             entry_host_[level][o] = sites_[i].first_host;
           }
-        latency_[level][o] = std::move(lat);
       }
     }
   }
@@ -466,8 +333,8 @@ class Controller {
   void build_classes() {
     for (std::size_t k = 0; k < s_.workload.classes.size(); ++k) {
       const auto& c = s_.workload.classes[k];
-      std::string name = c.placement;
-      if (name.empty()) name = c.kind == model::JobKind::kLatencyCritical ? "nearest" : "least_loaded";
+      auto rules = policy::class_rules(s_, k);
+      const std::string& name = rules.placement;
       try {
         policies_.push_back(policy::make_placement(name, c.placement_params, workload::Random::derive(s_.seed, 1000 + k)));
         policy_names_.push_back(name);
@@ -476,19 +343,8 @@ class Controller {
       } catch (const policy::PolicyError& e) {
         throw model::UserError(s_.source_file, "/workload/classes/" + std::to_string(k) + "/placement", e.what());
       }
-      std::vector<bool> allowed(s_.sites.size(), true);
-      for (std::size_t i = 0; i < s_.sites.size(); ++i) {
-        const auto& site = s_.sites[i];
-        if (!c.sites.empty() && std::find(c.sites.begin(), c.sites.end(), site.name) == c.sites.end())
-          allowed[i] = false;
-        if (!c.site_kinds.empty() &&
-            std::find(c.site_kinds.begin(), c.site_kinds.end(), model::to_string(site.kind)) == c.site_kinds.end())
-          allowed[i] = false;
-      }
-      allowed_.push_back(std::move(allowed));
-      budget_.push_back(c.kind == model::JobKind::kLatencyCritical
-                            ? (c.budget_s > 0 ? c.budget_s : s_.latency_targets.intra_city_s)
-                            : 0.0);
+      allowed_.push_back(std::move(rules.allowed));
+      budget_.push_back(rules.budget_s);
     }
     views_.resize(s_.sites.size());
   }
@@ -537,7 +393,7 @@ class Controller {
     }
     const double budget = budget_[job.job_class];
     const auto& cls = s_.workload.classes[job.job_class];
-    const policy::PlacementRequest request{job, sg4::Engine::get_clock(), budget, views_, cls.deferrable, &outlook_};
+    const policy::PlacementRequest request{job, now_, budget, views_, cls.deferrable, &outlook_};
     const auto choice = policies_[job.job_class]->place(request);
     if (decisions_) log_decision(request, choice);
     if (!choice) {
@@ -560,7 +416,7 @@ class Controller {
     a.site = site;
     a.pool = pool;
     a.rtt_s = rtt;
-    const double now = sg4::Engine::get_clock();
+    const double now = now_;
     if (choice->start_not_before_s > now && std::isfinite(choice->start_not_before_s)) {
       a.deferred = true;
       ++deferred_;
@@ -571,12 +427,19 @@ class Controller {
     return true;
   }
 
+  /// Brings SimGrid's clock to the controller's before a transfer starts or is waited on (with the
+  /// exact executor it may lag behind while nothing is in flight).
+  void sync_clock() {
+    if (sg4::Engine::get_clock() < now_) sg4::this_actor::sleep_until(now_);
+  }
+
   /// Sends the job's input to its site (if any), then queues it there.
   void dispatch(std::size_t slot) {
     auto& a = jobs_[slot];
     sg4::Host* from = entry_host(a.job);
     sg4::Host* to = sites_[a.site].first_host;
     if (a.job.input_bytes > 0 && from && to && from != to) {
+      sync_clock();
       a.in_transfer = true;
       comms_.push_back(sg4::Comm::sendto_async(from, to, static_cast<std::uint64_t>(a.job.input_bytes)));
       comm_slots_.push_back(slot);
@@ -655,7 +518,7 @@ class Controller {
 
   /// Backfilling: the scheduler sees the running jobs' expected ends and the first `window` waiting jobs.
   void backfill(Pool& pool) {
-    const double now = sg4::Engine::get_clock();
+    const double now = now_;
     running_view_.clear();
     for (const auto& [slot, r] : pool.running_jobs) running_view_.push_back(r);
     waiting_view_.clear();
@@ -691,7 +554,7 @@ class Controller {
     auto& a = jobs_[slot];
     auto alloc = pool.resources.allocate(a.job.cores, a.job.gpus);
     if (!alloc) return false;
-    const double now = sg4::Engine::get_clock();
+    const double now = now_;
     a.allocation = std::move(*alloc);
     a.start_s = now;
     a.energy_j = 0;
@@ -716,18 +579,18 @@ class Controller {
         const auto& ps = pool.types[a.allocation.parts.front().host]->pstates;
         speed_ratio = ps[a.pstate].core_speed_flops / ps.front().core_speed_flops;
         runtime /= speed_ratio;
-        for (const auto& part : a.allocation.parts) pool.hosts[part.host]->set_pstate(static_cast<int>(a.pstate));
+        for (const auto& part : a.allocation.parts) executor_.set_pstate(pool.ids[part.host], static_cast<int>(a.pstate), now_);
       }
     }
     parts_.clear();
     for (const auto& part : a.allocation.parts) {
       auto* host = pool.hosts[part.host];
       const auto& ps = pool.types[part.host]->pstates;
-      parts_.push_back({host, part.threads, ps.front().core_speed_flops * speed_ratio});
+      parts_.push_back({host, pool.ids[part.host], part.threads, ps.front().core_speed_flops * speed_ratio});
       a.energy_j += runtime * part.threads * pool.full_power_per_core_w[part.host] * ps[a.pstate].max_w / ps.front().max_w;
     }
     pool.running_jobs[slot] = {now + estimate(a.job, now) / speed_ratio, a.job.cores, a.job.gpus};
-    push_completion(slot, executor_.start(slot, parts_, runtime));
+    push_completion(slot, executor_.start(slot, parts_, runtime, now_));
     return true;
   }
 
@@ -742,7 +605,7 @@ class Controller {
     std::vector<double> speeds;
     for (const auto& p : type->pstates) speeds.push_back(p.core_speed_flops);
     const double run = a.job.walltime_s > 0 ? std::max(a.job.walltime_s, a.job.runtime_s) : a.job.runtime_s;
-    return policy::slowest_pstate_meeting(speeds, run, sg4::Engine::get_clock(), a.job.deadline_s);
+    return policy::slowest_pstate_meeting(speeds, run, now_, a.job.deadline_s);
   }
 
   // Power management ------------------------------------------------------------------------------
@@ -786,7 +649,6 @@ class Controller {
     }
     auto& pool = sites_[t.site].pools[t.pool];
     if (t.epoch != pool.epoch[t.host]) return;  // set before the host failed or was repaired
-    auto* host = pool.hosts[t.host];
     const auto& type = *pool.types[t.host];
     switch (t.kind) {
       case TimerKind::kIdleCheck:
@@ -802,16 +664,16 @@ class Controller {
         pool.power[t.host] = policy::HostPower::kShuttingDown;
         pool.resources.set_online(t.host, false);
         --pool.idle_on;
-        host->set_pstate(type.shutdown_pstate());
+        executor_.set_pstate(pool.ids[t.host], type.shutdown_pstate(), now_);
         timers_.push({t.time_s + type.shutdown_s, sequence_++, TimerKind::kShutdownDone, t.site, t.pool, t.host, 0, 0, t.epoch});
         return;
       case TimerKind::kShutdownDone:
-        host->turn_off();
+        executor_.turn_off(pool.ids[t.host], now_);
         pool.power[t.host] = policy::HostPower::kOff;
         if (!pool.queue.empty()) provision(pool);
         return;
       case TimerKind::kBootDone:
-        host->set_pstate(0);
+        executor_.set_pstate(pool.ids[t.host], 0, now_);
         pool.power[t.host] = policy::HostPower::kOn;
         --pool.booting;
         pool.resources.set_online(t.host, true);
@@ -837,13 +699,12 @@ class Controller {
   }
 
   void boot(Pool& pool, std::size_t h) {
-    auto* host = pool.hosts[h];
     const auto& type = *pool.types[h];
-    host->turn_on();
-    host->set_pstate(type.boot_pstate());
+    executor_.turn_on(pool.ids[h], now_);
+    executor_.set_pstate(pool.ids[h], type.boot_pstate(), now_);
     pool.power[h] = policy::HostPower::kBooting;
     ++pool.booting;
-    timers_.push({sg4::Engine::get_clock() + type.boot_s, sequence_++, TimerKind::kBootDone, pool.site, pool.index, h, 0, 0,
+    timers_.push({now_ + type.boot_s, sequence_++, TimerKind::kBootDone, pool.site, pool.index, h, 0, 0,
                   pool.epoch[h]});
   }
 
@@ -869,7 +730,7 @@ class Controller {
   void start_segment(std::size_t slot) {
     auto& a = jobs_[slot];
     const auto& pool = sites_[a.site].pools[a.pool];
-    const double now = sg4::Engine::get_clock();
+    const double now = now_;
     const double interval = s_.outputs.sampling_interval_s;
     const double end = std::min(s_.horizon_s, (std::floor(now / interval + 1e-9) + 1) * interval);
     const double u = workload::service_utilization(s_.workload.classes[a.job.job_class], now);
@@ -879,12 +740,12 @@ class Controller {
       const int threads = static_cast<int>(std::lround(part.threads * u));
       if (threads == 0) continue;
       auto* host = pool.hosts[part.host];
-      parts_.push_back({host, threads, host->get_speed()});
+      parts_.push_back({host, pool.ids[part.host], threads, host->get_speed()});
       a.segment_threads += threads;
       a.energy_j += (end - now) * threads * pool.full_power_per_core_w[part.host];
     }
     a.segment_start_s = now;
-    push_completion(slot, executor_.start(slot, parts_, end - now));
+    push_completion(slot, executor_.start(slot, parts_, end - now, now_));
   }
 
   void push_completion(std::size_t slot, double end) {
@@ -893,7 +754,7 @@ class Controller {
   }
 
   void finish(std::size_t slot) {
-    const double end = executor_.finish(slot);
+    const double end = executor_.finish(slot, now_);
     auto& a = jobs_[slot];
     if (a.service) {
       sites_[a.site].totals.busy_core_s += a.segment_threads * (end - a.segment_start_s);
@@ -911,7 +772,7 @@ class Controller {
     pool.running--;
     pool.running_jobs.erase(slot);
     for (const auto& part : a.allocation.parts) {
-      if (a.pstate > 0) pool.hosts[part.host]->set_pstate(0);
+      if (a.pstate > 0) executor_.set_pstate(pool.ids[part.host], 0, now_);
       if (pool.resources.idle(part.host)) {
         ++pool.idle_on;
         watch_idle(a.site, a.pool, part.host, end);
@@ -989,7 +850,7 @@ class Controller {
       site.down = true;
       outage_of_[site_index] = outage;
     }
-    const double now = sg4::Engine::get_clock();
+    const double now = now_;
     const auto out = hosts_out(site_index, o);
     std::vector<std::pair<std::uint64_t, std::size_t>> moved;  // (job id, slot)
     for (std::size_t p = 0; p < site.pools.size(); ++p) {
@@ -1006,12 +867,12 @@ class Controller {
           }
       for (auto slot : stopped) {
         auto& a = jobs_[slot];
-        executor_.cancel(slot);
+        executor_.cancel(slot, now_);
         a.completion = std::numeric_limits<std::uint64_t>::max();
         add_busy_time(site.totals, a, now);
         pool.resources.release(a.allocation);
         for (const auto& part : a.allocation.parts) {
-          if (a.pstate > 0) pool.hosts[part.host]->set_pstate(0);
+          if (a.pstate > 0) executor_.set_pstate(pool.ids[part.host], 0, now_);
           if (!failing[part.host] && pool.resources.idle(part.host)) watch_idle(site_index, p, part.host, now);
         }
         pool.running_jobs.erase(slot);
@@ -1033,8 +894,8 @@ class Controller {
         if (pool.resources.online(h)) pool.resources.set_online(h, false);
         pool.power[h] = policy::HostPower::kFailed;
         ++pool.epoch[h];
-        if (pool.hosts[h] != site.first_host && pool.hosts[h]->is_on()) pool.hosts[h]->turn_off();
-        else if (pool.hosts[h] == site.first_host) pool.hosts[h]->set_pstate(0);
+        if (pool.hosts[h] != site.first_host && executor_.is_on(pool.ids[h])) executor_.turn_off(pool.ids[h], now_);
+        else if (pool.hosts[h] == site.first_host) executor_.set_pstate(pool.ids[h], 0, now_);
         count.out.emplace_back(p, h);
         ++count.hosts;
       }
@@ -1078,11 +939,11 @@ class Controller {
   void outage_end(std::size_t site_index, std::size_t outage) {
     auto& site = sites_[site_index];
     if (s_.outages[outage].what == model::OutageKind::kSite) site.down = false;
-    const double now = sg4::Engine::get_clock();
+    const double now = now_;
     for (const auto& [p, h] : outage_counts_[outage].out) {
       auto& pool = site.pools[p];
-      if (!pool.hosts[h]->is_on()) pool.hosts[h]->turn_on();
-      pool.hosts[h]->set_pstate(0);
+      if (!executor_.is_on(pool.ids[h])) executor_.turn_on(pool.ids[h], now_);
+      executor_.set_pstate(pool.ids[h], 0, now_);
       if (!pool.resources.online(h)) pool.resources.set_online(h, true);
       pool.power[h] = policy::HostPower::kOn;
       ++pool.epoch[h];
@@ -1107,8 +968,7 @@ class Controller {
     last_sample_s_ = t;
     for (std::size_t i = 0; i < sites_.size(); ++i) {
       auto& site = sites_[i];
-      double energy = 0;
-      for (auto* h : site.hosts) energy += sg_host_get_consumed_energy(h);
+      const double energy = executor_.site_energy_j(i, t);
       const double it_w = (energy - site.energy_at_last_sample_j) / dt;
       site.energy_at_last_sample_j = energy;
       last_it_w_.resize(sites_.size());
@@ -1145,11 +1005,7 @@ class Controller {
   /// cancel the remaining activities so the simulation ends here.
   void wind_down() {
     sample(stop_s_);  // the last, possibly partial, interval
-    for (auto& site : sites_) {
-      double energy = 0;
-      for (auto* h : site.hosts) energy += sg_host_get_consumed_energy(h);
-      site.totals.it_energy_j = energy;
-    }
+    for (std::size_t i = 0; i < sites_.size(); ++i) sites_[i].totals.it_energy_j = executor_.site_energy_j(i, stop_s_);
     std::vector<std::size_t> running;
     while (!completions_.empty()) {
       if (jobs_[completions_.top().slot].completion == completions_.top().sequence) running.push_back(completions_.top().slot);
@@ -1158,7 +1014,7 @@ class Controller {
     std::sort(running.begin(), running.end(), [&](std::size_t x, std::size_t y) { return jobs_[x].job.id < jobs_[y].job.id; });
     for (auto slot : running) {
       auto& a = jobs_[slot];
-      executor_.cancel(slot);
+      executor_.cancel(slot, now_);
       add_busy_time(sites_[a.site].totals, a, stop_s_);
       unfinished(a, a.service ? "service" : "running");
     }
@@ -1225,7 +1081,7 @@ class Controller {
   std::vector<policy::RunningJob> running_view_;
   std::vector<policy::WaitingJob> waiting_view_;
   std::vector<std::size_t> started_;
-  CarbonOutlook outlook_;
+  policy::CarbonOutlook outlook_;
   std::vector<double> marginal_facility_;  ///< per site: facility W per IT W at the margin, now
   std::vector<double> last_it_w_;          ///< per site: IT power over the last sampling interval
   double carbon_now_ = 0;
@@ -1233,6 +1089,7 @@ class Controller {
   std::vector<std::string> policy_summaries_;  ///< per class: the registry's one-line summary
   metrics::OutputFile* decisions_ = nullptr;
   double stop_s_ = 0;
+  double now_ = 0;  ///< the controller's clock: the time of the event being handled
   std::vector<OutageCount> outage_counts_;  ///< per scenario outage
   std::vector<std::size_t> outage_of_;      ///< per site: the outage it is in (while down)
 };
@@ -1253,15 +1110,15 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   const topology::Graph graph(scenario);
   const auto spec = platform::build_platform_spec(scenario, graph);
   platform::configure_engine(engine, spec);
-  platform::enable_host_energy();
+  if (options.executor == ExecutorKind::kSimGrid) platform::enable_host_energy();
   platform::build_simgrid_platform(scenario, spec, {}, true);
 
   // The controller and the exec workers live on a host of their own, outside every site: their
   // sleeps then never touch the CPU of a host that runs jobs (which would make SimGrid re-solve it).
   sg4::Host* home = sg4::Host::by_name(platform::kControlHostName);
   metrics::RunMetrics metrics(scenario, options.output_dir, options.gzip);
-  SimGridExecutor executor(home);
-  Controller controller(scenario, spec, graph, weather, carbon, metrics, executor, options.progress);
+  const auto executor = make_executor(options.executor, home);
+  Controller controller(scenario, spec, graph, weather, carbon, metrics, *executor, options.progress);
   std::unique_ptr<metrics::OutputFile> decisions;
   if (options.decision_log) {
     decisions = std::make_unique<metrics::OutputFile>(
@@ -1283,6 +1140,7 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   if (failure) std::rethrow_exception(failure);
 
   auto summary = metrics.summary(controller.stop_s(), controller.site_totals());
+  summary["engine"] = std::string(to_string(options.executor));
   if (!scenario.outages.empty()) summary["outages"] = controller.outage_summary();
   if (decisions) decisions->commit();
   metrics.commit(summary);

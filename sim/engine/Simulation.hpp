@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/JobExecutor.hpp"
 #include "model/Scenario.hpp"
 
 namespace suanli::engine {
@@ -17,6 +18,7 @@ struct RunOptions {
   bool progress = false;           ///< progress bar on stderr (after 2 s of wall time)
   std::vector<std::string> simgrid_args;  ///< extra SimGrid options (--cfg=..., --log=...)
   bool decision_log = false;       ///< also write decisions.csv: one line per placement decision
+  ExecutorKind executor = ExecutorKind::kExact;  ///< how jobs' computation and IT energy are accounted
 };
 
 /// Runs one simulation in this process (SimGrid allows one per process) and writes summary.json,

@@ -102,21 +102,28 @@ std::vector<double> pstate_speeds(const model::NodeType& type) {
 
 std::string host_link_name(const std::string& host) { return host + ":nic"; }
 
-std::string wattage_per_state(const model::NodeType& type, std::int64_t servers) {
+energy::HostPowerProfile host_power_profile(const model::NodeType& type, std::int64_t servers) {
   // SimGrid 3.32's host energy model per pstate is "Idle:Epsilon:AllCores": P = Idle when no core
   // works, otherwise P = Epsilon + load x (AllCores - Epsilon) with load = busy cores / cores. A linear
   // idle -> max server curve is therefore Epsilon = Idle.
   const double n = static_cast<double>(servers);
-  std::string out;
-  for (const auto& p : type.pstates) {
-    const double idle = p.idle_w * n;
-    const double all = p.max_w * n;
-    if (!out.empty()) out += ",";
-    out += format_number(idle) + ":" + format_number(idle) + ":" + format_number(all);
-  }
+  energy::HostPowerProfile profile;
+  profile.cores = static_cast<int>(static_cast<std::int64_t>(type.cores) * servers);
+  for (const auto& p : type.pstates) profile.states.push_back({p.idle_w * n, p.idle_w * n, p.max_w * n});
   // Two extra states: booting, shutting down (constant power whatever the load; no job runs then).
-  for (double w : {type.effective_boot_w() * n, type.effective_shutdown_w() * n})
-    out += "," + format_number(w) + ":" + format_number(w) + ":" + format_number(w);
+  for (double w : {type.effective_boot_w() * n, type.effective_shutdown_w() * n}) profile.states.push_back({w, w, w});
+  profile.off_w = type.off_w * n;
+  return profile;
+}
+
+std::string wattage_per_state(const model::NodeType& type, std::int64_t servers) {
+  // The same numbers as host_power_profile(), printed exactly (shortest round-trip form), so SimGrid's
+  // plugin and the exact executor's ledger read identical values.
+  std::string out;
+  for (const auto& s : host_power_profile(type, servers).states) {
+    if (!out.empty()) out += ",";
+    out += format_number(s.idle_w) + ":" + format_number(s.epsilon_w) + ":" + format_number(s.all_cores_w);
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "energy/HostEnergyLedger.hpp"
 #include "model/Scenario.hpp"
 #include "topology/Graph.hpp"
 
@@ -80,6 +81,8 @@ std::string host_link_name(const std::string& host);
 /// SimGrid's "Idle:Epsilon:AllCores" per pstate, comma separated, for a host of `servers` servers: the
 /// node type's pstates, then its boot and shutdown states (NodeType::boot_pstate / shutdown_pstate).
 std::string wattage_per_state(const model::NodeType& type, std::int64_t servers);
+/// The same power model as numbers: what the exact executor integrates (energy::HostEnergyLedger).
+energy::HostPowerProfile host_power_profile(const model::NodeType& type, std::int64_t servers);
 std::string format_number(double value);
 /// Per-core speed of each SimGrid pstate of the node type: its pstates, then boot and shutdown (at
 /// pstate 0's speed; no job runs in them).
