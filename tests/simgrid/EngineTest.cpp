@@ -62,9 +62,11 @@ std::string temp_dir(const std::string& name) {
   return dir.string();
 }
 
-json run(const model::Scenario& s, const std::string& name) {
+json run(const model::Scenario& s, const std::string& name,
+         suanli::engine::ExecutorKind executor = suanli::engine::ExecutorKind::kExact) {
   suanli::engine::RunOptions o;
   o.output_dir = temp_dir(name);
+  o.executor = executor;
   return suanli::engine::run_simulation(s, o);
 }
 
@@ -95,7 +97,8 @@ TEST(Engine, MMcTenServersAtRho08MatchesErlangC) { check_mmc(10, 0.8, 200000); }
 
 TEST(Engine, MMcFourServersAtRho07MatchesErlangC) { check_mmc(4, 0.7, 400000); }
 
-TEST(Engine, OneJobOnAnIdleHostUsesTheLinearPowerModel) {
+/// Both executors: the exact one (default) and SimGrid execs under the host energy plugin.
+void one_job_on_an_idle_host(suanli::engine::ExecutorKind executor) {
   // One 8-core server (idle 100 W, max 300 W); one job on 2 cores for 100 s, replayed from SWF.
   const auto swf = std::filesystem::temp_directory_path() / "suanli-one-job.swf";
   std::ofstream(swf) << "; MaxProcs: 8\n1 0 0 100 2 -1 -1 2 200 -1 1 1 1 -1 -1 -1 -1 -1\n";
@@ -103,12 +106,17 @@ TEST(Engine, OneJobOnAnIdleHostUsesTheLinearPowerModel) {
                {"kind", "hpc_batch"},
                {"arrivals", {{"process", "trace"}, {"format", "swf"}, {"file", swf.string()}}}}};
   const auto s = scenario_from(one_site_doc(1, 8, 1, "server", cls, 1000), "one.json");
-  const auto summary = run(s, "one-job");
+  const auto summary = run(s, "one-job", executor);
   ASSERT_EQ(summary["jobs"]["completed"], 1);
   EXPECT_DOUBLE_EQ(summary["simulated_s"].get<double>(), 100.0);
   // E = duration x (P_idle + (P_max - P_idle) x load), load = 2 / 8 cores.
   EXPECT_NEAR(summary["sites"][0]["it_energy_j"].get<double>(), 100 * (100 + (300 - 100) * 2.0 / 8), 1e-6);
   EXPECT_NEAR(summary["sites"][0]["cpu_utilization"].get<double>(), 2.0 / 8, 1e-12);
+}
+
+TEST(Engine, OneJobOnAnIdleHostUsesTheLinearPowerModel) { one_job_on_an_idle_host(suanli::engine::ExecutorKind::kExact); }
+TEST(Engine, OneJobOnAnIdleHostUsesTheLinearPowerModelInSimGrid) {
+  one_job_on_an_idle_host(suanli::engine::ExecutorKind::kSimGrid);
 }
 
 TEST(Engine, KthSp2ReplayOnOneHundredNodesFifo) {
@@ -176,7 +184,7 @@ TEST(Engine, KthSp2ReplayOnOneHundredNodesFifo) {
   EXPECT_NEAR(utilization, offered_load, 0.02 * offered_load);
 }
 
-TEST(Engine, IdleHostSwitchesOffAndBootsOnDemandPayingBootTimeAndEnergy) {
+void idle_host_switches_off_and_boots(suanli::engine::ExecutorKind executor) {
   // Two 8-core servers: idle 100 W, max 300 W, off 10 W, shutdown 30 s at 100 W, boot 120 s at 150 W.
   // Hosts are switched off after 100 s idle, except the site's first (its network gateway). Job A
   // (1 core, 50 s) at t = 0 runs on server 0; server 1 goes off at 100 s. Job B (16 cores, 100 s) at
@@ -195,7 +203,7 @@ TEST(Engine, IdleHostSwitchesOffAndBootsOnDemandPayingBootTimeAndEnergy) {
   doc["node_types"][0]["shutdown_s"] = 30;
   doc["scheduling"] = {{"power", {{"idle_off_s", 100}}}};
   const auto s = scenario_from(doc, "boot.json");
-  const auto summary = run(s, "boot");
+  const auto summary = run(s, "boot", executor);
   ASSERT_EQ(summary["jobs"]["completed"], 2);
   // The run ends when B does: 1000 + 120 (boot) + 100.
   EXPECT_DOUBLE_EQ(summary["simulated_s"].get<double>(), 1220.0);
@@ -206,6 +214,14 @@ TEST(Engine, IdleHostSwitchesOffAndBootsOnDemandPayingBootTimeAndEnergy) {
   const double server1 = 100 * 100 + 30 * 100 + 870 * 10 + 120 * 150 + 100 * 300;
   const double expected = server0 + server1;
   EXPECT_NEAR(summary["sites"][0]["it_energy_j"].get<double>(), expected, 1e-6 * expected);
+  EXPECT_EQ(summary["engine"], std::string(suanli::engine::to_string(executor)));
+}
+
+TEST(Engine, IdleHostSwitchesOffAndBootsOnDemandPayingBootTimeAndEnergy) {
+  idle_host_switches_off_and_boots(suanli::engine::ExecutorKind::kExact);
+}
+TEST(Engine, IdleHostSwitchesOffAndBootsOnDemandPayingBootTimeAndEnergyInSimGrid) {
+  idle_host_switches_off_and_boots(suanli::engine::ExecutorKind::kSimGrid);
 }
 
 TEST(Engine, DeadlineDvfsRunsAnExclusiveJobInTheSlowestStateThatMeetsIt) {
