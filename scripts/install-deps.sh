@@ -16,6 +16,7 @@ packages=(
   libsqlite3-dev
   python3 python3-jsonschema
   python3-pandas python3-matplotlib
+  python3-simpy3
   chromium
 )
 packages+=("$@")
