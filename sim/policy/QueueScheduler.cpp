@@ -94,22 +94,88 @@ void FcfsScheduler::schedule(const QueueState& state, const std::function<bool(s
     if (!try_start(i)) return;
 }
 
+// EASY needs no step profile. Before any reservation, free capacity over time, F(t) = free now (after
+// the jobs started in this call) + the resources of running and just-started jobs expected to have
+// ended by t, never decreases (every job started here starts now). So: a job fits for its whole
+// duration iff it fits now; the head's reservation starts at the first t with F(t) >= its needs (the
+// shadow time S); and a later job that fits now leaves that reservation intact iff it ends by S or
+// fits in what the head leaves at S ("extra"), since F - reservations is lowest at S over [S, end).
+// The same decisions as the profile-based EASY (tests/unit/QueueSchedulerTest.cpp keeps that as the
+// reference), in O(R + k log R) per call (k: the ends up to the shadow time) instead of O(R x steps)
+// for each job looked at.
 void EasyScheduler::schedule(const QueueState& state, const std::function<bool(std::size_t)>& try_start) {
   const auto& queue = state.queue;
-  Profile profile(state.now_s, state.cores_free, state.gpus_free, state.running);
+  const double now = state.now_s;
+  // End of a job started now: a duration of 0 still holds the instant now (as Profile::reserve does).
+  const auto end_of = [now](double estimate_s) {
+    const double end = now + estimate_s;
+    return end > now ? end : std::nextafter(now, kInf);
+  };
+  std::int64_t cores = state.cores_free, gpus = state.gpus_free;  // F(now)
+  ends_.clear();
+  for (const auto& r : state.running) {
+    if (!(r.expected_end_s < kInf)) continue;  // never expected to end
+    if (r.expected_end_s <= now) {              // past its expected end: counted as ending now
+      cores += r.cores;
+      gpus += r.gpus;
+    } else {
+      ends_.push_back({r.expected_end_s, r.cores, r.gpus});
+    }
+  }
   // FCFS while jobs fit now.
   std::size_t head = 0;
   for (; head < queue.size(); ++head) {
-    if (earliest_start(profile, queue[head]) != state.now_s || !try_start(head)) break;
-    reserve(profile, state.now_s, queue[head]);
+    const auto& j = queue[head];
+    if (cores < j.cores || gpus < j.gpus || !try_start(head)) break;
+    cores -= j.cores;
+    gpus -= j.gpus;
+    ends_.push_back({end_of(j.estimate_s), j.cores, j.gpus});  // back at its end
   }
   if (head == queue.size()) return;
-  // The head's reservation: its earliest start (now when the pool refused it); none when it never fits.
-  reserve(profile, earliest_start(profile, queue[head]), queue[head]);
-  // Backfill: later jobs that fit now around it; those that don't get no reservation.
-  for (std::size_t i = head + 1; i < std::min(queue.size(), window_); ++i)
-    if (earliest_start(profile, queue[i]) == state.now_s && try_start(i))
-      reserve(profile, state.now_s, queue[i]);
+  // The shadow time: every change at one instant applies before the head is tried there.
+  const auto& h = queue[head];
+  double shadow = kInf;
+  std::int64_t extra_cores = 0, extra_gpus = 0;
+  std::int64_t fc = cores, fg = gpus;
+  if (fc >= h.cores && fg >= h.gpus) {
+    shadow = now;  // fits now but the pool refused it: reserved at now
+  } else {
+    // Ends in time order from a heap: only those up to the shadow time are ever ordered.
+    const auto later = [](const End& a, const End& b) { return a.t > b.t; };
+    std::make_heap(ends_.begin(), ends_.end(), later);
+    auto last = ends_.end();
+    while (last != ends_.begin()) {
+      const double t = ends_.front().t;
+      while (last != ends_.begin() && ends_.front().t == t) {
+        std::pop_heap(ends_.begin(), last, later);
+        --last;
+        fc += last->cores;
+        fg += last->gpus;
+      }
+      if (fc >= h.cores && fg >= h.gpus) {
+        shadow = t;
+        break;
+      }
+    }
+  }
+  if (shadow < kInf) {
+    extra_cores = fc - h.cores;
+    extra_gpus = fg - h.gpus;
+  }
+  // Backfill: later jobs that fit now and leave the head's reservation intact.
+  for (std::size_t i = head + 1; i < std::min(queue.size(), window_); ++i) {
+    const auto& j = queue[i];
+    if (cores < j.cores || gpus < j.gpus) continue;
+    const bool past_shadow = shadow < kInf && end_of(j.estimate_s) > shadow;
+    if (past_shadow && (extra_cores < j.cores || extra_gpus < j.gpus)) continue;
+    if (!try_start(i)) continue;
+    cores -= j.cores;
+    gpus -= j.gpus;
+    if (past_shadow) {
+      extra_cores -= j.cores;
+      extra_gpus -= j.gpus;
+    }
+  }
 }
 
 // Jobs that left the window lose their reservations: only those of jobs in view are held and carried

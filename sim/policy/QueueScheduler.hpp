@@ -89,8 +89,9 @@ class FcfsScheduler : public QueueScheduler {
 };
 
 /// EASY backfilling (Lifka 1995): FCFS until the first job that cannot start; that job gets a
-/// reservation at the earliest time the profile allows; later jobs (within `window` positions) start
-/// now if doing so leaves the reservation intact.
+/// reservation at the earliest time the running jobs' expected ends allow (the shadow time); later
+/// jobs (within `window` positions) start now if doing so leaves the reservation intact. Decided
+/// without a step profile, from the running jobs sorted by expected end (see the .cpp).
 class EasyScheduler : public QueueScheduler {
  public:
   explicit EasyScheduler(std::size_t window = 256) : window_(window) {}
@@ -98,7 +99,12 @@ class EasyScheduler : public QueueScheduler {
   void schedule(const QueueState& state, const std::function<bool(std::size_t)>& try_start) override;
 
  private:
+  struct End {
+    double t;
+    std::int64_t cores, gpus;  ///< released at t
+  };
   std::size_t window_;
+  std::vector<End> ends_;  ///< scratch
 };
 
 /// Conservative backfilling with compression (Mu'alem & Feitelson 2001): every job within `window`
