@@ -519,10 +519,21 @@ class Controller {
   /// Backfilling: the scheduler sees the running jobs' expected ends and the first `window` waiting jobs.
   void backfill(Pool& pool) {
     const double now = now_;
+    const std::size_t window = std::min(pool.queue.size(), static_cast<std::size_t>(s_.scheduling.backfill_window));
+    if (s_.scheduling.queue == model::QueueDiscipline::kEasy) {
+      // EASY keeps nothing between calls and only starts jobs the pool takes now: when no job in the
+      // window fits the pool's free cores and GPUs, the call would start nothing.
+      const auto cores = pool.resources.cores_free(), gpus = pool.resources.gpus_free();
+      bool any = false;
+      for (std::size_t i = 0; i < window && !any; ++i) {
+        const auto& job = jobs_[pool.queue[i]].job;
+        any = job.cores <= cores && job.gpus <= gpus;
+      }
+      if (!any) return;
+    }
     running_view_.clear();
     for (const auto& [slot, r] : pool.running_jobs) running_view_.push_back(r);
     waiting_view_.clear();
-    const std::size_t window = std::min(pool.queue.size(), static_cast<std::size_t>(s_.scheduling.backfill_window));
     for (std::size_t i = 0; i < window; ++i) {
       const auto& job = jobs_[pool.queue[i]].job;
       waiting_view_.push_back({job.cores, job.gpus, estimate(job, now), job.id});
