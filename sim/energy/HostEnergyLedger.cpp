@@ -88,7 +88,8 @@ void HostEnergyLedger::set_state(std::size_t host, std::size_t state, double t) 
   auto& h = hosts_.at(host);
   auto& g = groups_[h.group];
   const auto profile = g.bins[h.bin].profile;
-  if (state >= profiles_[profile].states.size()) throw std::out_of_range("host ledger: unknown performance state");
+  if (state >= profiles_[profile].states.size())
+    throw std::out_of_range("host ledger: unknown performance state");
   if (state == h.state) return;
   advance(g, t);
   take(g.bins[h.bin], h, -1);

@@ -64,10 +64,10 @@ class HostEnergyLedger {
   struct Bin {
     std::uint32_t profile = 0;
     std::uint32_t state = 0;
-    std::int64_t off = 0;           ///< hosts off
-    std::int64_t idle = 0;          ///< hosts on with no busy core
-    std::int64_t working = 0;       ///< hosts on with at least one busy core
-    std::int64_t busy_cores = 0;    ///< busy cores over the working hosts
+    std::int64_t off = 0;         ///< hosts off
+    std::int64_t idle = 0;        ///< hosts on with no busy core
+    std::int64_t working = 0;     ///< hosts on with at least one busy core
+    std::int64_t busy_cores = 0;  ///< busy cores over the working hosts
   };
   struct Host {
     std::uint32_t group = 0;
@@ -80,7 +80,7 @@ class HostEnergyLedger {
     std::vector<Bin> bins;
     double energy_j = 0;  ///< over [0, last_s]
     double last_s = 0;
-    double power_w = 0;   ///< from last_s on
+    double power_w = 0;  ///< from last_s on
   };
 
   std::uint32_t bin_of(Group& g, std::uint32_t profile, std::uint32_t state);

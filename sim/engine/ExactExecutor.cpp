@@ -3,9 +3,8 @@
 // IT energy is integrated in closed form by energy::HostEnergyLedger with the formula of SimGrid's host
 // energy plugin. Host power states are mirrored on the SimGrid hosts (so is_on and speeds stay true
 // there), but SimGrid's energy plugin is not loaded.
-#include <simgrid/s4u/Host.hpp>
-
 #include <deque>
+#include <simgrid/s4u/Host.hpp>
 
 #include "engine/JobExecutor.hpp"
 

@@ -30,27 +30,32 @@ struct ExecPart {
 enum class ExecutorKind { kExact, kSimGrid };
 std::string_view to_string(ExecutorKind kind);
 
-class JobExecutor {
+/// What the power manager may do to a host: its performance state and whether it is on, applied at
+/// time `now` (the executor accounts the energy of each state).
+class HostControl {
  public:
-  virtual ~JobExecutor() = default;
+  virtual ~HostControl() = default;
+  virtual void set_pstate(std::size_t host_id, int pstate, double now) = 0;
+  virtual void turn_on(std::size_t host_id, double now) = 0;
+  virtual void turn_off(std::size_t host_id, double now) = 0;
+  virtual bool is_on(std::size_t host_id) const = 0;
+};
 
+class JobExecutor : public HostControl {
+ public:
   /// Registers a host of `site` with its power model before the run; returns its id.
-  virtual std::size_t add_host(simgrid::s4u::Host* host, std::size_t site, const energy::HostPowerProfile& profile) = 0;
+  virtual std::size_t add_host(simgrid::s4u::Host* host, std::size_t site,
+                               const energy::HostPowerProfile& profile) = 0;
 
   /// Starts the job in `slot` on its parts at time `now` and returns its end time (now + runtime: the
   /// engine never oversubscribes a host, so every part runs at full speed).
-  virtual double start(std::size_t slot, const std::vector<ExecPart>& parts, double runtime_s, double now) = 0;
+  virtual double start(std::size_t slot, const std::vector<ExecPart>& parts, double runtime_s,
+                       double now) = 0;
   /// Completes the job in `slot` (called at the end time start() returned) and returns the time it
   /// ended.
   virtual double finish(std::size_t slot, double now) = 0;
   /// Stops the job in `slot` before its end (an outage, or the run's horizon).
   virtual void cancel(std::size_t slot, double now) = 0;
-
-  // Host power states (performance state, on, off), applied at time `now`.
-  virtual void set_pstate(std::size_t host_id, int pstate, double now) = 0;
-  virtual void turn_on(std::size_t host_id, double now) = 0;
-  virtual void turn_off(std::size_t host_id, double now) = 0;
-  virtual bool is_on(std::size_t host_id) const = 0;
 
   /// IT energy of the site's hosts over [0, now], J.
   virtual double site_energy_j(std::size_t site, double now) = 0;

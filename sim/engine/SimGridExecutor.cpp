@@ -1,13 +1,13 @@
 // The reference executor: every job runs as SimGrid execs under the host energy plugin.
 #include <simgrid/plugins/energy.h>
+
+#include <algorithm>
+#include <deque>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Exec.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Semaphore.hpp>
-
-#include <algorithm>
-#include <deque>
 #include <string>
 
 #include "engine/JobExecutor.hpp"
@@ -126,7 +126,8 @@ class SimGridExecutor : public JobExecutor {
         st.pending = false;
         for (const auto& p : st.parts) {
           // Each setter is a simcall: set the thread count only when it is not the default 1.
-          auto exec = sg4::Exec::init()->set_host(p.host)->set_flops_amount(st.runtime_s * p.core_speed_flops);
+          auto exec =
+              sg4::Exec::init()->set_host(p.host)->set_flops_amount(st.runtime_s * p.core_speed_flops);
           if (p.threads != 1) exec->set_thread_count(p.threads);  // flops are per thread (SimGrid 3.32)
           st.handles.push_back(exec->start());
         }
@@ -146,6 +147,8 @@ class SimGridExecutor : public JobExecutor {
 
 }  // namespace
 
-std::unique_ptr<JobExecutor> make_simgrid_executor(sg4::Host* home) { return std::make_unique<SimGridExecutor>(home); }
+std::unique_ptr<JobExecutor> make_simgrid_executor(sg4::Host* home) {
+  return std::make_unique<SimGridExecutor>(home);
+}
 
 }  // namespace suanli::engine

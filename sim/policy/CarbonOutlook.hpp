@@ -11,7 +11,8 @@ namespace suanli::policy {
 
 class CarbonOutlook : public Outlook {
  public:
-  CarbonOutlook(const model::EnergySettings& energy, const energy::GridCarbon& carbon) : energy_(energy), carbon_(carbon) {}
+  CarbonOutlook(const model::EnergySettings& energy, const energy::GridCarbon& carbon)
+      : energy_(energy), carbon_(carbon) {}
   double mean_carbon_kg_per_kwh(double from_s, double to_s) const override;
   std::vector<double> carbon_change_times(double from_s, double to_s) const override;
 

@@ -20,12 +20,14 @@ ClassRules class_rules(const model::Scenario& s, std::size_t k) {
   r.allowed.assign(s.sites.size(), true);
   for (std::size_t i = 0; i < s.sites.size(); ++i) {
     const auto& site = s.sites[i];
-    if (!c.sites.empty() && std::find(c.sites.begin(), c.sites.end(), site.name) == c.sites.end()) r.allowed[i] = false;
-    if (!c.site_kinds.empty() &&
-        std::find(c.site_kinds.begin(), c.site_kinds.end(), model::to_string(site.kind)) == c.site_kinds.end())
+    if (!c.sites.empty() && std::find(c.sites.begin(), c.sites.end(), site.name) == c.sites.end())
+      r.allowed[i] = false;
+    if (!c.site_kinds.empty() && std::find(c.site_kinds.begin(), c.site_kinds.end(),
+                                           model::to_string(site.kind)) == c.site_kinds.end())
       r.allowed[i] = false;
   }
-  if (c.kind == model::JobKind::kLatencyCritical) r.budget_s = c.budget_s > 0 ? c.budget_s : s.latency_targets.intra_city_s;
+  if (c.kind == model::JobKind::kLatencyCritical)
+    r.budget_s = c.budget_s > 0 ? c.budget_s : s.latency_targets.intra_city_s;
   return r;
 }
 
@@ -34,7 +36,8 @@ OriginLatencies origin_latencies(const model::Scenario& s, const topology::Graph
   out.city.resize(s.cities.size());
   for (std::size_t o = 0; o < s.cities.size(); ++o) {
     const auto paths = graph.shortest_paths(graph.city_vertex(o));
-    for (std::size_t i = 0; i < s.sites.size(); ++i) out.city[o].push_back(paths.latency_s[graph.site_vertex(i)]);
+    for (std::size_t i = 0; i < s.sites.size(); ++i)
+      out.city[o].push_back(paths.latency_s[graph.site_vertex(i)]);
   }
   out.point.resize(s.demand_points.size());
   for (std::size_t o = 0; o < s.demand_points.size(); ++o) {
