@@ -406,15 +406,21 @@ void Controller::backfill(Pool& pool) {
     if (!any) return;
   }
   running_view_.clear();
-  for (const auto& [slot, r] : pool.running_jobs) running_view_.push_back(r);
+  const bool by_end = s_.scheduling.queue == model::QueueDiscipline::kEasy;  // EASY reads only the earliest ends
+  if (!by_end)
+    for (const auto& [slot, r] : pool.running_jobs.by_slot()) running_view_.push_back(r);
   waiting_view_.clear();
   for (std::size_t i = 0; i < window; ++i) {
     const auto& job = jobs_[pool.queue[i]].job;
     waiting_view_.push_back({job.cores, job.gpus, estimate(job, now), job.id});
   }
   started_.clear();
-  const policy::QueueState state{now, pool.resources.cores_free(), pool.resources.gpus_free(), running_view_,
-                                 waiting_view_};
+  policy::QueueState state{now, pool.resources.cores_free(), pool.resources.gpus_free(), running_view_, waiting_view_, {}};
+  if (by_end)
+    state.running_by_end = [&pool, mark = pool.running_jobs.mark()](
+                               const std::function<bool(const policy::RunningJob&)>& visit) {
+      pool.running_jobs.visit_by_end(visit, mark);
+    };
   pool.scheduler->schedule(state, [&](std::size_t position) {
     if (position >= window || !start_job(pool, pool.queue[position])) return false;
     started_.push_back(position);
@@ -450,7 +456,7 @@ bool Controller::start_job(Pool& pool, std::size_t slot) {
   }
   if (s_.workload.classes[a.job.job_class].kind == model::JobKind::kCloudService) {
     a.service = true;
-    pool.running_jobs[slot] = {s_.horizon_s, a.job.cores, a.job.gpus};
+    pool.running_jobs.add(slot, {s_.horizon_s, a.job.cores, a.job.gpus});
     start_segment(slot);
     return true;
   }
@@ -474,7 +480,7 @@ bool Controller::start_job(Pool& pool, std::size_t slot) {
     a.energy_j += runtime * part.threads * pool.full_power_per_core_w[part.host] * ps[a.pstate].max_w /
                   ps.front().max_w;
   }
-  pool.running_jobs[slot] = {now + estimate(a.job, now) / speed_ratio, a.job.cores, a.job.gpus};
+  pool.running_jobs.add(slot, {now + estimate(a.job, now) / speed_ratio, a.job.cores, a.job.gpus});
   push_completion(slot, executor_.start(slot, parts_, runtime, now_));
   return true;
 }
@@ -545,7 +551,7 @@ void Controller::finish(std::size_t slot) {
   auto& pool = site.pool(a.pool);
   pool.resources.release(a.allocation);
   pool.running--;
-  pool.running_jobs.erase(slot);
+  pool.running_jobs.remove(slot);
   for (const auto& part : a.allocation.parts) {
     if (a.pstate > 0) executor_.set_pstate(pool.ids[part.host], 0, now_);
     if (pool.resources.idle(part.host)) {

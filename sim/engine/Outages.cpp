@@ -96,7 +96,7 @@ void Controller::outage_start(std::size_t site_index, std::size_t outage) {
     for (auto h : out[p]) failing[h] = true;
     // Jobs with a part on a failing host stop.
     std::vector<std::size_t> stopped;
-    for (const auto& [slot, unused] : pool.running_jobs)
+    for (const auto& [slot, unused] : pool.running_jobs.by_slot())
       for (const auto& part : jobs_[slot].allocation.parts)
         if (failing[part.host]) {
           stopped.push_back(slot);
@@ -112,7 +112,7 @@ void Controller::outage_start(std::size_t site_index, std::size_t outage) {
         if (a.pstate > 0) executor_.set_pstate(pool.ids[part.host], 0, now_);
         if (!failing[part.host] && pool.resources.idle(part.host)) power_.watch_idle(pool, part.host, now);
       }
-      pool.running_jobs.erase(slot);
+      pool.running_jobs.remove(slot);
       --pool.running;
       ++count.running;
       moved.emplace_back(a.job.id, slot);

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <queue>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -37,6 +38,44 @@ constexpr std::size_t index_of(model::OriginLevel level) {
   return level == model::OriginLevel::kCity ? 0 : 1;
 }
 
+/// The running jobs of a pool as backfilling sees them: by slot, and in order of expected end.
+class RunningSet {
+ public:
+  void add(std::size_t slot, const policy::RunningJob& r) {
+    by_slot_[slot] = r;
+    by_end_.insert({r.expected_end_s, slot, r, added_++});
+  }
+  void remove(std::size_t slot) {
+    const auto it = by_slot_.find(slot);
+    if (it == by_slot_.end()) return;
+    by_end_.erase({it->second.expected_end_s, slot, it->second, 0});
+    by_slot_.erase(it);
+  }
+  /// A mark: jobs added from now on are not visited by visit_by_end(visit, mark).
+  std::uint64_t mark() const { return added_; }
+  std::size_t size() const { return by_slot_.size(); }
+  /// By slot (a deterministic order for whoever walks them all).
+  const std::map<std::size_t, policy::RunningJob>& by_slot() const { return by_slot_; }
+  /// Calls visit(job) in order of expected end until it returns false, for the jobs added before
+  /// `mark` (a scheduler sees the pool as it was when its call began, not the jobs it starts).
+  void visit_by_end(const std::function<bool(const policy::RunningJob&)>& visit, std::uint64_t mark) const {
+    for (const auto& e : by_end_)
+      if (e.added < mark && !visit(e.job)) return;
+  }
+
+ private:
+  struct Entry {
+    double end;
+    std::size_t slot;
+    policy::RunningJob job;
+    std::uint64_t added;  ///< order of addition (not part of the key)
+    bool operator<(const Entry& o) const { return end != o.end ? end < o.end : slot < o.slot; }
+  };
+  std::map<std::size_t, policy::RunningJob> by_slot_;
+  std::set<Entry> by_end_;
+  std::uint64_t added_ = 0;
+};
+
 /// One queue-and-hosts unit of a site: its CPU-only hosts, or its hosts with GPUs.
 struct Pool {
   Pool(std::size_t site_, PoolKind kind_, std::vector<policy::HostCapacity> caps, policy::Fit fit)
@@ -49,7 +88,7 @@ struct Pool {
   std::vector<const model::NodeType*> types;  ///< per host
   std::vector<double> full_power_per_core_w;  ///< per host: max power / cores (energy attribution)
   std::deque<std::size_t> queue;              ///< job slots in arrival order
-  std::map<std::size_t, policy::RunningJob> running_jobs;  ///< by slot: what backfilling expects of them
+  RunningSet running_jobs;                            ///< what backfilling expects of them
   std::unique_ptr<policy::QueueScheduler> scheduler;       ///< this pool's queue (keeps reservations)
   std::size_t running = 0;
   double dynamic_w_per_core = 0;  ///< (max - idle) / cores of the pool's first node type

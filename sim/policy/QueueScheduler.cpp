@@ -102,7 +102,8 @@ void FcfsScheduler::schedule(const QueueState& state, const std::function<bool(s
 // fits in what the head leaves at S ("extra"), since F - reservations is lowest at S over [S, end).
 // The same decisions as the profile-based EASY (tests/unit/QueueSchedulerTest.cpp keeps that as the
 // reference), in O(R + k log R) per call (k: the ends up to the shadow time) instead of O(R x steps)
-// for each job looked at.
+// for each job looked at; with the running jobs given in order of expected end, in O(k) (plus the jobs
+// past their expected end).
 void EasyScheduler::schedule(const QueueState& state, const std::function<bool(std::size_t)>& try_start) {
   const auto& queue = state.queue;
   const double now = state.now_s;
@@ -111,36 +112,78 @@ void EasyScheduler::schedule(const QueueState& state, const std::function<bool(s
     const double end = now + estimate_s;
     return end > now ? end : std::nextafter(now, kInf);
   };
+  const bool ordered = static_cast<bool>(state.running_by_end);
   std::int64_t cores = state.cores_free, gpus = state.gpus_free;  // F(now)
   ends_.clear();
-  for (const auto& r : state.running) {
-    if (!(r.expected_end_s < kInf)) continue;  // never expected to end
-    if (r.expected_end_s <= now) {              // past its expected end: counted as ending now
+  // Jobs past their expected end count as ending now.
+  if (ordered) {
+    state.running_by_end([&](const RunningJob& r) {
+      if (!(r.expected_end_s <= now)) return false;
       cores += r.cores;
       gpus += r.gpus;
-    } else {
-      ends_.push_back({r.expected_end_s, r.cores, r.gpus});
+      return true;
+    });
+  } else {
+    for (const auto& r : state.running) {
+      if (!(r.expected_end_s < kInf)) continue;  // never expected to end
+      if (r.expected_end_s <= now) {
+        cores += r.cores;
+        gpus += r.gpus;
+      } else {
+        ends_.push_back({r.expected_end_s, r.cores, r.gpus});
+      }
     }
   }
   // FCFS while jobs fit now.
+  started_.clear();
   std::size_t head = 0;
   for (; head < queue.size(); ++head) {
     const auto& j = queue[head];
     if (cores < j.cores || gpus < j.gpus || !try_start(head)) break;
     cores -= j.cores;
     gpus -= j.gpus;
-    ends_.push_back({end_of(j.estimate_s), j.cores, j.gpus});  // back at its end
+    started_.push_back({end_of(j.estimate_s), j.cores, j.gpus});  // back at its end
   }
   if (head == queue.size()) return;
-  // The shadow time: every change at one instant applies before the head is tried there.
+  // The shadow time: the first instant at which, with every change of that instant applied, the head
+  // fits.
   const auto& h = queue[head];
   double shadow = kInf;
-  std::int64_t extra_cores = 0, extra_gpus = 0;
   std::int64_t fc = cores, fg = gpus;
   if (fc >= h.cores && fg >= h.gpus) {
     shadow = now;  // fits now but the pool refused it: reserved at now
+  } else if (ordered) {
+    // Merge the running jobs' ends (in order) with those of the jobs just started (sorted here).
+    std::sort(started_.begin(), started_.end(), [](const End& a, const End& b) { return a.t < b.t; });
+    std::size_t k = 0;
+    double group = -kInf;  // the instant whose changes are being added
+    bool found = false;
+    const auto add = [&](double t, std::int64_t c, std::int64_t g) {
+      if (t != group) {
+        if (fc >= h.cores && fg >= h.gpus) {  // the previous instant was enough
+          shadow = group;
+          found = true;
+          return false;
+        }
+        group = t;
+      }
+      fc += c;
+      fg += g;
+      return true;
+    };
+    state.running_by_end([&](const RunningJob& r) {
+      if (r.expected_end_s <= now) return true;            // counted above
+      if (!(r.expected_end_s < kInf)) return false;        // never ends: nor does anything after it
+      for (; k < started_.size() && started_[k].t <= r.expected_end_s; ++k)
+        if (!add(started_[k].t, started_[k].cores, started_[k].gpus)) return false;
+      return add(r.expected_end_s, r.cores, r.gpus);
+    });
+    for (; !found && k < started_.size(); ++k)
+      if (!add(started_[k].t, started_[k].cores, started_[k].gpus)) break;
+    if (!found && group > -kInf && fc >= h.cores && fg >= h.gpus) shadow = group;
   } else {
     // Ends in time order from a heap: only those up to the shadow time are ever ordered.
+    ends_.insert(ends_.end(), started_.begin(), started_.end());
     const auto later = [](const End& a, const End& b) { return a.t > b.t; };
     std::make_heap(ends_.begin(), ends_.end(), later);
     auto last = ends_.end();
@@ -158,6 +201,7 @@ void EasyScheduler::schedule(const QueueState& state, const std::function<bool(s
       }
     }
   }
+  std::int64_t extra_cores = 0, extra_gpus = 0;
   if (shadow < kInf) {
     extra_cores = fc - h.cores;
     extra_gpus = fg - h.gpus;

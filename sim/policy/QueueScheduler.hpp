@@ -37,12 +37,18 @@ struct WaitingJob {
   std::uint64_t id = 0;   ///< stable identity across calls (the engine's job id), unique in the queue
 };
 
+/// The running jobs in order of expected end (earliest first; never-ending ones last): visit(job) is
+/// called for each until it returns false. Lets a scheduler that needs only the earliest ends (EASY)
+/// read them without a copy of every running job.
+using RunningByEnd = std::function<void(const std::function<bool(const RunningJob&)>& visit)>;
+
 struct QueueState {
   double now_s = 0;
   std::int64_t cores_free = 0;  ///< free now on hosts that can take work
   std::int64_t gpus_free = 0;
-  std::span<const RunningJob> running;
+  std::span<const RunningJob> running;  ///< in any order (empty when running_by_end is given)
   std::span<const WaitingJob> queue;
+  RunningByEnd running_by_end;          ///< optional: the same jobs in order of expected end
 };
 
 /// Free cores and GPUs over future time, a step function from now on: the availability profile of
@@ -91,7 +97,8 @@ class FcfsScheduler : public QueueScheduler {
 /// EASY backfilling (Lifka 1995): FCFS until the first job that cannot start; that job gets a
 /// reservation at the earliest time the running jobs' expected ends allow (the shadow time); later
 /// jobs (within `window` positions) start now if doing so leaves the reservation intact. Decided
-/// without a step profile, from the running jobs sorted by expected end (see the .cpp).
+/// without a step profile, from the running jobs in order of expected end (see the .cpp): with
+/// QueueState::running_by_end it reads only the ends up to the head's reservation.
 class EasyScheduler : public QueueScheduler {
  public:
   explicit EasyScheduler(std::size_t window = 256) : window_(window) {}
@@ -104,7 +111,8 @@ class EasyScheduler : public QueueScheduler {
     std::int64_t cores, gpus;  ///< released at t
   };
   std::size_t window_;
-  std::vector<End> ends_;  ///< scratch
+  std::vector<End> ends_;     ///< scratch
+  std::vector<End> started_;  ///< scratch: ends of the jobs started in this call, in time order
 };
 
 /// Conservative backfilling with compression (Mu'alem & Feitelson 2001): every job within `window`

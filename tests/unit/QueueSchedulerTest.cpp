@@ -153,10 +153,22 @@ Given with_ids(Given s) {
 }
 
 /// One call; the pool starts a job when its aggregate free capacity suffices, unless it refuses it.
-std::vector<Offer> offers(QueueScheduler& scheduler, const Given& s) {
+/// `by_end`: the running jobs are given in order of expected end instead (QueueState::running_by_end).
+std::vector<Offer> offers(QueueScheduler& scheduler, const Given& s, bool by_end = false) {
   std::int64_t cores = s.cores_free, gpus = s.gpus_free;
   std::vector<Offer> out;
-  scheduler.schedule(QueueState{s.now_s, s.cores_free, s.gpus_free, s.running, s.queue}, [&](std::size_t i) {
+  QueueState state{s.now_s, s.cores_free, s.gpus_free, s.running, s.queue, {}};
+  std::vector<RunningJob> sorted = s.running;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const RunningJob& a, const RunningJob& b) { return a.expected_end_s < b.expected_end_s; });
+  if (by_end) {
+    state.running = {};
+    state.running_by_end = [&sorted](const std::function<bool(const RunningJob&)>& visit) {
+      for (const auto& r : sorted)
+        if (!visit(r)) return;
+    };
+  }
+  scheduler.schedule(state, [&](std::size_t i) {
     const auto& j = s.queue.at(i);
     const bool ok = !s.refused.contains(i) && j.cores <= cores && j.gpus <= gpus;
     if (ok) {
@@ -375,6 +387,7 @@ TEST(QueueSchedulerTest, EasyMatchesTheProfileBasedEasyOnRandomStates) {
     const auto a = offers(fast, g);
     const auto b = offers(reference, g);
     ASSERT_EQ(a, b) << "trial " << trial;
+    ASSERT_EQ(offers(fast, g, true), b) << "trial " << trial << ", running jobs in order of expected end";
     ++calls;
     decisions += static_cast<int>(a.size());
   }
@@ -457,7 +470,7 @@ Run simulate(QueueScheduler& scheduler, const std::vector<Job>& jobs,
       running.push_back({run.start_s[id] + jobs[id].estimate_s, jobs[id].cores, jobs[id].gpus});
     std::vector<WaitingJob> waiting;
     for (const auto id : queue) waiting.push_back({jobs[id].cores, jobs[id].gpus, jobs[id].estimate_s, id});
-    const QueueState state{now, cores, gpus, running, waiting};
+    const QueueState state{now, cores, gpus, running, waiting, {}};
     std::vector<bool> offered(queue.size()), started(queue.size());
     bool refused = false;
     scheduler.schedule(state, [&](std::size_t i) {
