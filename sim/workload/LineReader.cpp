@@ -35,10 +35,11 @@ std::string text_problem(std::string_view text) {
   std::size_t i = 0;
   while (i < n) {
     const unsigned char c = bytes[i];
-    const std::string where = " at column " + std::to_string(i + 1);
+    // Built only for an error message (this runs on every byte of every line read).
+    const auto where = [i] { return " at column " + std::to_string(i + 1); };
     if (c < 0x80) {
       if ((c < 0x20 && c != '\t') || c == 0x7F) {
-        return "not a text file: control byte " + hex_byte(c) + where;
+        return "not a text file: control byte " + hex_byte(c) + where();
       }
       ++i;
       continue;
@@ -57,14 +58,14 @@ std::string text_problem(std::string_view text) {
       if (c == 0xF0) low = 0x90;
       if (c == 0xF4) high = 0x8F;  // nothing above U+10FFFF
     } else {
-      return "not a text file: byte " + hex_byte(c) + where + " is not valid UTF-8";
+      return "not a text file: byte " + hex_byte(c) + where() + " is not valid UTF-8";
     }
     bool valid = i + length <= n;
     for (std::size_t k = 1; valid && k < length; ++k) {
       const unsigned char next = bytes[i + k];
       valid = k == 1 ? (next >= low && next <= high) : (next >= 0x80 && next <= 0xBF);
     }
-    if (!valid) return "not a text file: byte " + hex_byte(c) + where + " starts an invalid UTF-8 sequence";
+    if (!valid) return "not a text file: byte " + hex_byte(c) + where() + " starts an invalid UTF-8 sequence";
     i += length;
   }
   return "";
