@@ -231,9 +231,20 @@ void print_check_report(std::ostream& out, const model::Scenario& s, const topol
   out << "\nViolations: " << (c.violations.empty() ? "none" : std::to_string(c.violations.size())) << "\n";
   for (const auto& v : c.violations)
     out << "  " << pad(v.kind, 13) << v.subject << ": " << ms(v.latency_s) << " ms > " << ms(v.budget_s) << " ms\n";
+  if (!violations_not_about_demand(c).empty())
+    out << "  (site: latency from the city's hub; pairs: between the two. New edge sites do not change these:\n"
+           "  `suanli plan-edge` brings demand points within their budget, a different question.)\n";
 }
 
-json edge_plan_json(const model::Scenario& s, const topology::EdgePlanOptions& o, const topology::EdgePlan& p) {
+std::vector<topology::Violation> violations_not_about_demand(const topology::CircleReport& circle) {
+  std::vector<topology::Violation> out;
+  for (const auto& v : circle.violations)
+    if (v.kind != "demand_point") out.push_back(v);
+  return out;
+}
+
+json edge_plan_json(const model::Scenario& s, const topology::EdgePlanOptions& o, const topology::EdgePlan& p,
+                    const std::vector<topology::Violation>& not_fixed) {
   json j;
   j["scenario"] = s.name;
   j["budget_s"] = o.budget_s;
@@ -261,11 +272,16 @@ json edge_plan_json(const model::Scenario& s, const topology::EdgePlanOptions& o
   }
   j["uncoverable"] = json::array();
   for (auto d : p.uncoverable) j["uncoverable"].push_back(point_name(d));
+  // What `suanli check` reports besides demand coverage, which no new edge site changes.
+  j["not_fixed_by_new_sites"] = json::array();
+  for (const auto& v : not_fixed)
+    j["not_fixed_by_new_sites"].push_back(
+        {{"kind", v.kind}, {"subject", v.subject}, {"latency_s", v.latency_s}, {"budget_s", v.budget_s}});
   return j;
 }
 
 void print_edge_plan(std::ostream& out, const model::Scenario& s, const topology::EdgePlanOptions& o,
-                     const topology::EdgePlan& p) {
+                     const topology::EdgePlan& p, const std::vector<topology::Violation>& not_fixed) {
   const bool has_points = !s.demand_points.empty();
   auto point_name = [&](std::size_t d) { return has_points ? s.demand_points[d].name : s.cities[d].name; };
   out << "Edge plan for " << s.name << ": budget " << ms(o.budget_s) << " ms (" << model::to_string(o.mode)
@@ -294,6 +310,14 @@ void print_edge_plan(std::ostream& out, const model::Scenario& s, const topology
   }
   out << "  Greedy set cover: at most " << fixed(p.approximation_factor, 2)
       << " x the minimum number of sites (H(d), d = most points one candidate covers).\n";
+  if (!not_fixed.empty()) {
+    out << "\nNot closed by new edge sites: " << not_fixed.size()
+        << " violation(s) `suanli check` reports are about where existing sites stand, not about demand:\n";
+    for (const auto& v : not_fixed)
+      out << "  " << pad(v.kind, 13) << v.subject << ": " << ms(v.latency_s) << " ms > " << ms(v.budget_s) << " ms\n";
+    out << "  A site beyond its city's budget is measured from the city's hub: it needs a shorter fiber route\n"
+           "  to the hub (or to stand elsewhere); a pair of centres or central cities, a shorter route between them.\n";
+  }
 }
 
 json proposed_sites_json(const topology::EdgePlan& plan, int racks_per_site) {
