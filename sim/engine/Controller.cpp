@@ -481,6 +481,7 @@ bool Controller::start_job(Pool& pool, std::size_t slot) {
                   ps.front().max_w;
   }
   pool.running_jobs.add(slot, {now + estimate(a.job, now) / speed_ratio, a.job.cores, a.job.gpus});
+  count_busy(a, +1);
   push_completion(slot, executor_.start(slot, parts_, runtime, now_));
   return true;
 }
@@ -527,7 +528,18 @@ void Controller::start_segment(std::size_t slot) {
     a.energy_j += (end - now) * threads * pool.full_power_per_core_w[part.host];
   }
   a.segment_start_s = now;
+  count_busy(a, +1);
   push_completion(slot, executor_.start(slot, parts_, end - now, now_));
+}
+
+void Controller::count_busy(const ActiveJob& a, int sign) {
+  auto& site = sites_[a.site];
+  const double w = sign * a.job.weight;
+  if (a.pool == PoolKind::kGpu) {
+    site.busy_gpus.add(w * a.job.gpus, now_);
+  } else {
+    site.busy_cores.add(w * (a.service ? a.segment_threads : a.job.cores), now_);
+  }
 }
 
 void Controller::push_completion(std::size_t slot, double end) {
@@ -538,7 +550,7 @@ void Controller::finish(std::size_t slot) {
   const double end = executor_.finish(slot, now_);
   auto& a = jobs_[slot];
   if (a.service) {
-    sites_[a.site].totals.busy_core_s += a.segment_threads * (end - a.segment_start_s);
+    count_busy(a, -1);
     if (end < s_.horizon_s) {
       start_segment(slot);
     } else {  // holds its cores until the run stops
@@ -559,8 +571,7 @@ void Controller::finish(std::size_t slot) {
       power_.watch_idle(pool, part.host, end);
     }
   }
-  site.totals.busy_core_s += a.job.cores * (end - a.start_s);
-  site.totals.busy_gpu_s += a.job.gpus * (end - a.start_s);
+  count_busy(a, -1);
   site.totals.completed++;
   metrics::JobRecord r;
   r.site = static_cast<std::ptrdiff_t>(a.site);
@@ -575,8 +586,12 @@ void Controller::finish(std::size_t slot) {
 
 void Controller::wind_down() {
   sampler_.sample(stop_s_, sites_);  // the last, possibly partial, interval
-  for (std::size_t i = 0; i < sites_.size(); ++i)
-    sites_[i].totals.it_energy_j = executor_.site_energy_j(i, stop_s_);
+  for (std::size_t i = 0; i < sites_.size(); ++i) {
+    auto& site = sites_[i];
+    site.totals.it_energy_j = executor_.site_energy_j(i, stop_s_);
+    site.totals.busy_core_s = site.busy_cores.at(stop_s_);  // running jobs count up to the stop
+    site.totals.busy_gpu_s = site.busy_gpus.at(stop_s_);
+  }
   std::vector<std::size_t> running;
   while (!agenda_.completions.empty()) {
     if (jobs_[agenda_.completions.top().slot].completion == agenda_.completions.top().sequence)
@@ -588,7 +603,6 @@ void Controller::wind_down() {
   for (auto slot : running) {
     auto& a = jobs_[slot];
     executor_.cancel(slot, now_);
-    add_busy_time(sites_[a.site].totals, a, stop_s_);
     unfinished(a, a.service ? "service" : "running");
   }
   std::vector<std::size_t> waiting;
@@ -606,15 +620,6 @@ void Controller::wind_down() {
                                                       : "queued");
   for (auto& c : comms_) c->cancel();
   comms_.clear();
-}
-
-void Controller::add_busy_time(metrics::SiteTotals& totals, const ActiveJob& a, double until) {
-  if (a.service) {
-    totals.busy_core_s += a.segment_threads * std::max(0.0, until - a.segment_start_s);
-    return;
-  }
-  totals.busy_core_s += a.job.cores * (until - a.start_s);
-  totals.busy_gpu_s += a.job.gpus * (until - a.start_s);
 }
 
 void Controller::unfinished(const ActiveJob& a, std::string_view reason) {

@@ -160,8 +160,9 @@ class Controller {
   /// cancel the remaining activities so the simulation ends here.
   void wind_down();
 
-  /// The core- and GPU-seconds a running job (a service: its current segment) used up to `until`.
-  static void add_busy_time(metrics::SiteTotals& totals, const ActiveJob& a, double until);
+  /// The job's load on its site's utilization from now on: +1 when it (a service: a segment) starts,
+  /// -1 when it ends or stops. Cores on CPU-only hosts, GPUs on GPU hosts, times its weight.
+  void count_busy(const ActiveJob& a, int sign);
 
   void unfinished(const ActiveJob& a, std::string_view reason);
 

@@ -106,7 +106,7 @@ void Controller::outage_start(std::size_t site_index, std::size_t outage) {
       auto& a = jobs_[slot];
       executor_.cancel(slot, now_);
       a.completion = std::numeric_limits<std::uint64_t>::max();
-      add_busy_time(site.totals, a, now);
+      count_busy(a, -1);  // its busy time so far counts: the work is lost, the cores were busy
       pool.resources.release(a.allocation);
       for (const auto& part : a.allocation.parts) {
         if (a.pstate > 0) executor_.set_pstate(pool.ids[part.host], 0, now_);

@@ -104,12 +104,33 @@ struct Pool {
   std::size_t reserve = 0;
 };
 
+/// A piecewise-constant level integrated over time: a site's busy cores or busy GPUs.
+struct LevelIntegral {
+  double level = 0;     ///< now
+  double integral = 0;  ///< over [0, last_s]
+  double last_s = 0;
+  void add(double delta, double t) {
+    if (t > last_s) {
+      integral += level * (t - last_s);
+      last_s = t;
+    }
+    level += delta;
+  }
+  /// The integral over [0, t] (t not before the last change).
+  double at(double t) const { return t > last_s ? integral + level * (t - last_s) : integral; }
+};
+
 struct SiteRuntime {
   std::vector<Pool> pools;  ///< indexed by PoolKind
   std::vector<simgrid::s4u::Host*> hosts;
   simgrid::s4u::Host* first_host = nullptr;
   double energy_at_last_sample_j = 0;
   metrics::SiteTotals totals;
+  /// Utilization, one definition for the time series and the summary: cores busy on the CPU-only
+  /// hosts (a job's cores, a service's busy threads) and GPUs held on the GPU hosts, each counted for
+  /// the real jobs it stands for (a sampled request: its weight), integrated over time.
+  LevelIntegral busy_cores, busy_gpus;
+  double busy_cores_at_last_sample = 0, busy_gpus_at_last_sample = 0;
   bool down = false;  ///< the whole site is out of service (an outage of kind site)
   Pool& pool(PoolKind k) { return pools[index_of(k)]; }
 };

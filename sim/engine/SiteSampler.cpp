@@ -56,16 +56,16 @@ void SiteSampler::sample(double t, std::vector<SiteRuntime>& sites) {
     tot.carbon_kg += facility_kwh * carbon;
     tot.cost += facility_kwh * price;
     tot.water_l += p.it_w * dt / 3.6e6 * facility_[i].wue_l_per_kwh;
-    const auto& cpu = site.pool(PoolKind::kCpu).resources;
-    const auto& gpu = site.pool(PoolKind::kGpu).resources;
+    // Utilization over the interval: busy core- (GPU-) seconds / (capacity x interval), the same
+    // integral the summary divides by the run's length.
+    const auto cores = site.pool(PoolKind::kCpu).resources.cores_total();
+    const auto gpus = site.pool(PoolKind::kGpu).resources.gpus_total();
+    const double busy_cores = site.busy_cores.at(t), busy_gpus = site.busy_gpus.at(t);
     const double cpu_util =
-        cpu.cores_total() > 0 ? static_cast<double>(cpu.cores_total() - cpu.cores_free() - cpu.cores_off()) /
-                                    static_cast<double>(cpu.cores_total())
-                              : 0.0;
-    const double gpu_util = gpu.gpus_total() > 0
-                                ? static_cast<double>(gpu.gpus_total() - gpu.gpus_free() - gpu.gpus_off()) /
-                                      static_cast<double>(gpu.gpus_total())
-                                : 0.0;
+        cores > 0 ? (busy_cores - site.busy_cores_at_last_sample) / (static_cast<double>(cores) * dt) : 0.0;
+    const double gpu_util = gpus > 0 ? (busy_gpus - site.busy_gpus_at_last_sample) / (static_cast<double>(gpus) * dt) : 0.0;
+    site.busy_cores_at_last_sample = busy_cores;
+    site.busy_gpus_at_last_sample = busy_gpus;
     const auto& cpu_pool = site.pool(PoolKind::kCpu);
     const auto& gpu_pool = site.pool(PoolKind::kGpu);
     metrics_.record_sample(t, i, cpu_util, gpu_util, cpu_pool.running + gpu_pool.running,

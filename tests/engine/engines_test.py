@@ -14,12 +14,17 @@ Every line must be byte-identical, with two explained exceptions, each counted a
   within 1e-9 relative.
 Every other field must be equal.
 
+Utilization has one definition: the summary's per-site CPU and GPU utilization over the run equals the
+time-weighted mean of timeseries.csv's per-interval figures (to their printed precision), checked on
+every run here.
+
 Cases: every shipped scenario with a workload (short horizons), the KTH-SP2 log under EASY, a site
 outage, idle power-off and boot, DVFS under deadlines, cloud services and input transfers (the Fujian
 scenario has both).
 
 Usage: engines_test.py SUANLI SOURCE_DIR [CASE ...]
 """
+import csv
 import json
 import math
 import os
@@ -127,6 +132,30 @@ def compare_csv(fa, fb, kind):
     return tolerated, None
 
 
+def check_utilization(name, out):
+    """The summary's utilization of each site = the time-weighted mean of the time series'."""
+    with open(os.path.join(out, "summary.json")) as f:
+        summary = json.load(f)
+    span = summary["simulated_s"]
+    sums, last = {}, {}
+    with open(os.path.join(out, "timeseries.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            t, site = float(row["time_s"]), row["site"]
+            dt = t - last.get(site, 0.0)
+            last[site] = t
+            c, g = sums.get(site, (0.0, 0.0))
+            sums[site] = (c + float(row["cpu_utilization"]) * dt, g + float(row["gpu_utilization"]) * dt)
+    worst, busy = 0.0, 0
+    for site in summary["sites"]:
+        c, g = sums[site["name"]]
+        for key, mean in (("cpu_utilization", c / span), ("gpu_utilization", g / span)):
+            value = site[key] if site[key] is not None else 0.0
+            worst = max(worst, abs(value - mean))
+            busy += value > 0
+    check(worst <= 2e-6 and busy > 0,
+          f"{name}: summary utilization = time-weighted mean of the series (worst {worst:.1e}, {busy} busy figures)")
+
+
 with tempfile.TemporaryDirectory() as tmp:
     for name, scenario, args in CASES:
         if ONLY and name not in ONLY:
@@ -148,6 +177,7 @@ with tempfile.TemporaryDirectory() as tmp:
         diffs = []
         compare(sa, sb, "", diffs)
         check(not diffs, f"{name}: summary.json equal (energy within 1e-9)" + ("" if not diffs else ": " + "; ".join(diffs[:5])))
+        check_utilization(name, outs["exact"])
         jobs = sa["jobs"]["submitted"]
         check(jobs > 0, f"{name}: {jobs} jobs submitted")
 

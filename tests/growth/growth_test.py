@@ -26,7 +26,6 @@ SUANLI, SRC = sys.argv[1], os.path.abspath(sys.argv[2])
 REPORT = "--report" in sys.argv
 SCENARIO = os.path.join(SRC, "scenarios", "teaching-growth.json")
 WINDOW_S = 86400.0  # arrivals.until_s of every class
-CORES_PER_GPU_JOB = 4  # inference jobs hold 4 host cores per GPU (they sit on the GPU servers)
 SITES = ["fuzhou-core-dc", "xiamen-gpu-center"]
 failures = []
 
@@ -65,7 +64,7 @@ def measured(summary, scenario):
             continue
         gpus, cores = sizes[s["name"]]
         gpu_busy = s["gpu_utilization"] * gpus * span
-        core_busy = s["cpu_utilization"] * cores * span - CORES_PER_GPU_JOB * gpu_busy
+        core_busy = s["cpu_utilization"] * cores * span  # CPU-only hosts (GPU jobs' cores are not in it)
         out[(s["name"], "gpus")] = gpu_busy / (gpus * WINDOW_S)
         out[(s["name"], "cpu_cores")] = core_busy / (cores * WINDOW_S)
     return out
