@@ -209,6 +209,59 @@ double erlang_c_wait_within(double c, double a, double service_s, double t_s) {
   return 1 - p_wait * std::exp(-(c - a) * t_s / service_s);
 }
 
+WorkloadItLoad workload_it_load(const model::Scenario& scenario, const energy::SiteWeather& weather,
+                                const energy::GridCarbon& carbon) {
+  auto s = scenario;
+  s.growth.horizon_months = 1;  // month 0 is all that is needed
+  const auto report = compute_growth(s, weather, carbon);
+  WorkloadItLoad out;
+  out.month = report.start;
+  out.notes = report.notes;
+  for (std::size_t i = 0; i < s.sites.size(); ++i) {
+    const auto& m = report.sites[i].months.front();
+    out.site_it_w.push_back(m.it_w);
+    out.total_w += m.it_w;
+    out.rated_w += s.sites[i].rated_it_w();
+    out.cores_beyond += std::max(0.0, m.core_load - m.cores);
+    out.gpus_beyond += std::max(0.0, m.gpu_load - m.gpus);
+  }
+  return out;
+}
+
+energy::ItLoadProfile annual_it_load(const model::Scenario& s, const energy::SiteWeather& weather,
+                                     const energy::GridCarbon& carbon, std::optional<double> it_load,
+                                     double diurnal_amplitude) {
+  energy::ItLoadProfile p;
+  p.diurnal_amplitude = diurnal_amplitude;
+  const auto pct = [](double x) {
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(1) << 100 * x << " %";
+    return o.str();
+  };
+  if (it_load) {
+    p.it_load = *it_load;
+    p.source = "option";
+    p.description = pct(*it_load) + " of each site's rated IT power (--it-load)";
+    return p;
+  }
+  if (s.workload.classes.empty()) {
+    p.it_load = 0.6;
+    p.source = "assumed";
+    p.description = "60.0 % of each site's rated IT power, assumed: the scenario has no workload (--it-load sets it)";
+    return p;
+  }
+  const auto w = workload_it_load(s, weather, carbon);
+  p.site_mean_w = w.site_it_w;
+  p.it_load = w.rated_w > 0 ? w.total_w / w.rated_w : 0;
+  p.source = "workload";
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(1) << w.total_w / 1e6 << " MW mean (" << pct(p.it_load)
+    << " of rated), what the scenario's workload implies at " << w.month
+    << " (each class's arrivals and services, placed as its policy does: the capacity fast path; --it-load overrides)";
+  p.description = o.str();
+  return p;
+}
+
 GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather& weather, const energy::GridCarbon& carbon,
                             double min_budget_attainment) {
   const model::Growth g = s.growth;  // defaults when the scenario has no growth section
@@ -452,6 +505,7 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
       const auto c = static_cast<std::size_t>((m0 + static_cast<int>(m)) % 12);
       const double load_share = it_w / table_rated[i];
       r.it_kwh = it_w * kDaysPerMonth[c] * 24 / 1000;
+      r.it_w = it_w;
       r.facility_kwh = facility_kwh_at(tables[i], c, load_share);
       r.annual_pue = annual_pue_at(tables[i], load_share);
       r.budget_weight = budget_total[m][i];

@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "capacity/Headroom.hpp"
+#include "energy/AnnualPue.hpp"
 #include "energy/Conditions.hpp"
 #include "model/Scenario.hpp"
 
@@ -66,6 +67,7 @@ struct GrowthMonth {
   double it_kw_needed = 0;          ///< full-load power of the servers needed, kW
   double ups_kw = 0, cooling_kw = 0;
   double it_kwh = 0, facility_kwh = 0;  ///< this calendar month
+  double it_w = 0;                      ///< mean IT power of the month, W
   double annual_pue = 0;            ///< PUE of a weather year at this month's load (NaN: no IT load)
   double budget_attainment = 1;     ///< latency-critical requests within budget (1 without such classes)
   double budget_weight = 0;         ///< requests/s of latency-critical classes counted
@@ -118,6 +120,29 @@ double erlang_c_wait_within(double c, double a, double service_s, double t_s);
 /// `min_budget_attainment` is the target share of latency-critical requests within their budget.
 GrowthReport compute_growth(const model::Scenario& scenario, const energy::SiteWeather& weather,
                             const energy::GridCarbon& carbon, double min_budget_attainment = 0.99);
+
+/// The IT load the scenario's workload implies, per site: the mean IT power of month 0 of the growth
+/// fast path (the classes' own arrivals and services at the growth start, spread over the sites each
+/// class may use as the engine's policies do; servers at their utilization, linear between idle and
+/// full load). The one load model `suanli pue` and `suanli capacity` use by default.
+struct WorkloadItLoad {
+  std::vector<double> site_it_w;  ///< per scenario site, W
+  std::string month;              ///< YYYY-MM of month 0
+  double total_w = 0, rated_w = 0;
+  /// Offered load the sites cannot serve: per site the cores (GPUs) busy beyond those installed,
+  /// summed (a failed site's demand that the others cannot take shows here).
+  double cores_beyond = 0, gpus_beyond = 0;
+  std::vector<std::string> notes;  ///< approximations of the fast path that applied
+};
+WorkloadItLoad workload_it_load(const model::Scenario& scenario, const energy::SiteWeather& weather,
+                                const energy::GridCarbon& carbon);
+
+/// The IT load of annual figures (`suanli pue`, capacity what-if and failures): `it_load` x rated when
+/// given (--it-load), else what the scenario's workload implies (workload_it_load), else -- a scenario
+/// without workload -- 60 % of rated, assumed; its source and a description in words included.
+energy::ItLoadProfile annual_it_load(const model::Scenario& scenario, const energy::SiteWeather& weather,
+                                     const energy::GridCarbon& carbon, std::optional<double> it_load,
+                                     double diurnal_amplitude = 0);
 
 /// The scenario as it stands at month `month` of its growth: Poisson rates and cloud services
 /// multiplied by the class's growth, traces replayed faster (time_scale divided by it), additions of

@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "capacity/Growth.hpp"
 #include "capacity/Headroom.hpp"
 #include "energy/AnnualPue.hpp"
 #include "energy/Conditions.hpp"
@@ -27,7 +28,8 @@ double plant_mw(const model::Scenario& s, bool cooling) {
   return w / 1e6;
 }
 
-std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(const model::Scenario& s, double it_load) {
+std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(const model::Scenario& s,
+                                                                              std::optional<double> it_load) {
   const auto fig = model::scenario_figures(s);
   std::size_t short_sites = 0, no_spare = 0;
   for (const auto& site : s.sites) {
@@ -39,7 +41,11 @@ std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(c
   const auto head = compute_headroom(s, nullptr);
   const energy::SiteWeather weather(s);
   const energy::GridCarbon carbon(s);
-  const auto year = energy::annual_pue(s, weather, carbon, energy::ItLoadProfile{it_load, 0, 15});
+  const auto load = annual_it_load(s, weather, carbon, it_load);
+  const auto year = energy::annual_pue(s, weather, carbon, load);
+  // The workload's load the sites cannot serve (only when the load is the workload's).
+  WorkloadItLoad served;
+  if (load.source == "workload") served = workload_it_load(s, weather, carbon);
   const topology::Graph graph(s);
   const auto circle = topology::latency_circle(s, graph);
   std::size_t central = 0;
@@ -62,6 +68,9 @@ std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(c
       {"servers", {"", static_cast<double>(fig.servers)}},
       {"peak compute", {"EFLOPS", fig.peak_flops / 1e18}},
       {"liquid-cooled share", {"%", 100 * fig.liquid_share}},
+      {"workload: cores busy beyond those installed", {"cores", served.cores_beyond}},
+      {"workload: GPUs busy beyond those installed", {"GPUs", served.gpus_beyond}},
+      {"annual IT energy", {"GWh", year.total.it_kwh / 1e6}},
       {"annual PUE", {"", year.total.pue}},
       {"annual facility energy", {"GWh", year.total.facility_kwh / 1e6}},
       {"annual carbon", {"kt CO2", year.total.carbon_kg / 1e6}},
@@ -83,7 +92,8 @@ std::string number(double x) {
 
 }  // namespace
 
-std::vector<WhatIfRow> what_if(const model::Scenario& baseline, const model::Scenario& changed, double it_load) {
+std::vector<WhatIfRow> what_if(const model::Scenario& baseline, const model::Scenario& changed,
+                               std::optional<double> it_load) {
   const auto a = figures_of(baseline, it_load);
   const auto b = figures_of(changed, it_load);
   std::vector<WhatIfRow> rows;

@@ -1,6 +1,7 @@
 // What-if: the same figures for a baseline scenario and an edited copy, side by side (no SimGrid).
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -18,10 +19,13 @@ struct WhatIfRow {
 };
 
 /// Capacity (racks, addable racks, IT power, GPUs, cores, peak compute), the facility over a weather
-/// year at `it_load` of the rated IT power (annual PUE, energy, carbon, cost: the `suanli pue` fast
-/// path) and the latency circle (sites within their city's budget, central pairs, demand weight) of
-/// both scenarios.
-std::vector<WhatIfRow> what_if(const model::Scenario& baseline, const model::Scenario& changed, double it_load);
+/// year (annual PUE, energy, carbon, cost: the `suanli pue` fast path) and the latency circle (sites
+/// within their city's budget, central pairs, demand weight) of both scenarios. The IT load of the
+/// year is each scenario's own workload's (capacity::annual_it_load): both carry the same demand, so
+/// racks added empty add no load and a failed site's demand moves to the sites that remain; with
+/// `it_load` (--it-load), that share of each site's rated power instead.
+std::vector<WhatIfRow> what_if(const model::Scenario& baseline, const model::Scenario& changed,
+                               std::optional<double> it_load);
 
 /// Removes a site, its fiber links and its name from the classes' site lists. Returns the classes
 /// whose site list it emptied (such a class would then run anywhere).

@@ -96,7 +96,7 @@ struct Options {
   bool gzip = false;
   bool no_progress = false;
   // pue
-  double it_load = 0.6;
+  std::optional<double> it_load;  ///< --it-load; none: the load the workload implies
   double it_diurnal_amplitude = 0;
   // plan-edge
   double budget_ms = 0;
@@ -233,7 +233,7 @@ int run_pue(const Options& o) {
   const suanli::energy::SiteWeather weather(scenario);
   const suanli::energy::GridCarbon carbon(scenario);
   const double read_s = elapsed_s(t0);
-  const suanli::energy::ItLoadProfile profile{o.it_load, o.it_diurnal_amplitude, 15};
+  const auto profile = suanli::capacity::annual_it_load(scenario, weather, carbon, o.it_load, o.it_diurnal_amplitude);
   const auto t1 = std::chrono::steady_clock::now();
   const auto year = suanli::energy::annual_pue(scenario, weather, carbon, profile);
   const double model_s = elapsed_s(t1);
@@ -428,6 +428,12 @@ int run_growth(const Options& o) {
   return 0;
 }
 
+/// The IT load of what-if and failure tables, in words.
+std::string load_words(std::optional<double> it_load) {
+  if (it_load) return "IT load " + std::to_string(static_cast<int>(std::lround(100 * *it_load))) + " % of rated (--it-load)";
+  return "the IT load each scenario's workload implies (the same demand on both: the capacity fast path, month 0)";
+}
+
 int run_capacity(const Options& o) {
   if (o.growth) return run_growth(o);
   if (!o.failures.empty() && o.what_if.empty() && o.what_if_file.empty() && o.add_sites.empty()) {
@@ -442,7 +448,7 @@ int run_capacity(const Options& o) {
     }
     std::cout << "Failures on " << baseline.name << " (" << o.scenario << "):";
     for (const auto& f : o.failures) std::cout << " " << f;
-    std::cout << "; annual figures at IT load " << o.it_load << " of rated\n";
+    std::cout << "; annual figures at " << load_words(o.it_load) << "\n";
     suanli::capacity::print_what_if(std::cout, rows);
     return 0;
   }
@@ -481,7 +487,7 @@ int run_capacity(const Options& o) {
       f.commit();
     }
     std::cout << "What-if on " << baseline.name << " (" << o.scenario << "): " << options.edits.size() - o.set.size()
-              << " edit(s); annual figures at IT load " << o.it_load << " of rated\n";
+              << " edit(s); annual figures at " << load_words(o.it_load) << "\n";
     suanli::capacity::print_what_if(std::cout, rows);
     return 0;
   }
@@ -583,9 +589,10 @@ int main(int argc, char** argv) {
 
   auto* pue = app.add_subcommand("pue", "Annual PUE per site and overall (8,760 h of weather), PASS/FAIL vs targets");
   add_scenario(pue);
-  pue->add_option("--it-load", o.it_load, "IT load as a share of each site's rated IT power (racks x 2.5 kW)")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+  pue->add_option("--it-load", o.it_load,
+                  "IT load as a share of each site's rated IT power (racks x 2.5 kW); default: the load the "
+                  "scenario's workload implies (the capacity fast path at the growth start month)")
+      ->check(CLI::Range(0.0, 1.0));
   pue->add_option("--it-diurnal-amplitude", o.it_diurnal_amplitude, "Relative daily swing of the IT load (peak 15:00)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
@@ -668,9 +675,10 @@ int main(int argc, char** argv) {
                        "Growth: target share of latency-critical requests within their budget")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  capacity->add_option("--it-load", o.it_load, "What-if: IT load as a share of rated power for the annual figures")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+  capacity->add_option("--it-load", o.it_load,
+                       "What-if and failures: IT load as a share of rated power for the annual figures; default: "
+                       "what each scenario's workload implies (the same demand on both)")
+      ->check(CLI::Range(0.0, 1.0));
 
   auto* report = app.add_subcommand("report",
                                      "Write one self-contained HTML report of a run or a sweep folder; two runs side by side");

@@ -19,6 +19,13 @@ double ItLoadProfile::at(std::size_t hour) const {
   return std::clamp(v, 0.0, 1.0);
 }
 
+double ItLoadProfile::site_w(std::size_t site, double rated_w, std::size_t hour) const {
+  if (site_mean_w.empty()) return at(hour) * rated_w;
+  const double h = static_cast<double>(hour % 24);
+  const double v = site_mean_w.at(site) * (1 + diurnal_amplitude * std::cos(2 * std::numbers::pi * (h - peak_hour) / 24.0));
+  return std::clamp(v, 0.0, rated_w);
+}
+
 Year annual_pue(const model::Scenario& s, const SiteWeather& weather, const GridCarbon& carbon,
                 const ItLoadProfile& profile) {
   Year y;
@@ -29,7 +36,7 @@ Year annual_pue(const model::Scenario& s, const SiteWeather& weather, const Grid
     const auto& w = weather.of(i);
     auto& r = y.sites[i];
     for (std::size_t h = 0; h < kHoursPerYear; ++h) {
-      const double it_w = profile.at(h) * site.rated_it_w;
+      const double it_w = profile.site_w(i, site.rated_it_w, h);
       const auto p = facility_power(site, k, it_w, w.wet_bulb_c[h]);
       r.it_kwh += p.it_w / 1000;
       r.loss_kwh += p.loss_w / 1000;

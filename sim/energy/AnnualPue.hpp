@@ -2,6 +2,7 @@
 // year for a given IT load profile, without simulating jobs.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "energy/Conditions.hpp"
@@ -10,13 +11,22 @@
 
 namespace suanli::energy {
 
-/// IT load as a share of each site's rated IT power (racks x 2.5 kW): it_load x (1 + amplitude x
-/// cos(2 pi (hour - peak_hour) / 24)), clamped to [0, 1].
+/// IT load of each site over the year: a mean times the daily swing (1 + amplitude x cos(2 pi (hour -
+/// peak_hour) / 24)), at most the site's rated IT power (racks x 2.5 kW). The mean is `site_mean_w`
+/// when given (the load the workload implies, per site), else `it_load` x the site's rated power.
 struct ItLoadProfile {
   double it_load = 0.6;
   double diurnal_amplitude = 0;
   double peak_hour = 15;
+  std::vector<double> site_mean_w;  ///< per site, W; empty: it_load x rated
+  /// Where the load comes from: "workload" (what the scenario's workload implies), "option"
+  /// (--it-load), "assumed" (no workload and no option); and in words, for reports.
+  std::string source = "option";
+  std::string description;
+  /// The share of rated power at that hour (it_load form), clamped to [0, 1].
   double at(std::size_t hour_of_year) const;
+  /// Site i's IT power at that hour, W.
+  double site_w(std::size_t site, double rated_w, std::size_t hour_of_year) const;
 };
 
 /// One site's year.

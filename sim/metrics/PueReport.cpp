@@ -59,7 +59,17 @@ nlohmann::json pue_report_json(const model::Scenario& s, const energy::SiteWeath
                                const energy::ItLoadProfile& profile, const energy::Year& year) {
   nlohmann::json j;
   j["scenario"] = s.name;
-  j["it_load"] = {{"share_of_rated", profile.it_load}, {"diurnal_amplitude", profile.diurnal_amplitude}};
+  double mean_w = 0, rated_w = 0;
+  for (std::size_t i = 0; i < s.sites.size(); ++i) {
+    rated_w += s.sites[i].rated_it_w();
+    mean_w += profile.site_mean_w.empty() ? profile.it_load * s.sites[i].rated_it_w() : profile.site_mean_w[i];
+  }
+  j["it_load"] = {{"source", profile.source},
+                  {"description", profile.description},
+                  {"mean_w", mean_w},
+                  {"share_of_rated", rated_w > 0 ? mean_w / rated_w : 0.0},
+                  {"diurnal_amplitude", profile.diurnal_amplitude},
+                  {"period", "the weather year: 8,760 hours of each site's weather"}};
   j["currency"] = s.energy.tariff.currency;
   j["sites"] = nlohmann::json::array();
   for (std::size_t i = 0; i < s.sites.size(); ++i) {
@@ -81,9 +91,11 @@ nlohmann::json pue_report_json(const model::Scenario& s, const energy::SiteWeath
 
 void print_pue_report(std::ostream& out, const model::Scenario& s, const energy::SiteWeather& weather,
                       const energy::ItLoadProfile& profile, const energy::Year& year, bool verbose) {
-  out << "Annual PUE of " << s.name << ": IT load " << fixed(100 * profile.it_load, 0) << " % of rated"
+  out << "Annual PUE of " << s.name << " over 8,760 hours of each site's weather year\n";
+  out << "  IT load: "
+      << (profile.description.empty() ? fixed(100 * profile.it_load, 0) + " % of rated" : profile.description)
       << (profile.diurnal_amplitude > 0 ? " (+-" + fixed(100 * profile.diurnal_amplitude, 0) + " % daily)" : "")
-      << ", 8,760 hours of each site's weather year\n\n";
+      << "\n\n";
   out << "  " << col("site", 38, true) << col("class", 13, true) << col("liquid", 7) << col("weather", 10)
       << col("PUE", 7) << col("free h", 8) << col("limit", 7) << col("PUE", 6) << col("GB 40879", 14)
       << col("occupancy", 16) << "\n";

@@ -37,7 +37,9 @@ model::Scenario calibration_scenario(const std::string& epw, double liquid_share
 double annual_pue_of_site1(const model::Scenario& s, double it_load = 0.6) {
   const energy::SiteWeather weather(s);
   const energy::GridCarbon carbon(s);
-  return energy::annual_pue(s, weather, carbon, {it_load, 0, 15}).sites[1].pue;
+  energy::ItLoadProfile profile;
+  profile.it_load = it_load;
+  return energy::annual_pue(s, weather, carbon, profile).sites[1].pue;
 }
 
 }  // namespace

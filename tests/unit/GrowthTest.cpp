@@ -10,6 +10,7 @@
 #include "capacity/Growth.hpp"
 #include "capacity/Headroom.hpp"
 #include "capacity/WhatIf.hpp"
+#include "energy/AnnualPue.hpp"
 #include "energy/Conditions.hpp"
 #include "model/Error.hpp"
 #include "model/ScenarioReader.hpp"
@@ -267,4 +268,68 @@ TEST(CapacityPlant, RedundantUnitsFailOneByOne) {
   EXPECT_NEAR(value(two, "usable cooling capacity"), 0.86 - 0.375 / 3, 1e-12);  // Fuzhou's 375 kW x 2/3
   EXPECT_DOUBLE_EQ(value(two, "sites short of UPS or cooling (below N)"), 1);
   EXPECT_THROW(capacity::with_failures(s, {"ups:fuzhou-core-dc"}), model::UserError);  // no UPS units
+}
+
+// ---- One load model: pue and capacity default to the load the workload implies ---------------------
+
+TEST(WorkloadItLoad, IsMonthZeroOfTheFastPathAndWhatPueUsesByDefault) {
+  const auto s = teaching_growth();
+  const suanli::energy::SiteWeather weather(s);
+  const suanli::energy::GridCarbon carbon(s);
+  const auto w = capacity::workload_it_load(s, weather, carbon);
+  const auto r = growth_of(s);
+  ASSERT_EQ(w.site_it_w.size(), s.sites.size());
+  for (std::size_t i = 0; i < s.sites.size(); ++i) {
+    EXPECT_DOUBLE_EQ(w.site_it_w[i], r.sites[i].months[0].it_w) << s.sites[i].name;
+    // Idle power at least, full load at most.
+    EXPECT_GT(w.site_it_w[i], 0);
+    EXPECT_LE(w.site_it_w[i], s.sites[i].rated_it_w());
+  }
+  EXPECT_EQ(w.month, "2025-01");
+  // The default profile of `suanli pue`: that load, said so; --it-load overrides; no workload: assumed.
+  const auto p = capacity::annual_it_load(s, weather, carbon, std::nullopt);
+  EXPECT_EQ(p.source, "workload");
+  EXPECT_EQ(p.site_mean_w, w.site_it_w);
+  EXPECT_NEAR(p.it_load, w.total_w / w.rated_w, 1e-12);
+  const auto year = suanli::energy::annual_pue(s, weather, carbon, p);
+  EXPECT_NEAR(year.total.it_kwh, w.total_w * 8760 / 1000, 1e-6 * year.total.it_kwh);  // no daily swing
+  EXPECT_EQ(capacity::annual_it_load(s, weather, carbon, 0.6).source, "option");
+  auto empty = s;
+  empty.workload.classes.clear();
+  EXPECT_EQ(capacity::annual_it_load(empty, weather, carbon, std::nullopt).source, "assumed");
+}
+
+TEST(WorkloadItLoad, WhatIfComparesAtEqualDemand) {
+  const auto s = teaching_growth();
+  const auto value = [](const std::vector<capacity::WhatIfRow>& rs, const std::string& figure, bool changed) {
+    for (const auto& r : rs)
+      if (r.figure == figure) return changed ? r.changed : r.baseline;
+    return std::nan("");
+  };
+  // Empty racks added: no servers, so no IT energy added (at a share of rated, they would add load).
+  auto more = s;
+  more.sites[0].racks += 1000;
+  const auto rows = capacity::what_if(s, more, std::nullopt);
+  EXPECT_DOUBLE_EQ(value(rows, "annual IT energy", true), value(rows, "annual IT energy", false));
+  EXPECT_GT(value(rows, "annual facility energy", true), value(rows, "annual facility energy", false) * 0.999);
+  const auto at_share = capacity::what_if(s, more, 0.6);
+  EXPECT_GT(value(at_share, "annual IT energy", true), value(at_share, "annual IT energy", false) * 1.5);
+  // A failed site's demand moves to the sites that remain: what they cannot take is reported.
+  const auto failed = capacity::what_if(s, capacity::with_failures(s, {"site:fuzhou-core-dc"}), std::nullopt);
+  EXPECT_EQ(value(failed, "workload: cores busy beyond those installed", false), 0);
+  EXPECT_GT(value(failed, "workload: cores busy beyond those installed", true), 0);
+  const suanli::energy::SiteWeather weather(s);
+  const suanli::energy::GridCarbon carbon(s);
+  const auto before = capacity::workload_it_load(s, weather, carbon);
+  const auto lost = capacity::with_failures(s, {"site:fuzhou-core-dc"});
+  const suanli::energy::SiteWeather weather2(lost);
+  const suanli::energy::GridCarbon carbon2(lost);
+  const auto after = capacity::workload_it_load(lost, weather2, carbon2);
+  // Xiamen's GPU centre takes Fuzhou's GPU inference and batch work: its IT power rises.
+  const auto xiamen = [](const model::Scenario& sc) {
+    for (std::size_t i = 0; i < sc.sites.size(); ++i)
+      if (sc.sites[i].name == "xiamen-gpu-center") return i;
+    return sc.sites.size();
+  };
+  EXPECT_GT(after.site_it_w[xiamen(lost)], before.site_it_w[xiamen(s)] * 1.05);
 }
