@@ -13,6 +13,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <simgrid/s4u/Activity.hpp>
 #include <string>
 #include <string_view>
@@ -43,6 +44,8 @@ struct OutageCount {
   std::uint64_t running = 0, waiting = 0, replaced = 0, lost = 0;
   std::uint64_t hosts = 0;                               ///< SimGrid hosts taken out
   std::vector<std::pair<std::size_t, std::size_t>> out;  ///< (pool, host) taken out, restored at the repair
+  std::set<std::uint64_t> moved;  ///< ids of the jobs it moved to other sites (placed again)
+  std::uint64_t returned = 0;     ///< of those, sent back to the repaired site's queue
 };
 
 class Controller {
@@ -153,8 +156,12 @@ class Controller {
   /// Places a job taken off failed hosts again (from scratch: it keeps its submit time and deadline).
   void move_off(std::size_t slot, std::size_t outage);
 
-  /// The repair: the hosts the outage took out switch on, idle, and take jobs again.
+  /// The repair: the hosts the outage took out switch on, idle, and take jobs again; with
+  /// scheduling.after_repair = return, the jobs it moved that still wait elsewhere come back.
   void outage_end(std::size_t site_index, std::size_t outage);
+
+  /// Sends the jobs `outage` moved that still wait in another site's queue back to the repaired site.
+  void return_moved(std::size_t site_index, std::size_t outage);
 
   /// At the stop time: record what is still running, queued or in transfer, read the energy, and
   /// cancel the remaining activities so the simulation ends here.

@@ -33,7 +33,7 @@ nlohmann::json Controller::outage_summary() const {
                         {"start_s", o.start_s}, {"end_s", o.end_s},
                         {"hosts_out", c.hosts}, {"running", c.running},
                         {"waiting", c.waiting}, {"replaced", c.replaced},
-                        {"lost", c.lost}};
+                        {"lost", c.lost},       {"returned", c.returned}};
     if (o.what != model::OutageKind::kSite) j["units"] = o.units;
     out.push_back(j);
   }
@@ -160,7 +160,10 @@ void Controller::outage_start(std::size_t site_index, std::size_t outage) {
 void Controller::move_off(std::size_t slot, std::size_t outage) {
   const Job job = jobs_[slot].job;
   free_slots_.push_back(slot);
-  if (arrive(job, static_cast<std::ptrdiff_t>(outage))) ++outage_counts_[outage].replaced;
+  if (arrive(job, static_cast<std::ptrdiff_t>(outage))) {
+    ++outage_counts_[outage].replaced;
+    outage_counts_[outage].moved.insert(job.id);
+  }
 }
 
 void Controller::outage_end(std::size_t site_index, std::size_t outage) {
@@ -177,10 +180,43 @@ void Controller::outage_end(std::size_t site_index, std::size_t outage) {
     power_.watch_idle(pool, h, now);
   }
   outage_counts_[outage].out.clear();
-  for (auto& pool : site.pools) {
-    PowerManager::recount(pool);
-    try_start(pool);
+  for (auto& pool : site.pools) PowerManager::recount(pool);
+  if (s_.scheduling.after_repair == model::AfterRepair::kReturn) return_moved(site_index, outage);
+  for (auto& pool : site.pools) try_start(pool);
+}
+
+void Controller::return_moved(std::size_t site_index, std::size_t outage) {
+  auto& count = outage_counts_[outage];
+  if (count.moved.empty()) return;
+  std::vector<std::pair<std::uint64_t, std::size_t>> back;  // (job id, slot), waiting elsewhere
+  std::vector<Pool*> left;                                   // pools they leave
+  for (std::size_t i = 0; i < sites_.size(); ++i) {
+    if (i == site_index) continue;
+    for (auto& pool : sites_[i].pools) {
+      const auto before = pool.queue.size();
+      std::erase_if(pool.queue, [&](std::size_t slot) {
+        const auto& a = jobs_[slot];
+        if (!count.moved.contains(a.job.id)) return false;
+        if (!sites_[site_index].pool(a.pool).resources.could_fit(a.job.cores, a.job.gpus)) return false;
+        back.emplace_back(a.job.id, slot);
+        return true;
+      });
+      if (pool.queue.size() != before) {
+        queued_ -= before - pool.queue.size();
+        left.push_back(&pool);
+      }
+    }
   }
+  std::sort(back.begin(), back.end());
+  for (const auto& [id, slot] : back) {
+    auto& a = jobs_[slot];
+    a.site = site_index;
+    a.rtt_s = 2 * latencies(a.job)[site_index];
+    ++count.returned;
+    dispatch(slot);  // its input is sent again, then it queues at the repaired site
+  }
+  count.moved.clear();
+  for (auto* pool : left) try_start(*pool);
 }
 
 }  // namespace suanli::engine

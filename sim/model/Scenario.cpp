@@ -81,6 +81,7 @@ std::string_view to_string(QueueDiscipline v) {
 }
 std::string_view to_string(AllocationStrategy v) { return v == AllocationStrategy::kFirstFit ? "first_fit" : "best_fit"; }
 std::string_view to_string(DvfsMode v) { return v == DvfsMode::kMax ? "max" : "deadline"; }
+std::string_view to_string(AfterRepair v) { return v == AfterRepair::kReturn ? "return" : "stay"; }
 
 int NodeType::effective_servers_per_rack() const {
   if (servers_per_rack) return *servers_per_rack;

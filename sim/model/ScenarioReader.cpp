@@ -358,7 +358,7 @@ JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext
 }
 
 Scheduling read_scheduling(const json& v, const std::string& ptr, const ReadContext& ctx) {
-  JsonObject o(v, ptr, ctx, {"queue", "backfill_window", "allocation", "power", "dvfs"});
+  JsonObject o(v, ptr, ctx, {"queue", "backfill_window", "allocation", "power", "dvfs", "after_repair"});
   Scheduling s;
   s.queue = o.optional_enum("queue", s.queue,
                             {{"fcfs", QueueDiscipline::kFcfs},
@@ -373,6 +373,8 @@ Scheduling read_scheduling(const json& v, const std::string& ptr, const ReadCont
     s.power.reserve_fraction = po.optional_number("reserve_fraction", s.power.reserve_fraction);
   }
   s.dvfs = o.optional_enum("dvfs", s.dvfs, {{"max", DvfsMode::kMax}, {"deadline", DvfsMode::kDeadline}});
+  s.after_repair =
+      o.optional_enum("after_repair", s.after_repair, {{"return", AfterRepair::kReturn}, {"stay", AfterRepair::kStay}});
   return s;
 }
 
@@ -663,7 +665,8 @@ json scenario_to_json(const Scenario& s) {
                      {"backfill_window", sch.backfill_window},
                      {"allocation", to_string(sch.allocation)},
                      {"power", {{"idle_off_s", sch.power.idle_off_s}, {"reserve_fraction", sch.power.reserve_fraction}}},
-                     {"dvfs", to_string(sch.dvfs)}};
+                     {"dvfs", to_string(sch.dvfs)},
+                     {"after_repair", to_string(sch.after_repair)}};
   const auto& e = s.energy;
   json weather = {{"dry_bulb_c", e.default_weather.dry_bulb_c}, {"relative_humidity", e.default_weather.relative_humidity}};
   if (e.default_weather.monthly_dry_bulb_c) weather["monthly_dry_bulb_c"] = *e.default_weather.monthly_dry_bulb_c;

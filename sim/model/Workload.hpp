@@ -78,7 +78,10 @@ struct Workload {
 enum class QueueDiscipline { kFcfs, kEasy, kConservative };
 enum class AllocationStrategy { kFirstFit, kBestFit };
 enum class DvfsMode { kMax, kDeadline };
+/// What becomes of the jobs an outage moved to other sites when the site is repaired.
+enum class AfterRepair { kReturn, kStay };
 std::string_view to_string(QueueDiscipline v);
+std::string_view to_string(AfterRepair v);
 std::string_view to_string(AllocationStrategy v);
 std::string_view to_string(DvfsMode v);
 
@@ -95,6 +98,9 @@ struct Scheduling {
   AllocationStrategy allocation = AllocationStrategy::kFirstFit;
   PowerManagement power;
   DvfsMode dvfs = DvfsMode::kMax;
+  /// kReturn: jobs an outage moved elsewhere that are still waiting there at the repair go back to the
+  /// repaired site's queue (never running ones). kStay: they stay where they were placed.
+  AfterRepair after_repair = AfterRepair::kReturn;
 };
 
 }  // namespace suanli::model

@@ -9,7 +9,8 @@
    busy core-seconds) of the whole run / (installed x 86,400 s), every job having finished.
 2. A site failure during a run (`--outage`): every job on the site either completes elsewhere or is
    recorded lost with an outage reason; submitted = completed + rejected + lost + unfinished; nothing
-   runs or starts at the site while it is down; the outage counts add up.
+   runs or starts at the site while it is down; the outage counts add up. After the repair, moved jobs
+   still waiting elsewhere come back (after_repair = return), and stay with `stay`.
 3. Cooling units failing during a run: N+1 -> N takes nothing out; with 1 of N = 3 units left the
    site's IT power stays within a third of its plant, the stopped jobs move, the counts balance.
 
@@ -157,6 +158,36 @@ def outage_validation(tmp):
         print(f"REPORT outage {summary['outages']} jobs {j}")
 
 
+def repair_validation(tmp):
+    """After the repair, jobs the outage moved that still wait elsewhere return to the repaired site
+    (scheduling.after_repair = return, the default), never running ones; with `stay` they stay."""
+    t1, t2 = 30000.0, 40000.0
+    runs = {}
+    for rule in ("return", "stay"):
+        out = os.path.join(tmp, f"repair-{rule}")
+        suanli("run", SCENARIO, "-o", out, "--no-progress", "--growth-month", "36",
+               "--outage", f"fuzhou-core-dc:{t1:g}:{t2:g}", "--set", f"/scheduling/after_repair={rule}")
+        with open(os.path.join(out, "summary.json")) as f:
+            runs[rule] = (json.load(f), read_jobs(out))
+    (back, back_jobs), (stay, _) = runs["return"], runs["stay"]
+    o = back["outages"][0]
+    check(o["returned"] > 0 and stay["outages"][0]["returned"] == 0,
+          f"return: {o['returned']} moved jobs still waiting elsewhere came back at the repair; stay: none")
+    check(o["returned"] <= o["replaced"], "only jobs the outage moved come back")
+    index = str([x["name"] for x in back["sites"]].index("fuzhou-core-dc"))
+    early = [r for r in back_jobs if r["site"] == index and r["start_s"] not in ("", "-1")
+             and t1 <= float(r["start_s"]) < t2]
+    check(not early, f"nothing starts at the repaired site before the repair ({len(early)} did)")
+    check(back["jobs"]["unfinished"] < stay["jobs"]["unfinished"],
+          f"work comes back: {back['jobs']['unfinished']} unfinished at the end vs {stay['jobs']['unfinished']} "
+          "when moved jobs stay")
+    j = back["jobs"]
+    check(j["submitted"] == j["completed"] + j["rejected"] + j["lost"] + j["unfinished"] == len(back_jobs),
+          f"job counts balance with returns: {j}")
+    if REPORT:
+        print(f"REPORT repair return {o} {j}; stay {stay['outages'][0]} {stay['jobs']}")
+
+
 def plant_outage_validation(tmp):
     """Cooling units failing during a run: N+1 -> N takes nothing out; below N, the servers the plant
     can no longer cool go out and their jobs move."""
@@ -192,6 +223,7 @@ def main():
         for rate in (0.4, 0.8):
             growth_validation(tmp, rate)
         outage_validation(tmp)
+        repair_validation(tmp)
         plant_outage_validation(tmp)
     if failures:
         print(f"{len(failures)} check(s) failed")

@@ -1297,7 +1297,7 @@ json scheduling_doc() {
      "arrivals": {"process": "poisson", "rate_per_s": 0.01}}
   ]})");
   doc["scheduling"] = json::parse(R"({"queue": "easy", "backfill_window": 10, "allocation": "best_fit",
-    "power": {"idle_off_s": 600, "reserve_fraction": 0.1}, "dvfs": "deadline"})");
+    "power": {"idle_off_s": 600, "reserve_fraction": 0.1}, "dvfs": "deadline", "after_repair": "stay"})");
   return doc;
 }
 
@@ -1308,6 +1308,7 @@ void expect_scheduling_settings(const model::Scenario& s) {
   EXPECT_DOUBLE_EQ(s.scheduling.power.idle_off_s, 600);
   EXPECT_DOUBLE_EQ(s.scheduling.power.reserve_fraction, 0.1);
   EXPECT_EQ(s.scheduling.dvfs, model::DvfsMode::kDeadline);
+  EXPECT_EQ(s.scheduling.after_repair, model::AfterRepair::kStay);
   ASSERT_EQ(s.workload.classes.size(), 2u);
   const auto& train = s.workload.classes[0];
   EXPECT_EQ(train.placement, "carbon_aware");
@@ -1330,6 +1331,7 @@ TEST(SchedulingScenario, DefaultsWithoutSchedulingSection) {
   EXPECT_DOUBLE_EQ(s.scheduling.power.idle_off_s, 0);
   EXPECT_DOUBLE_EQ(s.scheduling.power.reserve_fraction, 0);
   EXPECT_EQ(s.scheduling.dvfs, model::DvfsMode::kMax);
+  EXPECT_EQ(s.scheduling.after_repair, model::AfterRepair::kReturn);
 }
 
 TEST(SchedulingScenario, ReadIntoTheModelAndRoundTrips) {
