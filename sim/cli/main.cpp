@@ -539,7 +539,7 @@ int main(int argc, char** argv) {
     sub->add_flag("--lenient", o.lenient, "Treat unknown fields as warnings instead of errors");
     sub->add_option("--set", o.set,
                     "Edit the scenario before reading it: POINTER=VALUE (JSON pointer; VALUE is JSON, else a string); "
-                    "* matches every array element, e.g. --set /workload/classes/*/deferrable=true")
+                    "* matches every array element, e.g. --set '/workload/classes/*/placement=least_loaded'")
         ->take_all();
   };
 

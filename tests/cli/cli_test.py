@@ -8,6 +8,8 @@ import copy
 import csv
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -284,6 +286,40 @@ class CliTest(unittest.TestCase):
             # one line per error (--placement names every class)
             self.assertTrue(all(line.startswith("error: ") for line in r.stderr.strip().splitlines()), r.stderr)
             self.assertFalse(os.path.exists(os.path.join(self.dir, "x", "summary.json")))
+
+    def test_set_examples_of_readme_and_help_run_as_shown(self):
+        """The --set example of the README and of every --help runs as shown on the shipped scenarios
+        with a workload."""
+        with open(os.path.join(SOURCE, "README.md"), encoding="utf-8") as f:
+            examples = re.findall(r"`(--set [^`]*)`", f.read())
+        self.assertTrue(examples, "README.md shows no --set example")
+        for sub in ("check", "run", "pue", "show", "plan-edge", "platform", "capacity"):
+            r = run(sub, "--help")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            shown = re.findall(r"e\.g\. (--set \S+)", r.stdout)
+            self.assertTrue(shown, sub + " --help shows no --set example")
+            examples += shown
+        for example in examples:
+            args = shlex.split(example)
+            for name in sorted(os.listdir(os.path.join(SOURCE, "scenarios"))):
+                path = os.path.join(SOURCE, "scenarios", name)
+                if not name.endswith(".json") or not shipped(name).get("workload", {}).get("classes"):
+                    continue
+                r = run("check", path, *args)
+                self.assertEqual(r.returncode, 0, (example, name, r.stderr))
+            out = os.path.join(self.dir, "example")
+            r = run("run", os.path.join(SOURCE, "scenarios/teaching-policies.json"), "-o", out, "--horizon-s", "120",
+                    "--no-progress", *args)
+            self.assertEqual(r.returncode, 0, (example, r.stderr))
+            resolved = json.loads(self.read(os.path.join(out, "scenario.json"), "r"))
+            for edit in args[1::2]:
+                pointer, value = edit.split("=", 1)
+                if "/*/" in pointer:
+                    array, field = pointer.split("/*/")
+                    node = resolved
+                    for key in array.strip("/").split("/"):
+                        node = node[key]
+                    self.assertEqual({str(e[field]) for e in node}, {value}, example)
 
     def test_capacity_headroom_what_if_and_failures(self):
         teaching = os.path.join(SOURCE, "scenarios/teaching.json")
