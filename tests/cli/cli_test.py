@@ -425,6 +425,32 @@ class CliTest(unittest.TestCase):
         self.assert_one_line_error(run("run", os.path.join(SOURCE, "scenarios/teaching-small.json"), "-o", a_file),
                                    "not a folder")
 
+    def test_run_without_workload_is_refused(self):
+        for name in ("teaching.json", "guiyang-hub.json"):
+            scenario = os.path.join(SOURCE, "scenarios", name)
+            out = os.path.join(self.dir, "never-" + name)
+            self.assert_one_line_error(run("run", scenario, "-o", out), scenario, "/workload/classes",
+                                       "no workload classes")
+            self.assertFalse(os.path.exists(out))
+        # An empty list too, and an existing output folder is left as it was.
+        doc = shipped("teaching-small.json")
+        doc["workload"]["classes"] = []
+        path = self.write("empty.json", doc)
+        out = os.path.join(self.dir, "existing")
+        os.makedirs(out)
+        self.assert_one_line_error(run("run", path, "-o", out), path, "/workload/classes")
+        self.assertEqual(os.listdir(out), [])
+
+    def test_run_summary_prints_a_dash_where_there_is_no_value(self):
+        # KTH-SP2 has no GPUs: no GPU utilization, for the site nor in total.
+        r = run("run", os.path.join(SOURCE, "scenarios/kth-sp2.json"), "-o", os.path.join(self.dir, "kth"),
+                "--horizon-s", "3600", "--no-progress")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("nan", r.stdout)
+        self.assertNotIn("- %", r.stdout)
+        total = next(line for line in r.stdout.splitlines() if line.strip().startswith("total"))
+        self.assertRegex(total, r"total +[0-9.]+ % +- ")
+
     def test_sampled_requests_agree_with_request_by_request(self):
         """Sampling 5 % of the latency-critical requests (each weighing 20) gives the same budget
         attainment as simulating every request, within 5 %."""
@@ -512,6 +538,7 @@ class CliTest(unittest.TestCase):
         header = clines[0].replace("Carbon Intensity gCO₂eq/kWh (direct)", "Intensity")
         bad_carbon = self.write("carbon.csv", "\n".join([header] + clines[1:]) + "\n")
         doc["energy"] = {"grid": {"carbon_file": bad_carbon}}
+        doc["workload"] = shipped("teaching-small.json")["workload"]
         path = self.write("bad-carbon.json", doc)
         self.assert_one_line_error(run("pue", path), bad_carbon)
         self.assert_one_line_error(run("run", path, "-o", os.path.join(self.dir, "never")), bad_carbon)
