@@ -521,6 +521,36 @@ int run_policies() {
   return 0;
 }
 
+/// Levenshtein distance: the fewest single-character insertions, deletions and substitutions.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+/// The command closest to `word` within two edits, or "" (CLI11 itself says only "A subcommand is required").
+std::string closest_command(CLI::App& app, const std::string& word) {
+  std::string closest;
+  std::size_t best = 3;
+  for (const auto* sub : app.get_subcommands([](CLI::App* a) { return !a->get_name().empty(); })) {
+    const std::size_t d = edit_distance(word, sub->get_name());
+    if (d < best) {
+      best = d;
+      closest = sub->get_name();
+    }
+  }
+  return closest;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -680,6 +710,14 @@ int main(int argc, char** argv) {
   report->add_option("-o,--output", o.output, "The HTML file to write")->required();
 
   auto* policies = app.add_subcommand("policies", "List the placement policies and queue disciplines (docs/policies.md)");
+
+  if (argc > 1 && argv[1][0] != '-' &&
+      app.get_subcommands([&](CLI::App* a) { return a->check_name(argv[1]); }).empty()) {
+    const std::string closest = closest_command(app, argv[1]);
+    std::cerr << "suanli: unknown command '" << argv[1] << "'"
+              << (closest.empty() ? " (see suanli --help)" : "; did you mean '" + closest + "'?") << "\n";
+    return suanli::model::kExitUserError;
+  }
 
   try {
     app.parse(argc, argv);

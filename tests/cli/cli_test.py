@@ -163,6 +163,15 @@ class CliTest(unittest.TestCase):
         self.assertEqual(run("check").returncode, 2)
         self.assertEqual(run("plan-edge", "--candidates", "moon", os.path.join(SOURCE, "scenarios/teaching.json")).returncode, 2)
 
+    def test_unknown_command_suggests_the_closest(self):
+        for word, closest in (("chek", "check"), ("rn", "run"), ("plan_edge", "plan-edge"), ("capacty", "capacity"),
+                              ("reprot", "report")):
+            r = run(word, os.path.join(SOURCE, "scenarios/teaching.json"))
+            self.assert_one_line_error(r, f"unknown command '{word}'; did you mean '{closest}'?")
+        r = run("frobnicate")
+        self.assert_one_line_error(r, "unknown command 'frobnicate'", "suanli --help")
+        self.assertNotIn("did you mean", r.stderr)
+
     def test_help_and_version(self):
         r = run("--help")
         self.assertEqual(r.returncode, 0)
