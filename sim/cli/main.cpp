@@ -521,6 +521,38 @@ int run_policies() {
   return 0;
 }
 
+/// A number option checked for what it means: finite (never nan or inf) and accepted by `ok`, else
+/// "--horizon-s: expected a positive number of seconds, got -5" (CLI11 prefixes the option). CLI11's own
+/// PositiveNumber and Range print their bounds with 300 digits and let nan through.
+CLI::Validator checked_number(const std::string& expected, const std::string& description,
+                              const std::function<bool(double)>& ok) {
+  return CLI::Validator(
+      [expected, ok](std::string& text) {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        const bool good = used > 0 && used == text.size() && std::isfinite(value) && ok(value);
+        return good ? std::string() : "expected " + expected + ", got " + text;
+      },
+      description);
+}
+
+CLI::Validator positive(const std::string& unit) {
+  return checked_number("a positive number of " + unit, "POSITIVE", [](double v) { return v > 0; });
+}
+
+CLI::Validator non_negative(const std::string& unit) {
+  return checked_number("a number of " + unit + " >= 0", "NONNEGATIVE", [](double v) { return v >= 0; });
+}
+
+CLI::Validator share() {
+  return checked_number("a share between 0 and 1", "[0 - 1]", [](double v) { return v >= 0 && v <= 1; });
+}
+
 /// Levenshtein distance: the fewest single-character insertions, deletions and substitutions.
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -586,7 +618,7 @@ int main(int argc, char** argv) {
   add_scenario(run);
   run->add_option("-o,--output", o.output, "Output folder (created if missing)")->required();
   run->add_option("--seed", o.seed, "Override the scenario's seed");
-  run->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds")->check(CLI::PositiveNumber);
+  run->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds")->check(positive("seconds"));
   run->add_flag("--gzip", o.gzip, "Compress jobs.csv and timeseries.csv (.csv.gz)");
   run->add_flag("--no-progress", o.no_progress, "No progress bar on stderr");
   run->add_option("--placement", o.placement,
@@ -595,13 +627,14 @@ int main(int argc, char** argv) {
   run->add_option("--queue", o.queue, "Queue discipline of every site: fcfs, easy or conservative (= --set /scheduling/queue=NAME)");
   run->add_option("--idle-off-s", o.idle_off_s,
                   "Switch hosts off after this long idle, 0: never (= --set /scheduling/power/idle_off_s=S)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative("seconds"));
   run->add_flag("--decision-log", o.decision_log,
                 "Also write decisions.csv: every placement decision (job, candidate sites, chosen site, why); "
                 "for small scenarios (one line per job)");
   run->add_option("--growth-month", o.growth_month,
                   "Run the scenario as it stands at this month of its growth section (demand grown, additions made)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(checked_number("a whole number of months >= 0", "NONNEGATIVE",
+                             [](double v) { return v >= 0 && v == std::floor(v); }));
   run->add_option("--outage", o.outages,
                   "Take a site out of service during the run: SITE:START_S:END_S (repeatable; as /outages)");
   run->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
@@ -614,10 +647,10 @@ int main(int argc, char** argv) {
   auto* pue = app.add_subcommand("pue", "Annual PUE per site and overall (8,760 h of weather), PASS/FAIL vs targets");
   add_scenario(pue);
   pue->add_option("--it-load", o.it_load, "IT load as a share of each site's rated IT power (racks x 2.5 kW)")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(share())
       ->capture_default_str();
   pue->add_option("--it-diurnal-amplitude", o.it_diurnal_amplitude, "Relative daily swing of the IT load (peak 15:00)")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(share())
       ->capture_default_str();
   pue->add_flag("--json", o.json, "Print the report as JSON");
   pue->add_flag("-v,--verbose", o.verbose, "List every edge DC too");
@@ -630,12 +663,12 @@ int main(int argc, char** argv) {
       "plan-edge", "Propose the fewest new edge sites that bring every demand point within its latency budget");
   add_scenario(plan);
   plan->add_option("--budget-ms", o.budget_ms, "Access budget in ms (default: the scenario's intra-city target)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive("milliseconds"));
   plan->add_option("--candidates", o.candidates, "Candidate locations: demand (county seats), grid, or both")
       ->check(CLI::IsMember({"demand", "grid", "both"}))
       ->capture_default_str();
   plan->add_option("--grid-km", o.grid_km, "Grid spacing for grid candidates, km")
-      ->check(CLI::PositiveNumber)
+      ->check(positive("kilometres"))
       ->capture_default_str();
   plan->add_flag("--ignore-existing-edge", o.ignore_existing_edge, "Plan as if no edge_dc existed yet");
   plan->add_flag("--json", o.json, "Print the plan as JSON");
@@ -696,10 +729,10 @@ int main(int argc, char** argv) {
                                                    "province and year as CSV");
   capacity->add_option("--min-budget-attainment", o.min_budget_attainment,
                        "Growth: target share of latency-critical requests within their budget")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(share())
       ->capture_default_str();
   capacity->add_option("--it-load", o.it_load, "What-if: IT load as a share of rated power for the annual figures")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(share())
       ->capture_default_str();
 
   auto* report = app.add_subcommand("report",

@@ -172,6 +172,25 @@ class CliTest(unittest.TestCase):
         self.assert_one_line_error(r, "unknown command 'frobnicate'", "suanli --help")
         self.assertNotIn("did you mean", r.stderr)
 
+    def test_number_options_say_what_they_expect(self):
+        small = os.path.join(SOURCE, "scenarios/teaching-small.json")
+        out = os.path.join(self.dir, "never")
+        for value in ("-5", "0", "nan", "inf", "-inf", "abc", "1e400"):
+            r = run("run", small, "-o", out, "--no-progress", "--horizon-s=" + value)
+            self.assert_one_line_error(r, f"--horizon-s: expected a positive number of seconds, got {value}")
+            self.assertFalse(os.path.exists(out))
+        r = run("run", small, "-o", out, "--horizon-s", "-5")
+        self.assert_one_line_error(r, "--horizon-s: expected a positive number of seconds, got -5")
+        teaching = os.path.join(SOURCE, "scenarios/teaching.json")
+        for args, message in ((["run", small, "-o", out, "--idle-off-s", "-1"], "--idle-off-s: expected a number of seconds >= 0"),
+                              (["run", small, "-o", out, "--growth-month", "1.5"], "--growth-month: expected a whole number"),
+                              (["pue", teaching, "--it-load", "nan"], "--it-load: expected a share between 0 and 1, got nan"),
+                              (["pue", teaching, "--it-load", "2"], "--it-load: expected a share between 0 and 1, got 2"),
+                              (["plan-edge", teaching, "--budget-ms", "inf"], "--budget-ms: expected a positive number of milliseconds"),
+                              (["plan-edge", teaching, "--grid-km", "-1"], "--grid-km: expected a positive number of kilometres")):
+            self.assert_one_line_error(run(*args), message)
+            self.assertFalse(os.path.exists(out))
+
     def test_help_and_version(self):
         r = run("--help")
         self.assertEqual(r.returncode, 0)
