@@ -693,7 +693,7 @@ int main(int argc, char** argv) {
   sweep->add_option("-o,--output", o.output, "Sweep folder (created; holds runs/, summary.csv, runs.csv, results.sqlite)")->required();
   sweep->add_option("-j,--jobs", o.jobs, "Runs at once (default: the number of cores)")->check(CLI::Range(1, 4096));
   sweep->add_flag("--resume", o.resume, "Keep the runs already finished in the folder and run the rest");
-  sweep->add_option("--shard", o.shard, "Run only shard i of N (i/N): runs whose index %% N == i-1");
+  sweep->add_option("--shard", o.shard, "Run only shard i of N (i/N): runs whose index % N == i-1");
   sweep->add_flag("--emit-slurm", o.emit_slurm, "Do not run: write OUTPUT/sweep.slurm, a Slurm job array of --shards tasks");
   sweep->add_option("--shards", o.slurm_shards, "Array tasks of --emit-slurm")->check(CLI::Range(1, 100000))->capture_default_str();
   sweep->add_option("--cpus", o.slurm_cpus, "CPUs (runs at once) per array task of --emit-slurm")->check(CLI::Range(1, 4096))->capture_default_str();

@@ -196,6 +196,15 @@ class CliTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         for sub in ("check", "plan-edge", "platform", "show"):
             self.assertIn(sub, r.stdout)
+        commands = re.findall(r"^  ([a-z][a-z-]*) ", r.stdout, re.M)
+        self.assertIn("sweep", commands)
+        for sub in commands:
+            h = run(sub, "--help")
+            self.assertEqual(h.returncode, 0, (sub, h.stderr))
+            self.assertIn("Usage: suanli " + sub, h.stdout)
+            self.assertNotIn("%%", h.stdout, sub)  # CLI11 prints help text as it is, no printf escapes
+        self.assertNotIn("%%", r.stdout)
+        self.assertIn("index % N", run("sweep", "--help").stdout)
         r = run("--version")
         self.assertEqual(r.returncode, 0)
         self.assertTrue(r.stdout.startswith("suanli "))
