@@ -28,6 +28,12 @@ std::string col(std::string s, std::size_t width, bool left = false) {
   return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
 }
 
+/// A verdict after its value: PASS or FAIL, "(no target)" for n/a.
+std::string verdict(const nlohmann::json& v) {
+  const std::string s = v.get<std::string>();
+  return s == "n/a" ? "(no target)" : s;
+}
+
 std::string grade(const nlohmann::json& g) {
   return g.is_number() ? "grade " + std::to_string(g.get<int>()) : g.get<std::string>();
 }
@@ -99,8 +105,8 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
       << ", overheads " << num(t["overhead_energy_j"], 1.0 / 3.6e9, 2) << "); water " << num(t["water_l"], 1e-3, 1)
       << " m3; electricity " << num(t["electricity_cost"], 1, 0) << " " << t["currency"].get<std::string>() << "\n";
   out << "  rack occupancy (installed / built): " << percent(t["rack_occupancy"], 1) << " "
-      << t["targets"]["occupancy"].get<std::string>() << "; liquid-cooled share " << percent(t["liquid_share"], 1)
-      << " " << t["targets"]["liquid_share"].get<std::string>() << "; IT-load utilization "
+      << verdict(t["targets"]["occupancy"]) << "; liquid-cooled share " << percent(t["liquid_share"], 1)
+      << " " << verdict(t["targets"]["liquid_share"]) << "; IT-load utilization "
       << percent(t["it_load_utilization"], 1) << " of rated\n";
 }
 

@@ -532,6 +532,25 @@ class CliTest(unittest.TestCase):
         edge = [s for s in report["sites"] if s["kind"] == "edge_dc"]
         self.assertTrue(all(s["targets"]["gb40879_grade"] == "out of scope" for s in edge))
 
+    def test_no_liquid_cooling_target_gives_no_verdict(self):
+        small = os.path.join(SOURCE, "scenarios/teaching-small.json")
+        r = run("pue", small)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("liquid-cooled share 33.3 % (no target)", r.stdout)
+        report = json.loads(run("pue", "--json", small).stdout)
+        self.assertEqual(report["total"]["targets"]["liquid_share"], "n/a")
+        r = run("pue", small, "--set", "/targets/liquid_share_min=0.5")
+        self.assertIn("liquid-cooled share 33.3 % (FAIL)", r.stdout)
+        out = os.path.join(self.dir, "out")
+        r = self.run_teaching(out)
+        self.assertIn("liquid-cooled share 33.3 % (no target);", r.stdout)
+        report = os.path.join(self.dir, "report.html")
+        r = run("report", out, "-o", report)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        html = self.read(report, "r")
+        self.assertRegex(html, r"liquid-cooled share</td><td>33.3 %</td><td>no target</td>")
+        self.assertNotIn("&ge; 0.0 %", html)
+
     def test_run_reports_facility_energy_and_balances_each_interval(self):
         out = os.path.join(self.dir, "out")
         self.run_teaching(out)
