@@ -403,8 +403,13 @@ class CliTest(unittest.TestCase):
         self.assertIn("福州", r.stdout)
         self.assertTrue(self.read(limits).startswith(b"\xef\xbb\xbflevel,name,name_zh,city,limit,first_month,date"))
         self.assertIn("site,xiamen-gpu-center,厦门智算中心".encode(), self.read(costs))
+        with open(costs, encoding="utf-8-sig", newline="") as f:
+            header = next(csv.reader(f))
+        self.assertEqual([h for h in header if "cost" in h or h.startswith("tco")],
+                         ["electricity_cost_cny", "carbon_cost_cny", "capital_cost_cny", "tco_cny"])
         report = json.loads(run("capacity", growth, "--growth", "--json").stdout)
         self.assertEqual(len(report["province"]["months"]), 61)
+        self.assertEqual(report["currency"], "CNY")  # the unit of the *_cny columns
         # A bad growth edit: exit 2, the pointer named, no CSV left.
         missing = os.path.join(self.dir, "never-growth.csv")
         r = run("capacity", growth, "--growth", "--csv", missing, "--set", "/growth/demand/0/class=nope")
