@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <iomanip>
 #include <limits>
@@ -841,9 +842,26 @@ json growth_json(const GrowthReport& r) {
   return j;
 }
 
+namespace {
+
+/// A money column named as in the JSON with its currency as the unit: electricity_cost_cny for "CNY".
+std::string money_column(const std::string& name, const std::string& currency) {
+  if (currency.empty()) return name;
+  std::string unit;
+  for (const char c : currency) {
+    const auto u = static_cast<unsigned char>(c);
+    unit += u >= 0x80 || std::isalnum(u) ? static_cast<char>(std::tolower(u)) : '_';  // UTF-8 bytes kept
+  }
+  return name + "_" + unit;
+}
+
+}  // namespace
+
 std::string growth_costs_csv(const GrowthReport& r, bool bom) {
   std::string out = bom ? std::string(metrics::kUtf8Bom) : "";
-  out += "level,name,name_zh,city,year,it_mwh,facility_mwh,pue,electricity_cost,carbon_t,carbon_cost,capital_cost,tco\n";
+  out += "level,name,name_zh,city,year,it_mwh,facility_mwh,pue," + money_column("electricity_cost", r.currency) +
+         ",carbon_t," + money_column("carbon_cost", r.currency) + "," + money_column("capital_cost", r.currency) + "," +
+         money_column("tco", r.currency) + "\n";
   const auto f = metrics::format_double_or_empty;
   auto rows = [&](const GrowthEntity& e) {
     for (const auto& y : growth_years(r.start, e.months))

@@ -211,6 +211,9 @@ int run_run(const Options& o) {
   if (suanli::platform::estimate_host_count(scenario) == 0)
     throw UserError(o.scenario, "/sites", "no site has servers installed (nodes): nothing can run");
   suanli::platform::check_platform_fits(scenario);
+  if (scenario.workload.classes.empty())
+    throw UserError(o.scenario, "/workload/classes",
+                    "no workload classes: nothing to simulate (add job classes: docs/scenario.md)");
   suanli::engine::RunOptions options;
   options.output_dir = o.output;
   options.gzip = o.gzip;
@@ -527,6 +530,68 @@ int run_policies() {
   return 0;
 }
 
+/// A number option checked for what it means: finite (never nan or inf) and accepted by `ok`, else
+/// "--horizon-s: expected a positive number of seconds, got -5" (CLI11 prefixes the option). CLI11's own
+/// PositiveNumber and Range print their bounds with 300 digits and let nan through.
+CLI::Validator checked_number(const std::string& expected, const std::string& description,
+                              const std::function<bool(double)>& ok) {
+  return CLI::Validator(
+      [expected, ok](std::string& text) {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        const bool good = used > 0 && used == text.size() && std::isfinite(value) && ok(value);
+        return good ? std::string() : "expected " + expected + ", got " + text;
+      },
+      description);
+}
+
+CLI::Validator positive(const std::string& unit) {
+  return checked_number("a positive number of " + unit, "POSITIVE", [](double v) { return v > 0; });
+}
+
+CLI::Validator non_negative(const std::string& unit) {
+  return checked_number("a number of " + unit + " >= 0", "NONNEGATIVE", [](double v) { return v >= 0; });
+}
+
+CLI::Validator share() {
+  return checked_number("a share between 0 and 1", "[0 - 1]", [](double v) { return v >= 0 && v <= 1; });
+}
+
+/// Levenshtein distance: the fewest single-character insertions, deletions and substitutions.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+/// The command closest to `word` within two edits, or "" (CLI11 itself says only "A subcommand is required").
+std::string closest_command(CLI::App& app, const std::string& word) {
+  std::string closest;
+  std::size_t best = 3;
+  for (const auto* sub : app.get_subcommands([](CLI::App* a) { return !a->get_name().empty(); })) {
+    const std::size_t d = edit_distance(word, sub->get_name());
+    if (d < best) {
+      best = d;
+      closest = sub->get_name();
+    }
+  }
+  return closest;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -548,7 +613,7 @@ int main(int argc, char** argv) {
     sub->add_flag("--lenient", o.lenient, "Treat unknown fields as warnings instead of errors");
     sub->add_option("--set", o.set,
                     "Edit the scenario before reading it: POINTER=VALUE (JSON pointer; VALUE is JSON, else a string); "
-                    "* matches every array element, e.g. --set /workload/classes/*/deferrable=true")
+                    "* matches every array element, e.g. --set '/workload/classes/*/placement=least_loaded'")
         ->take_all();
   };
 
@@ -562,7 +627,7 @@ int main(int argc, char** argv) {
   add_scenario(run);
   run->add_option("-o,--output", o.output, "Output folder (created if missing)")->required();
   run->add_option("--seed", o.seed, "Override the scenario's seed");
-  run->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds")->check(CLI::PositiveNumber);
+  run->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds")->check(positive("seconds"));
   run->add_flag("--gzip", o.gzip, "Compress jobs.csv and timeseries.csv (.csv.gz)");
   run->add_flag("--no-progress", o.no_progress, "No progress bar on stderr");
   run->add_option("--placement", o.placement,
@@ -571,13 +636,14 @@ int main(int argc, char** argv) {
   run->add_option("--queue", o.queue, "Queue discipline of every site: fcfs, easy or conservative (= --set /scheduling/queue=NAME)");
   run->add_option("--idle-off-s", o.idle_off_s,
                   "Switch hosts off after this long idle, 0: never (= --set /scheduling/power/idle_off_s=S)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative("seconds"));
   run->add_flag("--decision-log", o.decision_log,
                 "Also write decisions.csv: every placement decision (job, candidate sites, chosen site, why); "
                 "for small scenarios (one line per job)");
   run->add_option("--growth-month", o.growth_month,
                   "Run the scenario as it stands at this month of its growth section (demand grown, additions made)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(checked_number("a whole number of months >= 0", "NONNEGATIVE",
+                             [](double v) { return v >= 0 && v == std::floor(v); }));
   run->add_option("--outage", o.outages,
                   "Take a site out of service during the run: SITE:START_S:END_S (repeatable; as /outages)");
   run->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
@@ -592,9 +658,9 @@ int main(int argc, char** argv) {
   pue->add_option("--it-load", o.it_load,
                   "IT load as a share of each site's rated IT power (racks x 2.5 kW); default: the load the "
                   "scenario's workload implies (the capacity fast path at the growth start month)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(share());
   pue->add_option("--it-diurnal-amplitude", o.it_diurnal_amplitude, "Relative daily swing of the IT load (peak 15:00)")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(share())
       ->capture_default_str();
   pue->add_flag("--json", o.json, "Print the report as JSON");
   pue->add_flag("-v,--verbose", o.verbose, "List every edge DC too");
@@ -607,12 +673,12 @@ int main(int argc, char** argv) {
       "plan-edge", "Propose the fewest new edge sites that bring every demand point within its latency budget");
   add_scenario(plan);
   plan->add_option("--budget-ms", o.budget_ms, "Access budget in ms (default: the scenario's intra-city target)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive("milliseconds"));
   plan->add_option("--candidates", o.candidates, "Candidate locations: demand (county seats), grid, or both")
       ->check(CLI::IsMember({"demand", "grid", "both"}))
       ->capture_default_str();
   plan->add_option("--grid-km", o.grid_km, "Grid spacing for grid candidates, km")
-      ->check(CLI::PositiveNumber)
+      ->check(positive("kilometres"))
       ->capture_default_str();
   plan->add_flag("--ignore-existing-edge", o.ignore_existing_edge, "Plan as if no edge_dc existed yet");
   plan->add_flag("--json", o.json, "Print the plan as JSON");
@@ -637,7 +703,7 @@ int main(int argc, char** argv) {
   sweep->add_option("-o,--output", o.output, "Sweep folder (created; holds runs/, summary.csv, runs.csv, results.sqlite)")->required();
   sweep->add_option("-j,--jobs", o.jobs, "Runs at once (default: the number of cores)")->check(CLI::Range(1, 4096));
   sweep->add_flag("--resume", o.resume, "Keep the runs already finished in the folder and run the rest");
-  sweep->add_option("--shard", o.shard, "Run only shard i of N (i/N): runs whose index %% N == i-1");
+  sweep->add_option("--shard", o.shard, "Run only shard i of N (i/N): runs whose index % N == i-1");
   sweep->add_flag("--emit-slurm", o.emit_slurm, "Do not run: write OUTPUT/sweep.slurm, a Slurm job array of --shards tasks");
   sweep->add_option("--shards", o.slurm_shards, "Array tasks of --emit-slurm")->check(CLI::Range(1, 100000))->capture_default_str();
   sweep->add_option("--cpus", o.slurm_cpus, "CPUs (runs at once) per array task of --emit-slurm")->check(CLI::Range(1, 4096))->capture_default_str();
@@ -673,12 +739,12 @@ int main(int argc, char** argv) {
                                                    "province and year as CSV");
   capacity->add_option("--min-budget-attainment", o.min_budget_attainment,
                        "Growth: target share of latency-critical requests within their budget")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(share())
       ->capture_default_str();
   capacity->add_option("--it-load", o.it_load,
                        "What-if and failures: IT load as a share of rated power for the annual figures; default: "
                        "what each scenario's workload implies (the same demand on both)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(share());
 
   auto* report = app.add_subcommand("report",
                                      "Write one self-contained HTML report of a run or a sweep folder; two runs side by side");
@@ -688,6 +754,14 @@ int main(int argc, char** argv) {
   report->add_option("-o,--output", o.output, "The HTML file to write")->required();
 
   auto* policies = app.add_subcommand("policies", "List the placement policies and queue disciplines (docs/policies.md)");
+
+  if (argc > 1 && argv[1][0] != '-' &&
+      app.get_subcommands([&](CLI::App* a) { return a->check_name(argv[1]); }).empty()) {
+    const std::string closest = closest_command(app, argv[1]);
+    std::cerr << "suanli: unknown command '" << argv[1] << "'"
+              << (closest.empty() ? " (see suanli --help)" : "; did you mean '" + closest + "'?") << "\n";
+    return suanli::model::kExitUserError;
+  }
 
   try {
     app.parse(argc, argv);

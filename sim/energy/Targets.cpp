@@ -21,7 +21,11 @@ Status at_most(double value, double limit) {
   if (std::isnan(value)) return Status::kNotApplicable;
   return value <= limit + 1e-12 ? Status::kPass : Status::kFail;
 }
-Status at_least(double value, double limit) { return value + 1e-12 >= limit ? Status::kPass : Status::kFail; }
+/// A minimum of 0 is no target (liquid_share_min's default): not applicable, not a PASS nothing could fail.
+Status at_least(double value, double limit) {
+  if (!(limit > 0)) return Status::kNotApplicable;
+  return value + 1e-12 >= limit ? Status::kPass : Status::kFail;
+}
 }  // namespace
 
 int gb40879_grade(const model::Targets& t, double ratio) {

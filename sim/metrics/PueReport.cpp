@@ -23,6 +23,11 @@ std::string col(std::string s, std::size_t width, bool left = false) {
   return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
 }
 
+/// A verdict of the province line: PASS, FAIL or "no target".
+std::string verdict(energy::Status s) {
+  return s == energy::Status::kNotApplicable ? "no target" : std::string(energy::to_string(s));
+}
+
 std::string grade(int g) {
   if (g == 0) return "out of scope";
   if (g == 4) return "over limit";
@@ -130,9 +135,9 @@ void print_pue_report(std::ostream& out, const model::Scenario& s, const energy:
   const auto& y = year.total;
   out << "\n  province: PUE " << fixed(y.pue, 3) << " (target <= " << fixed(s.energy.targets.pue_max, 2) << ": "
       << energy::to_string(year.targets.pue) << "), liquid-cooled share "
-      << fixed(100 * model::scenario_figures(s).liquid_share, 1) << " % (" << energy::to_string(year.targets.liquid)
+      << fixed(100 * model::scenario_figures(s).liquid_share, 1) << " % (" << verdict(year.targets.liquid)
       << "), rack occupancy " << fixed(100 * model::scenario_figures(s).occupancy, 1) << " % ("
-      << energy::to_string(year.targets.occupancy) << ")\n";
+      << verdict(year.targets.occupancy) << ")\n";
   out << "  energy: IT " << fixed(y.it_kwh / 1e6, 1) << " GWh, facility " << fixed(y.facility_kwh / 1e6, 1)
       << " GWh (losses " << fixed(y.loss_kwh / 1e6, 1) << ", cooling "
       << fixed((y.air_cooling_kwh + y.liquid_cooling_kwh) / 1e6, 1) << ", overheads " << fixed(y.overhead_kwh / 1e6, 1)

@@ -1,6 +1,7 @@
 // Summary table of a run: jobs per class, waits, latency and budgets, site utilization and energy.
 #include "metrics/RunReport.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -8,16 +9,29 @@ namespace suanli::metrics {
 
 namespace {
 
+/// "-" when there is no value: null, or NaN (a ratio without a denominator, e.g. utilization of no host).
 std::string num(const nlohmann::json& v, double scale, int decimals) {
-  if (v.is_null()) return "-";
+  if (!v.is_number() || !std::isfinite(v.get<double>() * scale)) return "-";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v.get<double>() * scale);
   return buf;
 }
 
+/// A share in percent, "12.3 %"; "-" alone when there is no value.
+std::string percent(const nlohmann::json& v, int decimals) {
+  const std::string n = num(v, 100, decimals);
+  return n == "-" ? n : n + " %";
+}
+
 std::string col(std::string s, std::size_t width, bool left = false) {
   if (s.size() >= width) return s + " ";
   return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
+}
+
+/// A verdict after its value: PASS or FAIL, "(no target)" for n/a.
+std::string verdict(const nlohmann::json& v) {
+  const std::string s = v.get<std::string>();
+  return s == "n/a" ? "(no target)" : s;
 }
 
 std::string grade(const nlohmann::json& g) {
@@ -60,7 +74,7 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
         << col(std::to_string(c["completed"].get<std::uint64_t>()), 10)
         << col(wait.is_null() ? "-" : num(wait["p50"], 1, 3), 12) << col(wait.is_null() ? "-" : num(wait["p95"], 1, 3), 12)
         << col(wait.is_null() ? "-" : num(wait["p99"], 1, 3), 12) << col(rtt.is_null() ? "-" : num(rtt["p95"], 1e3, 3), 12)
-        << col(c["budget_attainment"].is_null() ? "-" : num(c["budget_attainment"], 100, 2) + " %", 12) << "\n";
+        << col(percent(c["budget_attainment"], 2), 12) << "\n";
   }
 
   out << "\n  " << col("site", 36, true) << col("jobs", 10) << col("cpu util", 10) << col("gpu util", 10)
@@ -74,16 +88,15 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
     ++shown;
     out << "  " << col(site["name"].get<std::string>(), 36, true)
         << col(std::to_string(site["jobs_completed"].get<std::uint64_t>()), 10)
-        << col(num(site["cpu_utilization"], 100, 1) + (site["cpu_utilization"].is_null() ? "" : " %"), 10)
-        << col(num(site["gpu_utilization"], 100, 1) + (site["gpu_utilization"].is_null() ? "" : " %"), 10)
+        << col(percent(site["cpu_utilization"], 1), 10) << col(percent(site["gpu_utilization"], 1), 10)
         << col(num(site["it_energy_j"], 1.0 / 3.6e9, 2), 10) << col(num(site["mean_it_power_w"], 1e-6, 3), 10)
         << col(num(site["pue"], 1, 3), 8) << col(site["targets"]["pue"].get<std::string>(), 8)
         << col(grade(site["targets"]["gb40879_grade"]), 14) << col(num(site["carbon_kg"], 1e-3, 1), 10) << "\n";
   }
   if (hidden) out << "  ... and " << hidden << " more edge DCs (see summary.json)\n";
   const auto& t = j["totals"];
-  out << "  " << col("total", 36, true) << col("", 10) << col(num(t["cpu_utilization"], 100, 1) + " %", 10)
-      << col(num(t["gpu_utilization"], 100, 1) + " %", 10) << col(num(t["it_energy_j"], 1.0 / 3.6e9, 2), 10)
+  out << "  " << col("total", 36, true) << col("", 10) << col(percent(t["cpu_utilization"], 1), 10)
+      << col(percent(t["gpu_utilization"], 1), 10) << col(num(t["it_energy_j"], 1.0 / 3.6e9, 2), 10)
       << col(num(t["mean_it_power_w"], 1e-6, 3), 10) << col(num(t["pue"], 1, 3), 8)
       << col(t["targets"]["pue"].get<std::string>(), 8) << col("", 14) << col(num(t["carbon_kg"], 1e-3, 1), 10)
       << "\n";
@@ -91,10 +104,10 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
       << num(t["loss_energy_j"], 1.0 / 3.6e9, 2) << ", cooling " << num(t["cooling_energy_j"], 1.0 / 3.6e9, 2)
       << ", overheads " << num(t["overhead_energy_j"], 1.0 / 3.6e9, 2) << "); water " << num(t["water_l"], 1e-3, 1)
       << " m3; electricity " << num(t["electricity_cost"], 1, 0) << " " << t["currency"].get<std::string>() << "\n";
-  out << "  rack occupancy (installed / built): " << num(t["rack_occupancy"], 100, 1) << " % "
-      << t["targets"]["occupancy"].get<std::string>() << "; liquid-cooled share " << num(t["liquid_share"], 100, 1)
-      << " % " << t["targets"]["liquid_share"].get<std::string>() << "; IT-load utilization "
-      << num(t["it_load_utilization"], 100, 1) << " % of rated\n";
+  out << "  rack occupancy (installed / built): " << percent(t["rack_occupancy"], 1) << " "
+      << verdict(t["targets"]["occupancy"]) << "; liquid-cooled share " << percent(t["liquid_share"], 1)
+      << " " << verdict(t["targets"]["liquid_share"]) << "; IT-load utilization "
+      << percent(t["it_load_utilization"], 1) << " of rated\n";
 }
 
 }  // namespace suanli::metrics

@@ -239,11 +239,13 @@ std::string targets_section(const RunData& r) {
   s += "<tr>" + td("PUE", true) + td(fixed(number(t, {"pue"}), 3)) +
        td("&le; " + fixed(number(limits, {"pue_max"}), 2)) + td(badge(text(t, {"targets", "pue"})), true) +
        "</tr>\n";
+  // A minimum of 0 is no target (its verdict is n/a).
+  const auto at_least = [](double limit) { return limit > 0 ? "&ge; " + percent(limit) : std::string("no target"); };
   s += "<tr>" + td("liquid-cooled share", true) + td(percent(number(t, {"liquid_share"}))) +
-       td("&ge; " + percent(number(limits, {"liquid_share_min"}))) +
+       td(at_least(number(limits, {"liquid_share_min"}))) +
        td(badge(text(t, {"targets", "liquid_share"})), true) + "</tr>\n";
   s += "<tr>" + td("rack occupancy (installed / built)", true) + td(percent(number(t, {"rack_occupancy"}))) +
-       td("&ge; " + percent(number(limits, {"occupancy_min"}))) +
+       td(at_least(number(limits, {"occupancy_min"}))) +
        td(badge(text(t, {"targets", "occupancy"})), true) + "</tr>\n</table>\n";
 
   const auto& sites = at(r.summary, {"sites"});

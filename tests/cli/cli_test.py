@@ -8,6 +8,8 @@ import copy
 import csv
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -161,11 +163,48 @@ class CliTest(unittest.TestCase):
         self.assertEqual(run("check").returncode, 2)
         self.assertEqual(run("plan-edge", "--candidates", "moon", os.path.join(SOURCE, "scenarios/teaching.json")).returncode, 2)
 
+    def test_unknown_command_suggests_the_closest(self):
+        for word, closest in (("chek", "check"), ("rn", "run"), ("plan_edge", "plan-edge"), ("capacty", "capacity"),
+                              ("reprot", "report")):
+            r = run(word, os.path.join(SOURCE, "scenarios/teaching.json"))
+            self.assert_one_line_error(r, f"unknown command '{word}'; did you mean '{closest}'?")
+        r = run("frobnicate")
+        self.assert_one_line_error(r, "unknown command 'frobnicate'", "suanli --help")
+        self.assertNotIn("did you mean", r.stderr)
+
+    def test_number_options_say_what_they_expect(self):
+        small = os.path.join(SOURCE, "scenarios/teaching-small.json")
+        out = os.path.join(self.dir, "never")
+        for value in ("-5", "0", "nan", "inf", "-inf", "abc", "1e400"):
+            r = run("run", small, "-o", out, "--no-progress", "--horizon-s=" + value)
+            self.assert_one_line_error(r, f"--horizon-s: expected a positive number of seconds, got {value}")
+            self.assertFalse(os.path.exists(out))
+        r = run("run", small, "-o", out, "--horizon-s", "-5")
+        self.assert_one_line_error(r, "--horizon-s: expected a positive number of seconds, got -5")
+        teaching = os.path.join(SOURCE, "scenarios/teaching.json")
+        for args, message in ((["run", small, "-o", out, "--idle-off-s", "-1"], "--idle-off-s: expected a number of seconds >= 0"),
+                              (["run", small, "-o", out, "--growth-month", "1.5"], "--growth-month: expected a whole number"),
+                              (["pue", teaching, "--it-load", "nan"], "--it-load: expected a share between 0 and 1, got nan"),
+                              (["pue", teaching, "--it-load", "2"], "--it-load: expected a share between 0 and 1, got 2"),
+                              (["plan-edge", teaching, "--budget-ms", "inf"], "--budget-ms: expected a positive number of milliseconds"),
+                              (["plan-edge", teaching, "--grid-km", "-1"], "--grid-km: expected a positive number of kilometres")):
+            self.assert_one_line_error(run(*args), message)
+            self.assertFalse(os.path.exists(out))
+
     def test_help_and_version(self):
         r = run("--help")
         self.assertEqual(r.returncode, 0)
         for sub in ("check", "plan-edge", "platform", "show"):
             self.assertIn(sub, r.stdout)
+        commands = re.findall(r"^  ([a-z][a-z-]*) ", r.stdout, re.M)
+        self.assertIn("sweep", commands)
+        for sub in commands:
+            h = run(sub, "--help")
+            self.assertEqual(h.returncode, 0, (sub, h.stderr))
+            self.assertIn("Usage: suanli " + sub, h.stdout)
+            self.assertNotIn("%%", h.stdout, sub)  # CLI11 prints help text as it is, no printf escapes
+        self.assertNotIn("%%", r.stdout)
+        self.assertIn("index % N", run("sweep", "--help").stdout)
         r = run("--version")
         self.assertEqual(r.returncode, 0)
         self.assertTrue(r.stdout.startswith("suanli "))
@@ -285,6 +324,40 @@ class CliTest(unittest.TestCase):
             self.assertTrue(all(line.startswith("error: ") for line in r.stderr.strip().splitlines()), r.stderr)
             self.assertFalse(os.path.exists(os.path.join(self.dir, "x", "summary.json")))
 
+    def test_set_examples_of_readme_and_help_run_as_shown(self):
+        """The --set example of the README and of every --help runs as shown on the shipped scenarios
+        with a workload."""
+        with open(os.path.join(SOURCE, "README.md"), encoding="utf-8") as f:
+            examples = re.findall(r"`(--set [^`]*)`", f.read())
+        self.assertTrue(examples, "README.md shows no --set example")
+        for sub in ("check", "run", "pue", "show", "plan-edge", "platform", "capacity"):
+            r = run(sub, "--help")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            shown = re.findall(r"e\.g\. (--set \S+)", r.stdout)
+            self.assertTrue(shown, sub + " --help shows no --set example")
+            examples += shown
+        for example in examples:
+            args = shlex.split(example)
+            for name in sorted(os.listdir(os.path.join(SOURCE, "scenarios"))):
+                path = os.path.join(SOURCE, "scenarios", name)
+                if not name.endswith(".json") or not shipped(name).get("workload", {}).get("classes"):
+                    continue
+                r = run("check", path, *args)
+                self.assertEqual(r.returncode, 0, (example, name, r.stderr))
+            out = os.path.join(self.dir, "example")
+            r = run("run", os.path.join(SOURCE, "scenarios/teaching-policies.json"), "-o", out, "--horizon-s", "120",
+                    "--no-progress", *args)
+            self.assertEqual(r.returncode, 0, (example, r.stderr))
+            resolved = json.loads(self.read(os.path.join(out, "scenario.json"), "r"))
+            for edit in args[1::2]:
+                pointer, value = edit.split("=", 1)
+                if "/*/" in pointer:
+                    array, field = pointer.split("/*/")
+                    node = resolved
+                    for key in array.strip("/").split("/"):
+                        node = node[key]
+                    self.assertEqual({str(e[field]) for e in node}, {value}, example)
+
     def test_capacity_headroom_what_if_and_failures(self):
         teaching = os.path.join(SOURCE, "scenarios/teaching.json")
         out = os.path.join(self.dir, "cap.csv")
@@ -330,8 +403,13 @@ class CliTest(unittest.TestCase):
         self.assertIn("福州", r.stdout)
         self.assertTrue(self.read(limits).startswith(b"\xef\xbb\xbflevel,name,name_zh,city,limit,first_month,date"))
         self.assertIn("site,xiamen-gpu-center,厦门智算中心".encode(), self.read(costs))
+        with open(costs, encoding="utf-8-sig", newline="") as f:
+            header = next(csv.reader(f))
+        self.assertEqual([h for h in header if "cost" in h or h.startswith("tco")],
+                         ["electricity_cost_cny", "carbon_cost_cny", "capital_cost_cny", "tco_cny"])
         report = json.loads(run("capacity", growth, "--growth", "--json").stdout)
         self.assertEqual(len(report["province"]["months"]), 61)
+        self.assertEqual(report["currency"], "CNY")  # the unit of the *_cny columns
         # A bad growth edit: exit 2, the pointer named, no CSV left.
         missing = os.path.join(self.dir, "never-growth.csv")
         r = run("capacity", growth, "--growth", "--csv", missing, "--set", "/growth/demand/0/class=nope")
@@ -389,6 +467,32 @@ class CliTest(unittest.TestCase):
         self.assert_one_line_error(run("run", os.path.join(SOURCE, "scenarios/teaching-small.json"), "-o", a_file),
                                    "not a folder")
 
+    def test_run_without_workload_is_refused(self):
+        for name in ("teaching.json", "guiyang-hub.json"):
+            scenario = os.path.join(SOURCE, "scenarios", name)
+            out = os.path.join(self.dir, "never-" + name)
+            self.assert_one_line_error(run("run", scenario, "-o", out), scenario, "/workload/classes",
+                                       "no workload classes")
+            self.assertFalse(os.path.exists(out))
+        # An empty list too, and an existing output folder is left as it was.
+        doc = shipped("teaching-small.json")
+        doc["workload"]["classes"] = []
+        path = self.write("empty.json", doc)
+        out = os.path.join(self.dir, "existing")
+        os.makedirs(out)
+        self.assert_one_line_error(run("run", path, "-o", out), path, "/workload/classes")
+        self.assertEqual(os.listdir(out), [])
+
+    def test_run_summary_prints_a_dash_where_there_is_no_value(self):
+        # KTH-SP2 has no GPUs: no GPU utilization, for the site nor in total.
+        r = run("run", os.path.join(SOURCE, "scenarios/kth-sp2.json"), "-o", os.path.join(self.dir, "kth"),
+                "--horizon-s", "3600", "--no-progress")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("nan", r.stdout)
+        self.assertNotIn("- %", r.stdout)
+        total = next(line for line in r.stdout.splitlines() if line.strip().startswith("total"))
+        self.assertRegex(total, r"total +[0-9.]+ % +- ")
+
     def test_sampled_requests_agree_with_request_by_request(self):
         """Sampling 5 % of the latency-critical requests (each weighing 20) gives the same budget
         attainment as simulating every request, within 5 %."""
@@ -433,6 +537,25 @@ class CliTest(unittest.TestCase):
         edge = [s for s in report["sites"] if s["kind"] == "edge_dc"]
         self.assertTrue(all(s["targets"]["gb40879_grade"] == "out of scope" for s in edge))
 
+    def test_no_liquid_cooling_target_gives_no_verdict(self):
+        small = os.path.join(SOURCE, "scenarios/teaching-small.json")
+        r = run("pue", small)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("liquid-cooled share 33.3 % (no target)", r.stdout)
+        report = json.loads(run("pue", "--json", small).stdout)
+        self.assertEqual(report["total"]["targets"]["liquid_share"], "n/a")
+        r = run("pue", small, "--set", "/targets/liquid_share_min=0.5")
+        self.assertIn("liquid-cooled share 33.3 % (FAIL)", r.stdout)
+        out = os.path.join(self.dir, "out")
+        r = self.run_teaching(out)
+        self.assertIn("liquid-cooled share 33.3 % (no target);", r.stdout)
+        report = os.path.join(self.dir, "report.html")
+        r = run("report", out, "-o", report)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        html = self.read(report, "r")
+        self.assertRegex(html, r"liquid-cooled share</td><td>33.3 %</td><td>no target</td>")
+        self.assertNotIn("&ge; 0.0 %", html)
+
     def test_run_reports_facility_energy_and_balances_each_interval(self):
         out = os.path.join(self.dir, "out")
         self.run_teaching(out)
@@ -476,6 +599,7 @@ class CliTest(unittest.TestCase):
         header = clines[0].replace("Carbon Intensity gCO₂eq/kWh (direct)", "Intensity")
         bad_carbon = self.write("carbon.csv", "\n".join([header] + clines[1:]) + "\n")
         doc["energy"] = {"grid": {"carbon_file": bad_carbon}}
+        doc["workload"] = shipped("teaching-small.json")["workload"]
         path = self.write("bad-carbon.json", doc)
         self.assert_one_line_error(run("pue", path), bad_carbon)
         self.assert_one_line_error(run("run", path, "-o", os.path.join(self.dir, "never")), bad_carbon)

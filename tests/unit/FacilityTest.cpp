@@ -147,6 +147,14 @@ TEST(Targets, LimitsFollowSizeClassAndHubStatus) {
   doc["sites"][1]["hub"] = false;
   const auto s2 = suanli::test::scenario_from(doc);
   EXPECT_EQ(energy::evaluate_site(s2, s2.sites[1], 1.27).pue, energy::Status::kPass);  // large: <= 1.3
+  // liquid_share_min 0 (the default) is no target: n/a, not a PASS; a minimum is checked.
+  EXPECT_EQ(hub.liquid, energy::Status::kNotApplicable);
+  EXPECT_EQ(energy::evaluate_overall(s, 1.2).liquid, energy::Status::kNotApplicable);
+  doc["targets"] = {{"liquid_share_min", 0.3}};
+  doc["sites"][1]["cooling"] = {{"liquid_share", 0.5}};
+  const auto s3 = suanli::test::scenario_from(doc);
+  EXPECT_EQ(energy::evaluate_site(s3, s3.sites[1], 1.27).liquid, energy::Status::kPass);
+  EXPECT_EQ(energy::evaluate_site(s3, s3.sites[0], 1.27).liquid, energy::Status::kFail);
 }
 
 TEST(Conditions, TariffPeriodsAndCalendar) {

@@ -174,6 +174,13 @@ TEST(GrowthFastPath, CostsPerYear) {
   EXPECT_GT(years[4].electricity_cost, years[0].electricity_cost);
   const auto csv = capacity::growth_costs_csv(r, true);
   EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+  // Money columns carry their currency, as the JSON's "currency" does.
+  EXPECT_EQ(csv.substr(3, csv.find('\n') - 3),
+            "level,name,name_zh,city,year,it_mwh,facility_mwh,pue,electricity_cost_cny,carbon_t,carbon_cost_cny,"
+            "capital_cost_cny,tco_cny");
+  auto in_euro = r;
+  in_euro.currency = "EUR";
+  EXPECT_NE(capacity::growth_costs_csv(in_euro, false).find(",electricity_cost_eur,carbon_t,"), std::string::npos);
   EXPECT_NE(csv.find("\nprovince,teaching-growth,,,2025,"), std::string::npos);
   EXPECT_NE(csv.find("site,xiamen-gpu-center,\xE5\x8E\xA6"), std::string::npos);  // 厦门…
 }

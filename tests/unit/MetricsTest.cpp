@@ -15,8 +15,10 @@
 
 #include "metrics/OutputFile.hpp"
 #include "metrics/Progress.hpp"
+#include "metrics/RunReport.hpp"
 #include "metrics/Statistics.hpp"
 #include "model/Error.hpp"
+#include "TestScenarios.hpp"
 
 namespace fs = std::filesystem;
 namespace metrics = suanli::metrics;
@@ -413,4 +415,35 @@ TEST(Progress, ShortRunsAndDisabledBarsPrintNothing) {
   off.update(50.0, 5);
   off.finish();
   EXPECT_EQ(off_out.str(), "");
+}
+
+TEST(RunSummary, RatiosWithoutADenominatorPrintADashNeverNan) {
+  const auto s = suanli::test::scenario_from(suanli::test::minimal_doc());
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const nlohmann::json none = nullptr;
+  const nlohmann::json site = {{"name", "a1"},          {"kind", "core_cluster"}, {"jobs_completed", 0},
+                               {"cpu_utilization", nan}, {"gpu_utilization", none}, {"it_energy_j", 0.0},
+                               {"mean_it_power_w", nan}, {"pue", none},           {"carbon_kg", 0.0},
+                               {"targets", {{"pue", "n/a"}, {"gb40879_grade", "out of scope"}}}};
+  const nlohmann::json summary = {
+      {"seed", 1},
+      {"simulated_s", 0.0},
+      {"jobs", {{"submitted", 1}, {"completed", 0}, {"rejected", 0}, {"unfinished", 1}}},
+      {"classes",
+       {{{"name", "c"}, {"kind", "hpc_batch"}, {"jobs_simulated", 1}, {"completed", 0}, {"wait_s", none},
+         {"network_rtt_s", none}, {"budget_attainment", nan}}}},
+      {"sites", {site}},
+      {"totals",
+       {{"cpu_utilization", nan}, {"gpu_utilization", none}, {"it_energy_j", 0.0}, {"mean_it_power_w", nan},
+        {"pue", nan}, {"carbon_kg", 0.0}, {"facility_energy_j", 0.0}, {"loss_energy_j", 0.0},
+        {"cooling_energy_j", 0.0}, {"overhead_energy_j", 0.0}, {"water_l", 0.0}, {"electricity_cost", 0.0},
+        {"currency", "CNY"}, {"rack_occupancy", nan}, {"liquid_share", none}, {"it_load_utilization", nan},
+        {"targets", {{"pue", "n/a"}, {"occupancy", "n/a"}, {"liquid_share", "n/a"}}}}}};
+  std::ostringstream out;
+  metrics::print_run_summary(out, s, summary);
+  const std::string text = out.str();
+  EXPECT_EQ(text.find("nan"), std::string::npos) << text;
+  EXPECT_EQ(text.find("- %"), std::string::npos) << text;
+  EXPECT_NE(text.find("rack occupancy (installed / built): - "), std::string::npos) << text;
+  EXPECT_NE(text.find("IT-load utilization - of rated"), std::string::npos) << text;
 }
