@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 
@@ -165,12 +166,34 @@ void RunMetrics::record_sample(double t_s, std::size_t site, double cpu_util, do
   timeseries_csv_->write(l);
 }
 
+std::string weather_year_time(double hour_of_year) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  double h = std::fmod(hour_of_year, 8760.0);
+  if (h < 0) h += 8760.0;
+  auto minutes = static_cast<long>(std::llround(h * 60));
+  if (minutes >= 8760L * 60) minutes = 0;
+  long day = minutes / (24 * 60);
+  const long minute_of_day = minutes % (24 * 60);
+  int month = 0;
+  while (month < 11 && day >= kDays[month]) day -= kDays[month++];
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d-%02ld %02ld:%02ld", month + 1, day + 1, minute_of_day / 60, minute_of_day % 60);
+  return buf;
+}
+
 nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTotals>& sites) const {
   using nlohmann::json;
   json j;
   j["scenario"] = scenario_.name;
   j["seed"] = scenario_.seed;
   j["simulated_s"] = simulated_s;
+  // The part of the weather year the run covers: its PUE and energy are those days', not a year's.
+  const double h0 = scenario_.energy.start_hour_of_year, hours = simulated_s / 3600.0;
+  j["period"] = {{"start_hour_of_year", h0},
+                 {"hours", hours},
+                 {"from", weather_year_time(h0)},
+                 {"to", weather_year_time(h0 + hours)},
+                 {"annual", hours >= 8760.0 - 1e-9}};
   std::uint64_t submitted = 0, completed = 0, rejected = 0, unfinished = 0, lost = 0;
   json classes = json::array();
   for (std::size_t i = 0; i < classes_.size(); ++i) {

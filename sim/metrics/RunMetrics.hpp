@@ -56,6 +56,9 @@ struct SampleConditions {
 };
 
 /// Collects the run's measurements and writes them (streamed; committed atomically at the end).
+/// "MM-DD HH:MM" of an hour of the (non-leap, 8,760-hour) weather year.
+std::string weather_year_time(double hour_of_year);
+
 class RunMetrics {
  public:
   RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip);

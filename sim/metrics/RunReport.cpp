@@ -42,7 +42,12 @@ std::string grade(const nlohmann::json& g) {
 
 void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohmann::json& j) {
   out << "Run of " << s.name << " (seed " << j["seed"].get<std::uint64_t>() << "): "
-      << num(j["simulated_s"], 1.0 / 3600, 2) << " h simulated\n";
+      << num(j["simulated_s"], 1.0 / 3600, 2) << " h simulated";
+  const bool annual = j.contains("period") && j["period"]["annual"].get<bool>();
+  if (j.contains("period"))
+    out << ", " << j["period"]["from"].get<std::string>() << " to " << j["period"]["to"].get<std::string>()
+        << " of the weather year";
+  out << "\n";
   const auto& jobs = j["jobs"];
   out << "  jobs: " << jobs["submitted"].get<std::uint64_t>() << " simulated, " << jobs["completed"].get<std::uint64_t>()
       << " completed, " << jobs["rejected"].get<std::uint64_t>() << " rejected, "
@@ -90,7 +95,7 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
         << col(std::to_string(site["jobs_completed"].get<std::uint64_t>()), 10)
         << col(percent(site["cpu_utilization"], 1), 10) << col(percent(site["gpu_utilization"], 1), 10)
         << col(num(site["it_energy_j"], 1.0 / 3.6e9, 2), 10) << col(num(site["mean_it_power_w"], 1e-6, 3), 10)
-        << col(num(site["pue"], 1, 3), 8) << col(site["targets"]["pue"].get<std::string>(), 8)
+        << col(num(site["pue"], 1, 3), 8) << col(annual ? site["targets"]["pue"].get<std::string>() : "-", 8)
         << col(grade(site["targets"]["gb40879_grade"]), 14) << col(num(site["carbon_kg"], 1e-3, 1), 10) << "\n";
   }
   if (hidden) out << "  ... and " << hidden << " more edge DCs (see summary.json)\n";
@@ -98,8 +103,11 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
   out << "  " << col("total", 36, true) << col("", 10) << col(percent(t["cpu_utilization"], 1), 10)
       << col(percent(t["gpu_utilization"], 1), 10) << col(num(t["it_energy_j"], 1.0 / 3.6e9, 2), 10)
       << col(num(t["mean_it_power_w"], 1e-6, 3), 10) << col(num(t["pue"], 1, 3), 8)
-      << col(t["targets"]["pue"].get<std::string>(), 8) << col("", 14) << col(num(t["carbon_kg"], 1e-3, 1), 10)
-      << "\n";
+      << col(annual ? t["targets"]["pue"].get<std::string>() : "-", 8) << col("", 14)
+      << col(num(t["carbon_kg"], 1e-3, 1), 10) << "\n";
+  if (!annual)
+    out << "  PUE over the simulated period only: the PUE target is annual (`suanli pue` gives the annual PUE at\n"
+           "  the load the workload implies; a run of a whole weather year gives it with a verdict)\n";
   out << "  facility " << num(t["facility_energy_j"], 1.0 / 3.6e9, 2) << " MWh (losses "
       << num(t["loss_energy_j"], 1.0 / 3.6e9, 2) << ", cooling " << num(t["cooling_energy_j"], 1.0 / 3.6e9, 2)
       << ", overheads " << num(t["overhead_energy_j"], 1.0 / 3.6e9, 2) << "); water " << num(t["water_l"], 1e-3, 1)

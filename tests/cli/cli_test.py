@@ -70,6 +70,22 @@ class CliTest(unittest.TestCase):
             self.assertIn(fragment, lines[0])
         self.assertEqual(result.stdout, "")
 
+    # --- the period a run covers -------------------------------------------------------------
+    def test_run_says_which_part_of_the_year_its_pue_covers(self):
+        out = os.path.join(self.dir, "period")
+        r = run("run", os.path.join(SOURCE, "scenarios/teaching-small.json"), "-o", out, "--horizon-s", "7200", "--no-progress",
+                "--set", "/energy/start_hour_of_year=4344")  # 1 July, 00:00
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "summary.json")) as f:
+            period = json.load(f)["period"]
+        self.assertEqual((period["from"], period["to"], period["annual"]), ("07-01 00:00", "07-01 02:00", False))
+        self.assertAlmostEqual(period["hours"], 2.0)
+        self.assertIn("2.00 h simulated, 07-01 00:00 to 07-01 02:00 of the weather year", r.stdout)
+        self.assertIn("PUE over the simulated period only", r.stdout)
+        total = [l for l in r.stdout.splitlines() if l.strip().startswith("total")][0]
+        self.assertNotIn("PASS", total)  # no annual verdict from two hours
+        self.assertNotIn("FAIL", total)
+
     # --- the reference scenario -------------------------------------------------------------
     def test_check_fujian_prints_the_circle(self):
         r = run("check", os.path.join(SOURCE, "scenarios/fujian-2025.json"))
