@@ -109,6 +109,23 @@ with tempfile.TemporaryDirectory() as tmp:
         check(lc > 0 and bad == 0, f"{name}: none of {lc} latency-critical requests counted met or run beyond the budget")
         table.append((name, s))
 
+    # 6. A day where the policies differ (teaching-contrast): under load, where jobs go decides waits,
+    # unfinished work, energy and carbon.
+    contrast = os.path.join(SRC, "scenarios", "teaching-contrast.json")
+    figures = {}
+    for name in ("least_loaded", "nearest", "round_robin"):
+        s = run(contrast, os.path.join(tmp, "c-" + name), "--placement", name)
+        waits = [c["wait_s"]["mean"] for c in s["classes"] if c["kind"] != "latency_critical" and c["wait_s"]]
+        figures[name] = (max(waits), s["jobs"]["unfinished"], s["totals"]["facility_energy_j"], s["totals"]["carbon_kg"])
+    (w0, u0, f0c, c0c), (w1, u1, f1c, c1c), (w2, u2, _, _) = (figures[n] for n in ("least_loaded", "nearest", "round_robin"))
+    check(w1 > 10 * w0 and w2 > 10 * w0,
+          f"teaching-contrast: the longest mean wait of a class is {w0:.0f} s under least_loaded, "
+          f"{w1:.0f} s under nearest, {w2:.0f} s under round_robin")
+    check(u1 > u0 and u2 > u0, f"teaching-contrast: unfinished jobs {u0} (least_loaded), {u1} (nearest), {u2} (round_robin)")
+    check(abs(f1c - f0c) > 0.02 * f0c and abs(c1c - c0c) > 0.02 * c0c,
+          f"teaching-contrast: facility energy and carbon move with the policy "
+          f"({f0c / 3.6e9:.2f} vs {f1c / 3.6e9:.2f} MWh, {c0c:.0f} vs {c1c:.0f} kg)")
+
     if REPORT:
         print("\n| queue | mean wait s | mean bounded slowdown |\n|---|---:|---:|")
         for name in ["fcfs", "easy", "conservative"]:
