@@ -1,4 +1,5 @@
-// The `suanli` command-line tool: check, plan-edge, platform, show.
+// The `suanli` command-line tool: every subcommand (check, plan-edge, platform, run, pue, show, sweep, collect,
+// report, capacity, policies), its options and exit codes.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -223,7 +224,9 @@ int run_run(const Options& o) {
   options.executor = o.engine == "simgrid" ? suanli::engine::ExecutorKind::kSimGrid : suanli::engine::ExecutorKind::kExact;
   const auto t0 = std::chrono::steady_clock::now();
   const auto summary = suanli::engine::run_simulation(scenario, options);
-  suanli::metrics::print_run_summary(std::cout, scenario, summary);
+  if (o.json) std::cout << summary.dump(2) << "\n";  // what summary.json holds
+  else
+    suanli::metrics::print_run_summary(std::cout, scenario, summary);
   std::cout << std::flush;
   std::cerr << "run: " << summary["jobs"]["submitted"].get<std::uint64_t>() << " jobs in " << elapsed_s(t0)
             << " s wall time; outputs in " << o.output << "\n";
@@ -629,6 +632,7 @@ int main(int argc, char** argv) {
   run->add_option("--seed", o.seed, "Override the scenario's seed");
   run->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds")->check(positive("seconds"));
   run->add_flag("--gzip", o.gzip, "Compress jobs.csv and timeseries.csv (.csv.gz)");
+  run->add_flag("--json", o.json, "Print the summary as JSON (what summary.json holds) instead of the table");
   run->add_flag("--no-progress", o.no_progress, "No progress bar on stderr");
   run->add_option("--placement", o.placement,
                   "Use this placement policy for every job class (= --set /workload/classes/*/placement=NAME; "

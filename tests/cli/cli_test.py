@@ -70,6 +70,14 @@ class CliTest(unittest.TestCase):
             self.assertIn(fragment, lines[0])
         self.assertEqual(result.stdout, "")
 
+    def test_run_json_prints_the_summary(self):
+        out = os.path.join(self.dir, "json")
+        r = run("run", os.path.join(SOURCE, "scenarios/teaching-small.json"), "-o", out, "--horizon-s", "600",
+                "--no-progress", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "summary.json")) as f:
+            self.assertEqual(json.loads(r.stdout), json.load(f))
+
     # --- the period a run covers -------------------------------------------------------------
     def test_run_says_which_part_of_the_year_its_pue_covers(self):
         out = os.path.join(self.dir, "period")
