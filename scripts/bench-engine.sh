@@ -168,7 +168,7 @@ for hosts, simpy_ratio, speedup, minimal_ratio in ratios:
 
 # (2) SWF replay with EASY backfilling ---------------------------------------------------------------
 print("\n(2) SWF log replay, EASY backfilling (one reservation, window 256, requested time as estimate)")
-print("  The issue asks for the 1,152-processor SDSC-BLUE log; it is not on this machine. Substituted: KTH-SP2")
+print("  The 1,152-processor SDSC-BLUE log (232k jobs) is not on this machine. In its place: KTH-SP2")
 print("  (the longest log here: 11 months, 28k jobs, 100 processors) and the CEA-Curie subset (the biggest:")
 print("  33,560 jobs on 80,640 processors, scenarios/bench/cea-curie.json, a benchmark-only scenario), and")
 print("  KTH-SP2 replayed 8 times in succession (224k jobs on 100 processors, near SDSC-BLUE's 232k jobs), where")
