@@ -231,7 +231,7 @@ WorkloadItLoad workload_it_load(const model::Scenario& scenario, const energy::S
 
 energy::ItLoadProfile annual_it_load(const model::Scenario& s, const energy::SiteWeather& weather,
                                      const energy::GridCarbon& carbon, std::optional<double> it_load,
-                                     double diurnal_amplitude) {
+                                     double diurnal_amplitude, WorkloadItLoad* workload) {
   energy::ItLoadProfile p;
   p.diurnal_amplitude = diurnal_amplitude;
   const auto pct = [](double x) {
@@ -260,6 +260,7 @@ energy::ItLoadProfile annual_it_load(const model::Scenario& s, const energy::Sit
     << " of rated), what the scenario's workload implies at " << w.month
     << " (each class's arrivals and services, placed as its policy does: the capacity fast path; --it-load overrides)";
   p.description = o.str();
+  if (workload) *workload = w;
   return p;
 }
 

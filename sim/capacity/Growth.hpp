@@ -139,10 +139,11 @@ WorkloadItLoad workload_it_load(const model::Scenario& scenario, const energy::S
 
 /// The IT load of annual figures (`suanli pue`, capacity what-if and failures): `it_load` x rated when
 /// given (--it-load), else what the scenario's workload implies (workload_it_load), else -- a scenario
-/// without workload -- 60 % of rated, assumed; its source and a description in words included.
+/// without workload -- 60 % of rated, assumed; its source and a description in words included. When the
+/// load is the workload's, `workload` (if given) receives it, so a caller needs no second fast path.
 energy::ItLoadProfile annual_it_load(const model::Scenario& scenario, const energy::SiteWeather& weather,
                                      const energy::GridCarbon& carbon, std::optional<double> it_load,
-                                     double diurnal_amplitude = 0);
+                                     double diurnal_amplitude = 0, WorkloadItLoad* workload = nullptr);
 
 /// The scenario as it stands at month `month` of its growth: Poisson rates and cloud services
 /// multiplied by the class's growth, traces replayed faster (time_scale divided by it), additions of

@@ -41,11 +41,10 @@ std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(c
   const auto head = compute_headroom(s, nullptr);
   const energy::SiteWeather weather(s);
   const energy::GridCarbon carbon(s);
-  const auto load = annual_it_load(s, weather, carbon, it_load);
-  const auto year = energy::annual_pue(s, weather, carbon, load);
   // The workload's load the sites cannot serve (only when the load is the workload's).
   WorkloadItLoad served;
-  if (load.source == "workload") served = workload_it_load(s, weather, carbon);
+  const auto load = annual_it_load(s, weather, carbon, it_load, 0, &served);
+  const auto year = energy::annual_pue(s, weather, carbon, load);
   const topology::Graph graph(s);
   const auto circle = topology::latency_circle(s, graph);
   std::size_t central = 0;

@@ -11,13 +11,7 @@
 namespace model = suanli::model;
 namespace policy = suanli::policy;
 
-namespace {
-model::Scenario teaching_growth(std::vector<model::ScenarioEdit> edits = {}) {
-  model::LoadOptions options;
-  options.edits = std::move(edits);
-  return model::load_scenario(suanli::test::source_dir() + "/scenarios/teaching-growth.json", options).scenario;
-}
-}  // namespace
+using suanli::test::teaching_growth;
 
 TEST(ClassRules, FiltersSitesByNameAndKindAndSetsTheBudgetOfLatencyCriticalClasses) {
   const auto s = teaching_growth();

@@ -20,11 +20,7 @@ namespace model = suanli::model;
 
 namespace {
 
-model::Scenario teaching_growth(std::vector<model::ScenarioEdit> edits = {}) {
-  model::LoadOptions options;
-  options.edits = std::move(edits);
-  return model::load_scenario(suanli::test::source_dir() + "/scenarios/teaching-growth.json", options).scenario;
-}
+using suanli::test::teaching_growth;
 
 capacity::GrowthReport growth_of(const model::Scenario& s) {
   const suanli::energy::SiteWeather weather(s);

@@ -46,4 +46,10 @@ model::Scenario scenario_from(const nlohmann::json& doc) {
 
 std::string source_dir() { return SUANLI_SOURCE_DIR; }
 
+model::Scenario teaching_growth(std::vector<model::ScenarioEdit> edits) {
+  model::LoadOptions options;
+  options.edits = std::move(edits);
+  return model::load_scenario(source_dir() + "/scenarios/teaching-growth.json", options).scenario;
+}
+
 }  // namespace suanli::test

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/Scenario.hpp"
+#include "model/ScenarioReader.hpp"
 
 namespace suanli::test {
 
@@ -18,5 +19,8 @@ model::Scenario scenario_from(const nlohmann::json& doc);
 
 /// The source tree, for shipped scenarios.
 std::string source_dir();
+
+/// scenarios/teaching-growth.json as shipped, with `edits` (JSON pointers, as --set) applied.
+model::Scenario teaching_growth(std::vector<model::ScenarioEdit> edits = {});
 
 }  // namespace suanli::test
