@@ -18,11 +18,11 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <simgrid/s4u/Engine.hpp>
 
 #include "engine/Simulation.hpp"
 #include "capacity/Headroom.hpp"
 #include "capacity/Growth.hpp"
+#include "load/Load.hpp"
 #include "model/Validate.hpp"
 #include "capacity/WhatIf.hpp"
 #include "energy/AnnualPue.hpp"
@@ -152,7 +152,7 @@ suanli::model::Scenario load(const Options& o) {
   if (!o.placement.empty()) options.edits.push_back({"/workload/classes/*/placement", o.placement});
   if (!o.queue.empty()) options.edits.push_back({"/scheduling/queue", o.queue});
   if (o.idle_off_s) options.edits.push_back({"/scheduling/power/idle_off_s", *o.idle_off_s});
-  auto loaded = suanli::model::load_scenario(o.scenario, options);
+  auto loaded = suanli::load::load_scenario(o.scenario, options);
   for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
   return std::move(loaded.scenario);
 }
@@ -207,7 +207,7 @@ int run_run(const Options& o) {
     scenario.outages.push_back(out);
   }
   if (o.growth_month || !o.outages.empty()) {
-    auto errors = suanli::model::validate(scenario);
+    auto errors = suanli::load::validate(scenario);
     if (!errors.empty()) throw suanli::model::UserErrors(std::move(errors));
   }
   if (suanli::platform::estimate_host_count(scenario) == 0)
@@ -318,47 +318,29 @@ int run_platform(const Options& o) {
   }
   if (!o.build) return 0;
 
-  std::vector<std::string> args{"suanli", "--log=root.thres:critical"};
-  args.insert(args.end(), o.simgrid_args.begin(), o.simgrid_args.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  int argc = static_cast<int>(argv.size());
-  simgrid::s4u::Engine engine(&argc, argv.data());
-  suanli::platform::configure_engine(engine, spec);
-  suanli::platform::enable_host_energy();
-  const auto t2 = std::chrono::steady_clock::now();
   // Progress on a terminal only (at most ~20 updates), so logs and pipes stay clean.
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   std::size_t last_shown = 0;
-  suanli::platform::build_simgrid_platform(scenario, spec, [&](std::size_t done, std::size_t total, std::int64_t hosts) {
-    if (!tty || (done * 20 / total == last_shown * 20 / total && done != total)) return;
-    last_shown = done;
-    std::cerr << "\rbuilding SimGrid platform: site " << done << "/" << total << ", " << hosts << " hosts"
-              << (done == total ? "\n" : "") << std::flush;
-  });
-  const double build_s = elapsed_s(t2);
-
+  const auto built = suanli::platform::build_in_simgrid(
+      scenario, spec, o.simgrid_args,
+      [&](std::size_t done, std::size_t total, std::int64_t hosts) {
+        if (!tty || (done * 20 / total == last_shown * 20 / total && done != total)) return;
+        last_shown = done;
+        std::cerr << "\rbuilding SimGrid platform: site " << done << "/" << total << ", " << hosts << " hosts"
+                  << (done == total ? "\n" : "") << std::flush;
+      },
+      o.verify);
   nlohmann::json stats = {{"scenario", scenario.name},
                           {"granularity", suanli::model::to_string(scenario.platform.host_granularity)},
-                          {"hosts", engine.get_host_count()},
-                          {"links", engine.get_link_count()},
+                          {"hosts", built.hosts},
+                          {"links", built.links},
                           {"site_routes", spec.routes.size()},
                           {"spec_seconds", spec_s},
-                          {"simgrid_build_seconds", build_s},
+                          {"simgrid_build_seconds", built.build_s},
                           {"peak_rss_mib", peak_rss_mib()}};
   if (o.verify) {
-    // Every site pair: SimGrid's route latency must equal the Boost.Graph shortest path (+ the two LAN links).
-    const auto hosts = suanli::platform::first_host_per_site(scenario, spec);
-    double worst = 0;
-    std::size_t checked = 0;
-    for (const auto& r : spec.routes) {
-      if (!hosts[r.src_site] || !hosts[r.dst_site]) continue;
-      const double simgrid_s = suanli::platform::route_latency_s(hosts[r.src_site], hosts[r.dst_site]);
-      worst = std::max(worst, std::fabs(simgrid_s - (r.latency_s + 2 * spec.lan_latency_s)));
-      ++checked;
-    }
-    stats["verified_routes"] = checked;
-    stats["max_latency_difference_s"] = worst;
+    stats["verified_routes"] = built.verified_routes;
+    stats["max_latency_difference_s"] = built.max_latency_difference_s;
   }
   std::cout << stats.dump(2) << "\n";
   return 0;
@@ -487,7 +469,7 @@ int run_capacity(const Options& o) {
       for (const auto& site : sites) options.edits.push_back(suanli::model::ScenarioEdit{"/sites/-", site});
     }
     options.edits_origin = "--what-if";
-    const auto changed = suanli::model::load_scenario(o.scenario, options).scenario;
+    const auto changed = suanli::load::load_scenario(o.scenario, options).scenario;
     const auto rows = suanli::capacity::what_if(baseline, changed, o.it_load);
     if (!o.csv.empty()) {
       suanli::metrics::OutputFile f(o.csv);

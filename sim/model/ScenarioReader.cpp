@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <limits>
 
-#include "energy/PowerCurve.hpp"
 #include "model/Validate.hpp"
 
 namespace suanli::model {
@@ -460,32 +459,6 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   return s;
 }
 
-void resolve_power_curves(Scenario& s) {
-  for (std::size_t i = 0; i < s.node_types.size(); ++i) {
-    auto& t = s.node_types[i];
-    if (t.power_curve_file.empty() || t.pstates.empty()) continue;
-    const std::string ptr = "/node_types/" + std::to_string(i);
-    const std::string path = s.resolve_path(t.power_curve_file);
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec))
-      throw UserError(s.source_file, ptr + "/power_curve_file", "no such power curve file \"" + path + "\"");
-    const auto curve = energy::read_specpower_file(path);
-    t.power_curve_w = curve.watts;
-    auto& p0 = t.pstates.front();
-    const auto agree = [](double given, double table) { return std::fabs(given - table) <= 1e-6 * std::max(1.0, table); };
-    if (std::isnan(p0.idle_w)) p0.idle_w = curve.watts.front();
-    else if (!agree(p0.idle_w, curve.watts.front()))
-      throw UserError(s.source_file, ptr + "/pstates/0/idle_w",
-                      "differs from the 0 % load power of " + path + " (" + std::to_string(curve.watts.front()) +
-                          " W); omit it or make them agree");
-    if (std::isnan(p0.max_w)) p0.max_w = curve.watts.back();
-    else if (!agree(p0.max_w, curve.watts.back()))
-      throw UserError(s.source_file, ptr + "/pstates/0/max_w",
-                      "differs from the 100 % load power of " + path + " (" + std::to_string(curve.watts.back()) +
-                          " W); omit it or make them agree");
-  }
-}
-
 ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& option) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || text.empty() || text[0] != '/')
@@ -543,20 +516,6 @@ void apply_scenario_edits(json& doc, const std::vector<ScenarioEdit>& edits, con
     if (tokens.empty()) throw UserError(option, e.pointer, "cannot replace the whole scenario");
     apply_edit(doc, tokens, 0, e.value, option, e.pointer);
   }
-}
-
-LoadedScenario load_scenario(const std::string& path, const LoadOptions& options) {
-  LoadedScenario out;
-  const std::string text = read_text_file(path);
-  json doc = parse_json_text(text, path);
-  apply_scenario_edits(doc, options.edits, options.edits_origin);
-  out.scenario = scenario_from_json(doc, path, options.lenient, &out.warnings);
-  resolve_power_curves(out.scenario);
-  if (options.validate) {
-    auto errors = validate(out.scenario);
-    if (!errors.empty()) throw UserErrors(std::move(errors));
-  }
-  return out;
 }
 
 json scenario_to_json(const Scenario& s) {

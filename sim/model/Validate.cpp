@@ -1,7 +1,6 @@
 // The cross-field validation pass (runs after the JSON shape and types were checked).
 #include "model/Validate.hpp"
 
-#include "policy/Placement.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -259,14 +258,6 @@ std::vector<UserError> validate(const Scenario& s) {
     for (std::size_t j = 0; j < k.origins.size(); ++j)
       if (!s.find_city(k.origins[j]))
         c.error(p + "/origins/" + std::to_string(j), "unknown city \"" + k.origins[j] + "\"");
-    if (!k.placement.empty()) {
-      try {
-        policy::make_placement(k.placement, k.placement_params, s.seed);
-      } catch (const policy::PolicyError& e) {
-        const bool is_object = !k.placement_params.empty();
-        c.error(p + "/placement" + (e.field.empty() ? (is_object ? "/policy" : "") : "/" + e.field), e.what());
-      }
-    }
     if (k.deferrable && !(k.kind == JobKind::kAiTraining && k.deadline_factor > 0))
       c.error(p + "/deferrable", "only ai_training classes with a deadline_factor > 0 can be deferred");
     if (k.origin_level == OriginLevel::kDemandPoint && s.demand_points.empty())

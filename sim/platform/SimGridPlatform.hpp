@@ -44,4 +44,19 @@ std::vector<simgrid::s4u::Host*> first_host_per_site(const model::Scenario& scen
 /// One-way latency of SimGrid's route between two hosts (sum of link latencies), seconds.
 double route_latency_s(const simgrid::s4u::Host* from, const simgrid::s4u::Host* to);
 
+/// What building the platform in SimGrid gave (`suanli platform --build`).
+struct SimGridBuild {
+  std::int64_t hosts = 0, links = 0;
+  double build_s = 0;                    ///< wall time of build_simgrid_platform
+  std::size_t verified_routes = 0;       ///< with verify: site pairs whose route latency was compared
+  double max_latency_difference_s = 0;   ///< with verify: worst |SimGrid - (graph + 2 LAN links)|
+};
+
+/// Starts a SimGrid engine (with `simgrid_args`), builds `spec` in it with host energy on and, with
+/// `verify`, compares every site-to-site route latency with the graph's shortest path. Once per
+/// process (SimGrid allows one engine).
+SimGridBuild build_in_simgrid(const model::Scenario& scenario, const PlatformSpec& spec,
+                              const std::vector<std::string>& simgrid_args, const BuildProgress& progress,
+                              bool verify);
+
 }  // namespace suanli::platform

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "load/Load.hpp"
 #include "model/Error.hpp"
 #include "model/JsonReader.hpp"
 #include "model/ScenarioReader.hpp"
@@ -26,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto doc = model::parse_json_text(text, "fuzz.json");
     const auto scenario = model::scenario_from_json(doc, "fuzz.json", false, nullptr);
-    const auto errors = model::validate(scenario);
+    const auto errors = suanli::load::validate(scenario);
     if (errors.empty() && scenario.sites.size() < kMaxSites && scenario.cities.size() < kMaxCities &&
         scenario.links.size() < kMaxLinks && scenario.demand_points.size() < kMaxDemandPoints) {
       const suanli::topology::Graph graph(scenario);

@@ -13,6 +13,7 @@
 #include "TestScenarios.hpp"
 #include "engine/Simulation.hpp"
 #include "metrics/Statistics.hpp"
+#include "load/Load.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
 #include "workload/SwfReader.hpp"
@@ -51,7 +52,7 @@ json one_site_doc(int servers, int cores, int servers_per_rack, const std::strin
 
 model::Scenario scenario_from(const json& doc, const std::string& file) {
   auto s = model::scenario_from_json(doc, file, false, nullptr);
-  auto errors = model::validate(s);
+  auto errors = suanli::load::validate(s);
   if (!errors.empty()) throw model::UserErrors(std::move(errors));
   return s;
 }

@@ -16,6 +16,7 @@
 #include <fstream>
 
 #include "TestScenarios.hpp"
+#include "load/Load.hpp"
 #include "model/ScenarioReader.hpp"
 #include "platform/PlatformSpec.hpp"
 #include "platform/PlatformXml.hpp"
@@ -38,7 +39,7 @@ sg4::Engine& quiet_engine() {
 }
 
 model::Scenario shipped(const std::string& name) {
-  return model::load_scenario(suanli::test::source_dir() + "/scenarios/" + name).scenario;
+  return suanli::load::load_scenario(suanli::test::source_dir() + "/scenarios/" + name).scenario;
 }
 
 /// Checks every site pair: SimGrid route latency == Boost.Graph shortest path + both LAN links, within 1 us.

@@ -11,6 +11,7 @@
 #include "TestScenarios.hpp"
 #include "capacity/Headroom.hpp"
 #include "capacity/WhatIf.hpp"
+#include "load/Load.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Error.hpp"
 #include "model/Summary.hpp"
@@ -408,7 +409,7 @@ TEST(CapacityOutput, JsonAndTerminalTable) {
 
 TEST(CapacityWhatIf, MoreRacksAndLiquidCoolingShowAsDifferences) {
   const auto base =
-      suanli::model::load_scenario(suanli::test::source_dir() + "/scenarios/teaching.json", {}).scenario;
+      suanli::load::load_scenario(suanli::test::source_dir() + "/scenarios/teaching.json", {}).scenario;
   auto changed = base;
   changed.sites[0].racks += 100;
   changed.sites[0].cooling.liquid_share = 0.9;
@@ -440,7 +441,7 @@ TEST(CapacityWhatIf, MoreRacksAndLiquidCoolingShowAsDifferences) {
 
 TEST(CapacityFailures, SiteAndLinkOutageShowWhatRemains) {
   const auto base =
-      suanli::model::load_scenario(suanli::test::source_dir() + "/scenarios/teaching.json", {}).scenario;
+      suanli::load::load_scenario(suanli::test::source_dir() + "/scenarios/teaching.json", {}).scenario;
   const auto row = [](const std::vector<suanli::capacity::WhatIfRow>& rows, const std::string& figure) {
     for (const auto& r : rows)
       if (r.figure == figure) return r;

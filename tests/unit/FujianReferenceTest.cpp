@@ -4,6 +4,7 @@
 #include <set>
 
 #include "TestScenarios.hpp"
+#include "load/Load.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Summary.hpp"
 #include "platform/PlatformSpec.hpp"
@@ -14,7 +15,7 @@ namespace model = suanli::model;
 
 namespace {
 const model::Scenario& fujian() {
-  static const auto s = model::load_scenario(suanli::test::source_dir() + "/scenarios/fujian-2025.json").scenario;
+  static const auto s = suanli::load::load_scenario(suanli::test::source_dir() + "/scenarios/fujian-2025.json").scenario;
   return s;
 }
 }  // namespace

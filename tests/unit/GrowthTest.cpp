@@ -12,6 +12,7 @@
 #include "capacity/WhatIf.hpp"
 #include "energy/AnnualPue.hpp"
 #include "energy/Conditions.hpp"
+#include "load/Load.hpp"
 #include "model/Error.hpp"
 #include "model/ScenarioReader.hpp"
 
@@ -222,7 +223,7 @@ TEST(GrowthScenario, BadFieldsNameTheirPointer) {
                    {"/outages", nlohmann::json::parse(R"([{"site": "fuzhou-core-dc", "what": "cooling", "units": 5,
                                                            "start_s": 0, "end_s": 10}])")}};
   try {
-    model::load_scenario(suanli::test::source_dir() + "/scenarios/teaching-growth.json", options);
+    suanli::load::load_scenario(suanli::test::source_dir() + "/scenarios/teaching-growth.json", options);
     ADD_FAILURE() << "5 of 4 units accepted";
   } catch (const model::UserErrors& e) {
     EXPECT_NE(std::string(e.errors().front().what()).find("/outages/0/units"), std::string::npos);

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "TestScenarios.hpp"
+#include "load/Load.hpp"
 #include "model/Error.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
@@ -1342,7 +1343,7 @@ TEST(SchedulingScenario, ReadIntoTheModelAndRoundTrips) {
             json({{"policy", "carbon_aware"}, {"max_defer_s", 3600}}));
   EXPECT_EQ(written.at("workload").at("classes").at(1).at("placement"), "consolidate");
   const auto again = model::scenario_from_json(written, "test.json", false, nullptr);
-  EXPECT_TRUE(model::validate(again).empty());
+  EXPECT_TRUE(suanli::load::validate(again).empty());
   expect_scheduling_settings(again);
   EXPECT_EQ(model::scenario_to_json(again), written);
 }

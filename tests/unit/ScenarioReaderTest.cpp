@@ -6,6 +6,7 @@
 
 #include "TestFiles.hpp"
 #include "TestScenarios.hpp"
+#include "load/Load.hpp"
 #include "model/Error.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
@@ -66,7 +67,7 @@ TEST(ScenarioReader, ServersPerRackDefaultsFromPower) {
 TEST(ScenarioReader, BadJsonNamesLineAndColumn) {
   const auto path = write_temp("bad.json", "{\n  \"format_version\": 1,\n  \"name\": \"x\",,\n}\n");
   try {
-    model::load_scenario(path);
+    suanli::load::load_scenario(path);
     FAIL() << "expected a UserError";
   } catch (const UserError& e) {
     EXPECT_EQ(e.file(), path);
@@ -240,9 +241,9 @@ TEST(ScenarioValidation, AllErrorsAreReportedNotJustTheFirst) {
 }
 
 TEST(ScenarioFiles, MissingFileAndDirectoryAreUserErrors) {
-  EXPECT_THROW(model::load_scenario("/nonexistent/x.json"), UserError);
+  EXPECT_THROW(suanli::load::load_scenario("/nonexistent/x.json"), UserError);
   try {
-    model::load_scenario(std::filesystem::temp_directory_path().string());
+    suanli::load::load_scenario(std::filesystem::temp_directory_path().string());
     FAIL();
   } catch (const UserError& e) {
     EXPECT_EQ(e.message(), "is a directory, expected a file");
@@ -251,7 +252,7 @@ TEST(ScenarioFiles, MissingFileAndDirectoryAreUserErrors) {
 
 TEST(ScenarioFiles, InvalidUtf8IsRefused) {
   const auto path = write_temp("latin1.json", "{\"format_version\": 1, \"name\": \"caf\xe9\"}");
-  EXPECT_THROW(model::load_scenario(path), UserError);
+  EXPECT_THROW(suanli::load::load_scenario(path), UserError);
 }
 
 TEST(ScenarioFiles, PowerCurveFileSetsIdleAndMaxFromSpecPower) {
@@ -261,8 +262,8 @@ TEST(ScenarioFiles, PowerCurveFileSetsIdleAndMaxFromSpecPower) {
   doc["node_types"][0]["pstates"][0].erase("idle_w");
   doc["node_types"][0]["pstates"][0].erase("max_w");
   auto s = model::scenario_from_json(doc, "test.json", false, nullptr);
-  model::resolve_power_curves(s);
-  EXPECT_TRUE(model::validate(s).empty());
+  suanli::load::resolve_power_curves(s);
+  EXPECT_TRUE(suanli::load::validate(s).empty());
   EXPECT_DOUBLE_EQ(s.node_types[0].pstates[0].idle_w, 41.6);
   EXPECT_DOUBLE_EQ(s.node_types[0].pstates[0].max_w, 113);
   ASSERT_TRUE(s.node_types[0].power_curve_w);
@@ -271,7 +272,7 @@ TEST(ScenarioFiles, PowerCurveFileSetsIdleAndMaxFromSpecPower) {
   doc["node_types"][0]["pstates"][0]["max_w"] = 250;
   auto s2 = model::scenario_from_json(doc, "test.json", false, nullptr);
   try {
-    model::resolve_power_curves(s2);
+    suanli::load::resolve_power_curves(s2);
     FAIL();
   } catch (const UserError& e) {
     EXPECT_EQ(e.location(), "/node_types/0/pstates/0/max_w");
@@ -279,7 +280,7 @@ TEST(ScenarioFiles, PowerCurveFileSetsIdleAndMaxFromSpecPower) {
   doc["node_types"][0]["power_curve_file"] = "/no/such/table.txt";
   auto s3 = model::scenario_from_json(doc, "test.json", false, nullptr);
   try {
-    model::resolve_power_curves(s3);
+    suanli::load::resolve_power_curves(s3);
     FAIL();
   } catch (const UserError& e) {
     EXPECT_EQ(e.location(), "/node_types/0/power_curve_file");

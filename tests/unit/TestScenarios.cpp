@@ -1,6 +1,7 @@
 // Small hand-built scenarios shared by the unit tests.
 #include "TestScenarios.hpp"
 
+#include "load/Load.hpp"
 #include "model/Error.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
@@ -39,7 +40,7 @@ nlohmann::json minimal_doc() {
 
 model::Scenario scenario_from(const nlohmann::json& doc) {
   auto s = model::scenario_from_json(doc, "test.json", false, nullptr);
-  auto errors = model::validate(s);
+  auto errors = suanli::load::validate(s);
   if (!errors.empty()) throw model::UserErrors(std::move(errors));
   return s;
 }
@@ -49,7 +50,7 @@ std::string source_dir() { return SUANLI_SOURCE_DIR; }
 model::Scenario teaching_growth(std::vector<model::ScenarioEdit> edits) {
   model::LoadOptions options;
   options.edits = std::move(edits);
-  return model::load_scenario(source_dir() + "/scenarios/teaching-growth.json", options).scenario;
+  return suanli::load::load_scenario(source_dir() + "/scenarios/teaching-growth.json", options).scenario;
 }
 
 }  // namespace suanli::test
