@@ -153,7 +153,8 @@ bool LineReader::refill() {
   // gzread reports a gzip stream cut short as the end of the file, with Z_BUF_ERROR set.
   if (n < 0 || (n == 0 && code == Z_BUF_ERROR)) {
     std::string text = reason;
-    if (text.starts_with(path_ + ": ")) text.erase(0, path_.size() + 2);  // zlib names the file too
+    // zlib names the file too: "<fd:N>: " (opened by descriptor)
+    if (const auto end = text.find(">: "); text.starts_with("<fd:") && end != std::string::npos) text.erase(0, end + 3);
     throw model::UserError(path_, "line " + std::to_string(line_ + 1),
                            "cannot read: corrupt gzip data (" + text + ")");
   }
