@@ -549,7 +549,8 @@ CLI::Validator checked_number(const std::string& expected, const std::string& de
           used = 0;
         }
         const bool good = used > 0 && used == text.size() && std::isfinite(value) && ok(value);
-        return good ? std::string() : "expected " + expected + ", got " + suanli::model::quoted(text);
+        return good ? std::string()
+                    : "expected " + expected + ", got " + suanli::model::printable(text, suanli::model::kMaxQuotedChars);
       },
       description);
 }
@@ -566,7 +567,7 @@ CLI::Validator seed_range() {
                           value <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
         return good ? std::string()
                     : "expected a whole number from 0 to 9223372036854775807, got " +
-                          suanli::model::quoted(text);
+                          suanli::model::printable(text, suanli::model::kMaxQuotedChars);
       },
       "0 - 2^63-1");
 }
@@ -651,8 +652,9 @@ int main(int argc, char** argv) {
   run->add_option("--seed", o.seed, "Override the scenario's seed: a whole number from 0 to 2^63-1")
       ->check(seed_range());
   run->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds (at most 10 years)")
-      ->check(checked_number("a positive number of seconds up to 10 years (315576000)", "POSITIVE",
-                             [](double v) { return v > 0 && v <= suanli::model::kMaxHorizonS; }));
+      ->check(positive("seconds"))
+      ->check(checked_number("at most 315576000 seconds (10 years)", "",
+                             [](double v) { return v <= suanli::model::kMaxHorizonS; }));
   run->add_option("--max-rows", o.max_rows,
                   "Refuse a run whose timeseries.csv would have more rows (samples x sites); default 10000000 "
                   "(= --set /outputs/max_timeseries_rows=N)")
@@ -788,7 +790,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-' &&
       app.get_subcommands([&](CLI::App* a) { return a->check_name(argv[1]); }).empty()) {
     const std::string closest = closest_command(app, argv[1]);
-    std::cerr << "suanli: unknown command " << suanli::model::quoted(argv[1])
+    std::cerr << "suanli: unknown command '" << suanli::model::printable(argv[1], suanli::model::kMaxQuotedChars) << "'"
               << (closest.empty() ? " (see suanli --help)" : "; did you mean '" + closest + "'?") << "\n";
     return suanli::model::kExitUserError;
   }
