@@ -12,14 +12,21 @@
 
 namespace suanli::model {
 
+bool has_control_character(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    // C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F): U+009B is a terminal's CSI.
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) return true;
+  }
+  return false;
+}
+
 std::string name_problem(const std::string& n) {
   if (n.empty()) return "needs a non-empty name";
   if (n.find_first_not_of(" \t") == std::string::npos)
     return "needs a name that is not only spaces";
-  for (const char ch : n) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7F) return "name may not contain control characters (a newline, a NUL byte, an escape)";
-  }
+  if (has_control_character(n)) return "name may not contain control characters (a newline, a NUL byte, an escape)";
   if (n.size() > 200) return "name is longer than 200 bytes";
   return "";
 }
@@ -148,6 +155,7 @@ std::vector<UserError> validate(const Scenario& s) {
     const auto& city = s.cities[i];
     const std::string p = "/cities/" + std::to_string(i);
     c.name(p, city.name, "city");
+    if (has_control_character(city.name_zh)) c.error(p + "/name_zh", "a name may not contain control characters");
     unique_place(p, city.name);
     c.coordinates(p, city.lat_deg, city.lon_deg);
   }
@@ -202,6 +210,7 @@ std::vector<UserError> validate(const Scenario& s) {
     const auto& site = s.sites[i];
     const std::string p = "/sites/" + std::to_string(i);
     c.name(p, site.name, "site");
+    if (has_control_character(site.name_zh)) c.error(p + "/name_zh", "a name may not contain control characters");
     unique_place(p, site.name);
     if (!s.find_city(site.city))
       c.error(p + "/city", "unknown city \"" + site.city + "\" (cities are listed in /cities)");

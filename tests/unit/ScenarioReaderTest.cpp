@@ -344,9 +344,14 @@ TEST(Validate, NamesMustPrintInEveryOutput) {
   EXPECT_NE(model::name_problem("a\nb"), "");
   EXPECT_NE(model::name_problem("\x1b[31mred"), "");
   EXPECT_NE(model::name_problem(std::string(201, 'a')), "");
+  EXPECT_NE(model::name_problem("a\u009b31mb"), "");  // C1 CSI
+  EXPECT_EQ(model::name_problem("a\u00a0b"), "");      // no-break space is text
   auto doc = suanli::test::minimal_doc();
   doc["sites"][1]["name"] = "   ";
   EXPECT_NE(first_error(doc).find("/sites/1/name"), std::string::npos);
+  doc["sites"][1]["name"] = "a2";
+  doc["sites"][1]["name_zh"] = "\x1b]0;x\x07";
+  EXPECT_NE(first_error(doc).find("/sites/1/name_zh"), std::string::npos);
 }
 
 TEST(Validate, HorizonSamplingAndRowsAreBounded) {
