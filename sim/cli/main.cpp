@@ -822,7 +822,12 @@ int main(int argc, char** argv) {
     if (*report) return run_report(o);
     if (*capacity) return run_capacity(o);
   } catch (const suanli::model::UserErrors& e) {
-    for (const auto& err : e.errors()) std::cerr << "error: " << err.what() << "\n";
+    // Every error found, one line each, up to a bound (a generated scenario may have thousands).
+    constexpr std::size_t kMaxListed = 50;
+    const auto& errors = e.errors();
+    for (std::size_t i = 0; i < errors.size() && i < kMaxListed; ++i) std::cerr << "error: " << errors[i].what() << "\n";
+    if (errors.size() > kMaxListed)
+      std::cerr << "error: " << errors.front().file() << ": " << errors.size() - kMaxListed << " more errors not listed\n";
     return suanli::model::kExitUserError;
   } catch (const UserError& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -452,6 +452,14 @@ class Hardening(unittest.TestCase):
         self.assertIn(b"\\x1b]0;owned\\x07\\x1b[31mred\\nline", r.stderr)
         self.assertEqual(len(r.stderr.decode().strip().splitlines()), 1)
 
+    def case_limit_thousands_of_errors(self):
+        def many(d):
+            d["sites"] = [dict(d["sites"][2], name="edge-%d" % i, racks=-1) for i in range(3000)] + d["sites"]
+        r = self.suanli("check", self.scenario(mutate=many), fragment="/sites/49/racks", within_s=20)
+        lines = r.stderr.decode().splitlines()
+        self.assertEqual(len(lines), 51)
+        self.assertRegex(lines[-1], r"^error: .*: \d+ more errors not listed$")
+
     def case_limit_fifo_scenario(self):
         fifo = self.path("fifo.json")
         os.mkfifo(fifo)
