@@ -129,10 +129,32 @@ void check_output_path(const std::string& path) {
 /// leaves a half-written output.
 void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
   check_output_path(path);
-  std::ostringstream text;
-  write(text);
+  /// Streams into the OutputFile (which buffers), so a large platform XML is never held whole.
+  class ToOutputFile : public std::streambuf {
+   public:
+    explicit ToOutputFile(suanli::metrics::OutputFile& out) : out_(out) {}
+
+   protected:
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+      out_.write(std::string_view(s, static_cast<std::size_t>(n)));
+      return n;
+    }
+    int_type overflow(int_type c) override {
+      if (c != traits_type::eof()) {
+        const char ch = traits_type::to_char_type(c);
+        out_.write(std::string_view(&ch, 1));
+      }
+      return traits_type::not_eof(c);
+    }
+
+   private:
+    suanli::metrics::OutputFile& out_;
+  };
   suanli::metrics::OutputFile out(path);
-  out.write(text.str());
+  ToOutputFile buffer(out);
+  std::ostream stream(&buffer);
+  stream.exceptions(std::ios::badbit);
+  write(stream);
   out.commit();
 }
 
