@@ -6,18 +6,17 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include <atomic>
-#include <csignal>
-#include <cstdint>
-#include <filesystem>
-#include <random>
-
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <csignal>
+#include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <limits>
+#include <random>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -72,9 +71,10 @@ int create_partial_file(const std::string& final_path, std::string& partial_path
   struct stat st {};
   if (::lstat(final_path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
     throw model::UserError(final_path, "",
-                           S_ISDIR(st.st_mode) ? "is a directory; give a file name for the output"
-                                               : "exists and is not a regular file (a device, pipe or socket); "
-                                                 "refusing to replace it");
+                           S_ISDIR(st.st_mode)
+                               ? "is a directory; give a file name for the output"
+                               : "exists and is not a regular file (a device, pipe or socket); "
+                                 "refusing to replace it");
   }
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   const std::string base = target.filename().string();
@@ -85,7 +85,8 @@ int create_partial_file(const std::string& final_path, std::string& partial_path
     if (fd >= 0) return fd;
     if (errno != EEXIST) {
       const int error = errno;
-      throw model::UserError(final_path, "", "cannot create a file in " + folder.string() + ": " + std::strerror(error));
+      throw model::UserError(final_path, "",
+                             "cannot create a file in " + folder.string() + ": " + std::strerror(error));
     }
   }
   throw model::UserError(final_path, "", "cannot create a unique temporary file in " + folder.string());

@@ -27,10 +27,10 @@ void install_interrupt_cleanup();
 
 /// A text output file that appears under its final name only when complete.
 ///
-/// The constructor creates a temporary file beside `final_path` (create_partial_file); write() appends through a 1 MiB buffer;
-/// commit() flushes, closes and renames the partial file to `final_path` (atomic on POSIX: readers
-/// see the old file or the whole new one). If commit() is never called (an exception, a user error
-/// found midway), the destructor removes the partial file, so no half-written output is left. This
+/// The constructor creates a temporary file beside `final_path` (create_partial_file); write() appends
+/// through a 1 MiB buffer; commit() flushes, closes and renames the partial file to `final_path` (atomic on
+/// POSIX: readers see the old file or the whole new one). If commit() is never called (an exception, a user
+/// error found midway), the destructor removes the partial file, so no half-written output is left. This
 /// guards against interrupted runs; the data are not fsync'ed, so a power cut may still lose them.
 ///
 /// With `gzip` true the bytes are gzip-compressed through zlib (the caller names `final_path` with

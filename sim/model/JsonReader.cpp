@@ -1,6 +1,10 @@
 // Path-tracking JSON access and file reading with one-line user errors.
 #include "model/JsonReader.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -8,9 +12,6 @@
 #include <filesystem>
 #include <limits>
 #include <sstream>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <unordered_set>
 
 namespace suanli::model {
@@ -21,7 +22,6 @@ const nlohmann::json& empty_array() {
   static const nlohmann::json kEmpty = nlohmann::json::array();
   return kEmpty;
 }
-
 
 /// Walks a JSON text as SAX events (no recursion, no tree) and records the first structural problem
 /// nlohmann would accept: nesting deeper than kMaxJsonDepth, or a key given twice in one object.
@@ -51,13 +51,15 @@ class StructureCheck : public nlohmann::json_sax<nlohmann::json> {
     }
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
 
  private:
   struct Frame {
     bool object = false;
-    std::size_t next = 0;     ///< arrays: index of the next element
-    std::string key;          ///< objects: the current key
+    std::size_t next = 0;  ///< arrays: index of the next element
+    std::string key;       ///< objects: the current key
     std::unordered_set<std::string> keys;
   };
   bool value() {
@@ -81,8 +83,10 @@ class StructureCheck : public nlohmann::json_sax<nlohmann::json> {
   std::string pointer() const {
     std::string out;
     for (const auto& f : frames_) {
-      if (f.object) out = json_pointer_child(out, std::string_view(f.key));
-      else if (f.next > 0) out = json_pointer_child(out, f.next - 1);
+      if (f.object)
+        out = json_pointer_child(out, std::string_view(f.key));
+      else if (f.next > 0)
+        out = json_pointer_child(out, f.next - 1);
     }
     return out.empty() ? "/" : out;
   }
@@ -95,7 +99,8 @@ void check_json_structure(const std::string& text, const std::string& file) {
   // nlohmann's lexer takes a NUL byte for the end of the input and would ignore what follows.
   if (const auto nul = text.find('\0'); nul != std::string::npos) {
     const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
-    throw UserError(file, "line " + std::to_string(line), "a NUL byte (at byte " + std::to_string(nul + 1) + "): not JSON text");
+    throw UserError(file, "line " + std::to_string(line),
+                    "a NUL byte (at byte " + std::to_string(nul + 1) + "): not JSON text");
   }
   StructureCheck check;
   nlohmann::json::sax_parse(text, &check, nlohmann::json::input_format_t::json, false);
@@ -120,8 +125,9 @@ int open_input_file(const std::string& path) {
   }
   if (static_cast<std::uintmax_t>(st.st_size) > kMaxInputBytes) {
     ::close(fd);
-    throw UserError(path, "", "file is " + std::to_string(st.st_size / (1024 * 1024)) + " MiB; the limit is " +
-                                  std::to_string(kMaxInputBytes / (1024 * 1024)) + " MiB");
+    throw UserError(path, "",
+                    "file is " + std::to_string(st.st_size / (1024 * 1024)) + " MiB; the limit is " +
+                        std::to_string(kMaxInputBytes / (1024 * 1024)) + " MiB");
   }
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   return fd;

@@ -34,7 +34,8 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 /// on any input.
 void check_json_structure(const std::string& text, const std::string& file);
 
-/// Parses JSON text (after check_json_structure); a syntax error becomes a UserError naming the file, line and column.
+/// Parses JSON text (after check_json_structure); a syntax error becomes a UserError naming the file, line
+/// and column.
 nlohmann::json parse_json_text(const std::string& text, const std::string& file);
 
 /// Settings shared by every JsonObject of one document.

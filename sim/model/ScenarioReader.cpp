@@ -408,10 +408,12 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   s.horizon_s = o.optional_number("horizon_s", s.horizon_s);
 
   if (const json* v = o.object("outputs")) {
-    JsonObject out(*v, o.path_of("outputs"), ctx, {"directory", "sampling_interval_s", "max_timeseries_rows"});
+    JsonObject out(*v, o.path_of("outputs"), ctx,
+                   {"directory", "sampling_interval_s", "max_timeseries_rows"});
     s.outputs.directory = out.optional_string("directory", "");
     s.outputs.sampling_interval_s = out.optional_number("sampling_interval_s", s.outputs.sampling_interval_s);
-    s.outputs.max_timeseries_rows = out.optional_integer("max_timeseries_rows", s.outputs.max_timeseries_rows);
+    s.outputs.max_timeseries_rows =
+        out.optional_integer("max_timeseries_rows", s.outputs.max_timeseries_rows);
   }
   if (const json* v = o.object("network")) {
     JsonObject n(*v, o.path_of("network"), ctx,
@@ -518,8 +520,8 @@ void apply_edit(json& node, const std::vector<std::string>& tokens, std::size_t 
   if (node.is_array()) {
     std::size_t index = 0;
     // RFC 6901: an array index is 0 or digits without a leading zero ("00" and "01" are not indices).
-    const bool numeric = !t.empty() && t.find_first_not_of("0123456789") == std::string::npos && t.size() < 10 &&
-                         (t.size() == 1 || t[0] != '0');
+    const bool numeric = !t.empty() && t.find_first_not_of("0123456789") == std::string::npos &&
+                         t.size() < 10 && (t.size() == 1 || t[0] != '0');
     if (numeric) index = static_cast<std::size_t>(std::stoul(t));
     if (!numeric || index >= node.size())
       throw UserError(option, pointer,
@@ -529,7 +531,8 @@ void apply_edit(json& node, const std::vector<std::string>& tokens, std::size_t 
     return;
   }
   if (node.is_null()) node = json::object();
-  if (!node.is_object()) throw UserError(option, pointer, "cannot go into " + model::quoted(t) + ": " + describe_json(node));
+  if (!node.is_object())
+    throw UserError(option, pointer, "cannot go into " + model::quoted(t) + ": " + describe_json(node));
   apply_edit(node[t], tokens, i + 1, value, option, pointer);
 }
 }  // namespace

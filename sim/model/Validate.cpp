@@ -24,9 +24,9 @@ bool has_control_character(std::string_view text) {
 
 std::string name_problem(const std::string& n) {
   if (n.empty()) return "needs a non-empty name";
-  if (n.find_first_not_of(" \t") == std::string::npos)
-    return "needs a name that is not only spaces";
-  if (has_control_character(n)) return "name may not contain control characters (a newline, a NUL byte, an escape)";
+  if (n.find_first_not_of(" \t") == std::string::npos) return "needs a name that is not only spaces";
+  if (has_control_character(n))
+    return "name may not contain control characters (a newline, a NUL byte, an escape)";
   if (n.size() > 200) return "name is longer than 200 bytes";
   return "";
 }
@@ -56,7 +56,8 @@ class Checker {
     if (lon < -180 || lon > 180) error(path + "/lon_deg", "expected a longitude in [-180, 180], got " + fmt(lon));
   }
   void name(const std::string& path, const std::string& n, const char* what) {
-    if (const auto problem = name_problem(n); !problem.empty()) error(path + "/name", std::string("a ") + what + " " + problem);
+    if (const auto problem = name_problem(n); !problem.empty())
+      error(path + "/name", std::string("a ") + what + " " + problem);
   }
 
   /// A data file the scenario names: it must be a regular file (a FIFO or a device would block or
@@ -67,7 +68,8 @@ class Checker {
     const auto status = fs::status(file, ec);
     if (fs::is_regular_file(status)) return;
     if (fs::exists(status) && !fs::is_directory(status))
-      error(path, std::string(what) + " file " + model::quoted(file) + " is not a regular file (a device, pipe or socket)");
+      error(path, std::string(what) + " file " + model::quoted(file) +
+                      " is not a regular file (a device, pipe or socket)");
     else
       error(path, std::string("no such ") + what + " file " + model::quoted(file));
   }
@@ -107,20 +109,25 @@ std::vector<UserError> validate(const Scenario& s) {
     c.error("/horizon_s", "expected at most " + fmt(kMaxHorizonS) + " s (10 years), got " + fmt(s.horizon_s));
   c.positive("/outputs/sampling_interval_s", s.outputs.sampling_interval_s);
   if (s.outputs.sampling_interval_s > 0 && s.outputs.sampling_interval_s < kMinSamplingIntervalS)
-    c.error("/outputs/sampling_interval_s",
-            "expected at least " + fmt(kMinSamplingIntervalS) + " s, got " + fmt(s.outputs.sampling_interval_s));
+    c.error("/outputs/sampling_interval_s", "expected at least " + fmt(kMinSamplingIntervalS) + " s, got " +
+                                                fmt(s.outputs.sampling_interval_s));
   if (s.outputs.max_timeseries_rows < 1)
-    c.error("/outputs/max_timeseries_rows", "expected an integer >= 1, got " + std::to_string(s.outputs.max_timeseries_rows));
-  else if (s.horizon_s > 0 && s.horizon_s <= kMaxHorizonS && s.outputs.sampling_interval_s >= kMinSamplingIntervalS) {
+    c.error("/outputs/max_timeseries_rows",
+            "expected an integer >= 1, got " + std::to_string(s.outputs.max_timeseries_rows));
+  else if (s.horizon_s > 0 && s.horizon_s <= kMaxHorizonS &&
+           s.outputs.sampling_interval_s >= kMinSamplingIntervalS) {
     const double rows = estimated_timeseries_rows(s);
-    const auto whole = [](double v) { return v < 1e18 ? std::to_string(static_cast<std::int64_t>(v)) : fmt(v); };
+    const auto whole = [](double v) {
+      return v < 1e18 ? std::to_string(static_cast<std::int64_t>(v)) : fmt(v);
+    };
     if (rows > static_cast<double>(s.outputs.max_timeseries_rows))
       c.error("/outputs/sampling_interval_s",
               "a run would write about " + whole(rows) + " rows of timeseries.csv (" +
-                  whole(std::floor(s.horizon_s / s.outputs.sampling_interval_s)) +
-                  " samples x " + std::to_string(s.sites.size()) + " sites); the limit is " +
+                  whole(std::floor(s.horizon_s / s.outputs.sampling_interval_s)) + " samples x " +
+                  std::to_string(s.sites.size()) + " sites); the limit is " +
                   std::to_string(s.outputs.max_timeseries_rows) +
-                  ": sample less often, shorten horizon_s, or raise /outputs/max_timeseries_rows (run --max-rows)");
+                  ": sample less often, shorten horizon_s, or raise /outputs/max_timeseries_rows (run "
+                  "--max-rows)");
   }
   if (s.scheduling.backfill_window < 1 || s.scheduling.backfill_window > 1000000)
     c.error("/scheduling/backfill_window",
@@ -155,7 +162,8 @@ std::vector<UserError> validate(const Scenario& s) {
     const auto& city = s.cities[i];
     const std::string p = "/cities/" + std::to_string(i);
     c.name(p, city.name, "city");
-    if (has_control_character(city.name_zh)) c.error(p + "/name_zh", "a name may not contain control characters");
+    if (has_control_character(city.name_zh))
+      c.error(p + "/name_zh", "a name may not contain control characters");
     unique_place(p, city.name);
     c.coordinates(p, city.lat_deg, city.lon_deg);
   }
@@ -210,7 +218,8 @@ std::vector<UserError> validate(const Scenario& s) {
     const auto& site = s.sites[i];
     const std::string p = "/sites/" + std::to_string(i);
     c.name(p, site.name, "site");
-    if (has_control_character(site.name_zh)) c.error(p + "/name_zh", "a name may not contain control characters");
+    if (has_control_character(site.name_zh))
+      c.error(p + "/name_zh", "a name may not contain control characters");
     unique_place(p, site.name);
     if (!s.find_city(site.city))
       c.error(p + "/city", "unknown city \"" + site.city + "\" (cities are listed in /cities)");
@@ -467,8 +476,8 @@ std::vector<UserError> validate(const Scenario& s) {
     c.non_negative("/energy/grid/carbon_kg_per_kwh", e.grid.carbon_kg_per_kwh);
     if (e.grid.carbon_kg_per_kwh > kMaxCarbonKgPerKwh)
       c.error("/energy/grid/carbon_kg_per_kwh", "expected at most " + fmt(kMaxCarbonKgPerKwh) +
-                                                   " kg/kWh (lignite, the dirtiest, is about 1.2), got " +
-                                                   fmt(e.grid.carbon_kg_per_kwh));
+                                                    " kg/kWh (lignite, the dirtiest, is about 1.2), got " +
+                                                    fmt(e.grid.carbon_kg_per_kwh));
     if (!e.grid.carbon_file.empty()) {
       c.input_file("/energy/grid/carbon_file", s.resolve_path(e.grid.carbon_file), "carbon");
     }

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <iomanip>
 #include <limits>
 #include <map>
-#include <iomanip>
 #include <sstream>
 
 #include "metrics/OutputFile.hpp"
@@ -61,7 +61,8 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
     model::JsonObject a(axes[i], ap, ctx, {"name", "pointer", "values"});
     Axis axis;
     axis.name = a.required_string("name");
-    if (const auto problem = model::name_problem(axis.name); !problem.empty()) a.fail("name", "an axis " + problem);
+    if (const auto problem = model::name_problem(axis.name); !problem.empty())
+      a.fail("name", "an axis " + problem);
     for (const auto& other : s.axes)
       if (other.name == axis.name) a.fail("name", "duplicate axis name \"" + axis.name + "\"");
     const std::string pointer = a.optional_string("pointer", "");

@@ -154,7 +154,8 @@ bool LineReader::refill() {
   if (n < 0 || (n == 0 && code == Z_BUF_ERROR)) {
     std::string text = reason;
     // zlib names the file too: "<fd:N>: " (opened by descriptor)
-    if (const auto end = text.find(">: "); text.starts_with("<fd:") && end != std::string::npos) text.erase(0, end + 3);
+    if (const auto end = text.find(">: "); text.starts_with("<fd:") && end != std::string::npos)
+      text.erase(0, end + 3);
     throw model::UserError(path_, "line " + std::to_string(line_ + 1),
                            "cannot read: corrupt gzip data (" + text + ")");
   }
@@ -164,8 +165,8 @@ bool LineReader::refill() {
   if (read_bytes_ > kMaxExpandedBytes) {
     throw model::UserError(path_, "line " + std::to_string(line_ + 1),
                            "more than " + std::to_string(kMaxExpandedBytes >> 20) +
-                               " MiB of text (decompressed); the limit is " + std::to_string(kMaxExpandedBytes >> 20) +
-                               " MiB");
+                               " MiB of text (decompressed); the limit is " +
+                               std::to_string(kMaxExpandedBytes >> 20) + " MiB");
   }
   return n > 0;
 }

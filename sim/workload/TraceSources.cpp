@@ -105,7 +105,8 @@ struct SwfFormat {
   using Reader = SwfReader;
   static double time_s(const SwfJob& r) { return r.submit_s; }
   static bool accept(const SwfJob& r) { return r.procs() > 0 && r.run_s > 0; }
-  static void fill(Job& j, const SwfJob& r, const model::JobClass& c, const std::string& path, std::size_t line) {
+  static void fill(Job& j, const SwfJob& r, const model::JobClass& c, const std::string& path,
+                   std::size_t line) {
     const std::int64_t cores = static_cast<std::int64_t>(r.procs()) * c.cores_per_proc;
     if (cores > kMaxJobCores)
       throw model::UserError(path, "line " + std::to_string(line),
@@ -125,7 +126,8 @@ struct AzureFormat {
   using Reader = AzureInferenceReader;
   static double time_s(const InferenceRequest& r) { return r.t_s; }
   static bool accept(const InferenceRequest&) { return true; }
-  static void fill(Job& j, const InferenceRequest& r, const model::JobClass& c, const std::string&, std::size_t line) {
+  static void fill(Job& j, const InferenceRequest& r, const model::JobClass& c, const std::string&,
+                   std::size_t line) {
     j.runtime_s = r.generated_tokens * c.seconds_per_token + r.context_tokens * c.prefill_seconds_per_token;
     if (j.runtime_s <= 0) j.runtime_s = c.prefill_seconds_per_token;
     j.trace_id = static_cast<std::int64_t>(line);

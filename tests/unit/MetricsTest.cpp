@@ -14,12 +14,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "TestScenarios.hpp"
 #include "metrics/OutputFile.hpp"
 #include "metrics/Progress.hpp"
 #include "metrics/RunReport.hpp"
 #include "metrics/Statistics.hpp"
 #include "model/Error.hpp"
-#include "TestScenarios.hpp"
 
 namespace fs = std::filesystem;
 namespace metrics = suanli::metrics;
@@ -257,7 +257,8 @@ TEST(OutputFile, NeverReplacesADeviceOrAFifo) {
   EXPECT_TRUE(fs::is_fifo(fs::symlink_status(fifo)));
   EXPECT_THROW(metrics::OutputFile("/dev/null"), suanli::model::UserError);
   EXPECT_TRUE(fs::is_character_file(fs::symlink_status("/dev/null")));
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);  // no temporary file
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()),
+            1);  // no temporary file
 }
 
 TEST(OutputFile, SpreadsheetCellsNeverStartAFormula) {
@@ -363,7 +364,8 @@ TEST(OutputFile, CommitOntoAFolderThrowsAndCleansUp) {
     fs::create_directory(later / "inside");  // a non-empty folder cannot be replaced by rename
     EXPECT_THROW(out.commit(), suanli::model::UserError);
   }
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);  // the folders only
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()),
+            2);  // the folders only
   EXPECT_TRUE(fs::is_directory(final_path));
 }
 

@@ -302,13 +302,15 @@ TEST(ScenarioFiles, ResolvedScenarioRoundTrips) {
 
 TEST(JsonStructure, DuplicateKeyNamesTheKeyAndItsPointer) {
   try {
-    model::check_json_structure(R"({"sites": [{"name": "a"}, {"name": "b", "racks": 1, "racks": 2}]})", "f.json");
+    model::check_json_structure(R"({"sites": [{"name": "a"}, {"name": "b", "racks": 1, "racks": 2}]})",
+                                "f.json");
     FAIL() << "expected a UserError";
   } catch (const UserError& e) {
     EXPECT_EQ(e.location(), "/sites/1/racks");
     EXPECT_NE(e.message().find("\"racks\" appears twice"), std::string::npos) << e.message();
   }
-  EXPECT_NO_THROW(model::check_json_structure(R"({"a": {"x": 1}, "b": {"x": 1}})", "f.json"));  // other objects
+  EXPECT_NO_THROW(
+      model::check_json_structure(R"({"a": {"x": 1}, "b": {"x": 1}})", "f.json"));  // other objects
 }
 
 TEST(JsonStructure, DepthIsLimitedWithoutRecursion) {
@@ -345,7 +347,7 @@ TEST(Validate, NamesMustPrintInEveryOutput) {
   EXPECT_NE(model::name_problem("\x1b[31mred"), "");
   EXPECT_NE(model::name_problem(std::string(201, 'a')), "");
   EXPECT_NE(model::name_problem("a\u009b31mb"), "");  // C1 CSI
-  EXPECT_EQ(model::name_problem("a\u00a0b"), "");      // no-break space is text
+  EXPECT_EQ(model::name_problem("a\u00a0b"), "");     // no-break space is text
   auto doc = suanli::test::minimal_doc();
   doc["sites"][1]["name"] = "   ";
   EXPECT_NE(first_error(doc).find("/sites/1/name"), std::string::npos);
@@ -377,7 +379,8 @@ TEST(Validate, CarbonIntensityHasAPlausibleBound) {
 }
 
 TEST(UserError, QuotesAtMost200CharactersWithControlsEscaped) {
-  const UserError e("f.json", "/" + std::string(100000, 'k'), "unknown field " + model::quoted("a\nb\x1b[31m"));
+  const UserError e("f.json", "/" + std::string(100000, 'k'),
+                    "unknown field " + model::quoted("a\nb\x1b[31m"));
   const std::string what = e.what();
   EXPECT_LT(what.size(), 1300u);
   EXPECT_NE(what.find("... (100001 bytes)"), std::string::npos);

@@ -1,7 +1,5 @@
 // Trace readers: facts from the shipped SWF, Azure and Alibaba files, and one clear error per bad input.
 #include <gtest/gtest.h>
-
-#include "TestFiles.hpp"
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -12,6 +10,7 @@
 #include <iterator>
 #include <string>
 
+#include "TestFiles.hpp"
 #include "model/Error.hpp"
 #include "workload/TraceReaders.hpp"
 
@@ -285,9 +284,11 @@ TEST(LineReader, OnlyRegularFilesAreRead) {
   const auto fifo = std::filesystem::temp_directory_path() / ("suanli-fifo-" + std::to_string(::getpid()));
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   EXPECT_EQ(error_of<SwfReader>(fifo.string()),
-            fifo.string() + ": is not a regular file (a device, pipe or socket); give a file");  // no writer: would block
+            fifo.string() +
+                ": is not a regular file (a device, pipe or socket); give a file");  // no writer: would block
   std::filesystem::remove(fifo);
-  EXPECT_EQ(error_of<SwfReader>("/dev/zero"), "/dev/zero: is not a regular file (a device, pipe or socket); give a file");
+  EXPECT_EQ(error_of<SwfReader>("/dev/zero"),
+            "/dev/zero: is not a regular file (a device, pipe or socket); give a file");
 }
 
 // ---------------------------------------------------------------------------------------------
