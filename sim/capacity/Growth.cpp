@@ -884,11 +884,12 @@ std::string growth_costs_csv(const GrowthReport& r, bool bom) {
   const auto f = metrics::format_double_or_empty;
   auto rows = [&](const GrowthEntity& e) {
     for (const auto& y : growth_years(r.start, e.months))
-      out += std::string(to_string(e.level)) + "," + metrics::csv_escape(e.name) + "," + metrics::csv_escape(e.name_zh) +
-             "," + metrics::csv_escape(e.city) + "," + std::to_string(y.year) + "," + f(y.it_kwh / 1000) + "," +
-             f(y.facility_kwh / 1000) + "," + f(y.it_kwh > 0 ? y.facility_kwh / y.it_kwh : kNaN) + "," +
-             f(y.electricity_cost) + "," + f(y.carbon_kg / 1000) + "," + f(y.carbon_cost) + "," + f(y.capital_cost) +
-             "," + f(y.tco()) + "\n";
+      out += std::string(to_string(e.level)) + "," + metrics::spreadsheet_cell(e.name) + "," +
+             metrics::spreadsheet_cell(e.name_zh) + "," + metrics::spreadsheet_cell(e.city) + "," +
+             std::to_string(y.year) + "," + f(y.it_kwh / 1000) + "," + f(y.facility_kwh / 1000) + "," +
+             f(y.it_kwh > 0 ? y.facility_kwh / y.it_kwh : kNaN) + "," + f(y.electricity_cost) + "," +
+             f(y.carbon_kg / 1000) + "," + f(y.carbon_cost) + "," + f(y.capital_cost) + "," + f(y.tco()) +
+             "\n";
   };
   rows(r.province);
   for (const auto& e : r.cities) rows(e);
@@ -902,9 +903,11 @@ std::string growth_csv(const GrowthReport& r, bool bom) {
   auto rows = [&](const GrowthEntity& e) {
     for (std::size_t x = 0; x < kGrowthLimits; ++x) {
       if (!e.applicable[x]) continue;
-      out += std::string(to_string(e.level)) + "," + metrics::csv_escape(e.name) + "," + metrics::csv_escape(e.name_zh) +
-             "," + metrics::csv_escape(e.city) + "," + std::string(to_string(static_cast<GrowthLimit>(x))) + "," +
-             (e.first[x] ? std::to_string(*e.first[x]) + "," + month_label(r.start, *e.first[x]) : ",") + "\n";
+      out += std::string(to_string(e.level)) + "," + metrics::spreadsheet_cell(e.name) + "," +
+             metrics::spreadsheet_cell(e.name_zh) + "," + metrics::spreadsheet_cell(e.city) + "," +
+             std::string(to_string(static_cast<GrowthLimit>(x))) + "," +
+             (e.first[x] ? std::to_string(*e.first[x]) + "," + month_label(r.start, *e.first[x]) : ",") +
+             "\n";
     }
   };
   rows(r.province);

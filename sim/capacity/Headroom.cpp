@@ -458,13 +458,20 @@ std::string csv_optional(const std::optional<double>& x) { return x ? csv_number
 
 void csv_rows(std::string& out, const Headroom& h) {
   for (const auto& r : h.resources) {
-    const std::string fields[] = {std::string(to_string(h.level)), metrics::csv_escape(h.name),
-                                  metrics::csv_escape(h.name_zh),  metrics::csv_escape(h.city),
-                                  r.resource,                      metrics::csv_escape(r.unit),
-                                  csv_number(r.built),             csv_optional(r.committed),
-                                  csv_optional(r.used_peak),       csv_optional(r.used_p95),
-                                  csv_number(r.stranded),          csv_number(r.remaining),
-                                  r.binding ? "1" : "0",           metrics::csv_escape(r.note)};
+    const std::string fields[] = {std::string(to_string(h.level)),
+                                  metrics::spreadsheet_cell(h.name),
+                                  metrics::spreadsheet_cell(h.name_zh),
+                                  metrics::spreadsheet_cell(h.city),
+                                  r.resource,
+                                  metrics::spreadsheet_cell(r.unit),
+                                  csv_number(r.built),
+                                  csv_optional(r.committed),
+                                  csv_optional(r.used_peak),
+                                  csv_optional(r.used_p95),
+                                  csv_number(r.stranded),
+                                  csv_number(r.remaining),
+                                  r.binding ? "1" : "0",
+                                  metrics::spreadsheet_cell(r.note)};
     for (const auto& f : fields) out += (&f == fields ? "" : ",") + f;
     out += '\n';
   }

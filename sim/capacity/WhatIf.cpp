@@ -173,8 +173,8 @@ std::string what_if_csv(const std::vector<WhatIfRow>& rows, bool bom) {
   out += "figure,unit,baseline,what_if,difference\n";
   const auto f = metrics::format_double_or_empty;
   for (const auto& r : rows)
-    out += metrics::csv_escape(r.figure) + "," + metrics::csv_escape(r.unit) + "," + f(r.baseline) + "," +
-           f(r.changed) + "," + f(r.changed - r.baseline) + "\n";
+    out += metrics::spreadsheet_cell(r.figure) + "," + metrics::spreadsheet_cell(r.unit) + "," +
+           f(r.baseline) + "," + f(r.changed) + "," + f(r.changed - r.baseline) + "\n";
   return out;
 }
 

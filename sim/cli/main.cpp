@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -67,6 +69,7 @@ struct Options {
   // run
   std::optional<std::uint64_t> seed;
   std::optional<double> horizon_s;
+  std::optional<std::int64_t> max_rows;
   std::vector<std::string> set;  ///< POINTER=VALUE edits of the scenario
   std::string placement;
   std::string queue;
@@ -109,40 +112,51 @@ struct Options {
   int racks_per_new_site = 20;
 };
 
-/// Fails early (before any work) when an output path cannot be written.
+/// Fails early (before any work) when an output path cannot be written: a folder, a device or a pipe
+/// is never replaced, and the folder must exist.
 void check_output_path(const std::string& path) {
   namespace fs = std::filesystem;
   const fs::path target(path);
-  if (fs::is_directory(target)) throw UserError(path, "", "is a directory; give a file name for the output");
-  if (target.has_parent_path() && !fs::is_directory(target.parent_path()))
+  std::error_code ec;
+  const auto status = fs::symlink_status(target, ec);
+  if (fs::is_directory(status)) throw UserError(path, "", "is a directory; give a file name for the output");
+  if (fs::exists(status) && !fs::is_regular_file(status) && !fs::is_symlink(status))
+    throw UserError(path, "", "exists and is not a regular file (a device, pipe or socket); refusing to replace it");
+  if (target.has_parent_path() && !fs::is_directory(target.parent_path(), ec))
     throw UserError(path, "", "the folder " + target.parent_path().string() + " does not exist");
 }
 
-/// Writes through a temporary file renamed into place, so a failure never leaves a half-written output.
+/// Writes through a temporary file renamed into place (metrics::OutputFile), so a failure never
+/// leaves a half-written output.
 void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
   check_output_path(path);
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw UserError(path, "", "cannot write here (permission denied or read-only)");
-    try {
-      write(out);
-      out.flush();
-      if (!out) throw UserError(path, "", "write failed (disk full?)");
-    } catch (...) {
-      out.close();
-      std::remove(tmp.c_str());
-      throw;
+  /// Streams into the OutputFile (which buffers), so a large platform XML is never held whole.
+  class ToOutputFile : public std::streambuf {
+   public:
+    explicit ToOutputFile(suanli::metrics::OutputFile& out) : out_(out) {}
+
+   protected:
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+      out_.write(std::string_view(s, static_cast<std::size_t>(n)));
+      return n;
     }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw UserError(path, "", "cannot rename the finished output into place: " + ec.message());
-  }
+    int_type overflow(int_type c) override {
+      if (c != traits_type::eof()) {
+        const char ch = traits_type::to_char_type(c);
+        out_.write(std::string_view(&ch, 1));
+      }
+      return traits_type::not_eof(c);
+    }
+
+   private:
+    suanli::metrics::OutputFile& out_;
+  };
+  suanli::metrics::OutputFile out(path);
+  ToOutputFile buffer(out);
+  std::ostream stream(&buffer);
+  stream.exceptions(std::ios::badbit);
+  write(stream);
+  out.commit();
 }
 
 suanli::model::Scenario load(const Options& o) {
@@ -182,9 +196,17 @@ int run_run(const Options& o) {
   namespace fs = std::filesystem;
   if (fs::exists(o.output) && !fs::is_directory(o.output))
     throw UserError(o.output, "", "exists and is not a folder; give a folder for the outputs");
+  for (auto p = fs::path(o.output).parent_path(); !p.empty(); p = p.parent_path()) {
+    std::error_code ec;
+    const auto status = fs::status(p, ec);
+    if (fs::exists(status) && !fs::is_directory(status))
+      throw UserError(o.output, "", p.string() + " is a file, not a folder: the output folder cannot be made below it");
+    if (fs::exists(status) || p == p.parent_path()) break;
+  }
   auto scenario = load(o);
   if (o.seed) scenario.seed = *o.seed;
   if (o.horizon_s) scenario.horizon_s = *o.horizon_s;
+  if (o.max_rows) scenario.outputs.max_timeseries_rows = *o.max_rows;
   if (o.growth_month) {
     if (!scenario.growth.present)
       throw UserError(o.scenario, "/growth", "--growth-month needs a growth section in the scenario (docs/capacity.md)");
@@ -206,7 +228,7 @@ int run_run(const Options& o) {
     }
     scenario.outages.push_back(out);
   }
-  if (o.growth_month || !o.outages.empty()) {
+  {  // the options above change the scenario: check it again (limits included) before any work
     auto errors = suanli::load::validate(scenario);
     if (!errors.empty()) throw suanli::model::UserErrors(std::move(errors));
   }
@@ -329,7 +351,7 @@ int run_platform(const Options& o) {
         std::cerr << "\rbuilding SimGrid platform: site " << done << "/" << total << ", " << hosts << " hosts"
                   << (done == total ? "\n" : "") << std::flush;
       },
-      o.verify);
+      o.verify, [] { suanli::metrics::install_interrupt_cleanup(); });  // after SimGrid's own SIGINT handler
   nlohmann::json stats = {{"scenario", scenario.name},
                           {"granularity", suanli::model::to_string(scenario.platform.host_granularity)},
                           {"hosts", built.hosts},
@@ -532,9 +554,27 @@ CLI::Validator checked_number(const std::string& expected, const std::string& de
           used = 0;
         }
         const bool good = used > 0 && used == text.size() && std::isfinite(value) && ok(value);
-        return good ? std::string() : "expected " + expected + ", got " + text;
+        return good ? std::string()
+                    : "expected " + expected + ", got " + suanli::model::printable(text, suanli::model::kMaxQuotedChars);
       },
       description);
+}
+
+/// A seed: digits only, 0 to 2^63-1 (what a scenario's "seed" holds). CLI11 alone turns -1 and 2^64
+/// into 18446744073709551615.
+CLI::Validator seed_range() {
+  return CLI::Validator(
+      [](std::string& text) {
+        std::uint64_t value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        const bool good = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
+                          ec == std::errc() && end == text.data() + text.size() &&
+                          value <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+        return good ? std::string()
+                    : "expected a whole number from 0 to 9223372036854775807, got " +
+                          suanli::model::printable(text, suanli::model::kMaxQuotedChars);
+      },
+      "0 - 2^63-1");
 }
 
 CLI::Validator positive(const std::string& unit) {
@@ -582,11 +622,12 @@ std::string closest_command(CLI::App& app, const std::string& word) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  suanli::metrics::install_interrupt_cleanup();
   Options o;
   CLI::App app{
       "suanli (算力): simulate a provincial compute network - data centres, GPU and supercomputing centres, edge\n"
       "DCs and the fiber between them - and check it against the planning targets.\n"
-      "Exit codes: 0 ok, 1 targets missed (--strict), 2 bad input or usage, 3 internal error.",
+      "Exit codes: 0 ok, 1 targets missed (--strict), 2 bad input or usage, 3 internal error, 130 interrupted.",
       "suanli"};
   app.set_version_flag("--version", std::string("suanli ") + suanli::kVersion +
                                         (std::string(suanli::kGitCommit).empty()
@@ -613,8 +654,16 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Simulate the scenario's workload and write summary.json, jobs.csv, timeseries.csv");
   add_scenario(run);
   run->add_option("-o,--output", o.output, "Output folder (created if missing)")->required();
-  run->add_option("--seed", o.seed, "Override the scenario's seed");
-  run->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds")->check(positive("seconds"));
+  run->add_option("--seed", o.seed, "Override the scenario's seed: a whole number from 0 to 2^63-1")
+      ->check(seed_range());
+  run->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds (at most 10 years)")
+      ->check(positive("seconds"))
+      ->check(checked_number("at most 315576000 seconds (10 years)", "",
+                             [](double v) { return v <= suanli::model::kMaxHorizonS; }));
+  run->add_option("--max-rows", o.max_rows,
+                  "Refuse a run whose timeseries.csv would have more rows (samples x sites); default 10000000 "
+                  "(= --set /outputs/max_timeseries_rows=N)")
+      ->check(checked_number("a whole number >= 1", "POSITIVE", [](double v) { return v >= 1 && v == std::floor(v) && v < 9e18; }));
   run->add_flag("--gzip", o.gzip, "Compress jobs.csv and timeseries.csv (.csv.gz)");
   run->add_flag("--json", o.json, "Print the summary as JSON (what summary.json holds) instead of the table");
   run->add_flag("--no-progress", o.no_progress, "No progress bar on stderr");
@@ -752,7 +801,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-' &&
       app.get_subcommands([&](CLI::App* a) { return a->check_name(argv[1]); }).empty()) {
     const std::string closest = closest_command(app, argv[1]);
-    std::cerr << "suanli: unknown command '" << argv[1] << "'"
+    std::cerr << "suanli: unknown command '" << suanli::model::printable(argv[1], suanli::model::kMaxQuotedChars) << "'"
               << (closest.empty() ? " (see suanli --help)" : "; did you mean '" + closest + "'?") << "\n";
     return suanli::model::kExitUserError;
   }
@@ -766,7 +815,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "suanli: " << e.what() << " (see suanli --help)\n";
+    std::cerr << "suanli: " << suanli::model::printable(e.what(), suanli::model::kMaxMessageChars)
+              << " (see suanli --help)\n";
     return suanli::model::kExitUserError;
   }
 
@@ -783,10 +833,20 @@ int main(int argc, char** argv) {
     if (*report) return run_report(o);
     if (*capacity) return run_capacity(o);
   } catch (const suanli::model::UserErrors& e) {
-    for (const auto& err : e.errors()) std::cerr << "error: " << err.what() << "\n";
+    // Every error found, one line each, up to a bound (a generated scenario may have thousands).
+    constexpr std::size_t kMaxListed = 50;
+    const auto& errors = e.errors();
+    for (std::size_t i = 0; i < errors.size() && i < kMaxListed; ++i) std::cerr << "error: " << errors[i].what() << "\n";
+    if (errors.size() > kMaxListed)
+      std::cerr << "error: " << errors.front().file() << ": " << errors.size() - kMaxListed << " more errors not listed\n";
     return suanli::model::kExitUserError;
   } catch (const UserError& e) {
     std::cerr << "error: " << e.what() << "\n";
+    return suanli::model::kExitUserError;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A path the system refuses (permission denied, a file where a folder should be, a name too
+    // long, /proc): the user's to fix.
+    std::cerr << "error: " << UserError(e.path1().string(), "", e.code().message()).what() << "\n";
     return suanli::model::kExitUserError;
   } catch (const std::exception& e) {
     std::cerr << "suanli: internal error: " << e.what() << "\n";

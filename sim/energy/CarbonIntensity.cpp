@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "energy/Weather.hpp"
+#include "model/EnergySettings.hpp"
 #include "workload/LineReader.hpp"
 
 namespace suanli::energy {
@@ -150,6 +151,11 @@ HourlyCarbon read_carbon_csv(const std::string& path, bool life_cycle) {
     if (value < 0.0) {
       lines.fail(csv.describe(value_index) + ": " + workload::format_number(value) +
                  " gCO2eq/kWh is negative");
+    }
+    if (value > model::kMaxCarbonGPerKwh) {
+      lines.fail(csv.describe(value_index) + ": " + workload::format_number(value) +
+                 " gCO2eq/kWh is more than " + workload::format_number(model::kMaxCarbonGPerKwh) +
+                 " (lignite, the dirtiest, is about 1,200)");
     }
     if (rows <= kHoursPerYear) carbon.g_per_kwh.push_back(value);
   }

@@ -2,6 +2,7 @@
 // actor (engine/Controller.hpp) and writes the outputs.
 #include "engine/Simulation.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -32,6 +33,7 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   for (auto& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   sg4::Engine engine(&argc, argv.data());
+  metrics::install_interrupt_cleanup();  // SimGrid's engine installs its own SIGINT handler
 
   const topology::Graph graph(scenario);
   const auto spec = platform::build_platform_spec(scenario, graph);
@@ -68,6 +70,18 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   auto summary = metrics.summary(controller.stop_s(), controller.site_totals());
   summary["engine"] = std::string(to_string(options.executor));
   if (!scenario.outages.empty()) summary["outages"] = controller.outage_summary();
+  // A run owns its folder: outputs of an earlier run that this one does not write (jobs.csv.gz
+  // after a --gzip run, an old decisions.csv) go, so the folder holds one run. summary.json first:
+  // until the new one is in place the folder does not read as a finished run.
+  const std::string ext = options.gzip ? ".csv.gz" : ".csv";
+  std::vector<std::string> written{"summary.json", "scenario.json", "jobs" + ext, "timeseries" + ext};
+  if (decisions) written.push_back("decisions.csv");
+  for (const std::string name : {"summary.json", "scenario.json", "jobs.csv", "jobs.csv.gz", "timeseries.csv",
+                                 "timeseries.csv.gz", "decisions.csv"}) {
+    if (name != "summary.json" && std::find(written.begin(), written.end(), name) != written.end()) continue;
+    std::error_code ec;
+    std::filesystem::remove(std::filesystem::path(options.output_dir) / name, ec);
+  }
   if (decisions) decisions->commit();
   metrics.commit(summary);
   return summary;

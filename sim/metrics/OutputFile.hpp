@@ -9,12 +9,28 @@ struct gzFile_s;  // zlib's handle (gzFile), kept out of this header
 
 namespace suanli::metrics {
 
+/// Exit code of a run stopped by SIGINT (Ctrl-C) or SIGTERM.
+inline constexpr int kExitInterrupted = 130;
+
+/// Creates the temporary file of `final_path` in the same folder, exclusively and without following
+/// a symbolic link (O_CREAT | O_EXCL | O_NOFOLLOW), under an unpredictable name
+/// ".NAME.<16 random hex digits>.partial" stored in `partial_path`; returns its descriptor.
+/// UserError if `final_path` exists and is not a regular file or a symbolic link (a device, a FIFO,
+/// a folder: never replaced), or if the folder does not take the file.
+int create_partial_file(const std::string& final_path, std::string& partial_path);
+/// Records a partial file for removal on SIGINT/SIGTERM; returns its slot (-1: not recorded).
+int register_partial_file(const std::string& path);
+void unregister_partial_file(int slot);
+/// Installs the SIGINT/SIGTERM handler: it removes every registered partial file and exits with
+/// kExitInterrupted. Call it again after creating a SimGrid engine (which installs its own).
+void install_interrupt_cleanup();
+
 /// A text output file that appears under its final name only when complete.
 ///
-/// The constructor creates `final_path + ".partial"`; write() appends through a 1 MiB buffer;
-/// commit() flushes, closes and renames the partial file to `final_path` (atomic on POSIX: readers
-/// see the old file or the whole new one). If commit() is never called (an exception, a user error
-/// found midway), the destructor removes the partial file, so no half-written output is left. This
+/// The constructor creates a temporary file beside `final_path` (create_partial_file); write() appends
+/// through a 1 MiB buffer; commit() flushes, closes and renames the partial file to `final_path` (atomic on
+/// POSIX: readers see the old file or the whole new one). If commit() is never called (an exception, a user
+/// error found midway), the destructor removes the partial file, so no half-written output is left. This
 /// guards against interrupted runs; the data are not fsync'ed, so a power cut may still lose them.
 ///
 /// With `gzip` true the bytes are gzip-compressed through zlib (the caller names `final_path` with
@@ -46,6 +62,7 @@ class OutputFile {
   void write_through(std::string_view bytes);
   void close();  ///< closes the handle; throws model::UserError if the close reports an error
   [[noreturn]] void fail(const std::string& what, int saved_errno) const;
+  void discard();  ///< removes the partial file
 
   std::string final_path_;
   std::string partial_path_;
@@ -53,11 +70,17 @@ class OutputFile {
   gzFile_s* gz_ = nullptr;     ///< gzip output
   std::string buffer_;
   bool committed_ = false;
+  int slot_ = -1;  ///< register_partial_file's slot
 };
 
 /// One CSV field per RFC 4180: returned unchanged unless it contains a comma, a double quote, CR or
 /// LF; then enclosed in double quotes with each inner quote doubled (a"b -> "a""b").
 std::string csv_escape(std::string_view field);
+
+/// A text cell of a CSV meant for spreadsheets (capacity --csv, --costs-csv): csv_escape(text), with
+/// an apostrophe put before text that starts with =, +, - or @, so a spreadsheet shows it as text
+/// instead of evaluating it as a formula ("=1+1" -> "'=1+1"). Numbers are not text cells.
+std::string spreadsheet_cell(std::string_view text);
 
 /// The shortest decimal text that reads back (strtod) as exactly `x` (std::to_chars): 0.1, 1e-300,
 /// 123456789.125; "nan", "inf", "-inf" for the non-finite values. Locale-independent and the same on

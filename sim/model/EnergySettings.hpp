@@ -17,6 +17,12 @@ struct DefaultWeather {
   std::optional<std::array<double, 12>> monthly_relative_humidity;
 };
 
+/// Highest grid carbon intensity accepted, kg CO2eq per kWh: well above lignite (about 1.2), the
+/// dirtiest source, so a larger figure is a unit mistake.
+inline constexpr double kMaxCarbonKgPerKwh = 5.0;
+/// The same bound for the hourly files, in their unit (g CO2eq per kWh).
+inline constexpr double kMaxCarbonGPerKwh = 1000 * kMaxCarbonKgPerKwh;
+
 /// Grid carbon intensity: a constant, or an hourly Electricity Maps export (8,760 rows).
 struct Grid {
   double carbon_kg_per_kwh = 0.4092;  ///< Fujian 2022 provincial average (MEE, 2024)

@@ -1,43 +1,163 @@
 // Path-tracking JSON access and file reading with one-line user errors.
 #include "model/JsonReader.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <sstream>
+#include <unordered_set>
 
 namespace suanli::model {
 
 namespace {
-constexpr std::uintmax_t kMaxInputBytes = 512ull * 1024 * 1024;
 
 const nlohmann::json& empty_array() {
   static const nlohmann::json kEmpty = nlohmann::json::array();
   return kEmpty;
 }
+
+/// Walks a JSON text as SAX events (no recursion, no tree) and records the first structural problem
+/// nlohmann would accept: nesting deeper than kMaxJsonDepth, or a key given twice in one object.
+class StructureCheck : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::string problem_pointer;
+  std::string problem;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override { return open(true); }
+  bool start_array(std::size_t) override { return open(false); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    auto& f = frames_.back();
+    f.key = k;
+    if (!f.keys.insert(k).second) {
+      problem_pointer = pointer();
+      problem = "the key " + model::quoted(k) + " appears twice in this object (JSON keys must be unique)";
+      return false;
+    }
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  struct Frame {
+    bool object = false;
+    std::size_t next = 0;  ///< arrays: index of the next element
+    std::string key;       ///< objects: the current key
+    std::unordered_set<std::string> keys;
+  };
+  bool value() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().next;
+    return true;
+  }
+  bool open(bool object) {
+    if (frames_.size() >= kMaxJsonDepth) {
+      problem_pointer = pointer();
+      problem = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels of objects and arrays";
+      return false;
+    }
+    value();
+    frames_.push_back(Frame{object, 0, {}, {}});
+    return true;
+  }
+  bool close() {
+    frames_.pop_back();
+    return true;
+  }
+  std::string pointer() const {
+    std::string out;
+    for (const auto& f : frames_) {
+      if (f.object)
+        out = json_pointer_child(out, std::string_view(f.key));
+      else if (f.next > 0)
+        out = json_pointer_child(out, f.next - 1);
+    }
+    return out.empty() ? "/" : out;
+  }
+  std::vector<Frame> frames_;
+};
+
 }  // namespace
 
+void check_json_structure(const std::string& text, const std::string& file) {
+  // nlohmann's lexer takes a NUL byte for the end of the input and would ignore what follows.
+  if (const auto nul = text.find('\0'); nul != std::string::npos) {
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+    throw UserError(file, "line " + std::to_string(line),
+                    "a NUL byte (at byte " + std::to_string(nul + 1) + "): not JSON text");
+  }
+  StructureCheck check;
+  nlohmann::json::sax_parse(text, &check, nlohmann::json::input_format_t::json, false);
+  if (!check.problem.empty()) throw UserError(file, check.problem_pointer, check.problem);
+}
+
+int open_input_file(const std::string& path) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; the type is checked on the opened file.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == ENOENT) throw UserError(path, "", "cannot open: no such file");
+    if (error == EISDIR) throw UserError(path, "", "is a directory, expected a file");
+    throw UserError(path, "", std::string("cannot open: ") + std::strerror(error));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const bool directory = S_ISDIR(st.st_mode);
+    ::close(fd);
+    if (directory) throw UserError(path, "", "is a directory, expected a file");
+    throw UserError(path, "", "is not a regular file (a device, pipe or socket); give a file");
+  }
+  if (static_cast<std::uintmax_t>(st.st_size) > kMaxInputBytes) {
+    ::close(fd);
+    throw UserError(path, "",
+                    "file is " + std::to_string(st.st_size / (1024 * 1024)) + " MiB; the limit is " +
+                        std::to_string(kMaxInputBytes / (1024 * 1024)) + " MiB");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
 std::string read_text_file(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) throw UserError(path, "", "cannot open: no such file");
-  if (fs::is_directory(status)) throw UserError(path, "", "is a directory, expected a file");
-  const auto size = fs::file_size(path, ec);
-  if (!ec && size > kMaxInputBytes)
-    throw UserError(path, "", "file is " + std::to_string(size / (1024 * 1024)) + " MiB; the limit is 512 MiB");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(path, "", std::string("cannot open: ") + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw UserError(path, "", "read error");
-  return buffer.str();
+  const int fd = open_input_file(path);
+  std::string text;
+  char buffer[64 * 1024];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      throw UserError(path, "", std::string("read error: ") + std::strerror(error));
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+    if (text.size() > kMaxInputBytes) {  // a file whose size stat does not know (/proc)
+      ::close(fd);
+      throw UserError(path, "", "more than " + std::to_string(kMaxInputBytes / (1024 * 1024)) + " MiB");
+    }
+  }
+  ::close(fd);
+  return text;
 }
 
 nlohmann::json parse_json_text(const std::string& text, const std::string& file) {
+  check_json_structure(text, file);
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
@@ -106,7 +226,7 @@ JsonObject::JsonObject(const nlohmann::json& value, std::string pointer, const R
     if (known) continue;
     std::string valid;
     for (auto a : allowed) valid += (valid.empty() ? "" : ", ") + std::string(a);
-    std::string message = "unknown field \"" + key + "\" (valid: " + valid + ")";
+    std::string message = "unknown field " + model::quoted(key) + " (valid: " + valid + ")";
     if (!ctx_.lenient) throw UserError(ctx_.file, json_pointer_child(pointer_, key), message);
     if (ctx_.warnings) ctx_.warnings->push_back(UserError(ctx_.file, json_pointer_child(pointer_, key), message).what());
   }

@@ -15,10 +15,27 @@
 
 namespace suanli::model {
 
-/// Reads a whole text file; UserError if it is missing, a directory, unreadable or absurdly large.
+/// Largest input file read, bytes (and the most a compressed trace may expand to).
+inline constexpr std::uintmax_t kMaxInputBytes = 512ull * 1024 * 1024;
+
+/// Opens a file for reading: a file descriptor, or UserError if it is missing, not a regular file
+/// (a directory, device, FIFO: refused without blocking), unreadable or over kMaxInputBytes.
+int open_input_file(const std::string& path);
+
+/// Reads a whole text file; UserError if it is missing, not a regular file (a directory, device,
+/// FIFO), unreadable or absurdly large.
 std::string read_text_file(const std::string& path);
 
-/// Parses JSON text; a syntax error becomes a UserError naming the file, line and column.
+/// Deepest nesting of objects and arrays accepted in a JSON input (scenarios need about 6).
+inline constexpr std::size_t kMaxJsonDepth = 64;
+
+/// UserError naming the JSON pointer if `text` nests deeper than kMaxJsonDepth or repeats a key in
+/// one object; a syntax error is left for the parser to report. Needs no recursion, so it is safe
+/// on any input.
+void check_json_structure(const std::string& text, const std::string& file);
+
+/// Parses JSON text (after check_json_structure); a syntax error becomes a UserError naming the file, line
+/// and column.
 nlohmann::json parse_json_text(const std::string& text, const std::string& file);
 
 /// Settings shared by every JsonObject of one document.

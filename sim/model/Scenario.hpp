@@ -36,9 +36,18 @@ std::string_view to_string(LatencyMode v);
 std::string_view to_string(HostGranularity v);
 std::string_view to_string(SizeClass v);
 
+/// Longest simulated time accepted, seconds (10 years of 365.25 days).
+inline constexpr double kMaxHorizonS = 10 * 365.25 * 86400;
+/// Shortest sampling interval accepted, seconds.
+inline constexpr double kMinSamplingIntervalS = 1e-3;
+/// Default limit on the rows of timeseries.csv (about 1 GB of text).
+inline constexpr std::int64_t kDefaultMaxTimeseriesRows = 10'000'000;
+
 struct Outputs {
   std::string directory;  ///< empty: "out/<name>"
   double sampling_interval_s = 300.0;
+  /// A run whose timeseries.csv would have more rows (samples x sites) is refused before it starts.
+  std::int64_t max_timeseries_rows = kDefaultMaxTimeseriesRows;
 };
 
 /// Fiber propagation and equipment delay. Latency of a link, one way:

@@ -409,9 +409,12 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   s.horizon_s = o.optional_number("horizon_s", s.horizon_s);
 
   if (const json* v = o.object("outputs")) {
-    JsonObject out(*v, o.path_of("outputs"), ctx, {"directory", "sampling_interval_s"});
+    JsonObject out(*v, o.path_of("outputs"), ctx,
+                   {"directory", "sampling_interval_s", "max_timeseries_rows"});
     s.outputs.directory = out.optional_string("directory", "");
     s.outputs.sampling_interval_s = out.optional_number("sampling_interval_s", s.outputs.sampling_interval_s);
+    s.outputs.max_timeseries_rows =
+        out.optional_integer("max_timeseries_rows", s.outputs.max_timeseries_rows);
   }
   if (const json* v = o.object("network")) {
     JsonObject n(*v, o.path_of("network"), ctx,
@@ -466,6 +469,7 @@ ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& opt
   ScenarioEdit e;
   e.pointer = text.substr(0, eq);
   const std::string value = text.substr(eq + 1);
+  check_json_structure(value, option + " " + e.pointer);
   e.value = json::parse(value, nullptr, false);
   if (e.value.is_discarded()) e.value = value;  // not JSON: a plain string
   return e;
@@ -490,15 +494,20 @@ void apply_edit(json& node, const std::vector<std::string>& tokens, std::size_t 
   }
   if (node.is_array()) {
     std::size_t index = 0;
-    const bool numeric = !t.empty() && t.find_first_not_of("0123456789") == std::string::npos && t.size() < 10;
+    // RFC 6901: an array index is 0 or digits without a leading zero ("00" and "01" are not indices).
+    const bool numeric = !t.empty() && t.find_first_not_of("0123456789") == std::string::npos &&
+                         t.size() < 10 && (t.size() == 1 || t[0] != '0');
     if (numeric) index = static_cast<std::size_t>(std::stoul(t));
     if (!numeric || index >= node.size())
-      throw UserError(option, pointer, "no element \"" + t + "\" in an array of " + std::to_string(node.size()));
+      throw UserError(option, pointer,
+                      "no element " + model::quoted(t) + " in an array of " + std::to_string(node.size()) +
+                          (numeric ? "" : " (an index is 0 or a number without leading zeros)"));
     apply_edit(node[index], tokens, i + 1, value, option, pointer);
     return;
   }
   if (node.is_null()) node = json::object();
-  if (!node.is_object()) throw UserError(option, pointer, "cannot go into \"" + t + "\": " + describe_json(node));
+  if (!node.is_object())
+    throw UserError(option, pointer, "cannot go into " + model::quoted(t) + ": " + describe_json(node));
   apply_edit(node[t], tokens, i + 1, value, option, pointer);
 }
 }  // namespace
@@ -525,7 +534,9 @@ json scenario_to_json(const Scenario& s) {
   j["description"] = s.description;
   j["seed"] = s.seed;
   j["horizon_s"] = s.horizon_s;
-  j["outputs"] = {{"directory", s.output_directory()}, {"sampling_interval_s", s.outputs.sampling_interval_s}};
+  j["outputs"] = {{"directory", s.output_directory()},
+                  {"sampling_interval_s", s.outputs.sampling_interval_s},
+                  {"max_timeseries_rows", s.outputs.max_timeseries_rows}};
   j["network"] = {{"fiber_latency_s_per_km", s.network.fiber_latency_s_per_km},
                   {"route_factor", s.network.route_factor},
                   {"hop_delay_s", s.network.hop_delay_s},

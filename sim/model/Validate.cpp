@@ -11,6 +11,25 @@
 
 namespace suanli::model {
 
+bool has_control_character(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    // C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F): U+009B is a terminal's CSI.
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0) return true;
+  }
+  return false;
+}
+
+std::string name_problem(const std::string& n) {
+  if (n.empty()) return "needs a non-empty name";
+  if (n.find_first_not_of(" \t") == std::string::npos) return "needs a name that is not only spaces";
+  if (has_control_character(n))
+    return "name may not contain control characters (a newline, a NUL byte, an escape)";
+  if (n.size() > 200) return "name is longer than 200 bytes";
+  return "";
+}
+
 namespace {
 
 std::string fmt(double v) {
@@ -36,7 +55,22 @@ class Checker {
     if (lon < -180 || lon > 180) error(path + "/lon_deg", "expected a longitude in [-180, 180], got " + fmt(lon));
   }
   void name(const std::string& path, const std::string& n, const char* what) {
-    if (n.empty()) error(path + "/name", std::string("a ") + what + " needs a non-empty name");
+    if (const auto problem = name_problem(n); !problem.empty())
+      error(path + "/name", std::string("a ") + what + " " + problem);
+  }
+
+  /// A data file the scenario names: it must be a regular file (a FIFO or a device would block or
+  /// never end).
+  void input_file(const std::string& path, const std::string& file, const char* what) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto status = fs::status(file, ec);
+    if (fs::is_regular_file(status)) return;
+    if (fs::exists(status) && !fs::is_directory(status))
+      error(path, std::string(what) + " file " + model::quoted(file) +
+                      " is not a regular file (a device, pipe or socket)");
+    else
+      error(path, std::string("no such ") + what + " file " + model::quoted(file));
   }
 
   std::vector<UserError> take() { return std::move(errors_); }
@@ -62,11 +96,38 @@ class Components {
 
 }  // namespace
 
+double estimated_timeseries_rows(const Scenario& s) {
+  return std::floor(s.horizon_s / s.outputs.sampling_interval_s) * static_cast<double>(s.sites.size());
+}
+
 std::vector<UserError> validate(const Scenario& s) {
   Checker c(s);
 
   c.positive("/horizon_s", s.horizon_s);
+  if (s.horizon_s > kMaxHorizonS)
+    c.error("/horizon_s", "expected at most " + fmt(kMaxHorizonS) + " s (10 years), got " + fmt(s.horizon_s));
   c.positive("/outputs/sampling_interval_s", s.outputs.sampling_interval_s);
+  if (s.outputs.sampling_interval_s > 0 && s.outputs.sampling_interval_s < kMinSamplingIntervalS)
+    c.error("/outputs/sampling_interval_s", "expected at least " + fmt(kMinSamplingIntervalS) + " s, got " +
+                                                fmt(s.outputs.sampling_interval_s));
+  if (s.outputs.max_timeseries_rows < 1)
+    c.error("/outputs/max_timeseries_rows",
+            "expected an integer >= 1, got " + std::to_string(s.outputs.max_timeseries_rows));
+  else if (s.horizon_s > 0 && s.horizon_s <= kMaxHorizonS &&
+           s.outputs.sampling_interval_s >= kMinSamplingIntervalS) {
+    const double rows = estimated_timeseries_rows(s);
+    const auto whole = [](double v) {
+      return v < 1e18 ? std::to_string(static_cast<std::int64_t>(v)) : fmt(v);
+    };
+    if (rows > static_cast<double>(s.outputs.max_timeseries_rows))
+      c.error("/outputs/sampling_interval_s",
+              "a run would write about " + whole(rows) + " rows of timeseries.csv (" +
+                  whole(std::floor(s.horizon_s / s.outputs.sampling_interval_s)) + " samples x " +
+                  std::to_string(s.sites.size()) + " sites); the limit is " +
+                  std::to_string(s.outputs.max_timeseries_rows) +
+                  ": sample less often, shorten horizon_s, or raise /outputs/max_timeseries_rows (run "
+                  "--max-rows)");
+  }
   if (s.scheduling.backfill_window < 1 || s.scheduling.backfill_window > 1000000)
     c.error("/scheduling/backfill_window",
             "expected an integer in [1, 1000000], got " + std::to_string(s.scheduling.backfill_window));
@@ -100,6 +161,8 @@ std::vector<UserError> validate(const Scenario& s) {
     const auto& city = s.cities[i];
     const std::string p = "/cities/" + std::to_string(i);
     c.name(p, city.name, "city");
+    if (has_control_character(city.name_zh))
+      c.error(p + "/name_zh", "a name may not contain control characters");
     unique_place(p, city.name);
     c.coordinates(p, city.lat_deg, city.lon_deg);
   }
@@ -154,6 +217,8 @@ std::vector<UserError> validate(const Scenario& s) {
     const auto& site = s.sites[i];
     const std::string p = "/sites/" + std::to_string(i);
     c.name(p, site.name, "site");
+    if (has_control_character(site.name_zh))
+      c.error(p + "/name_zh", "a name may not contain control characters");
     unique_place(p, site.name);
     if (!s.find_city(site.city))
       c.error(p + "/city", "unknown city \"" + site.city + "\" (cities are listed in /cities)");
@@ -276,9 +341,7 @@ std::vector<UserError> validate(const Scenario& s) {
       c.non_negative(p + "/arrivals/until_s", a.until_s);
       if (a.process != ArrivalProcess::kPoisson) {
         const auto path = s.resolve_path(a.file);
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(path, ec))
-          c.error(p + "/arrivals/file", "no such trace file \"" + path + "\"");
+        c.input_file(p + "/arrivals/file", path, "trace");
         const bool fits = (a.format == TraceFormat::kSwf && k.kind == JobKind::kHpcBatch) ||
                           (a.format == TraceFormat::kAzureInference && k.kind == JobKind::kAiInference) ||
                           (a.format == TraceFormat::kAlibabaGpu && k.kind == JobKind::kAiTraining);
@@ -406,10 +469,12 @@ std::vector<UserError> validate(const Scenario& s) {
           c.error("/energy/default_weather/monthly_relative_humidity/" + std::to_string(m),
                   "expected a percentage in [0, 100]");
     c.non_negative("/energy/grid/carbon_kg_per_kwh", e.grid.carbon_kg_per_kwh);
+    if (e.grid.carbon_kg_per_kwh > kMaxCarbonKgPerKwh)
+      c.error("/energy/grid/carbon_kg_per_kwh", "expected at most " + fmt(kMaxCarbonKgPerKwh) +
+                                                    " kg/kWh (lignite, the dirtiest, is about 1.2), got " +
+                                                    fmt(e.grid.carbon_kg_per_kwh));
     if (!e.grid.carbon_file.empty()) {
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(s.resolve_path(e.grid.carbon_file), ec))
-        c.error("/energy/grid/carbon_file", "no such carbon file \"" + s.resolve_path(e.grid.carbon_file) + "\"");
+      c.input_file("/energy/grid/carbon_file", s.resolve_path(e.grid.carbon_file), "carbon");
     }
     c.non_negative("/energy/tariff/price_per_kwh", e.tariff.price_per_kwh);
     for (std::size_t i = 0; i < e.tariff.periods.size(); ++i) {
@@ -437,9 +502,7 @@ std::vector<UserError> validate(const Scenario& s) {
       c.error("/targets/gb40879_grade_max", "grade limits must be increasing (grade 1 <= grade 2 <= grade 3)");
   }
   const auto check_weather = [&](const std::string& path, const std::string& file) {
-    std::error_code ec;
-    if (!file.empty() && !std::filesystem::is_regular_file(s.resolve_path(file), ec))
-      c.error(path, "no such weather file \"" + s.resolve_path(file) + "\"");
+    if (!file.empty()) c.input_file(path, s.resolve_path(file), "weather");
   };
   for (std::size_t i = 0; i < s.cities.size(); ++i)
     check_weather("/cities/" + std::to_string(i) + "/weather_file", s.cities[i].weather_file);

@@ -16,4 +16,14 @@ inline constexpr int kMaxCoresPerServer = 100'000;
 /// Every rule violated by `scenario`, each as a UserError naming the JSON pointer. Empty when valid.
 std::vector<UserError> validate(const Scenario& scenario);
 
+/// Whether `name` can name something in every output (CSV, XML, HTML, a terminal): "" if so, else
+/// the end of a sentence saying why not ("needs a non-empty name", "name may not contain control
+/// characters ..."): empty, only spaces, a control character (newline, NUL, escape), over 200 bytes.
+std::string name_problem(const std::string& name);
+/// Whether `text` holds a C0 or C1 control character (a newline, NUL, an escape, U+009B).
+bool has_control_character(std::string_view text);
+
+/// Rows timeseries.csv of a run will have: one per site at every sampling instant up to the horizon.
+double estimated_timeseries_rows(const Scenario& scenario);
+
 }  // namespace suanli::model

@@ -113,13 +113,14 @@ double route_latency_s(const sg4::Host* from, const sg4::Host* to) {
 
 SimGridBuild build_in_simgrid(const model::Scenario& scenario, const PlatformSpec& spec,
                               const std::vector<std::string>& simgrid_args, const BuildProgress& progress,
-                              bool verify) {
+                              bool verify, const std::function<void()>& engine_started) {
   std::vector<std::string> args{"suanli", "--log=root.thres:critical"};
   args.insert(args.end(), simgrid_args.begin(), simgrid_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   sg4::Engine engine(&argc, argv.data());
+  if (engine_started) engine_started();
   configure_engine(engine, spec);
   enable_host_energy();
   const auto t0 = std::chrono::steady_clock::now();

@@ -53,10 +53,11 @@ struct SimGridBuild {
 };
 
 /// Starts a SimGrid engine (with `simgrid_args`), builds `spec` in it with host energy on and, with
-/// `verify`, compares every site-to-site route latency with the graph's shortest path. Once per
+/// `verify`, compares every site-to-site route latency with the graph's shortest path. `engine_started`
+/// runs right after the engine is created (e.g. to install signal handlers over SimGrid's). Once per
 /// process (SimGrid allows one engine).
 SimGridBuild build_in_simgrid(const model::Scenario& scenario, const PlatformSpec& spec,
                               const std::vector<std::string>& simgrid_args, const BuildProgress& progress,
-                              bool verify);
+                              bool verify, const std::function<void()>& engine_started = {});
 
 }  // namespace suanli::platform

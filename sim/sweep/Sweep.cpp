@@ -4,13 +4,14 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <iomanip>
 #include <limits>
 #include <map>
-#include <iomanip>
 #include <sstream>
 
 #include "metrics/OutputFile.hpp"
 #include "model/JsonReader.hpp"
+#include "model/Validate.hpp"
 
 namespace suanli::sweep {
 
@@ -60,7 +61,8 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
     model::JsonObject a(axes[i], ap, ctx, {"name", "pointer", "values"});
     Axis axis;
     axis.name = a.required_string("name");
-    if (axis.name.empty()) a.fail("name", "expected a non-empty axis name");
+    if (const auto problem = model::name_problem(axis.name); !problem.empty())
+      a.fail("name", "an axis " + problem);
     for (const auto& other : s.axes)
       if (other.name == axis.name) a.fail("name", "duplicate axis name \"" + axis.name + "\"");
     const std::string pointer = a.optional_string("pointer", "");
@@ -74,6 +76,8 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
       if (pointer.empty()) {  // each value is {"label": ..., "set": {pointer: value, ...}}
         model::JsonObject vo(v, vp, ctx, {"label", "set"});
         value.label = vo.required_string("label");
+        if (const auto problem = model::name_problem(value.label); !problem.empty())
+          vo.fail("label", "a label " + problem);
         const json* set = vo.object("set");
         if (!set) vo.fail("set", "required field is missing (or give the axis a \"pointer\")");
         value.edits = read_edits(*set, vo.path_of("set"), file);

@@ -1,6 +1,7 @@
 // Line-by-line reading of plain or gzip text traces through zlib, with text and number checks.
 #include "workload/LineReader.hpp"
 
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <system_error>
 
 #include "model/Error.hpp"
+#include "model/JsonReader.hpp"
 
 namespace suanli::workload {
 
@@ -90,23 +92,57 @@ std::string trimmed(std::string_view text) {
 void LineReader::GzClose::operator()(void* file) const { gzclose(as_gz(file)); }
 
 LineReader::LineReader(std::string path) : path_(std::move(path)), buffer_(kBufferBytes) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path_, ec);
-  if (status.type() == std::filesystem::file_type::not_found) {
-    throw model::UserError(path_, "", "cannot open: no such file");
-  }
-  if (status.type() == std::filesystem::file_type::directory) {
-    throw model::UserError(path_, "", "is a directory, expected a file");
+  const int fd = model::open_input_file(path_);
+  try {
+    check_expansion(fd);
+  } catch (...) {
+    ::close(fd);
+    throw;
   }
   errno = 0;
-  gzFile file = gzopen(path_.c_str(), "rb");
+  gzFile file = gzdopen(fd, "rb");
   if (file == nullptr) {
     const int error = errno;
+    ::close(fd);
     throw model::UserError(
         path_, "", std::string("cannot open: ") + (error != 0 ? std::strerror(error) : "out of memory"));
   }
   file_.reset(file);
   gzbuffer(file, 128 * 1024);
+}
+
+void LineReader::check_expansion(int fd) {
+  unsigned char magic[2] = {0, 0};
+  if (::pread(fd, magic, 2, 0) != 2 || magic[0] != 0x1f || magic[1] != 0x8b) return;  // not gzip
+  const int copy = ::dup(fd);
+  if (copy < 0) throw model::UserError(path_, "", std::string("cannot read: ") + std::strerror(errno));
+  gzFile file = gzdopen(copy, "rb");
+  if (file == nullptr) {
+    ::close(copy);
+    throw model::UserError(path_, "", "cannot read: out of memory");
+  }
+  const std::unique_ptr<void, GzClose> owned(file);
+  gzbuffer(file, 128 * 1024);
+  // Inflate once, counting bytes only, before any line is parsed: a bomb is refused here.
+  std::uint64_t expanded = 0;
+  for (;;) {
+    const int n = gzread(file, buffer_.data(), static_cast<unsigned>(buffer_.size()));
+    if (n <= 0) break;  // the end, or corrupt data: reported with its line by refill()
+    expanded += static_cast<std::uint64_t>(n);
+    const auto compressed = static_cast<std::uint64_t>(std::max<z_off_t>(gzoffset(file), 1));
+    if (expanded > kRatioCheckBytes && expanded > kMaxCompressionRatio * compressed) {
+      throw model::UserError(path_, "",
+                             "gzip data expand more than " + std::to_string(kMaxCompressionRatio) +
+                                 " times (a decompression bomb?); traces compress about 10 times");
+    }
+    if (expanded > kMaxExpandedBytes) {
+      throw model::UserError(path_, "",
+                             "more than " + std::to_string(kMaxExpandedBytes >> 20) +
+                                 " MiB of text once decompressed; the limit is " +
+                                 std::to_string(kMaxExpandedBytes >> 20) + " MiB");
+    }
+  }
+  ::lseek(fd, 0, SEEK_SET);
 }
 
 bool LineReader::refill() {
@@ -117,12 +153,21 @@ bool LineReader::refill() {
   // gzread reports a gzip stream cut short as the end of the file, with Z_BUF_ERROR set.
   if (n < 0 || (n == 0 && code == Z_BUF_ERROR)) {
     std::string text = reason;
-    if (text.starts_with(path_ + ": ")) text.erase(0, path_.size() + 2);  // zlib names the file too
+    // zlib names the file too: "<fd:N>: " (opened by descriptor)
+    if (const auto end = text.find(">: "); text.starts_with("<fd:") && end != std::string::npos)
+      text.erase(0, end + 3);
     throw model::UserError(path_, "line " + std::to_string(line_ + 1),
                            "cannot read: corrupt gzip data (" + text + ")");
   }
   begin_ = 0;
   end_ = static_cast<std::size_t>(n);
+  read_bytes_ += end_;
+  if (read_bytes_ > kMaxExpandedBytes) {
+    throw model::UserError(path_, "line " + std::to_string(line_ + 1),
+                           "more than " + std::to_string(kMaxExpandedBytes >> 20) +
+                               " MiB of text (decompressed); the limit is " +
+                               std::to_string(kMaxExpandedBytes >> 20) + " MiB");
+  }
   return n > 0;
 }
 

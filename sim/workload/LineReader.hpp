@@ -15,8 +15,17 @@ namespace suanli::workload {
 /// never holding more than one line and a 64 KiB buffer. Every line is checked to be text: valid
 /// UTF-8 with no control bytes but tab, else a UserError. A leading UTF-8 byte-order mark and the
 /// "\r" of "\r\n" endings are dropped. Errors are `UserError(path, "line N", message)`.
+///
+/// Limits (a decompression bomb is refused when opened, before any line is read, in bounded memory):
+/// only regular files are read (model::open_input_file: at most 512 MiB on disk); at most
+/// kMaxExpandedBytes of text after decompression; past kRatioCheckBytes, gzip data may expand at most
+/// kMaxCompressionRatio times (the shipped SWF logs expand 6 to 8 times); a line is at most 1 MiB.
 class LineReader {
  public:
+  static constexpr std::uint64_t kMaxExpandedBytes = 512ull << 20;
+  static constexpr std::uint64_t kRatioCheckBytes = 8ull << 20;
+  static constexpr std::uint64_t kMaxCompressionRatio = 50;
+
   /// Opens `path`. Throws UserError(path, "", "cannot open: no such file") or
   /// "is a directory, expected a file" or "cannot open: <system reason>".
   explicit LineReader(std::string path);
@@ -44,6 +53,9 @@ class LineReader {
   };
 
   bool refill();
+  /// For gzip data: inflates the whole file once, counting bytes only, and refuses it if it expands
+  /// over kMaxExpandedBytes, or more than kMaxCompressionRatio times past kRatioCheckBytes.
+  void check_expansion(int fd);
 
   std::string path_;
   std::unique_ptr<void, GzClose> file_;
@@ -52,6 +64,7 @@ class LineReader {
   std::size_t end_ = 0;
   std::string line_text_;
   std::size_t line_ = 0;
+  std::uint64_t read_bytes_ = 0;  ///< decompressed bytes read so far
 };
 
 /// Reads a comma-separated file with a header row: columns are found by name, so their order

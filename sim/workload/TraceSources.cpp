@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
 
 #include "model/Error.hpp"
 #include "workload/AlibabaGpuReader.hpp"
@@ -14,6 +17,9 @@
 namespace suanli::workload {
 
 namespace {
+
+/// Most cores one trace job may ask for (2^31 - 1: a job's size is an int).
+constexpr std::int64_t kMaxJobCores = std::numeric_limits<int>::max();
 
 /// Replays the records of `Format::Reader` as jobs: time shift and scaling, start_s, horizon,
 /// max_jobs, repeat, and seeded origin draws. `Format` says what a record means (static functions
@@ -47,7 +53,7 @@ class ReplaySource : public JobSource {
       if (*t >= horizon_s_ || (class_.arrivals.max_jobs >= 0 && emitted_ >= class_.arrivals.max_jobs)) break;
       ++emitted_;
       Job j = class_job(class_, class_index_, *t, rng_.pick_cumulative(origins_));
-      Format::fill(j, *r, class_, reader_->line());
+      Format::fill(j, *r, class_, path_, reader_->line());
       if (class_.deadline_factor > 0) j.deadline_s = j.submit_s + class_.deadline_factor * j.runtime_s;
       return j;
     }
@@ -93,13 +99,21 @@ class ReplaySource : public JobSource {
 };
 
 /// SWF jobs: cores = processors x cores_per_proc, run time = the logged run time (jobs of unknown
-/// size or zero length are skipped).
+/// size or zero length are skipped). The product is checked: a job of more than kMaxJobCores cores is
+/// refused, never wrapped.
 struct SwfFormat {
   using Reader = SwfReader;
   static double time_s(const SwfJob& r) { return r.submit_s; }
   static bool accept(const SwfJob& r) { return r.procs() > 0 && r.run_s > 0; }
-  static void fill(Job& j, const SwfJob& r, const model::JobClass& c, std::size_t) {
-    j.cores = r.procs() * c.cores_per_proc;
+  static void fill(Job& j, const SwfJob& r, const model::JobClass& c, const std::string& path,
+                   std::size_t line) {
+    const std::int64_t cores = static_cast<std::int64_t>(r.procs()) * c.cores_per_proc;
+    if (cores > kMaxJobCores)
+      throw model::UserError(path, "line " + std::to_string(line),
+                             std::to_string(r.procs()) + " processors x cores_per_proc " +
+                                 std::to_string(c.cores_per_proc) + " = " + std::to_string(cores) +
+                                 " cores: more than a job may hold (" + std::to_string(kMaxJobCores) + ")");
+    j.cores = static_cast<int>(cores);
     j.gpus = 0;
     j.runtime_s = r.run_s;
     j.walltime_s = r.requested_time_s > 0 ? r.requested_time_s : 0;
@@ -112,7 +126,8 @@ struct AzureFormat {
   using Reader = AzureInferenceReader;
   static double time_s(const InferenceRequest& r) { return r.t_s; }
   static bool accept(const InferenceRequest&) { return true; }
-  static void fill(Job& j, const InferenceRequest& r, const model::JobClass& c, std::size_t line) {
+  static void fill(Job& j, const InferenceRequest& r, const model::JobClass& c, const std::string&,
+                   std::size_t line) {
     j.runtime_s = r.generated_tokens * c.seconds_per_token + r.context_tokens * c.prefill_seconds_per_token;
     if (j.runtime_s <= 0) j.runtime_s = c.prefill_seconds_per_token;
     j.trace_id = static_cast<std::int64_t>(line);
@@ -125,9 +140,9 @@ struct AlibabaFormat {
   using Reader = AlibabaGpuReader;
   static double time_s(const GpuPod& r) { return r.creation_s; }
   static bool accept(const GpuPod& r) { return r.scheduled_s >= 0 && r.deletion_s > r.scheduled_s; }
-  static void fill(Job& j, const GpuPod& r, const model::JobClass&, std::size_t line) {
+  static void fill(Job& j, const GpuPod& r, const model::JobClass&, const std::string&, std::size_t line) {
     j.gpus = r.num_gpu;
-    j.cores = std::max(1, (r.cpu_milli + 999) / 1000);
+    j.cores = static_cast<int>(std::max<std::int64_t>(1, (std::int64_t{r.cpu_milli} + 999) / 1000));
     j.runtime_s = r.deletion_s - r.scheduled_s;
     j.trace_id = static_cast<std::int64_t>(line);
   }
@@ -144,7 +159,7 @@ std::shared_ptr<const ShapeTable> read_shapes(const model::Scenario& s, std::siz
   while (auto r = reader.next()) {
     if (!Format::accept(*r)) continue;
     Job j = class_job(c, k, 0, 0);
-    Format::fill(j, *r, c, reader.line());
+    Format::fill(j, *r, c, path, reader.line());
     table->shapes.push_back({j.cores, j.gpus, j.runtime_s, j.walltime_s, j.trace_id});
     total += j.runtime_s;
     table->cumulative_runtime_s.push_back(total);

@@ -1,5 +1,6 @@
 // Metrics helpers: statistics, Erlang C, atomic/gzip output files, number formatting, progress bar.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -13,12 +14,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "TestScenarios.hpp"
 #include "metrics/OutputFile.hpp"
 #include "metrics/Progress.hpp"
 #include "metrics/RunReport.hpp"
 #include "metrics/Statistics.hpp"
 #include "model/Error.hpp"
-#include "TestScenarios.hpp"
 
 namespace fs = std::filesystem;
 namespace metrics = suanli::metrics;
@@ -221,6 +222,56 @@ TEST(OutputFile, CommitMakesTheFinalFileAppear) {
   EXPECT_FALSE(fs::exists(final_path.string() + ".partial"));
 }
 
+TEST(OutputFile, TemporaryNameIsUnpredictableAndInTheFolder) {
+  const TempDir dir;
+  const fs::path final_path = dir.path() / "summary.json";
+  metrics::OutputFile a(final_path.string());
+  metrics::OutputFile b((dir.path() / "summary2.json").string());
+  EXPECT_EQ(fs::path(a.partial_path()).parent_path(), dir.path());
+  EXPECT_NE(a.partial_path(), final_path.string() + ".partial");
+  const std::string name = fs::path(a.partial_path()).filename().string();
+  EXPECT_EQ(name.substr(0, 14), ".summary.json.");
+  EXPECT_EQ(name.size(), 14u + 16u + 8u);  // 16 hex digits, ".partial"
+  EXPECT_NE(name.substr(14, 16), fs::path(b.partial_path()).filename().string().substr(15, 16));
+}
+
+TEST(OutputFile, PlantedSymlinkIsReplacedNotFollowed) {
+  const TempDir dir;
+  const fs::path victim = dir.path() / "victim.txt";
+  { std::ofstream(victim) << "keep\n"; }
+  const fs::path final_path = dir.path() / "out.csv";
+  fs::create_symlink(victim, final_path);
+  metrics::OutputFile out(final_path.string());
+  out.write("new\n");
+  out.commit();
+  EXPECT_EQ(read_text(victim), "keep\n");
+  EXPECT_FALSE(fs::is_symlink(fs::symlink_status(final_path)));
+  EXPECT_EQ(read_text(final_path), "new\n");
+}
+
+TEST(OutputFile, NeverReplacesADeviceOrAFifo) {
+  const TempDir dir;
+  const fs::path fifo = dir.path() / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THROW(metrics::OutputFile(fifo.string()), suanli::model::UserError);
+  EXPECT_TRUE(fs::is_fifo(fs::symlink_status(fifo)));
+  EXPECT_THROW(metrics::OutputFile("/dev/null"), suanli::model::UserError);
+  EXPECT_TRUE(fs::is_character_file(fs::symlink_status("/dev/null")));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()),
+            1);  // no temporary file
+}
+
+TEST(OutputFile, SpreadsheetCellsNeverStartAFormula) {
+  EXPECT_EQ(metrics::spreadsheet_cell("=1+1"), "'=1+1");
+  EXPECT_EQ(metrics::spreadsheet_cell("+86"), "'+86");
+  EXPECT_EQ(metrics::spreadsheet_cell("-x"), "'-x");
+  EXPECT_EQ(metrics::spreadsheet_cell("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(metrics::spreadsheet_cell("=HYPERLINK(\"u\",\"t\")"), "\"'=HYPERLINK(\"\"u\"\",\"\"t\"\")\"");
+  EXPECT_EQ(metrics::spreadsheet_cell("fuzhou"), "fuzhou");
+  EXPECT_EQ(metrics::spreadsheet_cell("a,b"), "\"a,b\"");
+  EXPECT_EQ(metrics::spreadsheet_cell(""), "");
+}
+
 TEST(OutputFile, LargeOutputCrossesTheBuffer) {
   const TempDir dir;
   const fs::path final_path = dir.path() / "big.csv";
@@ -302,13 +353,19 @@ TEST(OutputFile, CommitOntoAFolderThrowsAndCleansUp) {
   const TempDir dir;
   const fs::path final_path = dir.path() / "taken";
   fs::create_directory(final_path);
-  fs::create_directory(final_path / "inside");  // a non-empty folder cannot be replaced by rename
+  // Refused up front, before any write: a folder is never an output file.
+  EXPECT_THROW(metrics::OutputFile(final_path.string()), suanli::model::UserError);
   {
-    metrics::OutputFile out(final_path.string());
+    // A folder that appears at the final name meanwhile makes the commit fail, and cleans up.
+    const fs::path later = dir.path() / "later";
+    metrics::OutputFile out(later.string());
     out.write("data\n");
+    fs::create_directory(later);
+    fs::create_directory(later / "inside");  // a non-empty folder cannot be replaced by rename
     EXPECT_THROW(out.commit(), suanli::model::UserError);
   }
-  EXPECT_FALSE(fs::exists(final_path.string() + ".partial"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()),
+            2);  // the folders only
   EXPECT_TRUE(fs::is_directory(final_path));
 }
 

@@ -8,6 +8,7 @@
 #include "TestScenarios.hpp"
 #include "load/Load.hpp"
 #include "model/Error.hpp"
+#include "model/JsonReader.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
 
@@ -298,4 +299,95 @@ TEST(ScenarioFiles, ResolvedScenarioRoundTrips) {
   const auto again = suanli::test::scenario_from(model::scenario_to_json(s));
   EXPECT_EQ(model::scenario_to_json(again), model::scenario_to_json(s));
   EXPECT_EQ(again.sites[1].metro_fiber_km, 30.0);
+}
+
+TEST(JsonStructure, DuplicateKeyNamesTheKeyAndItsPointer) {
+  try {
+    model::check_json_structure(R"({"sites": [{"name": "a"}, {"name": "b", "racks": 1, "racks": 2}]})",
+                                "f.json");
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.location(), "/sites/1/racks");
+    EXPECT_NE(e.message().find("\"racks\" appears twice"), std::string::npos) << e.message();
+  }
+  EXPECT_NO_THROW(
+      model::check_json_structure(R"({"a": {"x": 1}, "b": {"x": 1}})", "f.json"));  // other objects
+}
+
+TEST(JsonStructure, DepthIsLimitedWithoutRecursion) {
+  const auto deep = [](std::size_t n) { return std::string(n, '[') + std::string(n, ']'); };
+  EXPECT_NO_THROW(model::check_json_structure(deep(model::kMaxJsonDepth), "f.json"));
+  try {
+    model::check_json_structure("{\"a\": " + deep(1000000) + "}", "f.json");
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.location().substr(0, 8), "/a/0/0/0");
+    EXPECT_NE(e.message().find("nested deeper than 64"), std::string::npos);
+  }
+}
+
+TEST(JsonStructure, NulByteEndsNothing) {
+  EXPECT_THROW(model::parse_json_text(std::string("{}\0{\"x\": 1}", 11), "f.json"), UserError);
+}
+
+TEST(ScenarioEdits, ArrayIndexWithLeadingZeroIsRefused) {
+  json doc = suanli::test::minimal_doc();
+  EXPECT_THROW(model::apply_scenario_edits(doc, {{"/sites/00/racks", 5}}, "--set"), UserError);
+  EXPECT_THROW(model::apply_scenario_edits(doc, {{"/sites/01/racks", 5}}, "--set"), UserError);
+  model::apply_scenario_edits(doc, {{"/sites/0/racks", 5}}, "--set");
+  EXPECT_EQ(doc["sites"][0]["racks"], 5);
+}
+
+TEST(Validate, NamesMustPrintInEveryOutput) {
+  EXPECT_EQ(model::name_problem("fuzhou-core-dc"), "");
+  EXPECT_EQ(model::name_problem("福州"), "");
+  EXPECT_NE(model::name_problem(""), "");
+  EXPECT_NE(model::name_problem(" \t "), "");
+  EXPECT_NE(model::name_problem(std::string("a\0b", 3)), "");
+  EXPECT_NE(model::name_problem("a\nb"), "");
+  EXPECT_NE(model::name_problem("\x1b[31mred"), "");
+  EXPECT_NE(model::name_problem(std::string(201, 'a')), "");
+  EXPECT_NE(model::name_problem("a\u009b31mb"), "");  // C1 CSI
+  EXPECT_EQ(model::name_problem("a\u00a0b"), "");     // no-break space is text
+  auto doc = suanli::test::minimal_doc();
+  doc["sites"][1]["name"] = "   ";
+  EXPECT_NE(first_error(doc).find("/sites/1/name"), std::string::npos);
+  doc["sites"][1]["name"] = "a2";
+  doc["sites"][1]["name_zh"] = "\x1b]0;x\x07";
+  EXPECT_NE(first_error(doc).find("/sites/1/name_zh"), std::string::npos);
+}
+
+TEST(Validate, HorizonSamplingAndRowsAreBounded) {
+  auto doc = suanli::test::minimal_doc();
+  doc["horizon_s"] = 1e300;
+  EXPECT_NE(first_error(doc).find("/horizon_s"), std::string::npos);
+  doc["horizon_s"] = 86400;
+  doc["outputs"] = {{"sampling_interval_s", 1e-300}};
+  EXPECT_NE(first_error(doc).find("/outputs/sampling_interval_s"), std::string::npos);
+  // 86400 samples x the 3 sites of the minimal scenario = 259200 rows: over a limit of 259199, not 259200.
+  doc["outputs"] = {{"sampling_interval_s", 1}, {"max_timeseries_rows", 259199}};
+  EXPECT_NE(first_error(doc).find("259200 rows"), std::string::npos) << first_error(doc);
+  doc["outputs"]["max_timeseries_rows"] = 259200;
+  EXPECT_EQ(first_error(doc), "");
+}
+
+TEST(Validate, CarbonIntensityHasAPlausibleBound) {
+  auto doc = suanli::test::minimal_doc();
+  doc["energy"] = {{"grid", {{"carbon_kg_per_kwh", 1e300}}}};
+  EXPECT_NE(first_error(doc).find("/energy/grid/carbon_kg_per_kwh"), std::string::npos);
+  doc["energy"]["grid"]["carbon_kg_per_kwh"] = 1.2;
+  EXPECT_EQ(first_error(doc), "");
+}
+
+TEST(UserError, QuotesAtMost200CharactersWithControlsEscaped) {
+  const UserError e("f.json", "/" + std::string(100000, 'k'),
+                    "unknown field " + model::quoted("a\nb\x1b[31m"));
+  const std::string what = e.what();
+  EXPECT_LT(what.size(), 1300u);
+  EXPECT_NE(what.find("... (100001 bytes)"), std::string::npos);
+  EXPECT_NE(what.find("\"a\\nb\\x1b[31m\""), std::string::npos) << what;
+  EXPECT_EQ(what.find('\n'), std::string::npos);
+  EXPECT_EQ(what.find('\x1b'), std::string::npos);
+  EXPECT_EQ(model::printable("福州 ok", 200), "福州 ok");
+  EXPECT_EQ(model::printable("\xff", 200), "\\xff");
 }

@@ -1,7 +1,6 @@
 // Trace readers: facts from the shipped SWF, Azure and Alibaba files, and one clear error per bad input.
 #include <gtest/gtest.h>
-
-#include "TestFiles.hpp"
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -11,6 +10,7 @@
 #include <iterator>
 #include <string>
 
+#include "TestFiles.hpp"
 #include "model/Error.hpp"
 #include "workload/TraceReaders.hpp"
 
@@ -266,6 +266,29 @@ TEST(SwfReader, TruncatedGzipIsAUserError) {
   const auto error = error_of<SwfReader>(path);
   EXPECT_TRUE(error.starts_with(path + ": line ")) << error;
   EXPECT_TRUE(error.ends_with(": cannot read: corrupt gzip data (unexpected end of file)")) << error;
+}
+
+TEST(SwfReader, GzipBombIsRefusedWhenOpened) {
+  // 16 MiB of one valid line compress about 1000 times: over the 50x bound past 8 MiB.
+  const std::string line = "1 0 5 100 4 -1 -1 4 200 -1 1 3 3 -1 -1 -1 -1 -1\n";
+  std::string text;
+  while (text.size() < (16u << 20)) text += line;
+  const auto bomb = write_gzip("bomb.swf.gz", text);
+  const auto error = error_of<SwfReader>(bomb);
+  EXPECT_TRUE(error.starts_with(bomb + ": gzip data expand more than 50 times")) << error;
+  // The shipped logs expand 6 to 8 times and open as before.
+  EXPECT_NO_THROW(SwfReader(kData + "/swf/KTH-SP2-1996-2.1-cln.swf.gz"));
+}
+
+TEST(LineReader, OnlyRegularFilesAreRead) {
+  const auto fifo = std::filesystem::temp_directory_path() / ("suanli-fifo-" + std::to_string(::getpid()));
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(error_of<SwfReader>(fifo.string()),
+            fifo.string() +
+                ": is not a regular file (a device, pipe or socket); give a file");  // no writer: would block
+  std::filesystem::remove(fifo);
+  EXPECT_EQ(error_of<SwfReader>("/dev/zero"),
+            "/dev/zero: is not a regular file (a device, pipe or socket); give a file");
 }
 
 // ---------------------------------------------------------------------------------------------
