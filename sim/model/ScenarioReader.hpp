@@ -48,7 +48,9 @@ void resolve_power_curves(Scenario& scenario);
 /// type error, UserErrors listing every validation error.
 LoadedScenario load_scenario(const std::string& path, const LoadOptions& options = {});
 
-/// The fully resolved scenario (every default filled in) as JSON, in the input format.
+/// The fully resolved scenario (every default filled in) as JSON, in the input format. File paths
+/// (weather, power curves, traces, carbon) are written absolute, so the JSON reads the same files
+/// wherever it is saved.
 nlohmann::json scenario_to_json(const Scenario& scenario);
 
 }  // namespace suanli::model
