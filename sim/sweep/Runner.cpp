@@ -213,7 +213,8 @@ void check_inputs_unchanged(const SweepSpec& spec, const std::vector<RunPlan>& p
       throw changed("the base scenario", spec.scenario);
     if (m.contains("sweep_file_sha256") && m.at("sweep_file_sha256") != hashes.of(spec.source_file))
       throw changed("the sweep file", spec.source_file);
-    for (const auto& [file, sha] : m.value("inputs", json::object()).items())
+    const json inputs = m.value("inputs", json::object());
+    for (const auto& [file, sha] : inputs.items())
       if (sha != hashes.of(file)) throw changed("the input file", file);
   }
 }
