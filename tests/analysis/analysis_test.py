@@ -279,7 +279,7 @@ with tempfile.TemporaryDirectory(prefix="suanli-analysis-") as TMP:
     real_errorbar = plot_sweep.plt.Axes.errorbar
     plot_sweep.plt.Axes.errorbar = lambda self, x, y, yerr=None, **kw: drawn.append((list(y), yerr))
     try:
-        skewed = plot_sweep.pd.DataFrame({"policy": ["a", "b"], "mean_wait_s_mean": [1.0, 5.0],
+        skewed = plot_sweep.pd.DataFrame({"policy": ["a", "b"], "n": [3, 3], "mean_wait_s_mean": [1.0, 5.0],
                                           "mean_wait_s_ci95_lo": [-2.0, 3.0], "mean_wait_s_ci95_hi": [4.0, 7.0]})
         plot_sweep.metric_chart(skewed, ["policy"], "mean_wait_s", "skewed", TMP, False)
     finally:
