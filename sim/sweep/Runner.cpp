@@ -126,7 +126,7 @@ std::vector<std::string> input_files(const json& scenario, const fs::path& base_
   for (const auto& t : scenario.value("node_types", json::array())) add(t, "power_curve_file");
   if (scenario.contains("workload"))
     for (const auto& c : scenario.at("workload").value("classes", json::array()))
-      if (c.contains("arrivals") && c.at("arrivals").value("process", "") == "trace") add(c.at("arrivals"), "file");
+      if (c.contains("arrivals") && c.at("arrivals").value("process", "poisson") != "poisson") add(c.at("arrivals"), "file");
   if (scenario.contains("energy") && scenario.at("energy").contains("grid")) add(scenario.at("energy").at("grid"), "carbon_file");
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());
