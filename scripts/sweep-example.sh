@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command: install, build, run the example sweep (placement policy x liquid-cooling share x load on
-# the teaching network, 3 replications: 24 runs, about two minutes on 2 cores) into out/sweep-teaching,
+# the teaching network, 3 replications: 24 runs, about a minute on 2 cores) into out/sweep-teaching,
 # and write its report. Rerunning resumes (finished runs are kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
