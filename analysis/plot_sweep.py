@@ -8,7 +8,8 @@ For each metric of the sweep's summary.csv (one row per configuration: config, t
 then <metric>_mean, <metric>_sd, <metric>_ci95_lo, <metric>_ci95_hi) writes sweep_<metric>.png (and
 .svg with --svg): grouped bars of the mean with its 95 % confidence interval as error bars; x = the
 values of the first axis, one bar per combination of the other axes. A configuration without a
-finite mean has no bar; one without an interval (n < 2) has no error bar. Metrics with no value in
+finite mean has no bar; one without an interval (n < 2) has no error bar; an interval reaching
+below 0 is drawn down to 0 (no sweep metric can be negative). Metrics with no value in
 any configuration (e.g. gpu_utilization without GPUs) are skipped. Reads only summary.csv (and the
 sweep's name from sweep.json when present); exit 2 with one line naming the file on a missing file
 or column.
@@ -222,12 +223,18 @@ def file_stem(metric):
     return "sweep_" + re.sub(r"[^A-Za-z0-9_.-]", "_", metric)
 
 
+def error_bar(mean, lo, hi):
+    """(length below the mean, length above) of the error bar of a 95 % interval [lo, hi]. Every sweep
+    metric is non-negative, so an interval reaching below 0 is drawn down to 0 only."""
+    return mean - max(lo, 0.0), hi - mean
+
+
 def metric_chart(df, axes, metric, name, out_dir, svg):
     """One grouped-bar chart; returns the paths written, or [] when the metric has no value."""
     mean = df[f"{metric}_mean"].to_numpy(dtype=float)
     if not np.isfinite(mean).any():
         return []
-    lo = df[f"{metric}_ci95_lo"].to_numpy(dtype=float)
+    lo = np.maximum(df[f"{metric}_ci95_lo"].to_numpy(dtype=float), 0.0)  # as error_bar draws it
     hi = df[f"{metric}_ci95_hi"].to_numpy(dtype=float)
     x_axis = axes[0] if axes else None
     others = axes[1:]
@@ -253,8 +260,9 @@ def metric_chart(df, axes, metric, name, out_dir, svg):
             if math.isfinite(lo[k]) and math.isfinite(hi[k]):
                 err_pos.append(p)
                 err_y.append(mean[k])
-                err_lo.append(mean[k] - lo[k])
-                err_hi.append(hi[k] - mean[k])
+                down, up = error_bar(mean[k], lo[k], hi[k])
+                err_lo.append(down)
+                err_hi.append(up)
         label = " / ".join(g) if others else None
         ax.bar(pos, heights, width=width * 0.95, color=cmap(j % cmap.N), label=label)
         if err_pos:

@@ -64,7 +64,7 @@ void Controller::run() {
     const double t_timer = agenda_.timers.empty() ? kInf : agenda_.timers.top().time_s;
     const bool idle =
         !next_job && agenda_.completions.empty() && comms_.empty() && queued_ == 0 && deferred_ == 0;
-    if (idle) break;
+    if (idle && !full_horizon_) break;
     const double t_next = std::min({t_arrival, t_done, t_timer, next_sample, horizon});
     if (!comms_.empty()) {
       sync_clock();

@@ -68,6 +68,10 @@ class Controller {
   /// Turns the decision log on (decisions.csv, committed by the caller).
   void set_decision_log(metrics::OutputFile* out);
 
+  /// Simulate up to the horizon even when no work is left (idle hosts keep drawing power), instead of
+  /// stopping when the last job ends: runs of different loads then cover the same period.
+  void set_full_horizon(bool on) { full_horizon_ = on; }
+
  private:
   static constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -203,6 +207,7 @@ class Controller {
   std::vector<std::string> policy_summaries_;  ///< per class: the registry's one-line summary
   metrics::OutputFile* decisions_ = nullptr;
   double stop_s_ = 0;
+  bool full_horizon_ = false;
   double now_ = 0;                          ///< the controller's clock: the time of the event being handled
   std::vector<OutageCount> outage_counts_;  ///< per scenario outage
   std::vector<std::size_t> outage_of_;      ///< per site: the outage it is in (while down)

@@ -44,9 +44,10 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   // The controller and the exec workers live on a host of their own, outside every site: their
   // sleeps then never touch the CPU of a host that runs jobs (which would make SimGrid re-solve it).
   sg4::Host* home = sg4::Host::by_name(platform::kControlHostName);
-  metrics::RunMetrics metrics(scenario, options.output_dir, options.gzip);
+  metrics::RunMetrics metrics(scenario, options.output_dir, options.gzip, options.jobs_csv);
   const auto executor = make_executor(options.executor, home);
   Controller controller(scenario, spec, graph, weather, carbon, metrics, *executor, options.progress);
+  controller.set_full_horizon(options.full_horizon);
   std::unique_ptr<metrics::OutputFile> decisions;
   if (options.decision_log) {
     decisions = std::make_unique<metrics::OutputFile>(

@@ -15,6 +15,8 @@ namespace suanli::engine {
 struct RunOptions {
   std::string output_dir;          ///< created if missing; outputs appear atomically
   bool gzip = false;               ///< jobs.csv.gz and timeseries.csv.gz
+  bool jobs_csv = true;            ///< false: no jobs.csv (--no-jobs)
+  bool full_horizon = false;       ///< run to the horizon even when no work is left (--full-horizon)
   bool progress = false;           ///< progress bar on stderr (after 2 s of wall time)
   std::vector<std::string> simgrid_args;  ///< extra SimGrid options (--cfg=..., --log=...)
   bool decision_log = false;       ///< also write decisions.csv: one line per placement decision

@@ -35,13 +35,15 @@ std::string_view to_string(Outcome v) {
   return "?";
 }
 
-RunMetrics::RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip)
+RunMetrics::RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip, bool jobs_csv)
     : scenario_(scenario), directory_(directory), gzip_(gzip), classes_(scenario.workload.classes.size()) {
   const std::string ext = gzip ? ".csv.gz" : ".csv";
-  jobs_csv_ = std::make_unique<OutputFile>((std::filesystem::path(directory) / ("jobs" + ext)).string(), gzip);
+  if (jobs_csv)
+    jobs_csv_ = std::make_unique<OutputFile>((std::filesystem::path(directory) / ("jobs" + ext)).string(), gzip);
   timeseries_csv_ =
       std::make_unique<OutputFile>((std::filesystem::path(directory) / ("timeseries" + ext)).string(), gzip);
-  jobs_csv_->write(
+  if (jobs_csv_)
+    jobs_csv_->write(
       "id,class,kind,origin,site,submit_s,start_s,end_s,wait_s,runtime_s,cores,gpus,network_rtt_s,budget_s,"
       "budget_met,deadline_met,weight,energy_j,outcome,reason,trace_id\n");
   timeseries_csv_->write(
@@ -84,6 +86,7 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   if (placed) st.rtt_s.add(r.network_rtt_s, job.weight);
   if (r.outcome == Outcome::kCompleted) st.response_s.add(r.end_s - job.submit_s + r.network_rtt_s, job.weight);
   recorded_++;
+  if (!jobs_csv_) return;
 
   auto& l = line_;
   l.clear();
@@ -308,7 +311,7 @@ void RunMetrics::commit(const nlohmann::json& summary) {
   OutputFile out((std::filesystem::path(directory_) / "summary.json").string(), false);
   out.write(summary.dump(2));
   out.write("\n");
-  jobs_csv_->commit();
+  if (jobs_csv_) jobs_csv_->commit();
   timeseries_csv_->commit();
   scenario.commit();
   out.commit();  // last: a folder with summary.json is a complete run

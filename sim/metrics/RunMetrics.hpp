@@ -61,7 +61,8 @@ std::string weather_year_time(double hour_of_year);
 
 class RunMetrics {
  public:
-  RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip);
+  /// jobs_csv false: no jobs.csv (the summary is the same).
+  RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip, bool jobs_csv = true);
 
   void record_job(const workload::Job& job, const JobRecord& record);
   /// One row of timeseries.csv.

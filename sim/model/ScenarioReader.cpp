@@ -527,6 +527,17 @@ void apply_scenario_edits(json& doc, const std::vector<ScenarioEdit>& edits, con
   }
 }
 
+namespace {
+/// A file path of the scenario as written out: absolute (resolved against the scenario's folder), so
+/// the written scenario reads the same files from wherever it is kept; empty stays empty.
+std::string saved_path(const Scenario& s, const std::string& path) {
+  if (path.empty()) return path;
+  std::error_code ec;
+  const auto abs = std::filesystem::absolute(s.resolve_path(path), ec);
+  return ec ? s.resolve_path(path) : abs.lexically_normal().string();
+}
+}  // namespace
+
 json scenario_to_json(const Scenario& s) {
   json j;
   j["format_version"] = s.format_version;
@@ -551,7 +562,7 @@ json scenario_to_json(const Scenario& s) {
   j["cities"] = json::array();
   for (const auto& c : s.cities)
     j["cities"].push_back({{"name", c.name}, {"name_zh", c.name_zh}, {"lat_deg", c.lat_deg}, {"lon_deg", c.lon_deg},
-                           {"role", to_string(c.role)}, {"weather_file", c.weather_file}});
+                           {"role", to_string(c.role)}, {"weather_file", saved_path(s, c.weather_file)}});
   j["node_types"] = json::array();
   for (const auto& t : s.node_types) {
     json ps = json::array();
@@ -561,7 +572,7 @@ json scenario_to_json(const Scenario& s) {
                                {"pstates", ps}, {"off_w", t.off_w}, {"gpus", t.gpus},
                                {"gpu_speed_flops", t.gpu_speed_flops}, {"memory_gib", t.memory_gib},
                                {"nic_bps", t.nic_bps}, {"servers_per_rack", t.effective_servers_per_rack()},
-                               {"power_curve_file", t.power_curve_file}, {"boot_s", t.boot_s},
+                               {"power_curve_file", saved_path(s, t.power_curve_file)}, {"boot_s", t.boot_s},
                                {"boot_w", t.effective_boot_w()}, {"shutdown_s", t.shutdown_s},
                                {"shutdown_w", t.effective_shutdown_w()}});
   }
@@ -579,7 +590,7 @@ json scenario_to_json(const Scenario& s) {
                               {"chiller_cop", c.chiller_cop}, {"liquid_cop", c.liquid_cop},
                               {"wue_l_per_kwh", c.wue_l_per_kwh.value_or(s.energy.facility.wue_l_per_kwh)}}},
                  {"uplink_bps", st.uplink_bps}, {"attach_to_city", st.attach_to_city},
-                 {"weather_file", st.weather_file}};
+                 {"weather_file", saved_path(s, st.weather_file)}};
     auto plant = [](json& o, const Plant& p) {
       if (p.capacity_w) o["capacity_w"] = *p.capacity_w;
       if (p.units > 0) {
@@ -610,7 +621,7 @@ json scenario_to_json(const Scenario& s) {
                      {"time_scale", a.time_scale}, {"start_s", a.start_s}, {"max_jobs", a.max_jobs},
                      {"repeat", a.repeat}, {"until_s", a.until_s}, {"warm_start", a.warm_start}};
     if (a.process != ArrivalProcess::kPoisson) {
-      arrivals["file"] = a.file;
+      arrivals["file"] = saved_path(s, a.file);
       arrivals["format"] = to_string(a.format);
     }
     json placement = c.placement;
@@ -651,7 +662,7 @@ json scenario_to_json(const Scenario& s) {
   const auto& f = e.facility;
   j["energy"] = {{"start_hour_of_year", e.start_hour_of_year},
                  {"default_weather", weather},
-                 {"grid", {{"carbon_kg_per_kwh", e.grid.carbon_kg_per_kwh}, {"carbon_file", e.grid.carbon_file},
+                 {"grid", {{"carbon_kg_per_kwh", e.grid.carbon_kg_per_kwh}, {"carbon_file", saved_path(s, e.grid.carbon_file)},
                            {"carbon_life_cycle", e.grid.carbon_life_cycle}}},
                  {"tariff", {{"price_per_kwh", e.tariff.price_per_kwh}, {"currency", e.tariff.currency},
                              {"periods", periods}}},

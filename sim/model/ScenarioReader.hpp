@@ -40,7 +40,9 @@ struct LoadedScenario {
 Scenario scenario_from_json(const nlohmann::json& doc, const std::string& file, bool lenient,
                             std::vector<std::string>* warnings);
 
-/// The fully resolved scenario (every default filled in) as JSON, in the input format.
+/// The fully resolved scenario (every default filled in) as JSON, in the input format. File paths
+/// (weather, power curves, traces, carbon) are written absolute, so the JSON reads the same files
+/// wherever it is saved.
 nlohmann::json scenario_to_json(const Scenario& scenario);
 
 }  // namespace suanli::model

@@ -49,6 +49,8 @@ th { background: #f3f5f8; position: sticky; top: 0; white-space: normal; vertica
 th.t, td.t { text-align: left; }
 td.wrap { white-space: normal; text-align: left; min-width: 240px; max-width: 520px; }
 .scroll { overflow: auto; max-height: 640px; max-width: 100%; }
+.scroll.wide { max-height: none; }
+.wide tr > :first-child { position: sticky; left: 0; background: #fff; }
 .badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-weight: 600; font-size: 13px; color: #fff; }
 .badge.pass { background: var(--pass); }
 .badge.fail { background: var(--fail); }
@@ -438,6 +440,14 @@ std::vector<Measure> comparison_measures(const RunData& a, const RunData& b) {
   return m;
 }
 
+/// The lower end of a confidence interval as shown: every sweep metric (energy, waits, counts, shares,
+/// PUE) is non-negative, so a t interval reaching below 0 is cut at 0 (NaN stays NaN).
+/// Metrics per part of a sweep's summary table: with the configuration and axis columns, a part fits
+/// the page's width.
+constexpr std::size_t kMetricsPerTable = 5;
+
+double floor_at_zero(double lo) { return std::isfinite(lo) ? std::max(0.0, lo) : lo; }
+
 std::string comparison_table(const RunData& a, const RunData& b) {
   std::string s =
       "<table>\n<tr>" + th("", true) + th("A") + th("B") + th("B \u2212 A") + th("relative") + "</tr>\n";
@@ -470,8 +480,19 @@ std::string scenario_differences(const RunData& a, const RunData& b) {
   };
   s += "<div class=\"scroll\"><table>\n<tr>" + th("scenario field (JSON pointer)", true) + th("A", true) +
        th("B", true) + "</tr>\n";
+  std::map<std::string, std::size_t> appended;  // per array: elements JSON Patch added at its end ("/-")
   for (std::size_t i = 0; i < patch.size() && i < kMaxRows; ++i) {
-    const std::string pointer = patch[i].value("path", "");
+    std::string pointer = patch[i].value("path", "");
+    if (pointer.size() >= 2 && pointer.compare(pointer.size() - 2, 2, "/-") == 0) {
+      // An element B has beyond the end of A's array: name it by its index in B.
+      const std::string parent = pointer.substr(0, pointer.size() - 2);
+      std::size_t base = 0;
+      try {
+        base = a.scenario.at(json::json_pointer(parent)).size();
+      } catch (const json::exception&) {
+      }
+      pointer = parent + "/" + std::to_string(base + appended[parent]++);
+    }
     s += "<tr>" + td("<code>" + html_escape(pointer) + "</code>", true) +
          td(shown(a.scenario, pointer), true) + td(shown(b.scenario, pointer), true) + "</tr>\n";
   }
@@ -600,33 +621,37 @@ std::string sweep_body(const SweepData& sw) {
   // summary.csv as a table: the mean of each metric, its 95 % CI below.
   s += "<h2 id=\"table\">Summary table</h2>\n<p class=\"note\">From <code>summary.csv</code>: mean over the "
        "successful replications (n) of each configuration; below it, the 95 % confidence interval (Student "
-       "t).</p>\n"
-       "<div class=\"scroll\"><table>\n<tr>" +
-       th("config", true);
-  for (const auto& a : sw.axes) s += th(a, true);
-  s += th("n");
-  for (const auto& m : sw.metrics) s += th(metric_style(m).label);
-  s += "</tr>\n";
-  for (const auto& c : sw.configs) {
-    s += "<tr>" + td(html_escape(c.id), true);
-    for (const auto& l : c.labels) s += td(html_escape(l), true);
-    s += td(count(c.n));
-    for (std::size_t i = 0; i < sw.metrics.size(); ++i) {
-      const MetricStyle style = metric_style(sw.metrics[i]);
-      const Estimate& e = c.values[i];
-      std::string cell = html_escape(metric_value(style, e.mean));
-      if (std::isfinite(e.lo) && std::isfinite(e.hi))
-        cell += "<br><span class=\"note\">" + html_escape(metric_value(style, e.lo)) + " \u2013 " +
-                html_escape(metric_value(style, e.hi)) + "</span>";
-      s += td(cell);
-    }
+       "t; a bound below 0 is shown as 0: no metric of a sweep can be negative).</p>\n"
+       "<p class=\"note\">In parts of at most " + std::to_string(kMetricsPerTable) +
+       " metrics, so no table is wider than the page.</p>\n";
+  for (std::size_t first = 0; first < sw.metrics.size(); first += kMetricsPerTable) {
+    const std::size_t last = std::min(sw.metrics.size(), first + kMetricsPerTable);
+    s += "<div class=\"scroll wide\"><table class=\"summary\">\n<tr>" + th("config", true);
+    for (const auto& a : sw.axes) s += th(a, true);
+    s += th("n");
+    for (std::size_t i = first; i < last; ++i) s += th(metric_style(sw.metrics[i]).label);
     s += "</tr>\n";
+    for (const auto& c : sw.configs) {
+      s += "<tr>" + td(html_escape(c.id), true);
+      for (const auto& l : c.labels) s += td(html_escape(l), true);
+      s += td(count(c.n));
+      for (std::size_t i = first; i < last; ++i) {
+        const MetricStyle style = metric_style(sw.metrics[i]);
+        const Estimate& e = c.values[i];
+        std::string cell = html_escape(metric_value(style, e.mean));
+        if (std::isfinite(e.lo) && std::isfinite(e.hi))
+          cell += "<br><span class=\"note\">" + html_escape(metric_value(style, floor_at_zero(e.lo))) +
+                  " \u2013 " + html_escape(metric_value(style, e.hi)) + "</span>";
+        s += td(cell);
+      }
+      s += "</tr>\n";
+    }
+    s += "</table></div>\n";
   }
-  s += "</table></div>\n";
 
   // A bar chart per metric.
   s += "<h2 id=\"metrics\">Charts</h2>\n<p class=\"note\">Bars: mean per configuration; error bars: 95 % "
-       "confidence interval (none with a single replication).</p>\n<div class=\"grid2\">\n";
+       "confidence interval (none with a single replication), never below 0.</p>\n<div class=\"grid2\">\n";
   for (std::size_t i = 0; i < sw.metrics.size(); ++i) {
     const MetricStyle style = metric_style(sw.metrics[i]);
     std::vector<svg::Bar> bars;
@@ -634,9 +659,9 @@ std::string sweep_body(const SweepData& sw) {
     bool any = false;
     for (const auto& c : sw.configs) {
       const Estimate& e = c.values[i];
-      bars.push_back({config_label(c), e.mean, e.lo, e.hi});
+      bars.push_back({config_label(c), e.mean, floor_at_zero(e.lo), e.hi});
       any = any || std::isfinite(e.mean);
-      for (const double v : {e.mean, e.lo, e.hi})
+      for (const double v : {e.mean, floor_at_zero(e.lo), e.hi})
         if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     }
     s += "<figure id=\"metric-" + std::to_string(i) + "\"><h3>" + html_escape(style.label) + "</h3>\n";

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -125,7 +126,7 @@ std::vector<std::string> input_files(const json& scenario, const fs::path& base_
   for (const auto& t : scenario.value("node_types", json::array())) add(t, "power_curve_file");
   if (scenario.contains("workload"))
     for (const auto& c : scenario.at("workload").value("classes", json::array()))
-      if (c.contains("arrivals") && c.at("arrivals").value("process", "") == "trace") add(c.at("arrivals"), "file");
+      if (c.contains("arrivals") && c.at("arrivals").value("process", "poisson") != "poisson") add(c.at("arrivals"), "file");
   if (scenario.contains("energy") && scenario.at("energy").contains("grid")) add(scenario.at("energy").at("grid"), "carbon_file");
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());
@@ -149,6 +150,8 @@ json manifest(const SweepSpec& spec, const RunPlan& plan, const std::string& sta
             {"error", error},
             {"base_scenario", spec.scenario},
             {"base_scenario_sha256", hashes.of(spec.scenario)},
+            {"sweep_file", spec.source_file},
+            {"sweep_file_sha256", hashes.of(spec.source_file)},
             {"suanli_version", kVersion},
             {"git_commit", kGitCommit}};
   const fs::path resolved = run_dir / "scenario.json";
@@ -175,7 +178,10 @@ RunResult execute(const SweepSpec& spec, const RunPlan& plan, const SweepOptions
     args.push_back("--set");
     args.push_back(e.pointer + "=" + e.value.dump());
   }
+  // Every run covers the whole horizon, so the runs of a sweep compare equal periods.
+  args.push_back("--full-horizon");
   args.insert(args.end(), spec.run_arguments.begin(), spec.run_arguments.end());
+  args.insert(args.end(), o.extra_run_arguments.begin(), o.extra_run_arguments.end());
   const int code = spawn(args, partial / "run.log");
   RunResult r;
   r.plan = plan;
@@ -187,6 +193,30 @@ RunResult execute(const SweepSpec& spec, const RunPlan& plan, const SweepOptions
   fs::rename(partial, final_dir);
   if (r.status == "ok") r.metrics = run_metrics(json::parse(read_file(final_dir / "summary.json")));
   return r;
+}
+
+/// With --resume: refuses (UserError) when a file a finished run read has changed since: the base
+/// scenario, the sweep file, or an input file (SHA-256 against the run's manifest).
+void check_inputs_unchanged(const SweepSpec& spec, const std::vector<RunPlan>& plans, const fs::path& dir,
+                            FileHashes& hashes) {
+  for (const auto& p : plans) {
+    const fs::path m_path = dir / "runs" / p.id / "manifest.json";
+    if (!fs::exists(m_path)) continue;
+    const json m = json::parse(read_file(m_path));
+    const auto changed = [&](const std::string& what, const std::string& file) {
+      return model::UserError(dir.string(), "",
+                              what + " " + file + " changed since run " + p.id +
+                                  " was made (its SHA-256 differs from the run's manifest.json); resume into a new "
+                                  "folder, or add --force to mix results of both versions");
+    };
+    if (m.contains("base_scenario_sha256") && m.at("base_scenario_sha256") != hashes.of(spec.scenario))
+      throw changed("the base scenario", spec.scenario);
+    if (m.contains("sweep_file_sha256") && m.at("sweep_file_sha256") != hashes.of(spec.source_file))
+      throw changed("the sweep file", spec.source_file);
+    const json inputs = m.value("inputs", json::object());
+    for (const auto& [file, sha] : inputs.items())
+      if (sha != hashes.of(file)) throw changed("the input file", file);
+  }
 }
 
 std::optional<RunResult> load_result(const RunPlan& plan, const fs::path& run_dir) {
@@ -366,22 +396,26 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o) {
   // Leftovers of runs killed midway are started over.
   for (const auto& entry : fs::directory_iterator(dir / "runs"))
     if (entry.path().extension() == ".partial") fs::remove_all(entry.path());
+  FileHashes hashes;
+  if (o.resume && !o.force) check_inputs_unchanged(spec, plans, dir, hashes);
   std::vector<RunPlan> todo;
   SweepOutcome outcome;
   outcome.planned = plans.size();
   for (const auto& p : plans) {
-    if (fs::exists(dir / "runs" / p.id / "manifest.json")) {
+    const std::string status = run_status(o.output_dir, p);
+    if (status == "failed" && o.retry_failed) {
+      ++outcome.retried;
+    } else if (!status.empty()) {
       ++outcome.skipped;
       continue;
     }
     todo.push_back(p);
   }
-  if (outcome.skipped > 0)
+  if (outcome.skipped + outcome.retried > 0)
     std::cerr << "sweep: " << outcome.skipped << " of " << plans.size() << " runs already done; " << todo.size()
-              << " to run\n";
+              << " to run (" << outcome.retried << " of them failed before)\n";
 
   const int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  FileHashes hashes;
   SweepProgress progress(todo.size(), o.progress);
   Database db(dir / "results.sqlite");
   std::mutex db_mutex;
@@ -415,8 +449,14 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o) {
   if (error) std::rethrow_exception(error);
   outcome.ok = ok;
   outcome.failed = failed;
-  write_tables(spec, plans, o.output_dir);
+  outcome.results = write_tables(spec, plans, o.output_dir);
   return outcome;
+}
+
+std::string run_status(const std::string& output_dir, const RunPlan& plan) {
+  const fs::path m = fs::path(output_dir) / "runs" / plan.id / "manifest.json";
+  if (!fs::exists(m)) return "";
+  return json::parse(read_file(m)).value("status", "failed");
 }
 
 void collect(const std::vector<std::string>& shard_dirs, const std::string& out) {
@@ -471,6 +511,21 @@ void collect(const std::vector<std::string>& shard_dirs, const std::string& out)
   write_tables(spec, plans, out);
 }
 
+std::string shell_quote(const std::string& text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_@%+=:,./-", c) != nullptr;
+  });
+  if (plain) return text;
+  std::string q = "'";
+  for (const char c : text) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string collect_command(const std::string& suanli_binary, const std::string& output_dir) {
+  const std::string out = fs::absolute(output_dir).lexically_normal().string();
+  return shell_quote(suanli_binary) + " collect " + shell_quote(out) + "/shard-* -o " + shell_quote(out + "/all");
+}
+
 std::string slurm_script(const SweepSpec& spec, const std::string& sweep_file, const std::string& output_dir,
                          const std::string& suanli_binary, std::size_t shards, int cpus) {
   const auto quote = [](const std::string& s) {
@@ -487,8 +542,8 @@ std::string slurm_script(const SweepSpec& spec, const std::string& sweep_file, c
   s << "#!/bin/bash\n"
     << "# Slurm job array for the suanli sweep \"" << spec.name << "\" (" << expand(spec).size() << " runs in " << shards
     << " shards).\n"
-    << "# Submit:   sbatch " << out << "/sweep.slurm\n"
-    << "# Then:     " << suanli_binary << " collect " << out << "/shard-* -o " << out << "/all\n"
+    << "# Submit:   sbatch " << shell_quote(out + "/sweep.slurm") << "\n"
+    << "# Then:     " << collect_command(suanli_binary, output_dir) << "\n"
     << "# (or submit the collect step with --dependency=afterok:<array job id>). A task that was killed can\n"
     << "# be resubmitted as it is: --resume keeps the runs it had finished.\n"
     << "#SBATCH --job-name=\"suanli-" << spec.name << "\"\n"

@@ -18,6 +18,9 @@ struct SweepOptions {
   std::string suanli_binary;  ///< the executable run for each run (normally this one)
   int jobs = 0;               ///< runs at once; 0: the number of cores
   bool resume = false;        ///< keep the runs already finished in output_dir
+  bool retry_failed = true;   ///< with resume: run the failed runs again
+  bool force = false;         ///< with resume: even when the base scenario or an input file changed
+  std::vector<std::string> extra_run_arguments;  ///< passed to every run after the sweep's own
   std::optional<std::pair<std::size_t, std::size_t>> shard;  ///< (i, N): only shard i of N
   bool progress = false;      ///< redraw a progress line on stderr (a terminal)
 };
@@ -25,12 +28,18 @@ struct SweepOptions {
 struct SweepOutcome {
   std::size_t planned = 0;  ///< runs of this invocation (the shard's, if any)
   std::size_t skipped = 0;  ///< already finished (--resume)
+  std::size_t retried = 0;  ///< failed before and run again (--resume)
   std::size_t ok = 0;
   std::size_t failed = 0;
+  std::vector<RunResult> results;  ///< every finished run of the plan, in plan order (as in runs.csv)
 };
 
+/// The status of each planned run in an existing sweep folder: "ok", "failed" or "" (not run yet).
+std::string run_status(const std::string& output_dir, const RunPlan& plan);
+
 /// Runs the sweep into options.output_dir and writes its tables. UserError if the folder holds another
-/// sweep, or holds this one without --resume.
+/// sweep, or holds this one without --resume, or (with --resume, without --force) when the base
+/// scenario, the sweep file or an input file differs from what a finished run's manifest recorded.
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options);
 
 /// Reads the finished run folders of `plans` under dir/runs (missing ones are skipped) and writes
@@ -40,6 +49,14 @@ std::vector<RunResult> write_tables(const SweepSpec& spec, const std::vector<Run
 /// Merges shard folders (each from `suanli sweep --shard i/N -o SHARD`) into `out`: checks they hold
 /// the same sweep, copies their run folders, and writes the tables. UserError naming missing runs.
 void collect(const std::vector<std::string>& shard_dirs, const std::string& out);
+
+/// `text` as one POSIX shell word: unchanged when it holds only [A-Za-z0-9_@%+=:,./-], else in single
+/// quotes with each ' written '\''.
+std::string shell_quote(const std::string& text);
+
+/// The command that merges the shards of an --emit-slurm sweep in `output_dir`, shell-quoted, with the
+/// shard glob left outside the quotes.
+std::string collect_command(const std::string& suanli_binary, const std::string& output_dir);
 
 /// A Slurm batch script running the sweep as a job array of `shards` tasks, each `suanli sweep
 /// --shard i/N --resume` into <output_dir>/shard-i with `cpus` runs at once.

@@ -39,7 +39,7 @@ std::vector<model::ScenarioEdit> read_edits(const json& v, const std::string& pt
 
 SweepSpec sweep_from_json(const json& doc, const std::string& file) {
   model::ReadContext ctx{file, false, nullptr};
-  model::JsonObject o(doc, "", ctx, {"$schema", "name", "scenario", "seed", "replications", "set", "axes", "run_arguments"});
+  model::JsonObject o(doc, "", ctx, {"$schema", "name", "scenario", "seed", "replications", "set", "axes", "points", "run_arguments"});
   SweepSpec s;
   s.source_file = file;
   s.name = o.required_string("name");
@@ -91,13 +91,45 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
       axis.values.push_back(std::move(value));
     }
     product *= axis.values.size();
-    if (product * static_cast<std::size_t>(s.replications) > 1000000)
+    if (!doc.contains("points") && product * static_cast<std::size_t>(s.replications) > 1000000)
       throw model::UserError(file, ap, "the sweep would have more than 1,000,000 runs");
     s.axes.push_back(std::move(axis));
   }
+  if (doc.contains("points")) {  // a list of configurations instead of the full grid
+    const auto& points = o.array("points", true);
+    if (points.empty()) o.fail("points", "expected at least one point (or leave \"points\" out for the full grid)");
+    if (s.axes.empty()) o.fail("points", "points name one value of each axis; this sweep has no axes");
+    if (points.size() * static_cast<std::size_t>(s.replications) > 1000000)
+      o.fail("points", "the sweep would have more than 1,000,000 runs");
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const std::string pp = model::json_pointer_child(o.path_of("points"), i);
+      if (!points[i].is_object())
+        throw model::UserError(file, pp, "expected an object {\"axis name\": value label, ...}, got " +
+                                             model::describe_json(points[i]));
+      std::vector<std::size_t> pick;
+      for (const auto& axis : s.axes) {
+        const std::string vp = model::json_pointer_child(pp, axis.name);
+        if (!points[i].contains(axis.name))
+          throw model::UserError(file, pp, "no value for axis \"" + axis.name + "\" (a point names one value of every axis)");
+        const std::string label = label_of(points[i].at(axis.name));
+        const auto it = std::find_if(axis.values.begin(), axis.values.end(), [&](const AxisValue& v) { return v.label == label; });
+        if (it == axis.values.end())
+          throw model::UserError(file, vp, "\"" + label + "\" is not a value of axis \"" + axis.name + "\"");
+        pick.push_back(static_cast<std::size_t>(it - axis.values.begin()));
+      }
+      for (const auto& [key, value] : points[i].items())
+        if (std::none_of(s.axes.begin(), s.axes.end(), [&](const Axis& a) { return a.name == key; }))
+          throw model::UserError(file, model::json_pointer_child(pp, key), "no axis is named \"" + key + "\"");
+      if (std::find(s.points.begin(), s.points.end(), pick) != s.points.end())
+        throw model::UserError(file, pp, "the same point as an earlier one");
+      s.points.push_back(std::move(pick));
+    }
+  }
   for (const auto& arg : o.optional_string_list("run_arguments")) {
-    static const std::vector<std::string> refused{"-o", "--output", "--seed", "--set"};
-    if (std::find(refused.begin(), refused.end(), arg) != refused.end())
+    // Every spelling CLI11 accepts: "--set X", "--set=X", "-o X", "-oX", "--output=X", "--seed=X".
+    static const std::vector<std::string> refused{"--output", "--seed", "--set"};
+    const std::string name = arg.substr(0, arg.find('='));
+    if (arg.rfind("-o", 0) == 0 || std::find(refused.begin(), refused.end(), name) != refused.end())
       o.fail("run_arguments", "\"" + arg + "\" is set by the sweep itself (use \"set\", \"seed\" or an axis)");
     s.run_arguments.push_back(arg);
   }
@@ -128,11 +160,22 @@ json sweep_to_json(const SweepSpec& s) {
     }
     axes.push_back({{"name", a.name}, {"values", values}});
   }
-  return {{"name", s.name}, {"scenario", s.scenario}, {"seed", s.seed}, {"replications", s.replications},
-          {"set", set}, {"axes", axes}, {"run_arguments", s.run_arguments}};
+  json out = {{"name", s.name}, {"scenario", s.scenario}, {"seed", s.seed}, {"replications", s.replications},
+              {"set", set}, {"axes", axes}, {"run_arguments", s.run_arguments}};
+  if (!s.points.empty()) {  // only then: a grid sweep's sweep.json stays as it was
+    json points = json::array();
+    for (const auto& pick : s.points) {
+      json p = json::object();
+      for (std::size_t a = 0; a < s.axes.size(); ++a) p[s.axes[a].name] = s.axes[a].values[pick[a]].label;
+      points.push_back(p);
+    }
+    out["points"] = points;
+  }
+  return out;
 }
 
 std::size_t config_count(const SweepSpec& spec) {
+  if (!spec.points.empty()) return spec.points.size();
   std::size_t n = 1;
   for (const auto& a : spec.axes) n *= a.values.size();
   return n;
@@ -151,6 +194,7 @@ std::vector<RunPlan> expand(const SweepSpec& spec) {
       pick[a] = rest % spec.axes[a].values.size();
       rest /= spec.axes[a].values.size();
     }
+    if (!spec.points.empty()) pick = spec.points[c];
     for (int r = 0; r < spec.replications; ++r) {
       RunPlan p;
       std::ostringstream id;

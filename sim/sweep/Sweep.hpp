@@ -33,6 +33,9 @@ struct SweepSpec {
   int replications = 1;
   std::vector<model::ScenarioEdit> set;  ///< edits applied to every run, before the axes'
   std::vector<Axis> axes;
+  /// The design: empty for the full grid (every combination of the axes' values); else the listed
+  /// points, each one value index per axis, in the file's order.
+  std::vector<std::vector<std::size_t>> points;
   std::vector<std::string> run_arguments;  ///< extra `suanli run` options, e.g. ["--horizon-s", "3600"]
 };
 
@@ -53,7 +56,8 @@ struct RunPlan {
   std::vector<model::ScenarioEdit> edits;  ///< spec.set, then each axis value's
 };
 
-/// The cartesian product of the axes (last axis fastest) times the replications; deterministic.
+/// The configurations (the cartesian product of the axes, last axis fastest, or the listed points)
+/// times the replications; deterministic.
 std::vector<RunPlan> expand(const SweepSpec& spec);
 std::size_t config_count(const SweepSpec& spec);
 

@@ -273,6 +273,21 @@ with tempfile.TemporaryDirectory(prefix="suanli-analysis-") as TMP:
              "plot_sweep.py --metrics pue")
     check(os.listdir(os.path.join(TMP, "sweep-plots")) == ["sweep_pue.png"], "plot_sweep.py --metrics pue: one chart")
 
+    # Error bars never reach below 0 (every sweep metric is non-negative), even when the t interval
+    # of a skewed metric such as the mean wait does: the bars handed to matplotlib are recorded.
+    drawn = []
+    real_errorbar = plot_sweep.plt.Axes.errorbar
+    plot_sweep.plt.Axes.errorbar = lambda self, x, y, yerr=None, **kw: drawn.append((list(y), yerr))
+    try:
+        skewed = plot_sweep.pd.DataFrame({"policy": ["a", "b"], "n": [3, 3], "mean_wait_s_mean": [1.0, 5.0],
+                                          "mean_wait_s_ci95_lo": [-2.0, 3.0], "mean_wait_s_ci95_hi": [4.0, 7.0]})
+        plot_sweep.metric_chart(skewed, ["policy"], "mean_wait_s", "skewed", TMP, False)
+    finally:
+        plot_sweep.plt.Axes.errorbar = real_errorbar
+    bottoms = [y - down for ys, (downs, ups) in drawn for y, down in zip(ys, downs)]
+    check(len(bottoms) == 2 and min(bottoms) == 0.0 and max(bottoms) == 3.0,
+          f"plot_sweep: an interval reaching below 0 is drawn down to 0, others as they are (bottoms {bottoms})")
+
     summ, saxes, smetrics = plot_sweep.load_summary(sweep)
     check(saxes == list(axes) and smetrics == metrics, "summary.csv: axes are the columns between config and n")
     check(summ["liquid share"].tolist() == ["0.20", "0.70", "0.20", "0.70"], "summary.csv: axis labels kept as text")

@@ -319,6 +319,55 @@ class ReportTest(unittest.TestCase):
             self.assertIn("<title>suanli: %s</title>" % title, dom.stdout)
             self.assertIn("<svg", dom.stdout)
 
+    def test_ab_report_names_an_added_outage(self):
+        # B = A with an outage: the difference is the element outages/0 that B has and A has not.
+        cut = os.path.join(self.dir, "run-cut")
+        check_ok(self, suanli("run", os.path.join(SOURCE, "scenarios", "teaching-small.json"), "-o", cut,
+                              "--no-progress", *HORIZON, "--outage", "xiamen-gpu-center:100:200"))
+        html_path = os.path.join(self.dir, "ab-cut.html")
+        check_ok(self, suanli("report", self.run_a, cut, "-o", html_path))
+        html = read(html_path)
+        self.assertNotIn("/outages/-", html)
+        row = re.search(r"<code>/outages/0</code></td>(.*?)</tr>", html, re.S)
+        self.assertIsNotNone(row, "no row for /outages/0")
+        self.assertIn("absent", row.group(1))  # in A
+        self.assertIn("xiamen-gpu-center", row.group(1))  # in B
+
+    def test_sweep_report_wide_table_and_error_bars_at_zero(self):
+        # 12 metrics: the summary table comes in parts of at most 5 metric columns; the mean wait's
+        # t interval reaches below 0 and is shown (table and chart) from 0.
+        sweep = os.path.join(self.dir, "sweep-wide")
+        os.makedirs(os.path.join(sweep, "runs"))
+        with open(os.path.join(sweep, "sweep.json"), "w", encoding="utf-8") as f:
+            json.dump({"name": "wide", "scenario": "/x/teaching-small.json", "seed": 1, "replications": 3,
+                       "set": {}, "axes": [{"name": "queue", "values": [
+                           {"label": "fcfs", "set": {}}, {"label": "easy", "set": {}}]}], "run_arguments": []}, f)
+        metrics = ["it_energy_mwh", "facility_energy_mwh", "pue", "carbon_t", "cost", "water_m3",
+                   "cpu_utilization", "submitted", "completed", "rejected", "unfinished", "mean_wait_s"]
+        header = ["config", "queue", "n"] + [m + s for m in metrics for s in ("_mean", "_sd", "_ci95_lo", "_ci95_hi")]
+        rows = []
+        for c, label in enumerate(["fcfs", "easy"]):
+            row = [str(c), label, "3"]
+            for m in metrics:
+                row += ["40", "70", "-133.9", "213.9"] if m == "mean_wait_s" else ["5", "1", "2.5", "7.5"]
+            rows.append(row)
+        with open(os.path.join(sweep, "summary.csv"), "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows([header] + rows)
+        html_path = os.path.join(self.dir, "sweep-wide.html")
+        check_ok(self, suanli("report", sweep, "-o", html_path))
+        html = read(html_path)
+        parts = re.findall(r'<table class="summary">\n<tr>(.*?)</tr>', html, re.S)
+        self.assertEqual(len(parts), 3)  # 5 + 5 + 2 metrics
+        for part in parts:
+            self.assertLessEqual(part.count("<th") - 3, 5)  # config, queue, n, then the metrics
+        tables = "".join(re.findall(r'<table class="summary">(.*?)</table>', html, re.S))
+        self.assertEqual(re.findall("[-\u2212][0-9]", tables), [])  # no negative bound shown
+        figure = [f for f in re.findall(r"<figure id=\"metric-\d+\">(.*?)</figure>", html, re.S) if "wait" in f.lower()]
+        self.assertEqual(len(figure), 1)
+        ticks = re.findall(r'text-anchor="end">([^<]*)</text>', figure[0])
+        self.assertTrue(ticks)
+        self.assertFalse([t for t in ticks if t.strip().startswith(("-", "\u2212"))], ticks)
+
     def make_sweep_once(self):
         path = os.path.join(self.dir, "sweep")
         return path if os.path.exists(path) else self.make_sweep()
