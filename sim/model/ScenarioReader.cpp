@@ -544,9 +544,12 @@ void apply_scenario_edits(json& doc, const std::vector<ScenarioEdit>& edits, con
 }
 
 LoadedScenario load_scenario(const std::string& path, const LoadOptions& options) {
-  LoadedScenario out;
   const std::string text = read_text_file(path);
-  json doc = parse_json_text(text, path);
+  return load_scenario_document(parse_json_text(text, path), path, options);
+}
+
+LoadedScenario load_scenario_document(json doc, const std::string& path, const LoadOptions& options) {
+  LoadedScenario out;
   apply_scenario_edits(doc, options.edits, options.edits_origin);
   out.scenario = scenario_from_json(doc, path, options.lenient, &out.warnings);
   resolve_power_curves(out.scenario);

@@ -47,6 +47,8 @@ void resolve_power_curves(Scenario& scenario);
 /// Reads, parses and (by default) validates a scenario file. Throws UserError for the first syntax or
 /// type error, UserErrors listing every validation error.
 LoadedScenario load_scenario(const std::string& path, const LoadOptions& options = {});
+/// The same from a parsed document; `path` names it in messages and anchors its relative file paths.
+LoadedScenario load_scenario_document(nlohmann::json doc, const std::string& path, const LoadOptions& options = {});
 
 /// The fully resolved scenario (every default filled in) as JSON, in the input format.
 nlohmann::json scenario_to_json(const Scenario& scenario);
