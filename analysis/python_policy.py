@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """A placement policy written in Python, compared with least_loaded and carbon_aware over 5 seeds.
 
-    python3 analysis/python_policy.py                         # teaching-contrast, 6 h, seeds 1-5
-    python3 analysis/python_policy.py --hours 2 -o out/py-policy
+    /usr/bin/python3 analysis/python_policy.py                  # teaching-contrast, 6 h, seeds 1-5
+    /usr/bin/python3 analysis/python_policy.py --hours 2 -o out/py-policy
 
 Drives the simulator through the Python module (docs/python.md): every run is `suanli.run` on the
 scenario with one policy set for every job class. Writes into OUT (default ./python-policy):

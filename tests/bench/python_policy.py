@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Cost of a placement decision made by a Python policy (a benchmark, not a test).
 
-    PYTHONPATH=build/python python3 tests/bench/python_policy.py [SCENARIO] [--horizon-s S] [--repeat N]
+    PYTHONPATH=build/python /usr/bin/python3 tests/bench/python_policy.py [SCENARIO] [--horizon-s S] [--repeat N]
 
 Runs the scenario (default scenarios/teaching-small.json, 900 s) with every class placed by the
 C++ policy `nearest`, then by a trivial Python policy (the first eligible site), N times each
