@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A placement policy written in Python, compared with least_loaded and carbon_aware over 5 seeds.
 
-    /usr/bin/python3 analysis/python_policy.py                  # teaching-contrast, 6 h, seeds 1-5
+    /usr/bin/python3 analysis/python_policy.py                  # teaching-contrast, 24 h, seeds 1-5
     /usr/bin/python3 analysis/python_policy.py --hours 2 -o out/py-policy
 
 Drives the simulator through the Python module (docs/python.md): every run is `suanli.run` on the
@@ -58,7 +58,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scenario", default=os.path.join(here, "..", "scenarios", "teaching-contrast.json"))
-    ap.add_argument("--hours", type=float, default=6, help="simulated hours per run (default 6)")
+    ap.add_argument("--hours", type=float, default=24, help="simulated hours per run (default 24)")
     ap.add_argument("--seeds", type=int, default=5, help="seeds 1..N (default 5)")
     ap.add_argument("-o", "--output", default="python-policy")
     a = ap.parse_args()
