@@ -10,6 +10,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -381,10 +382,24 @@ FrameReader in_child(Work work) {
   ::close(fds[1]);
   FrameReader reply;
   int wstatus = 0;
+  bool interrupted = false;
   {
     py::gil_scoped_release release;
     char buf[1 << 16];
     for (;;) {
+      // Every 200 ms without data, and on a signal, Python's signal handlers run (Ctrl-C raises
+      // KeyboardInterrupt there); if one raised, the child is killed and the run abandoned.
+      pollfd p{fds[0], POLLIN, 0};
+      const int ready = ::poll(&p, 1, 200);
+      if (ready <= 0) {
+        py::gil_scoped_acquire acquire;
+        if (PyErr_CheckSignals() != 0) {
+          interrupted = true;
+          ::kill(pid, SIGKILL);
+          break;
+        }
+        continue;
+      }
       const ssize_t n = ::read(fds[0], buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
@@ -394,6 +409,7 @@ FrameReader in_child(Work work) {
     while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
     }
   }
+  if (interrupted) throw py::error_already_set();
   if (WIFSIGNALED(wstatus))
     raise_named("InternalError", "the run's child process died of signal " + std::to_string(WTERMSIG(wstatus)) + " (" +
                                      strsignal(WTERMSIG(wstatus)) + ")");

@@ -129,6 +129,23 @@ def test_several_runs_in_one_process(small):
     assert a.summary == c.summary  # same seed: same result, whatever ran before in this process
     assert a.summary["jobs"]["submitted"] != b.summary["jobs"]["submitted"]
     assert a.summary["simulated_s"] == pytest.approx(120, abs=60)
+    # The SimGrid executor (one simulation per process in SimGrid) twice: each run is a fresh child.
+    g1 = suanli.run(small, seed=5, horizon_s=120, jobs=False, engine="simgrid")
+    g2 = suanli.run(small, seed=5, horizon_s=120, jobs=False, engine="simgrid")
+    assert g1.summary == g2.summary and g1.summary["engine"] == "simgrid"
+    assert g1.summary["jobs"] == a.summary["jobs"]
+
+
+def test_interrupt_stops_the_run_and_the_next_one_works():
+    import signal
+    import threading
+    sc = suanli.load(os.path.join(SRC, "scenarios", "teaching-contrast.json"))
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        suanli.run(sc, horizon_s=86400 * 3, jobs=False)  # about 20 s of work if not interrupted
+    timer.join()
+    assert suanli.run(sc, horizon_s=60, jobs=False).summary["jobs"]["submitted"] > 0
 
 
 def least_loaded(request, sites):
