@@ -158,7 +158,7 @@ std::vector<GrowthYear> growth_years(const std::string& start, const std::vector
     s.carbon_cost += r.carbon_cost;
     s.capital_cost += r.capital_cost;
     s.gpu_utilization = r.gpus > 0 ? r.gpu_load / r.gpus : kNaN;
-    s.cpu_utilization = r.cores > 0 ? r.core_load / r.cores : kNaN;
+    s.cpu_utilization = r.cores > 0 ? r.core_busy / r.cores : kNaN;
     s.racks_needed = r.racks_needed;
     s.racks_built = r.racks_built;
     s.budget_attainment = r.budget_attainment;
@@ -304,7 +304,9 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
     while (auto job = stream.next()) {
       const auto k = job->job_class;
       if (s.workload.classes[k].kind == model::JobKind::kCloudService) continue;
-      if (job->submit_s >= window[k]) continue;
+      // Offered load is arrivals x work (Little): jobs already running at 0 (warm start) are the
+      // steady state of those same arrivals, not more of them.
+      if (job->warm || job->submit_s >= window[k]) continue;
       const std::size_t u = 2 * k + (job->gpus > 0 ? 1 : 0);
       auto& l = load[u];
       const double w = job->weight * job->runtime_s;
@@ -477,6 +479,7 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
       r.gpu_load = gpu_load[m][i];
       r.cores = st.cores[0];
       r.core_load = core_load[m][i][0];
+      r.core_busy = served_core_energy[m][i];
       r.racks_built = st.racks;
       const double rated_w = st.racks * model::kStandardRackW;
       r.ups_kw = site.ups.usable_w(rated_w) / 1000;
@@ -556,6 +559,7 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
         r.gpu_load += x.gpu_load;
         r.gpus += x.gpus;
         r.core_load += x.core_load;
+        r.core_busy += x.core_busy;
         r.cores += x.cores;
         r.racks_needed += x.racks_needed;
         r.racks_built += x.racks_built;
@@ -563,6 +567,7 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
         r.ups_kw += x.ups_kw;
         r.cooling_kw += x.cooling_kw;
         r.it_kwh += x.it_kwh;
+        r.it_w += x.it_w;
         r.facility_kwh += x.facility_kwh;
         r.electricity_cost += x.electricity_cost;
         r.carbon_kg += x.carbon_kg;
@@ -687,7 +692,7 @@ model::Scenario scenario_at_month(const model::Scenario& scenario, std::int64_t 
     const double mult = g.multiplier(c.name, static_cast<double>(month));
     if (c.kind == model::JobKind::kCloudService) {
       c.services = static_cast<std::int64_t>(std::llround(static_cast<double>(c.services) * mult));
-    } else if (c.arrivals.process == model::ArrivalProcess::kPoisson) {
+    } else if (c.arrivals.process != model::ArrivalProcess::kTrace) {
       c.arrivals.rate_per_s *= mult;
     } else {
       c.arrivals.time_scale /= mult;
@@ -756,7 +761,19 @@ std::string entity_label(const GrowthEntity& e, int indent) {
 
 void print_growth(std::ostream& out, const GrowthReport& r, bool verbose) {
   out << "Growth of " << r.scenario << " from " << r.start << " over " << r.horizon_months << " months"
-      << " (a pool runs out above " << fmt_pct(r.max_utilization) << " offered utilization)\n\n";
+      << " (a pool runs out above " << fmt_pct(r.max_utilization) << " offered utilization)\n";
+  if (!r.province.months.empty()) {
+    // The load every later month grows from, and what the PUE columns mean.
+    const auto& m = r.province.months.front();
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(1) << "  load at " << r.start << " (month 0), what the workload implies: IT "
+      << m.it_w / 1e6 << " MW; GPUs " << (m.gpus > 0 ? 100 * m.gpu_load / m.gpus : 0.0) << " % busy, CPU cores "
+      << (m.cores > 0 ? 100 * m.core_busy / m.cores : 0.0) << " % busy (held: "
+      << (m.cores > 0 ? 100 * m.core_load / m.cores : 0.0)
+      << " %)\n  PUE of a month: over a whole weather year at that month's load (the targets are annual)\n";
+    out << o.str();
+  }
+  out << "\n";
   out << "First month each runs out or misses its target (\"-\": not within the horizon; \"now\": already at "
       << r.start << "; n/a: no such resource or target):\n";
   out << "  " << std::string(40, ' ');
@@ -818,10 +835,11 @@ json growth_json(const GrowthReport& r) {
     for (std::size_t m = 0; m < e.months.size(); ++m) {
       const auto& x = e.months[m];
       months.push_back({{"month", m}, {"date", month_label(r.start, static_cast<std::int64_t>(m))},
-                        {"gpu_load", x.gpu_load}, {"gpus", x.gpus}, {"core_load", x.core_load}, {"cores", x.cores},
-                        {"racks_needed", x.racks_needed}, {"racks_built", x.racks_built},
+                        {"gpu_load", x.gpu_load}, {"gpus", x.gpus}, {"core_load", x.core_load}, {"core_busy", x.core_busy},
+                        {"cores", x.cores}, {"racks_needed", x.racks_needed}, {"racks_built", x.racks_built},
                         {"it_kw_needed", x.it_kw_needed}, {"ups_kw", x.ups_kw}, {"cooling_kw", x.cooling_kw},
-                        {"it_kwh", x.it_kwh}, {"facility_kwh", x.facility_kwh}, {"annual_pue", num(x.annual_pue)},
+                        {"it_kwh", x.it_kwh}, {"it_w", x.it_w}, {"facility_kwh", x.facility_kwh},
+                        {"annual_pue", num(x.annual_pue)},
                         {"budget_attainment", x.budget_attainment}, {"electricity_cost", x.electricity_cost},
                         {"carbon_kg", x.carbon_kg}, {"carbon_cost", x.carbon_cost}, {"capital_cost", x.capital_cost}});
     }

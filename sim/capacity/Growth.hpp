@@ -61,7 +61,10 @@ std::string_view to_string(GrowthLimit v);
 /// One month of one site, city or the province.
 struct GrowthMonth {
   double gpu_load = 0, gpus = 0;    ///< offered GPUs busy, GPUs installed (GPU hosts)
-  double core_load = 0, cores = 0;  ///< offered cores busy, cores installed (CPU-only hosts)
+  double core_load = 0, cores = 0;  ///< offered cores held, cores installed (CPU-only hosts)
+  /// Cores busy: cores held x the busy share of what holds them (cloud services hold their cores at
+  /// their mean utilization). Utilization is busy / installed, as a run measures it (docs/engine.md).
+  double core_busy = 0;
   double racks_needed = 0;          ///< standard racks the servers needed take (>= installed)
   double racks_built = 0;
   double it_kw_needed = 0;          ///< full-load power of the servers needed, kW
@@ -79,7 +82,7 @@ struct GrowthYear {
   std::int64_t year = 0;  ///< calendar year of its first month
   double it_kwh = 0, facility_kwh = 0, electricity_cost = 0, carbon_kg = 0, carbon_cost = 0, capital_cost = 0;
   double tco() const { return electricity_cost + carbon_cost + capital_cost; }
-  double gpu_utilization = 0, cpu_utilization = 0;  ///< offered, at the year's last month (NaN: no such pool)
+  double gpu_utilization = 0, cpu_utilization = 0;  ///< busy / installed at the year's last month (NaN: no such pool)
   double racks_needed = 0, racks_built = 0, budget_attainment = 1;
 };
 /// The years of an entity's horizon (a partial last year when horizon_months is not a multiple of 12).

@@ -99,6 +99,7 @@ struct Options {
   // pue
   std::optional<double> it_load;  ///< --it-load; none: the load the workload implies
   double it_diurnal_amplitude = 0;
+  std::size_t pue_hours = 8760;
   // plan-edge
   double budget_ms = 0;
   std::string candidates = "demand";
@@ -236,12 +237,13 @@ int run_pue(const Options& o) {
   const double read_s = elapsed_s(t0);
   const auto profile = suanli::capacity::annual_it_load(scenario, weather, carbon, o.it_load, o.it_diurnal_amplitude);
   const auto t1 = std::chrono::steady_clock::now();
-  const auto year = suanli::energy::annual_pue(scenario, weather, carbon, profile);
+  const auto year = suanli::energy::annual_pue(scenario, weather, carbon, profile,
+                                               {scenario.energy.start_hour_of_year, o.pue_hours});
   const double model_s = elapsed_s(t1);
   if (o.json) std::cout << suanli::metrics::pue_report_json(scenario, weather, profile, year).dump(2) << "\n";
   else
     suanli::metrics::print_pue_report(std::cout, scenario, weather, profile, year, o.verbose);
-  std::cerr << "pue: " << scenario.sites.size() << " sites x 8760 h in " << model_s * 1e3 << " ms (inputs read in "
+  std::cerr << "pue: " << scenario.sites.size() << " sites x " << o.pue_hours << " h in " << model_s * 1e3 << " ms (inputs read in "
             << read_s * 1e3 << " ms)\n";
   const bool failed = year.targets.pue == suanli::energy::Status::kFail ||
                       std::any_of(year.sites.begin(), year.sites.end(), [](const auto& y) {
@@ -660,6 +662,12 @@ int main(int argc, char** argv) {
       ->check(share());
   pue->add_option("--it-diurnal-amplitude", o.it_diurnal_amplitude, "Relative daily swing of the IT load (peak 15:00)")
       ->check(share())
+      ->capture_default_str();
+  pue->add_option("--hours", o.pue_hours,
+                  "Hours of the weather year from the scenario's /energy/start_hour_of_year, the period a run of "
+                  "that many hours covers (e.g. 24 for a one-day run); below 8760 the PUE is that period's, with "
+                  "no verdict")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{8760}))
       ->capture_default_str();
   pue->add_flag("--json", o.json, "Print the report as JSON");
   pue->add_flag("-v,--verbose", o.verbose, "List every edge DC too");

@@ -27,15 +27,19 @@ double ItLoadProfile::site_w(std::size_t site, double rated_w, std::size_t hour)
 }
 
 Year annual_pue(const model::Scenario& s, const SiteWeather& weather, const GridCarbon& carbon,
-                const ItLoadProfile& profile) {
+                const ItLoadProfile& profile, const PuePeriod& period) {
   Year y;
+  y.period = period;
+  const auto first = static_cast<std::size_t>(std::floor(std::max(0.0, period.first_hour)));
+  const std::size_t hours = std::min(period.hours, kHoursPerYear);
   y.sites.resize(s.sites.size());
   const auto& k = s.energy.facility;
   tbb::parallel_for(std::size_t{0}, s.sites.size(), [&](std::size_t i) {
     const auto site = site_facility(s, s.sites[i]);
     const auto& w = weather.of(i);
     auto& r = y.sites[i];
-    for (std::size_t h = 0; h < kHoursPerYear; ++h) {
+    for (std::size_t n = 0; n < hours; ++n) {
+      const std::size_t h = (first + n) % kHoursPerYear;
       const double it_w = profile.site_w(i, site.rated_it_w, h);
       const auto p = facility_power(site, k, it_w, w.wet_bulb_c[h]);
       r.it_kwh += p.it_w / 1000;
@@ -52,6 +56,7 @@ Year annual_pue(const model::Scenario& s, const SiteWeather& weather, const Grid
     }
     r.pue = r.it_kwh > 0 ? r.facility_kwh / r.it_kwh : std::numeric_limits<double>::quiet_NaN();
     r.targets = evaluate_site(s, s.sites[i], r.pue);
+    if (!period.annual()) r.targets.pue = Status::kNotApplicable;
   });
   for (const auto& r : y.sites) {
     y.total.it_kwh += r.it_kwh;
@@ -66,6 +71,7 @@ Year annual_pue(const model::Scenario& s, const SiteWeather& weather, const Grid
   }
   y.total.pue = y.total.it_kwh > 0 ? y.total.facility_kwh / y.total.it_kwh : std::numeric_limits<double>::quiet_NaN();
   y.targets = evaluate_overall(s, y.total.pue);
+  if (!period.annual()) y.targets.pue = Status::kNotApplicable;
   return y;
 }
 

@@ -42,13 +42,24 @@ struct SiteYear {
   SiteTargets targets;
 };
 
+/// Hours of the weather year a figure covers: `hours` from hour `first_hour` (wrapping at the year's
+/// end). Targets are annual: they are evaluated only over the whole year.
+struct PuePeriod {
+  double first_hour = 0;
+  std::size_t hours = kHoursPerYear;
+  bool annual() const { return hours >= kHoursPerYear; }
+};
+
 struct Year {
+  PuePeriod period;
   std::vector<SiteYear> sites;
   SiteYear total;  ///< sums; pue = total facility / total IT
   OverallTargets targets;
 };
 
+/// The facility model hour by hour over `period` (default: the whole year). Over a part of the year
+/// the targets are not evaluated (status not applicable).
 Year annual_pue(const model::Scenario& scenario, const SiteWeather& weather, const GridCarbon& carbon,
-                const ItLoadProfile& profile);
+                const ItLoadProfile& profile, const PuePeriod& period = {});
 
 }  // namespace suanli::energy

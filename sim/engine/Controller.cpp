@@ -268,7 +268,8 @@ bool Controller::arrive(const Job& job, std::ptrdiff_t outage) {
   }
   const double budget = budget_[job.job_class];
   const auto& cls = s_.workload.classes[job.job_class];
-  const policy::PlacementRequest request{job, now_, budget, views_, cls.deferrable, &outlook_};
+  // A job already running at the start (warm start) has started: it cannot be deferred.
+  const policy::PlacementRequest request{job, now_, budget, views_, cls.deferrable && !job.warm, &outlook_};
   const auto choice = policies_[job.job_class]->place(request);
   if (decisions_) log_decision(request, choice);
   if (!choice) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "metrics/RunMetrics.hpp"
 #include "model/Summary.hpp"
 
 namespace suanli::metrics {
@@ -58,6 +59,14 @@ nlohmann::json year_json(const energy::SiteYear& y) {
           {"cost", y.cost}};
 }
 
+/// "the weather year: 8,760 hours ..." or "24 hours of the weather year, 01-01 00:00 to 01-02 00:00".
+std::string period_words(const energy::PuePeriod& p) {
+  if (p.annual()) return "the weather year: 8,760 hours of each site's weather";
+  const double first = std::floor(p.first_hour);
+  return std::to_string(p.hours) + " hours of the weather year, " + weather_year_time(first) + " to " +
+         weather_year_time(first + static_cast<double>(p.hours)) + " (not annual: no PUE verdict, the targets are annual)";
+}
+
 }  // namespace
 
 nlohmann::json pue_report_json(const model::Scenario& s, const energy::SiteWeather& weather,
@@ -74,7 +83,10 @@ nlohmann::json pue_report_json(const model::Scenario& s, const energy::SiteWeath
                   {"mean_w", mean_w},
                   {"share_of_rated", rated_w > 0 ? mean_w / rated_w : 0.0},
                   {"diurnal_amplitude", profile.diurnal_amplitude},
-                  {"period", "the weather year: 8,760 hours of each site's weather"}};
+                  {"period", period_words(year.period)}};
+  j["period"] = {{"first_hour_of_year", std::floor(year.period.first_hour)},
+                 {"hours", year.period.hours},
+                 {"annual", year.period.annual()}};
   j["currency"] = s.energy.tariff.currency;
   j["sites"] = nlohmann::json::array();
   for (std::size_t i = 0; i < s.sites.size(); ++i) {
@@ -96,7 +108,10 @@ nlohmann::json pue_report_json(const model::Scenario& s, const energy::SiteWeath
 
 void print_pue_report(std::ostream& out, const model::Scenario& s, const energy::SiteWeather& weather,
                       const energy::ItLoadProfile& profile, const energy::Year& year, bool verbose) {
-  out << "Annual PUE of " << s.name << " over 8,760 hours of each site's weather year\n";
+  if (year.period.annual())
+    out << "Annual PUE of " << s.name << " over 8,760 hours of each site's weather year\n";
+  else
+    out << "PUE of " << s.name << " over " << period_words(year.period) << "\n";
   out << "  IT load: "
       << (profile.description.empty() ? fixed(100 * profile.it_load, 0) + " % of rated" : profile.description)
       << (profile.diurnal_amplitude > 0 ? " (+-" + fixed(100 * profile.diurnal_amplitude, 0) + " % daily)" : "")
@@ -133,8 +148,12 @@ void print_pue_report(std::ostream& out, const model::Scenario& s, const energy:
         << col(it > 0 ? fixed(facility / it, 3) : "-", 7) << "\n";
   }
   const auto& y = year.total;
-  out << "\n  province: PUE " << fixed(y.pue, 3) << " (target <= " << fixed(s.energy.targets.pue_max, 2) << ": "
-      << energy::to_string(year.targets.pue) << "), liquid-cooled share "
+  out << "\n  province: PUE " << fixed(y.pue, 3)
+      << (year.period.annual() ? " (target <= " + fixed(s.energy.targets.pue_max, 2) + ": " +
+                                     std::string(energy::to_string(year.targets.pue)) + ")"
+                               : " (these hours only; the target <= " + fixed(s.energy.targets.pue_max, 2) +
+                                     " is annual)")
+      << ", liquid-cooled share "
       << fixed(100 * model::scenario_figures(s).liquid_share, 1) << " % (" << verdict(year.targets.liquid)
       << "), rack occupancy " << fixed(100 * model::scenario_figures(s).occupancy, 1) << " % ("
       << verdict(year.targets.occupancy) << ")\n";

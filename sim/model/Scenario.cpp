@@ -55,7 +55,14 @@ std::string_view to_string(JobKind v) {
   return "?";
 }
 
-std::string_view to_string(ArrivalProcess v) { return v == ArrivalProcess::kPoisson ? "poisson" : "trace"; }
+std::string_view to_string(ArrivalProcess v) {
+  switch (v) {
+    case ArrivalProcess::kPoisson: return "poisson";
+    case ArrivalProcess::kTrace: return "trace";
+    case ArrivalProcess::kResample: return "resample";
+  }
+  return "?";
+}
 
 std::string_view to_string(TraceFormat v) {
   switch (v) {

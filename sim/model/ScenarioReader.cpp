@@ -281,14 +281,15 @@ Targets read_targets(const json& v, const std::string& ptr, const ReadContext& c
 Arrivals read_arrivals(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx,
                {"process", "rate_per_s", "diurnal_amplitude", "peak_hour", "file", "format", "time_scale", "start_s",
-                "max_jobs", "repeat", "until_s"});
+                "max_jobs", "repeat", "until_s", "warm_start"});
   Arrivals a;
-  a.process = o.required_enum<ArrivalProcess>("process",
-                                              {{"poisson", ArrivalProcess::kPoisson}, {"trace", ArrivalProcess::kTrace}});
+  a.process = o.required_enum<ArrivalProcess>("process", {{"poisson", ArrivalProcess::kPoisson},
+                                                          {"trace", ArrivalProcess::kTrace},
+                                                          {"resample", ArrivalProcess::kResample}});
   a.rate_per_s = o.optional_number("rate_per_s", a.rate_per_s);
   a.diurnal_amplitude = o.optional_number("diurnal_amplitude", a.diurnal_amplitude);
   a.peak_hour = o.optional_number("peak_hour", a.peak_hour);
-  if (a.process == ArrivalProcess::kTrace) {
+  if (a.process != ArrivalProcess::kPoisson) {
     a.file = o.required_string("file");
     a.format = o.required_enum<TraceFormat>("format", {{"swf", TraceFormat::kSwf},
                                                        {"azure_inference", TraceFormat::kAzureInference},
@@ -301,6 +302,7 @@ Arrivals read_arrivals(const json& v, const std::string& ptr, const ReadContext&
   a.max_jobs = o.optional_integer("max_jobs", a.max_jobs);
   a.repeat = o.optional_bool("repeat", a.repeat);
   a.until_s = o.optional_number("until_s", a.until_s);
+  a.warm_start = o.optional_bool("warm_start", a.warm_start);
   return a;
 }
 
@@ -639,8 +641,8 @@ json scenario_to_json(const Scenario& s) {
     json arrivals = {{"process", to_string(a.process)}, {"rate_per_s", a.rate_per_s},
                      {"diurnal_amplitude", a.diurnal_amplitude}, {"peak_hour", a.peak_hour},
                      {"time_scale", a.time_scale}, {"start_s", a.start_s}, {"max_jobs", a.max_jobs},
-                     {"repeat", a.repeat}, {"until_s", a.until_s}};
-    if (a.process == ArrivalProcess::kTrace) {
+                     {"repeat", a.repeat}, {"until_s", a.until_s}, {"warm_start", a.warm_start}};
+    if (a.process != ArrivalProcess::kPoisson) {
       arrivals["file"] = a.file;
       arrivals["format"] = to_string(a.format);
     }

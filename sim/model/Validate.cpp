@@ -273,13 +273,17 @@ std::vector<UserError> validate(const Scenario& s) {
       c.error(p + "/origin_level", "origin_level demand_point needs demand_points in the scenario");
     const auto& a = k.arrivals;
     if (k.kind != JobKind::kCloudService) {
-      if (a.process == ArrivalProcess::kPoisson) c.positive(p + "/arrivals/rate_per_s", a.rate_per_s);
+      if (a.process != ArrivalProcess::kTrace) c.positive(p + "/arrivals/rate_per_s", a.rate_per_s);
+      if (a.warm_start && a.process == ArrivalProcess::kTrace)
+        c.error(p + "/arrivals/warm_start",
+                "a replayed trace cannot start warm (what ran before its first record is unknown): use process "
+                "\"resample\" to draw its jobs at a rate, or leave warm_start out");
       if (a.diurnal_amplitude < 0 || a.diurnal_amplitude > 1)
         c.error(p + "/arrivals/diurnal_amplitude", "expected a number in [0, 1], got " + fmt(a.diurnal_amplitude));
       c.positive(p + "/arrivals/time_scale", a.time_scale);
       c.non_negative(p + "/arrivals/start_s", a.start_s);
       c.non_negative(p + "/arrivals/until_s", a.until_s);
-      if (a.process == ArrivalProcess::kTrace) {
+      if (a.process != ArrivalProcess::kPoisson) {
         const auto path = s.resolve_path(a.file);
         std::error_code ec;
         if (!std::filesystem::is_regular_file(path, ec))

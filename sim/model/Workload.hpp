@@ -11,7 +11,7 @@
 namespace suanli::model {
 
 enum class JobKind { kLatencyCritical, kAiInference, kAiTraining, kHpcBatch, kCloudService };
-enum class ArrivalProcess { kPoisson, kTrace };
+enum class ArrivalProcess { kPoisson, kTrace, kResample };
 enum class TraceFormat { kSwf, kAzureInference, kAlibabaGpu };
 enum class ServiceDistribution { kExponential, kDeterministic };
 /// Where jobs of a class come from: a city's network hub, or a demand point (county seat) that reaches
@@ -29,6 +29,10 @@ std::string_view to_string(OriginLevel v);
 /// Trace: replay of `file`, times multiplied by time_scale, starting at the record whose time is
 /// >= start_s (that record arrives at 0), at most max_jobs records; with repeat, the trace starts over
 /// after its last record (one mean inter-arrival gap later) until the horizon.
+/// Resample: arrival times as Poisson (rate_per_s and the diurnal cosine); each job's size and run
+/// time drawn uniformly, with replacement, from the records of `file` (the trace's times unused).
+/// warm_start (Poisson and resample): at time 0 the class's jobs already running in steady state are
+/// submitted with the run time they have left, so a short run does not start from an empty system.
 struct Arrivals {
   ArrivalProcess process = ArrivalProcess::kPoisson;
   double rate_per_s = 1.0;
@@ -41,6 +45,7 @@ struct Arrivals {
   std::int64_t max_jobs = -1;      ///< -1: all
   bool repeat = false;             ///< trace: start over after the last record, until the horizon
   double until_s = 0;              ///< no arrivals at or after this simulated time; 0: until the horizon
+  bool warm_start = false;         ///< submit the steady-state running jobs at time 0 (Poisson, resample)
 };
 
 /// One job class with its defaults.

@@ -23,6 +23,7 @@ struct Job {
   double input_bytes = 0;      ///< sent from the origin to the executing site before it starts
   double weight = 1.0;         ///< real jobs this one stands for (sampling)
   std::int64_t trace_id = -1;  ///< job number in the replayed trace, -1 when generated
+  bool warm = false;           ///< already running before time 0 (warm start): runtime_s is what is left
 };
 
 /// A lazy source of jobs in non-decreasing submit time (ids are assigned by the merger).

@@ -58,8 +58,9 @@ double sampled_fraction(const model::JobClass& c) {
 }
 
 PoissonSource::PoissonSource(const model::Scenario& s, std::size_t class_index, std::uint64_t seed,
-                             double horizon_s)
-    : class_(s.workload.classes[class_index]),
+                             double horizon_s, std::shared_ptr<const ShapeTable> shapes)
+    : shapes_(std::move(shapes)),
+      class_(s.workload.classes[class_index]),
       class_index_(class_index),
       horizon_s_(horizon_s),
       fraction_(sampled_fraction(class_)),
@@ -67,9 +68,70 @@ PoissonSource::PoissonSource(const model::Scenario& s, std::size_t class_index, 
       arrivals_rng_(Random::derive(seed, 2 * class_index)),
       job_rng_(Random::derive(seed, 2 * class_index + 1)),
       origins_(origin_cumulative_weights(s, class_)),
-      default_budget_s_(s.latency_targets.intra_city_s) {}
+      default_budget_s_(s.latency_targets.intra_city_s) {
+  if (class_.arrivals.warm_start) make_warm_jobs(seed);
+}
+
+Job PoissonSource::draw_job(double submit_s) {
+  Job j = class_job(class_, class_index_, submit_s, job_rng_.pick_cumulative(origins_));
+  if (shapes_) {
+    const auto n = shapes_->shapes.size();
+    const auto pick = static_cast<std::size_t>(job_rng_.uniform() * static_cast<double>(n));
+    const auto& shape = shapes_->shapes[std::min(n - 1, pick)];
+    j.cores = shape.cores;
+    j.gpus = shape.gpus;
+    j.runtime_s = shape.runtime_s;
+    j.walltime_s = shape.walltime_s;
+    j.trace_id = shape.trace_id;
+  } else {
+    j.runtime_s = class_.service_distribution == model::ServiceDistribution::kExponential
+                      ? job_rng_.exponential(class_.service_s)
+                      : class_.service_s;
+  }
+  j.weight = 1.0 / fraction_;
+  if (class_.deadline_factor > 0) j.deadline_s = j.submit_s + class_.deadline_factor * j.runtime_s;
+  return j;
+}
+
+void PoissonSource::make_warm_jobs(std::uint64_t seed) {
+  // Candidates: a Poisson number with mean peak rate x mean run time; each draws a run time S with
+  // probability proportional to S (a job is found running in proportion to its length) and an age u
+  // uniform in [0, S), and is kept with probability rate(-u) / peak.
+  Random rng(Random::derive(seed, (std::uint64_t{1} << 32) + class_index_));
+  const double mean_s = shapes_ ? shapes_->mean_runtime_s() : class_.service_s;
+  const double expected = peak_rate_ * mean_s;
+  for (double x = rng.exponential(1.0); x < expected; x += rng.exponential(1.0)) {
+    JobShape shape;
+    if (shapes_) {
+      shape = shapes_->shapes[rng.pick_cumulative(shapes_->cumulative_runtime_s)];
+    } else {
+      shape.cores = class_.cores;
+      shape.gpus = class_.gpus;
+      // Length-biased exponential run time: the sum of two exponentials (Erlang 2).
+      shape.runtime_s = class_.service_distribution == model::ServiceDistribution::kExponential
+                            ? rng.exponential(class_.service_s) + rng.exponential(class_.service_s)
+                            : class_.service_s;
+    }
+    const double age = rng.uniform() * shape.runtime_s;
+    const double keep = arrival_rate_per_s(class_.arrivals, -age) * fraction_ / peak_rate_;
+    const std::size_t origin = rng.pick_cumulative(origins_);
+    if (!(rng.uniform() < keep)) continue;
+    Job j = class_job(class_, class_index_, 0, origin);
+    j.cores = shape.cores;
+    j.gpus = shape.gpus;
+    j.runtime_s = shape.runtime_s - age;
+    j.walltime_s = shape.walltime_s > 0 ? std::max(shape.walltime_s - age, j.runtime_s) : 0;
+    j.trace_id = shape.trace_id;
+    j.weight = 1.0 / fraction_;
+    j.warm = true;
+    j.input_bytes = 0;  // its input arrived before it started
+    if (class_.deadline_factor > 0) j.deadline_s = class_.deadline_factor * shape.runtime_s - age;
+    if (j.runtime_s > 0) warm_.push_back(j);
+  }
+}
 
 std::optional<Job> PoissonSource::next() {
+  if (warm_next_ < warm_.size()) return warm_[warm_next_++];
   // Thinning (Lewis and Shedler 1979): candidates at the peak rate, kept with probability rate(t)/peak.
   while (true) {
     t_ += arrivals_rng_.exponential(1.0 / peak_rate_);
@@ -77,13 +139,7 @@ std::optional<Job> PoissonSource::next() {
     const double keep = arrival_rate_per_s(class_.arrivals, t_) * fraction_ / peak_rate_;
     if (arrivals_rng_.uniform() < keep) break;
   }
-  Job j = class_job(class_, class_index_, t_, job_rng_.pick_cumulative(origins_));
-  j.runtime_s = class_.service_distribution == model::ServiceDistribution::kExponential
-                    ? job_rng_.exponential(class_.service_s)
-                    : class_.service_s;
-  j.weight = 1.0 / fraction_;
-  if (class_.deadline_factor > 0) j.deadline_s = j.submit_s + class_.deadline_factor * j.runtime_s;
-  return j;
+  return draw_job(t_);
 }
 
 ServiceSource::ServiceSource(const model::Scenario& s, std::size_t class_index, std::uint64_t seed, double horizon_s)
@@ -131,6 +187,8 @@ MergedStream make_job_stream(const model::Scenario& s, double horizon_s) {
       stream.add(std::make_unique<ServiceSource>(s, i, s.seed, horizon_s));
     else if (c.arrivals.process == model::ArrivalProcess::kPoisson)
       stream.add(std::make_unique<PoissonSource>(s, i, s.seed, until));
+    else if (c.arrivals.process == model::ArrivalProcess::kResample)
+      stream.add(std::make_unique<PoissonSource>(s, i, s.seed, until, load_trace_shapes(s, i)));
     else
       stream.add(make_trace_source(s, i, s.seed, until));
   }

@@ -26,14 +26,42 @@ double arrival_rate_per_s(const model::Arrivals& arrivals, double t_s);
 /// Fraction of a latency-critical class's requests that are simulated (each weighs 1 / fraction).
 double sampled_fraction(const model::JobClass& job_class);
 
-/// Poisson arrivals (non-homogeneous, by thinning) with exponential or deterministic run times.
+/// A job's size and run time as a trace records it, for resampling.
+struct JobShape {
+  int cores = 1;
+  int gpus = 0;
+  double runtime_s = 0;
+  double walltime_s = 0;
+  std::int64_t trace_id = -1;
+};
+
+/// The shapes of a trace's accepted records, with their run times cumulated (length-biased draws).
+struct ShapeTable {
+  std::vector<JobShape> shapes;
+  std::vector<double> cumulative_runtime_s;
+  double mean_runtime_s() const {
+    return shapes.empty() ? 0 : cumulative_runtime_s.back() / static_cast<double>(shapes.size());
+  }
+};
+
+/// Poisson arrivals (non-homogeneous, by thinning). Sizes and run times are the class's (exponential or
+/// deterministic run time), or drawn uniformly from `shapes` (process "resample"). With warm_start the
+/// source first submits, at time 0, the jobs running at 0 in steady state: jobs that arrived at -u and
+/// run longer than u, found by thinning candidates drawn at the peak rate with length-biased run times
+/// S and an age u uniform in [0, S) (exact for the diurnal rate when capacity does not bind).
 class PoissonSource : public JobSource {
  public:
   PoissonSource(const model::Scenario& scenario, std::size_t class_index, std::uint64_t seed,
-                double horizon_s);
+                double horizon_s, std::shared_ptr<const ShapeTable> shapes = nullptr);
   std::optional<Job> next() override;
 
  private:
+  Job draw_job(double submit_s);
+  void make_warm_jobs(std::uint64_t seed);
+
+  std::shared_ptr<const ShapeTable> shapes_;
+  std::vector<Job> warm_;
+  std::size_t warm_next_ = 0;
   const model::JobClass& class_;
   std::size_t class_index_;
   double horizon_s_;

@@ -133,7 +133,36 @@ struct AlibabaFormat {
   }
 };
 
+/// Every accepted record of a trace as a job shape.
+template <typename Format>
+std::shared_ptr<const ShapeTable> read_shapes(const model::Scenario& s, std::size_t k) {
+  const auto& c = s.workload.classes[k];
+  const auto path = s.resolve_path(c.arrivals.file);
+  typename Format::Reader reader(path);
+  auto table = std::make_shared<ShapeTable>();
+  double total = 0;
+  while (auto r = reader.next()) {
+    if (!Format::accept(*r)) continue;
+    Job j = class_job(c, k, 0, 0);
+    Format::fill(j, *r, c, reader.line());
+    table->shapes.push_back({j.cores, j.gpus, j.runtime_s, j.walltime_s, j.trace_id});
+    total += j.runtime_s;
+    table->cumulative_runtime_s.push_back(total);
+  }
+  if (table->shapes.empty()) throw model::UserError(path, "", "the trace has no records to resample");
+  return table;
+}
+
 }  // namespace
+
+std::shared_ptr<const ShapeTable> load_trace_shapes(const model::Scenario& s, std::size_t k) {
+  switch (s.workload.classes[k].arrivals.format) {
+    case model::TraceFormat::kSwf: return read_shapes<SwfFormat>(s, k);
+    case model::TraceFormat::kAzureInference: return read_shapes<AzureFormat>(s, k);
+    case model::TraceFormat::kAlibabaGpu: return read_shapes<AlibabaFormat>(s, k);
+  }
+  return nullptr;
+}
 
 std::unique_ptr<JobSource> make_trace_source(const model::Scenario& s, std::size_t k, std::uint64_t seed,
                                              double horizon_s) {
