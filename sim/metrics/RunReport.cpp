@@ -107,7 +107,9 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
       << col(num(t["carbon_kg"], 1e-3, 1), 10) << "\n";
   if (!annual)
     out << "  PUE over the simulated period only: the PUE target is annual (`suanli pue` gives the annual PUE at\n"
-           "  the load the workload implies; a run of a whole weather year gives it with a verdict)\n";
+           "  the load the workload implies, `suanli pue --hours "
+        << (j.contains("period") ? std::to_string(std::llround(j["period"]["hours"].get<double>())) : "N")
+        << "` this period's; a run of a whole weather year gives it with a verdict)\n";
   out << "  facility " << num(t["facility_energy_j"], 1.0 / 3.6e9, 2) << " MWh (losses "
       << num(t["loss_energy_j"], 1.0 / 3.6e9, 2) << ", cooling " << num(t["cooling_energy_j"], 1.0 / 3.6e9, 2)
       << ", overheads " << num(t["overhead_energy_j"], 1.0 / 3.6e9, 2) << "); water " << num(t["water_l"], 1e-3, 1)
