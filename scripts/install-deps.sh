@@ -15,6 +15,7 @@ packages=(
   zlib1g-dev
   libsqlite3-dev
   python3 python3-jsonschema
+  python3-dev pybind11-dev python3-pytest
   python3-pandas python3-matplotlib
   python3-simpy3
   chromium

@@ -237,12 +237,7 @@ int run_run(const Options& o) {
     auto errors = suanli::load::validate(scenario);
     if (!errors.empty()) throw suanli::model::UserErrors(std::move(errors));
   }
-  if (suanli::platform::estimate_host_count(scenario) == 0)
-    throw UserError(o.scenario, "/sites", "no site has servers installed (nodes): nothing can run");
-  suanli::platform::check_platform_fits(scenario);
-  if (scenario.workload.classes.empty())
-    throw UserError(o.scenario, "/workload/classes",
-                    "no workload classes: nothing to simulate (add job classes: docs/scenario.md)");
+  suanli::engine::check_runnable(scenario);
   suanli::engine::RunOptions options;
   options.output_dir = o.output;
   options.gzip = o.gzip;

@@ -215,8 +215,7 @@ void Controller::build_classes() {
       policies_.push_back(
           policy::make_placement(name, c.placement_params, workload::Random::derive(s_.seed, 1000 + k)));
       policy_names_.push_back(name);
-      for (const auto& info : policy::placement_registry())
-        if (info.name == name) policy_summaries_.emplace_back(info.summary);
+      policy_summaries_.push_back(policy::placement_summary(name));
     } catch (const policy::PolicyError& e) {
       throw model::UserError(s_.source_file, "/workload/classes/" + std::to_string(k) + "/placement",
                              e.what());

@@ -15,6 +15,7 @@
 #include "engine/Controller.hpp"
 #include "metrics/OutputFile.hpp"
 #include "metrics/RunMetrics.hpp"
+#include "model/Error.hpp"
 #include "platform/PlatformSpec.hpp"
 #include "platform/SimGridPlatform.hpp"
 #include "topology/Graph.hpp"
@@ -23,10 +24,19 @@ namespace sg4 = simgrid::s4u;
 
 namespace suanli::engine {
 
+void check_runnable(const model::Scenario& scenario) {
+  if (platform::estimate_host_count(scenario) == 0)
+    throw model::UserError(scenario.source_file, "/sites", "no site has servers installed (nodes): nothing can run");
+  platform::check_platform_fits(scenario);
+  if (scenario.workload.classes.empty())
+    throw model::UserError(scenario.source_file, "/workload/classes",
+                           "no workload classes: nothing to simulate (add job classes: docs/scenario.md)");
+}
+
 nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions& options) {
   const energy::SiteWeather weather(scenario);  // inputs first: a bad EPW or carbon file fails here
   const energy::GridCarbon carbon(scenario);
-  std::filesystem::create_directories(options.output_dir);
+  if (!options.output_dir.empty()) std::filesystem::create_directories(options.output_dir);
   std::vector<std::string> args{"suanli", "--log=root.thres:critical"};
   args.insert(args.end(), options.simgrid_args.begin(), options.simgrid_args.end());
   std::vector<char*> argv;
@@ -44,12 +54,12 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   // The controller and the exec workers live on a host of their own, outside every site: their
   // sleeps then never touch the CPU of a host that runs jobs (which would make SimGrid re-solve it).
   sg4::Host* home = sg4::Host::by_name(platform::kControlHostName);
-  metrics::RunMetrics metrics(scenario, options.output_dir, options.gzip, options.jobs_csv);
+  metrics::RunMetrics metrics(scenario, options.output_dir, options.gzip, options.jobs_csv, options.columns);
   const auto executor = make_executor(options.executor, home);
   Controller controller(scenario, spec, graph, weather, carbon, metrics, *executor, options.progress);
   controller.set_full_horizon(options.full_horizon);
   std::unique_ptr<metrics::OutputFile> decisions;
-  if (options.decision_log) {
+  if (options.decision_log && !options.output_dir.empty()) {
     decisions = std::make_unique<metrics::OutputFile>(
         (std::filesystem::path(options.output_dir) / "decisions.csv").string(), false);
     controller.set_decision_log(decisions.get());

@@ -62,9 +62,13 @@ std::vector<model::UserError> validate(const model::Scenario& s) {
 }
 
 model::LoadedScenario load_scenario(const std::string& path, const model::LoadOptions& options) {
-  model::LoadedScenario out;
   const std::string text = model::read_text_file(path);
-  nlohmann::json doc = model::parse_json_text(text, path);
+  return load_scenario_document(model::parse_json_text(text, path), path, options);
+}
+
+model::LoadedScenario load_scenario_document(nlohmann::json doc, const std::string& path,
+                                             const model::LoadOptions& options) {
+  model::LoadedScenario out;
   model::apply_scenario_edits(doc, options.edits, options.edits_origin);
   out.scenario = model::scenario_from_json(doc, path, options.lenient, &out.warnings);
   resolve_power_curves(out.scenario);

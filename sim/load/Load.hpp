@@ -27,5 +27,8 @@ std::vector<model::UserError> validate(const model::Scenario& scenario);
 /// Reads, edits, converts, resolves the power curves of and (by default) validates a scenario file.
 /// Throws UserError for the first syntax or type error, UserErrors listing every validation error.
 model::LoadedScenario load_scenario(const std::string& path, const model::LoadOptions& options = {});
+/// The same from a parsed document; `path` names it in messages and anchors its relative file paths.
+model::LoadedScenario load_scenario_document(nlohmann::json doc, const std::string& path,
+                                             const model::LoadOptions& options = {});
 
 }  // namespace suanli::load

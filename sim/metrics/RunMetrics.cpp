@@ -35,8 +35,10 @@ std::string_view to_string(Outcome v) {
   return "?";
 }
 
-RunMetrics::RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip, bool jobs_csv)
-    : scenario_(scenario), directory_(directory), gzip_(gzip), classes_(scenario.workload.classes.size()) {
+RunMetrics::RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip, bool jobs_csv,
+                       RunColumns* columns)
+    : scenario_(scenario), directory_(directory), gzip_(gzip), columns_(columns), classes_(scenario.workload.classes.size()) {
+  if (directory.empty()) return;
   const std::string ext = gzip ? ".csv.gz" : ".csv";
   if (jobs_csv)
     jobs_csv_ = std::make_unique<OutputFile>((std::filesystem::path(directory) / ("jobs" + ext)).string(), gzip);
@@ -86,6 +88,7 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   if (placed) st.rtt_s.add(r.network_rtt_s, job.weight);
   if (r.outcome == Outcome::kCompleted) st.response_s.add(r.end_s - job.submit_s + r.network_rtt_s, job.weight);
   recorded_++;
+  if (columns_ && columns_->keep_jobs) record_columns(job, r, budget, budget_met, deadline_met, wait);
   if (!jobs_csv_) return;
 
   auto& l = line_;
@@ -138,6 +141,26 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
 
 void RunMetrics::record_sample(double t_s, std::size_t site, double cpu_util, double gpu_util, std::size_t running,
                                std::size_t queued, const energy::FacilityPower& p, const SampleConditions& c) {
+  if (columns_) {
+    auto& ts = columns_->timeseries;
+    ts.time_s.push_back(t_s);
+    ts.site.push_back(static_cast<std::int32_t>(site));
+    ts.cpu_utilization.push_back(cpu_util);
+    ts.gpu_utilization.push_back(gpu_util);
+    ts.running.push_back(static_cast<std::int64_t>(running));
+    ts.queued.push_back(static_cast<std::int64_t>(queued));
+    ts.it_power_w.push_back(p.it_w);
+    ts.loss_w.push_back(p.loss_w);
+    ts.cooling_w.push_back(p.cooling_w());
+    ts.overhead_w.push_back(p.overhead_w);
+    ts.facility_w.push_back(p.facility_w());
+    ts.pue.push_back(p.it_w > 0 ? p.pue() : std::numeric_limits<double>::quiet_NaN());
+    ts.free_cooling.push_back(p.free_cooling);
+    ts.dry_bulb_c.push_back(c.dry_bulb_c);
+    ts.wet_bulb_c.push_back(c.wet_bulb_c);
+    ts.carbon_kg_per_h.push_back(p.facility_w() / 1000 * c.carbon_kg_per_kwh);
+  }
+  if (!timeseries_csv_) return;
   auto& l = line_;
   l.clear();
   l += format_double(t_s);
@@ -167,6 +190,43 @@ void RunMetrics::record_sample(double t_s, std::size_t site, double cpu_util, do
   l += format_fixed(p.facility_w() / 1000 * c.carbon_kg_per_kwh, 3);
   l += '\n';
   timeseries_csv_->write(l);
+}
+
+void RunMetrics::record_columns(const workload::Job& job, const JobRecord& r, double budget, bool budget_met,
+                                bool deadline_met, double wait) {
+  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+  const auto& cls = scenario_.workload.classes[job.job_class];
+  const bool latency_critical = cls.kind == model::JobKind::kLatencyCritical;
+  auto& c = columns_->jobs;
+  c.id.push_back(static_cast<std::int64_t>(job.id));
+  c.trace_id.push_back(job.trace_id >= 0 ? static_cast<std::int64_t>(job.trace_id) : -1);
+  c.job_class.push_back(static_cast<std::int32_t>(job.job_class));
+  c.origin.push_back(static_cast<std::int32_t>(cls.origin_level == model::OriginLevel::kCity
+                                                   ? job.origin
+                                                   : scenario_.cities.size() + job.origin));
+  c.site.push_back(static_cast<std::int32_t>(r.site));
+  c.outcome.push_back(static_cast<std::int32_t>(r.outcome));
+  std::int32_t reason = -1;
+  if (!r.reason.empty()) {
+    auto& names = columns_->reasons;
+    const auto it = std::find(names.begin(), names.end(), r.reason);
+    reason = static_cast<std::int32_t>(it - names.begin());
+    if (it == names.end()) names.emplace_back(r.reason);
+  }
+  c.reason.push_back(reason);
+  c.cores.push_back(static_cast<std::int32_t>(job.cores));
+  c.gpus.push_back(static_cast<std::int32_t>(job.gpus));
+  c.budget_met.push_back(latency_critical ? (budget_met ? 1 : 0) : -1);
+  c.deadline_met.push_back(std::isfinite(job.deadline_s) ? (deadline_met ? 1 : 0) : -1);
+  c.submit_s.push_back(job.submit_s);
+  c.start_s.push_back(r.start_s >= 0 ? r.start_s : kNone);
+  c.end_s.push_back(r.end_s >= 0 ? r.end_s : kNone);
+  c.wait_s.push_back(wait >= 0 ? wait : kNone);
+  c.runtime_s.push_back(job.runtime_s);
+  c.network_rtt_s.push_back(r.site >= 0 ? r.network_rtt_s : kNone);
+  c.budget_s.push_back(latency_critical ? budget : kNone);
+  c.weight.push_back(job.weight);
+  c.energy_j.push_back(r.energy_j);
 }
 
 std::string weather_year_time(double hour_of_year) {
@@ -304,6 +364,7 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
 }
 
 void RunMetrics::commit(const nlohmann::json& summary) {
+  if (directory_.empty()) return;
   // The scenario as run (every default filled in, edits applied), so a run folder explains itself.
   OutputFile scenario((std::filesystem::path(directory_) / "scenario.json").string(), false);
   scenario.write(model::scenario_to_json(scenario_).dump(2));

@@ -55,14 +55,40 @@ struct SampleConditions {
   double carbon_kg_per_kwh = 0;
 };
 
-/// Collects the run's measurements and writes them (streamed; committed atomically at the end).
 /// "MM-DD HH:MM" of an hour of the (non-leap, 8,760-hour) weather year.
 std::string weather_year_time(double hour_of_year);
 
+/// The rows of jobs.csv and timeseries.csv kept in memory, column by column (what the Python module
+/// turns into DataFrames). Numbers are at full precision (the CSV files round some to fixed
+/// decimals); a value the CSV leaves empty is NaN, or -1 for codes, flags and trace ids.
+struct RunColumns {
+  bool keep_jobs = true;  ///< false: only the timeseries (big runs)
+  struct Jobs {
+    std::vector<std::int64_t> id, trace_id;
+    /// Codes: class (index in the scenario's classes), origin (city index, or number of cities +
+    /// demand-point index), site (-1: never placed), outcome (Outcome), reason (index in `reasons`).
+    std::vector<std::int32_t> job_class, origin, site, outcome, reason;
+    std::vector<std::int32_t> cores, gpus;
+    std::vector<std::int8_t> budget_met, deadline_met;  ///< 1, 0, or -1 when not applicable
+    std::vector<double> submit_s, start_s, end_s, wait_s, runtime_s, network_rtt_s, budget_s, weight, energy_j;
+  } jobs;
+  std::vector<std::string> reasons;  ///< the distinct reasons, in order of first appearance
+  struct Samples {
+    std::vector<double> time_s, cpu_utilization, gpu_utilization, it_power_w, loss_w, cooling_w, overhead_w,
+        facility_w, pue, free_cooling, dry_bulb_c, wet_bulb_c, carbon_kg_per_h;
+    std::vector<std::int32_t> site;
+    std::vector<std::int64_t> running, queued;
+  } timeseries;
+};
+
+/// Collects the run's measurements and writes them (streamed; committed atomically at the end).
+
 class RunMetrics {
  public:
-  /// jobs_csv false: no jobs.csv (the summary is the same).
-  RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip, bool jobs_csv = true);
+  /// `directory` empty: no files (the records go to `columns` only). jobs_csv false: no jobs.csv (the
+  /// summary is the same). `columns` (may be null) also receives every record.
+  RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip, bool jobs_csv = true,
+             RunColumns* columns = nullptr);
 
   void record_job(const workload::Job& job, const JobRecord& record);
   /// One row of timeseries.csv.
@@ -71,12 +97,15 @@ class RunMetrics {
 
   /// The summary (also written as summary.json by commit()).
   nlohmann::json summary(double simulated_s, const std::vector<SiteTotals>& sites) const;
-  /// Writes summary.json and renames every output into place.
+  /// Writes summary.json and renames every output into place (nothing without a directory).
   void commit(const nlohmann::json& summary);
 
   std::uint64_t jobs_recorded() const { return recorded_; }
 
  private:
+  void record_columns(const workload::Job& job, const JobRecord& r, double budget, bool budget_met, bool deadline_met,
+                      double wait);
+
   struct ClassStats {
     std::uint64_t submitted = 0, completed = 0, rejected = 0, unfinished = 0, lost = 0;
     double weight_submitted = 0, weight_met = 0, weight_budgeted = 0;
@@ -90,6 +119,7 @@ class RunMetrics {
   bool gzip_;
   std::unique_ptr<OutputFile> jobs_csv_;
   std::unique_ptr<OutputFile> timeseries_csv_;
+  RunColumns* columns_ = nullptr;
   std::vector<ClassStats> classes_;
   std::uint64_t recorded_ = 0;
   std::string line_;

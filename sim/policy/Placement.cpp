@@ -31,18 +31,51 @@ std::span<const PolicyInfo> placement_registry() {
   return registry;
 }
 
+namespace {
+struct AddedPolicy {
+  std::string name, summary;
+  PlacementFactory make;
+};
+std::vector<AddedPolicy>& added_policies() {
+  static std::vector<AddedPolicy> added;
+  return added;
+}
+}  // namespace
+
+void add_placement(const std::string& name, const std::string& summary, PlacementFactory make) {
+  for (const auto& p : placement_registry())
+    if (p.name == name) throw PolicyError("", "\"" + name + "\" is a built-in placement policy; choose another name");
+  auto& added = added_policies();
+  auto it = std::find_if(added.begin(), added.end(), [&](const AddedPolicy& a) { return a.name == name; });
+  if (it != added.end()) *it = {name, summary, std::move(make)};
+  else added.push_back({name, summary, std::move(make)});
+}
+
+std::string placement_summary(std::string_view name) {
+  for (const auto& p : placement_registry())
+    if (p.name == name) return std::string(p.summary);
+  for (const auto& a : added_policies())
+    if (a.name == name) return a.summary;
+  return {};
+}
+
 std::vector<std::string> placement_names() {
   std::vector<std::string> names;
   for (const auto& p : placement_registry()) names.emplace_back(p.name);
+  for (const auto& a : added_policies()) names.push_back(a.name);
   return names;
 }
 
 std::unique_ptr<PlacementPolicy> make_placement(std::string_view name, const nlohmann::json& params,
                                                 std::uint64_t seed) {
-  for (const auto& p : placement_registry()) {
-    if (p.name != name) continue;
+  PlacementFactory added;
+  for (const auto& a : added_policies())
+    if (a.name == name) added = a.make;
+  for (const auto& p : placement_registry())
+    if (p.name == name) added = p.make;
+  if (added) {
     PolicyParams reader(params, seed);
-    auto policy = p.make(reader);
+    auto policy = added(reader);
     const auto unknown = reader.unknown();
     if (!unknown.empty()) {
       std::string valid;

@@ -103,8 +103,17 @@ struct PolicyInfo {
 
 /// Every built-in policy, in registry order.
 std::span<const PolicyInfo> placement_registry();
-/// Names accepted by make_placement, for messages.
+/// Names accepted by make_placement (built-in, then added), for messages.
 std::vector<std::string> placement_names();
+
+/// Makes a policy added at run time from its parameters.
+using PlacementFactory = std::function<std::unique_ptr<PlacementPolicy>(PolicyParams&)>;
+/// Adds a placement policy under `name` for this process (how the Python module plugs in Python
+/// callables); make_placement then accepts the name. A built-in name cannot be replaced (PolicyError);
+/// adding a name again replaces the previous addition.
+void add_placement(const std::string& name, const std::string& summary, PlacementFactory make);
+/// The one-line summary of a built-in or added policy ("" when unknown).
+std::string placement_summary(std::string_view name);
 /// The policy of that name with its parameters; PolicyError when the name or a parameter is bad.
 std::unique_ptr<PlacementPolicy> make_placement(std::string_view name, const nlohmann::json& params = nlohmann::json::object(),
                                                 std::uint64_t seed = 1);

@@ -1,0 +1,293 @@
+"""suanli from Python: scenarios, runs, annual PUE, capacity, sweeps and placement policies in Python.
+
+    import suanli
+    sc = suanli.load("scenarios/teaching-small.json")
+    sc.set("/workload/classes/*/placement", "least_loaded")
+    r = suanli.run(sc, seed=2, horizon_s=900)
+    r.summary["jobs"], r.jobs.head(), r.timeseries.head()
+
+Every run (and every PUE year and capacity study) executes in a child process forked for it:
+SimGrid allows one simulation per process, so this is what lets a script run many. The walk-through
+is docs/python.md.
+"""
+
+import json
+import os
+import subprocess
+import tempfile
+
+from . import _core
+from ._errors import InternalError, PolicyError, ScenarioError
+
+__all__ = ["load", "run", "pue", "capacity", "sweep", "register_placement", "placement_names", "Scenario",
+           "Result", "ScenarioError", "PolicyError", "InternalError", "version"]
+
+version = _core.version
+_python_policies = {}
+
+
+class Scenario:
+    """A scenario as loaded, with the edits made to it since (``set``)."""
+
+    def __init__(self, core):
+        self._core = core
+
+    @property
+    def path(self):
+        """The file it was read from, or "<dict>"."""
+        return self._core.path
+
+    @property
+    def name(self):
+        return self._core.name
+
+    @property
+    def warnings(self):
+        """Warnings of the last read (unknown fields, with ``lenient=True``)."""
+        return list(self._core.warnings)
+
+    def set(self, pointer, value):
+        """Puts ``value`` (a Python value: dict, list, str, number, bool or None) at the JSON pointer,
+        by the rules of ``suanli run --set``: "*" stands for every element of an array
+        (``/workload/classes/*/placement``), "-" appends. Raises ScenarioError naming the pointer when
+        it cannot apply. The edited scenario is read again (and errors in it raised) when it is used
+        (check, run, ...) or by ``validate()``, so edits that only make sense together can be made one
+        by one. Returns the scenario."""
+        self._core.set(pointer, value)
+        return self
+
+    def validate(self):
+        """Reads the scenario as edited; raises ScenarioError (every validation error) when it is invalid."""
+        self._core.validate()
+        return self
+
+    def document(self):
+        """The scenario document as edited (a dict, as in the file)."""
+        return self._core.document()
+
+    def resolved(self):
+        """The scenario with every default filled in (what ``suanli show`` prints), as a dict."""
+        return self._core.resolved()
+
+    def check(self):
+        """The latency-circle report (what ``suanli check --json`` prints), as a dict."""
+        return self._core.check()
+
+    def __repr__(self):
+        return f"<suanli.Scenario {self.name!r} from {self.path}>"
+
+
+def load(path_or_dict, lenient=False):
+    """Reads and validates a scenario file (a path) or document (a dict; relative file paths in it are
+    then relative to the current folder). Raises ScenarioError with the CLI's message."""
+    if isinstance(path_or_dict, Scenario):
+        return Scenario(_core.load_dict(path_or_dict.document(), lenient, path_or_dict.path))
+    if isinstance(path_or_dict, dict):
+        core = _core.load_dict(path_or_dict, lenient)
+    else:
+        core = _core.load_file(os.fspath(path_or_dict), lenient)
+    return Scenario(core)
+
+
+def _scenario(s):
+    return s if isinstance(s, Scenario) else load(s)
+
+
+class Result:
+    """A finished run: ``summary`` (dict, what summary.json holds), ``jobs`` and ``timeseries``
+    (pandas DataFrames with the columns of jobs.csv and timeseries.csv, from memory), ``outputs``
+    (the folder written, or None)."""
+
+    def __init__(self, raw, outputs, keep_jobs):
+        self.summary = raw["summary"]
+        self.outputs = outputs
+        self._raw = raw
+        self._keep_jobs = keep_jobs
+        self._jobs = None
+        self._timeseries = None
+
+    @property
+    def jobs(self):
+        """One row per job (None when run with jobs=False). Times in seconds; NaN where jobs.csv is empty."""
+        if not self._keep_jobs:
+            return None
+        if self._jobs is None:
+            self._jobs = _jobs_frame(self._raw)
+        return self._jobs
+
+    @property
+    def timeseries(self):
+        """One row per site and sampling interval."""
+        if self._timeseries is None:
+            self._timeseries = _timeseries_frame(self._raw)
+        return self._timeseries
+
+    def __repr__(self):
+        j = self.summary["jobs"]
+        return (f"<suanli.Result {self.summary['scenario']} seed {self.summary['seed']}: {j['submitted']} jobs, "
+                f"{j['completed']} completed>")
+
+
+def _categorical(codes, names):
+    import pandas as pd
+    return pd.Categorical.from_codes(codes, categories=list(names)) if len(set(names)) == len(names) else \
+        pd.Series([names[c] if c >= 0 else None for c in codes], dtype="object")
+
+
+def _flag(values):
+    import pandas as pd
+    s = pd.array(values == 1, dtype="boolean")
+    s[values < 0] = pd.NA
+    return s
+
+
+def _jobs_frame(raw):
+    import pandas as pd
+    j = raw["jobs"]
+    kinds = raw["class_kinds"]
+    cls = j["class"]
+    trace = pd.array(j["trace_id"], dtype="Int64")
+    trace[j["trace_id"] < 0] = pd.NA
+    return pd.DataFrame({
+        "id": j["id"],
+        "class": _categorical(cls, raw["classes"]),
+        "kind": pd.Categorical([kinds[c] for c in cls]) if len(cls) else pd.Categorical([]),
+        "origin": _categorical(j["origin"], raw["origins"]),
+        "site": _categorical(j["site"], raw["sites"]),
+        "submit_s": j["submit_s"],
+        "start_s": j["start_s"],
+        "end_s": j["end_s"],
+        "wait_s": j["wait_s"],
+        "runtime_s": j["runtime_s"],
+        "cores": j["cores"],
+        "gpus": j["gpus"],
+        "network_rtt_s": j["network_rtt_s"],
+        "budget_s": j["budget_s"],
+        "budget_met": _flag(j["budget_met"]),
+        "deadline_met": _flag(j["deadline_met"]),
+        "weight": j["weight"],
+        "energy_j": j["energy_j"],
+        "outcome": _categorical(j["outcome"], raw["outcomes"]),
+        "reason": _categorical(j["reason"], raw["reasons"]),
+        "trace_id": trace,
+    })
+
+
+def _timeseries_frame(raw):
+    import pandas as pd
+    t = raw["timeseries"]
+    columns = {"time_s": t["time_s"], "site": _categorical(t["site"], raw["sites"])}
+    for name in ["cpu_utilization", "gpu_utilization", "running", "queued", "it_power_w", "loss_w", "cooling_w",
+                 "overhead_w", "facility_w", "pue", "free_cooling", "dry_bulb_c", "wet_bulb_c", "carbon_kg_per_h"]:
+        columns[name] = t[name]
+    return pd.DataFrame(columns)
+
+
+def run(scenario, seed=None, horizon_s=None, outputs=None, jobs=True, engine="exact", gzip=False,
+        decision_log=False):
+    """Simulates the scenario (a Scenario, path or dict) as ``suanli run`` does, in a child process.
+
+    seed, horizon_s: as --seed and --horizon-s (None: the scenario's). outputs: a folder to also write
+    summary.json, jobs.csv, timeseries.csv and scenario.json into, byte for byte what ``suanli run -o``
+    writes (gzip, decision_log: as --gzip and --decision-log); None writes nothing. jobs=False keeps
+    no per-job records (big runs): ``Result.jobs`` is then None. engine: "exact" or "simgrid".
+    Returns a Result. Raises ScenarioError (bad input), PolicyError (a Python policy failed)."""
+    sc = _scenario(scenario)
+    out = "" if outputs is None else os.fspath(outputs)
+    raw = _core.run(sc._core, seed, horizon_s, out, bool(jobs), engine, bool(gzip), bool(decision_log))
+    return Result(raw, outputs, bool(jobs))
+
+
+def pue(scenario, it_load=None, it_diurnal_amplitude=0.0):
+    """The annual PUE report (what ``suanli pue --json`` prints) as a dict. it_load: as --it-load (a share
+    of rated IT power; None: the load the scenario's workload implies)."""
+    return _core.pue(_scenario(scenario)._core, it_load, float(it_diurnal_amplitude))
+
+
+def capacity(scenario, growth=False, from_run=None, min_budget_attainment=0.99):
+    """Capacity headroom per site and province (``suanli capacity --json``), or with growth=True the
+    month-by-month growth study (``suanli capacity --growth --json``), as a dict. from_run: a run folder
+    whose measured usage replaces the workload's estimate (as --from)."""
+    return _core.capacity(_scenario(scenario)._core, bool(growth), "" if from_run is None else os.fspath(from_run),
+                          float(min_budget_attainment))
+
+
+def register_placement(name, fn, summary=""):
+    """Registers a placement policy written in Python under ``name``; scenarios then accept it as a class's
+    placement (``sc.set("/workload/classes/*/placement", name)``) in ``suanli.run``.
+
+    ``fn(request, sites)`` is called for every placement decision. ``request`` describes the job
+    (job_id, job_class, kind, cores, gpus, runtime_s, submit_s, deadline_s, weight, origin) and the
+    moment (now_s, budget_rtt_s, deferrable); ``sites`` is the list of site views (name, city, kind,
+    index, eligible, latency_s, cores_total/free/off, gpus_total/free/off, queued, running,
+    liquid_share, job_it_w, facility_w_per_it_w, carbon_kg_per_kwh), read-only and valid during the
+    call. Return one of the views, a site name, or None (reject the job). The engine still enforces
+    eligibility, capacity (the job queues at the site) and the latency budget. Returns fn."""
+    if not callable(fn):
+        raise TypeError("register_placement: fn must be callable as fn(request, sites)")
+    _core.register_placement(name, fn, summary)
+    _python_policies[name] = fn
+    return fn
+
+
+def placement_names():
+    """Built-in placement policies, then those registered from Python."""
+    return list(_core.placement_names())
+
+
+def _cli():
+    binary = os.environ.get("SUANLI_BINARY") or os.path.join(os.path.dirname(__file__), "bin", "suanli")
+    if not os.access(binary, os.X_OK):
+        raise InternalError(f"the suanli command is missing at {binary} (set SUANLI_BINARY to build/suanli)")
+    return binary
+
+
+def sweep(spec, output, jobs=0, resume=False):
+    """Runs a sweep with ``suanli sweep`` (one ``suanli run`` child process per run, ``jobs`` at once;
+    0: one per core) into the folder ``output``, and returns its summary table (summary.csv: one row per
+    configuration, mean, sd and 95 % CI of each metric) as a DataFrame; runs.csv and results.sqlite
+    are in ``output`` too. ``spec``: a sweep file, or a dict in its format (docs/sweeps.md; its
+    scenario path is then relative to the current folder). Python placement policies cannot be used:
+    the runs are separate processes of the CLI. Raises ScenarioError when the sweep file is bad."""
+    import pandas as pd
+    output = os.fspath(output)
+    with tempfile.TemporaryDirectory(prefix="suanli-sweep-") as tmp:
+        if isinstance(spec, dict):
+            doc = dict(spec)
+            if isinstance(doc.get("scenario"), str):
+                doc["scenario"] = os.path.abspath(doc["scenario"])
+            path = os.path.join(tmp, "sweep.json")
+            with open(path, "w") as f:
+                json.dump(doc, f)
+            text = json.dumps(doc)
+        else:
+            path = os.fspath(spec)
+            with open(path) as f:
+                text = f.read()
+        for name in _python_policies:
+            if f'"{name}"' in text:
+                raise ScenarioError([{
+                    "file": path, "pointer": "", "line": f"{path}: placement policy \"{name}\" is a Python policy: "
+                    "sweeps run `suanli run` child processes, which cannot call it; use suanli.run in a loop",
+                    "message": f"placement policy \"{name}\" is a Python policy: sweeps run `suanli run` child "
+                               "processes, which cannot call it; use suanli.run in a loop"}])
+        args = [_cli(), "sweep", path, "-o", output, "-j", str(int(jobs))]
+        if resume:
+            args.append("--resume")
+        p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode == 2:
+        lines = [l[len("error: "):] if l.startswith("error: ") else l for l in p.stderr.strip().splitlines()]
+        raise ScenarioError([_split_line(l) for l in lines if l])
+    if p.returncode not in (0, 1):
+        raise InternalError(f"suanli sweep exited with {p.returncode}: {p.stderr.strip()}")
+    table = pd.read_csv(os.path.join(output, "summary.csv"))
+    table.attrs["failed_runs"] = p.returncode == 1
+    return table
+
+
+def _split_line(line):
+    """ "FILE: POINTER: MESSAGE" into its parts (the CLI's one-line error)."""
+    parts = line.split(": ", 2)
+    if len(parts) == 3:
+        return {"file": parts[0], "pointer": parts[1], "message": parts[2], "line": line}
+    return {"file": "", "pointer": "", "message": line, "line": line}
