@@ -6,12 +6,14 @@ Usage: docs_test.py PATH_TO_SUANLI SOURCE_DIR [FILE.md ...]
 What runs: every command line of every fenced ```sh, ```bash or ```console block (in a console
 block, the lines starting with `$ `; a line ending in `\\` continues on the next). The blocks of a
 file run in order, in one scratch copy of the project (scenarios/, scripts/, analysis/, platforms/,
-docs/, with build/suanli the binary under test and `suanli` on PATH, ../shared beside it), so a
+docs/, with build/suanli the binary under test (and build/examples/ beside it) and `suanli` on PATH, ../shared beside it), so a
 command may use what an earlier one of the same file wrote and nothing is written in the source
 tree. A command fails the test when it exits non-zero.
 
 Skipping: an HTML comment `<!-- docs-test: skip REASON -->` on the line before the block (blank
 lines allowed in between) skips the whole block; REASON is required (e.g. `long: about 25 s`).
+A block that shows an error is marked `<!-- docs-test: exit N -->`: its commands must exit with N,
+and its shown output is compared with their standard error.
 
 Console blocks: the lines after a `$ ` command, up to the next `$ ` line or the end of the block,
 are its expected output. They must appear in the command's standard output in order, each shown
@@ -31,12 +33,14 @@ import time
 COPIED = ["scenarios", "scripts", "analysis", "platforms", "docs"]
 RUNNABLE = {"sh", "bash", "console"}
 SKIP_RE = re.compile(r"^\s*<!--\s*docs-test:\s*skip\b(.*?)-->\s*$")
+EXIT_RE = re.compile(r"^\s*<!--\s*docs-test:\s*exit\s+(\d+)\s*-->\s*$")
 COMMAND_TIMEOUT_S = 600
 
 
 class Block:
-    def __init__(self, path, line, lang, lines, skip):
+    def __init__(self, path, line, lang, lines, skip, exit_code=0):
         self.path, self.line, self.lang, self.lines, self.skip = path, line, lang, lines, skip
+        self.exit_code = exit_code  # what its commands must exit with (a block showing an error: 2)
 
     def where(self):
         return f"{self.path}:{self.line}"
@@ -46,9 +50,14 @@ def parse_blocks(path, text):
     """The fenced code blocks of a Markdown file, with the skip marker before each (or None)."""
     blocks, lines = [], text.split("\n")
     i = 0
-    pending_skip = None
+    pending_skip, pending_exit = None, 0
     while i < len(lines):
         m = re.match(r"^\s*```(\S*)\s*$", lines[i])
+        exit_marker = EXIT_RE.match(lines[i])
+        if exit_marker:
+            pending_exit = int(exit_marker.group(1))
+            i += 1
+            continue
         marker = SKIP_RE.match(lines[i])
         if marker:
             reason = marker.group(1).strip().lstrip(":").strip()
@@ -63,10 +72,10 @@ def parse_blocks(path, text):
             while i < len(lines) and not re.match(r"^\s*```\s*$", lines[i]):
                 body.append(lines[i])
                 i += 1
-            blocks.append(Block(path, start, lang, body, pending_skip))
-            pending_skip = None
+            blocks.append(Block(path, start, lang, body, pending_skip, pending_exit))
+            pending_skip, pending_exit = None, 0
         elif lines[i].strip():
-            if pending_skip is not None:
+            if pending_skip is not None or pending_exit:
                 raise SystemExit(f"{path}:{i + 1}: docs-test skip marker not followed by a code block")
         i += 1
     return blocks
@@ -166,6 +175,9 @@ def make_scratch(suanli, source, root):
     for d in COPIED:
         shutil.copytree(os.path.join(source, d), os.path.join(proj, d), symlinks=True)
     os.symlink(os.path.abspath(suanli), os.path.join(proj, "build", "suanli"))
+    examples = os.path.join(os.path.dirname(os.path.abspath(suanli)), "examples")
+    if os.path.isdir(examples):  # the example programs built beside the binary (docs/architecture.md)
+        os.symlink(examples, os.path.join(proj, "build", "examples"))
     shared = os.path.normpath(os.path.join(source, "..", "shared"))
     os.symlink(shared, os.path.join(root, "shared"))
     return proj
@@ -204,12 +216,16 @@ def run_file(md, suanli, source, failures, timings):
                 took = time.monotonic() - start
                 timings.append((took, f"{block.where()}: {cmd}"))
                 print(f"ran {block.where()} in {took:.1f} s: {cmd}", flush=True)
-                if r.returncode != 0:
+                if r.returncode != block.exit_code:
                     tail = (r.stderr.strip().splitlines() or r.stdout.strip().splitlines() or [""])[-3:]
-                    fail(failures, f"{block.where()}: `{cmd}` exited {r.returncode}: " + " | ".join(tail))
+                    fail(failures, f"{block.where()}: `{cmd}` exited {r.returncode}"
+                                   + (f" (expected {block.exit_code})" if block.exit_code else "") + ": "
+                                   + " | ".join(tail))
                     continue
                 if expected:
-                    problem = match_output(expected, r.stdout.split("\n"))
+                    # A block expected to fail shows the error: compare with what went to stderr.
+                    shown = r.stderr if block.exit_code else r.stdout
+                    problem = match_output(expected, shown.split("\n"))
                     if problem:
                         fail(failures, f"{block.where()}: `{cmd}`: {problem}")
 
@@ -227,6 +243,8 @@ def self_test():
     blocks = parse_blocks("t.md", "<!-- docs-test: skip long: why -->\n\n```sh\nx \\\n  y\n# c\nz\n```\n"
                           "```console\n$ a\nout\n$ b\n```\n")
     assert blocks[0].skip == "long: why" and blocks[1].skip is None
+    assert blocks[0].exit_code == 0
+    assert parse_blocks("t.md", "<!-- docs-test: exit 2 -->\n```console\n$ a\n```\n")[0].exit_code == 2
     assert commands_of(blocks[0]) == [("x  y", None), ("z", None)]
     assert commands_of(blocks[1]) == [("a", ["out"]), ("b", [])]
 
