@@ -12,7 +12,9 @@ suanli=${SUANLI:-build/suanli}
 [ -x "$suanli" ] || { echo "compare-policies: $suanli not found; run scripts/build.sh first" >&2; exit 2; }
 mkdir -p "$out"
 runs=("as in the scenario|")  # each class with its own policy: the baseline
-for policy in nearest least_loaded round_robin pue_aware carbon_aware liquid_first consolidate random; do
+# Every placement policy of the registry, in its order (never a copied list).
+policies=$("$suanli" policies --json | python3 -c 'import json, sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["placement"]))')
+for policy in $policies; do
   runs+=("$policy|--placement $policy")
 done
 runs+=("consolidate + idle-off 600 s|--placement consolidate --idle-off-s 600")

@@ -589,7 +589,21 @@ int run_collect(const Options& o) {
   return 0;
 }
 
-int run_policies() {
+int run_policies(const Options& o) {
+  using suanli::model::to_string;
+  if (o.json) {  // the registry's names: scripts and the schema test read these, never a copy
+    nlohmann::json j;
+    j["placement"] = nlohmann::json::array();
+    for (const auto& p : suanli::policy::placement_registry())
+      j["placement"].push_back({{"name", p.name}, {"summary", p.summary}});
+    using suanli::model::QueueDiscipline, suanli::model::AllocationStrategy, suanli::model::DvfsMode;
+    j["queue"] = {to_string(QueueDiscipline::kFcfs), to_string(QueueDiscipline::kEasy),
+                  to_string(QueueDiscipline::kConservative)};
+    j["allocation"] = {to_string(AllocationStrategy::kFirstFit), to_string(AllocationStrategy::kBestFit)};
+    j["dvfs"] = {to_string(DvfsMode::kMax), to_string(DvfsMode::kDeadline)};
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
   std::cout << "Placement policies (per job class: \"placement\": NAME or {\"policy\": NAME, parameters}):\n";
   for (const auto& p : suanli::policy::placement_registry()) std::cout << "  " << std::left << std::setw(14) << p.name << p.summary << "\n";
   std::cout << "Queue disciplines (scheduling.queue): fcfs, easy (EASY backfilling), conservative (conservative backfilling)\n"
@@ -867,6 +881,7 @@ int main(int argc, char** argv) {
   report->add_option("-o,--output", o.output, "The HTML file to write")->required();
 
   auto* policies = app.add_subcommand("policies", "List the placement policies and queue disciplines (docs/policies.md)");
+  policies->add_flag("--json", o.json, "Print the names as JSON (placement: name and summary; queue, allocation, dvfs)");
 
   if (argc > 1 && argv[1][0] != '-' &&
       app.get_subcommands([&](CLI::App* a) { return a->check_name(argv[1]); }).empty()) {
@@ -897,7 +912,7 @@ int main(int argc, char** argv) {
     if (*pue) return run_pue(o);
     if (*plan) return run_plan_edge(o);
     if (*platform) return run_platform(o);
-    if (*policies) return run_policies();
+    if (*policies) return run_policies(o);
     if (*sweep) return run_sweep(o);
     if (*collect) return run_collect(o);
     if (*report) return run_report(o);
