@@ -72,17 +72,23 @@ PoissonSource::PoissonSource(const model::Scenario& s, std::size_t class_index, 
   if (class_.arrivals.warm_start) make_warm_jobs(seed);
 }
 
+namespace {
+/// A job's size, run time, requested time and trace id as a shape gives them.
+void take_shape(Job& j, const JobShape& shape) {
+  j.cores = shape.cores;
+  j.gpus = shape.gpus;
+  j.runtime_s = shape.runtime_s;
+  j.walltime_s = shape.walltime_s;
+  j.trace_id = shape.trace_id;
+}
+}  // namespace
+
 Job PoissonSource::draw_job(double submit_s) {
   Job j = class_job(class_, class_index_, submit_s, job_rng_.pick_cumulative(origins_));
   if (shapes_) {
     const auto n = shapes_->shapes.size();
     const auto pick = static_cast<std::size_t>(job_rng_.uniform() * static_cast<double>(n));
-    const auto& shape = shapes_->shapes[std::min(n - 1, pick)];
-    j.cores = shape.cores;
-    j.gpus = shape.gpus;
-    j.runtime_s = shape.runtime_s;
-    j.walltime_s = shape.walltime_s;
-    j.trace_id = shape.trace_id;
+    take_shape(j, shapes_->shapes[std::min(n - 1, pick)]);
   } else {
     j.runtime_s = class_.service_distribution == model::ServiceDistribution::kExponential
                       ? job_rng_.exponential(class_.service_s)
@@ -117,11 +123,9 @@ void PoissonSource::make_warm_jobs(std::uint64_t seed) {
     const std::size_t origin = rng.pick_cumulative(origins_);
     if (!(rng.uniform() < keep)) continue;
     Job j = class_job(class_, class_index_, 0, origin);
-    j.cores = shape.cores;
-    j.gpus = shape.gpus;
+    take_shape(j, shape);
     j.runtime_s = shape.runtime_s - age;
     j.walltime_s = shape.walltime_s > 0 ? std::max(shape.walltime_s - age, j.runtime_s) : 0;
-    j.trace_id = shape.trace_id;
     j.weight = 1.0 / fraction_;
     j.warm = true;
     j.input_bytes = 0;  // its input arrived before it started
