@@ -23,6 +23,7 @@
 
 #include "engine/Simulation.hpp"
 #include "capacity/Headroom.hpp"
+#include "cli/Serve.hpp"
 #include "capacity/Growth.hpp"
 #include "load/Load.hpp"
 #include "model/Validate.hpp"
@@ -883,6 +884,8 @@ int main(int argc, char** argv) {
   auto* policies = app.add_subcommand("policies", "List the placement policies and queue disciplines (docs/policies.md)");
   policies->add_flag("--json", o.json, "Print the names as JSON (placement: name and summary; queue, allocation, dvfs)");
 
+  const auto serve = suanli::cli::add_serve(app);  // sim/cli/Serve.cpp
+
   if (argc > 1 && argv[1][0] != '-' &&
       app.get_subcommands([&](CLI::App* a) { return a->check_name(argv[1]); }).empty()) {
     const std::string closest = closest_command(app, argv[1]);
@@ -917,6 +920,7 @@ int main(int argc, char** argv) {
     if (*collect) return run_collect(o);
     if (*report) return run_report(o);
     if (*capacity) return run_capacity(o);
+    if (*serve.command) return serve.run();
   } catch (const suanli::model::UserErrors& e) {
     // Every error found, one line each, up to a bound (a generated scenario may have thousands).
     constexpr std::size_t kMaxListed = 50;

@@ -29,10 +29,11 @@ LAYERS = {
     "report": {"model", "workload", "metrics"},
     "sweep": {"model", "metrics"},
     "engine": {"model", "workload", "topology", "energy", "policy", "platform", "metrics"},
+    "serve": {"model", "policy", "load"},
     "python": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
                "engine", "report", "sweep"},
     "cli": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
-            "engine", "report", "sweep"},
+            "engine", "report", "sweep", "serve"},
 }
 # Files (relative to sim/) or module folders that may include SimGrid.
 SIMGRID_ALLOWED = ("platform/SimGridPlatform.hpp", "platform/SimGridPlatform.cpp", "engine/")

@@ -1,0 +1,381 @@
+// suanli serve: the live page. Plain JS + SVG + canvas, no libraries. It reads /api/layout once,
+// follows /api/events (server-sent events, one JSON snapshot per change) and posts controls to
+// /api/control. Every number a test reads carries data-run, data-site, data-field and data-value.
+"use strict";
+
+const RUN_COLOURS = { A: "#1f5fbf", B: "#d4570b" };
+let layout = null;
+let snapshot = null;
+let pending = 0;
+let lastReplyVersion = 0;
+let shownConfig = "";
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...children) {
+  const node = tag.startsWith("svg:")
+    ? document.createElementNS("http://www.w3.org/2000/svg", tag.slice(4))
+    : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === "text") node.textContent = v;
+    else if (k === "class") node.setAttribute("class", v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function clock(t) {
+  const s = Math.floor(t || 0);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${Math.floor(s / 86400)}d ${pad(Math.floor(s / 3600) % 24)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+}
+
+function fmt(v, digits) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "–";
+  return Number(v).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function syncFlag() {
+  const synced = pending === 0 && snapshot && snapshot.version >= lastReplyVersion;
+  document.body.dataset.synced = synced ? "1" : "0";
+  document.body.dataset.version = snapshot ? snapshot.version : 0;
+}
+
+async function control(message) {
+  pending++;
+  syncFlag();
+  try {
+    const res = await fetch("/api/control", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(message),
+    });
+    const reply = await res.json();
+    if (!res.ok || !reply.ok) {
+      showNote(`<span class="err">${escapeHtml(reply.error || res.statusText)}</span>`);
+    } else {
+      lastReplyVersion = Math.max(lastReplyVersion, reply.version || 0);
+      if (reply.note) showNote(escapeHtml(reply.note));
+    }
+    return reply;
+  } catch (e) {
+    showNote(`<span class="err">the server does not answer (${escapeHtml(String(e))})</span>`);
+  } finally {
+    pending--;
+    syncFlag();
+  }
+}
+
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+function showNote(html) {
+  $("notes").innerHTML = html;
+}
+
+// ---------------------------------------------------------------------------------------------- map
+function drawMap() {
+  const svg = $("map");
+  svg.textContent = "";
+  const places = new Map();
+  for (const c of layout.cities || []) places.set(c.name, c);
+  for (const s of layout.sites || []) if (!places.has(s.name)) places.set(s.name, s);
+  const pts = [...places.values()].filter((p) => typeof p.lat_deg === "number");
+  if (!pts.length) return;
+  const lat0 = pts.reduce((a, p) => a + p.lat_deg, 0) / pts.length;
+  const kx = Math.cos((lat0 * Math.PI) / 180);
+  const xs = pts.map((p) => p.lon_deg * kx), ys = pts.map((p) => -p.lat_deg);
+  const [W, H, pad] = [520, 330, 46];
+  const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
+  const scale = Math.min((W - 2 * pad) / Math.max(maxX - minX, 1e-3), (H - 2 * pad) / Math.max(maxY - minY, 1e-3));
+  const ox = (W - (maxX - minX) * scale) / 2, oy = (H - (maxY - minY) * scale) / 2;
+  const proj = (p) => [ox + (p.lon_deg * kx - minX) * scale, oy + (-p.lat_deg - minY) * scale];
+  const pxPerKm = scale / 111.2;  // one degree of latitude = 111.2 km
+
+  const target = (layout.targets || {}).inter_central_city_s || 0.005;
+  const circles = el("svg:g"), links = el("svg:g"), marks = el("svg:g"), labels = el("svg:g");
+  svg.append(circles, links, marks, labels);
+  const radius = ((layout.circle || {}).radius_km || 0) * pxPerKm;
+  const central = new Set((layout.cities || []).filter((c) => c.role === "central").map((c) => c.name));
+  for (const c of layout.cities || []) {
+    const [x, y] = proj(c);
+    if (radius > 0)
+      circles.append(el("svg:circle", { cx: x, cy: y, r: radius, fill: "rgba(31,95,191,0.05)", stroke: "#7d97c4", "stroke-dasharray": "5 4", "data-circle": c.name }));
+  }
+  for (const l of layout.links || []) {
+    const a = places.get(l.from), b = places.get(l.to);
+    if (!a || !b) continue;
+    const [x1, y1] = proj(a), [x2, y2] = proj(b);
+    const ratio = Math.min(1, (l.latency_s || 0) / target);
+    const colour = `hsl(${Math.round(120 - 120 * ratio)}, 70%, 40%)`;
+    const isCentral = central.has(l.from) && central.has(l.to);
+    if (isCentral) links.append(el("svg:line", { x1, y1, x2, y2, stroke: "#6a3d9a", "stroke-width": 9, "stroke-opacity": 0.35 }));
+    links.append(el("svg:line", { x1, y1, x2, y2, stroke: colour, "stroke-width": isCentral ? 4 : 3, "data-link": `${l.from}-${l.to}`, "data-latency-s": l.latency_s },
+      el("svg:title", { text: `${l.from} – ${l.to}: ${fmt(l.latency_s * 1000, 2)} ms one way` })));
+    const label = `${fmt(l.latency_s * 1000, 2)} ms` + (isCentral ? (l.latency_s <= target ? " ✓" : " ✗") : "");
+    labels.append(el("svg:text", { x: (x1 + x2) / 2 + 4, y: (y1 + y2) / 2 - 4, text: label }));
+  }
+  const maxCores = Math.max(1, ...(layout.sites || []).map((s) => (s.cores || 0) + 40 * (s.gpus || 0)));
+  (layout.sites || []).forEach((s, i) => {
+    if (typeof s.lat_deg !== "number") return;
+    const [x, y] = proj(s);
+    const size = 6 + 10 * Math.sqrt(((s.cores || 0) + 40 * (s.gpus || 0)) / maxCores);
+    const shape = s.kind === "edge_dc"
+      ? el("svg:circle", { cx: x, cy: y, r: size / 2 + 1 })
+      : el("svg:rect", { x: x - size / 2, y: y - size / 2, width: size, height: size, rx: 2 });
+    shape.setAttribute("id", `site-mark-${i}`);
+    shape.setAttribute("stroke", "#12355f");
+    shape.setAttribute("stroke-width", "1.5");
+    shape.setAttribute("fill", "#ffffff");
+    shape.append(el("svg:title", { text: `${s.name} (${s.name_zh || ""}) ${s.kind}: ${s.cores} cores, ${s.gpus} GPUs` }));
+    marks.append(shape);
+  });
+  for (const c of layout.cities || []) {
+    const [x, y] = proj(c);
+    marks.append(el("svg:circle", { cx: x, cy: y, r: 4, fill: central.has(c.name) ? "#6a3d9a" : "#12355f" }));
+    const right = x < W * 0.6;
+    labels.append(el("svg:text", { x: right ? x + 12 : x - 12, y: y + 18, "text-anchor": right ? "start" : "end", class: "city-label",
+      text: `${c.name_zh || ""} ${c.name}` }));
+  }
+  const circle = layout.circle || {};
+  $("map-legend").textContent =
+    `fiber coloured by one-way latency (green 0 → red ${fmt(target * 1000, 0)} ms); purple: central cities' ${fmt(target * 1000, 0)} ms links; ` +
+    `dashed: ${fmt((circle.target_s || 0.001) * 1000, 0)} ms circle, ${fmt(circle.radius_km, 0)} km straight line ` +
+    `(fiber ${fmt((circle.fiber_latency_s_per_km || 5e-6) * 1e6, 0)} µs/km × route factor ${fmt(circle.route_factor, 1)}); ` +
+    `site fill: CPU utilization of run A`;
+}
+
+function colourSites(run) {
+  (layout.sites || []).forEach((s, i) => {
+    const mark = $(`site-mark-${i}`);
+    if (!mark) return;
+    const row = run && run.last_samples ? run.last_samples[i] : null;
+    const u = row ? Math.max(row.cpu_utilization || 0, row.gpu_utilization || 0) : 0;
+    mark.setAttribute("fill", `hsl(215, 70%, ${Math.round(96 - 60 * Math.min(1, u))}%)`);
+  });
+}
+
+// ------------------------------------------------------------------------------------------- gauges
+function shownSites() {
+  const sites = (layout.sites || []).map((s, i) => ({ ...s, index: i }));
+  if (sites.length <= 12) return sites;
+  return sites.filter((s) => s.kind !== "edge_dc").slice(0, 12);
+}
+
+function numberSpan(label, siteName, field, value, text, bar) {
+  const span = el("span", { class: `num ${label}`, "data-run": label, "data-site": siteName, "data-field": field,
+    "data-value": value === null || value === undefined ? "" : String(value) });
+  if (bar !== undefined) {
+    const b = el("span", { class: "bar" }, el("i", { style: `width:${Math.round(100 * Math.min(1, bar || 0))}%` }));
+    span.append(b);
+  }
+  span.append(text);
+  return span;
+}
+
+function renderGauges(runs) {
+  const tbody = $("gauges").querySelector("tbody");
+  tbody.textContent = "";
+  for (const s of shownSites()) {
+    const tr = el("tr", {}, el("td", { class: "site", title: `${s.name} ${s.name_zh || ""}`, text: s.name }));
+    const cells = [["cpu_utilization", (v) => fmt(100 * v, 1) + " %", true],
+      ["gpu_utilization", (v) => (s.gpus > 0 ? fmt(100 * v, 1) + " %" : "–"), true],
+      ["queued", (v) => fmt(v, 0), false],
+      ["it_power_w", (v) => fmt(v / 1000, 1), false],
+      ["pue", (v) => fmt(v, 3), false]];
+    for (const [field, show, isBar] of cells) {
+      const td = el("td");
+      for (const run of runs) {
+        const row = run.last_samples ? run.last_samples[s.index] : null;
+        const v = row ? row[field] : null;
+        const useBar = isBar && !(field === "gpu_utilization" && !(s.gpus > 0));
+        td.append(numberSpan(run.label, s.name, field, v, v === null ? "–" : show(v), useBar ? v || 0 : undefined));
+      }
+      tr.append(td);
+    }
+    tbody.append(tr);
+  }
+  const hidden = (layout.sites || []).length - shownSites().length;
+  const parts = runs.map((run) => {
+    const t = run.state && run.state.totals ? run.state.totals : {};
+    const sampleT = (run.last_samples || []).reduce((m, r) => (r && r.time_s > m ? r.time_s : m), -1);
+    return `<span class="runtag ${run.label}">${run.label}</span> ` +
+      `<span id="sample-time-${run.label}" data-value="${sampleT}">sample ${sampleT >= 0 ? clock(sampleT) : "–"}</span> · ` +
+      `events <b id="events-${run.label}" data-value="${run.state.events || 0}">${fmt(run.state.events || 0, 0)}</b> · ` +
+      `submitted <b data-run="${run.label}" data-field="submitted" data-value="${t.submitted ?? ""}">${fmt(t.submitted, 0)}</b> · ` +
+      `completed <b>${fmt(t.completed, 0)}</b> · rejected <b>${fmt(t.rejected, 0)}</b> · ` +
+      `PUE <b>${fmt(t.pue, 3)}</b> · ${fmt((t.carbon_kg_per_h || 0) / 1000, 2)} t CO₂/h`;
+  });
+  $("totals").innerHTML = parts.join("<br>") + (hidden > 0 ? `<br>${hidden} edge sites not listed` : "");
+  $("sample-note").textContent = "at the latest sampling instant";
+}
+
+// ------------------------------------------------------------------------------------------- charts
+function drawChart(canvas, series, opts) {
+  const ctx = canvas.getContext("2d");
+  const W = canvas.width, H = canvas.height;
+  const L = 52, R = 8, T = 8, B = 22;
+  ctx.clearRect(0, 0, W, H);
+  ctx.font = "13px DejaVu Sans, sans-serif";
+  let tmax = 1, ymax = opts.ymax || 0, ymin = opts.ymin === undefined ? 0 : opts.ymin;
+  for (const s of series) for (let i = 0; i < s.t.length; i++) {
+    tmax = Math.max(tmax, s.t[i]);
+    if (s.y[i] !== null && !opts.ymax) ymax = Math.max(ymax, s.y[i]);
+  }
+  if (opts.minSpan) ymax = Math.max(ymax, ymin + opts.minSpan);
+  if (ymax <= ymin) ymax = ymin + 1;
+  const X = (t) => L + (W - L - R) * (t / tmax), Y = (y) => H - B - (H - T - B) * ((y - ymin) / (ymax - ymin));
+  ctx.strokeStyle = "#d5dae1";
+  ctx.fillStyle = "#5b6470";
+  ctx.lineWidth = 1;
+  for (let k = 0; k <= 2; k++) {
+    const y = ymin + ((ymax - ymin) * k) / 2;
+    ctx.beginPath(); ctx.moveTo(L, Y(y)); ctx.lineTo(W - R, Y(y)); ctx.stroke();
+    ctx.textAlign = "right"; ctx.fillText(opts.format(y), L - 4, Y(y) + 4);
+  }
+  ctx.textAlign = "left"; ctx.fillText("0 h", L, H - 5);
+  ctx.textAlign = "right"; ctx.fillText(`${fmt(tmax / 3600, 1)} h`, W - R, H - 5);
+  for (const s of series) {
+    ctx.strokeStyle = s.colour;
+    ctx.lineWidth = 2.5;
+    ctx.setLineDash(s.dash || []);
+    ctx.beginPath();
+    let started = false;
+    for (let i = 0; i < s.t.length; i++) {
+      if (s.y[i] === null) continue;
+      if (!started) { ctx.moveTo(X(s.t[i]), Y(s.y[i])); started = true; } else ctx.lineTo(X(s.t[i]), Y(s.y[i]));
+    }
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+}
+
+function renderCharts(runs) {
+  const util = [], queued = [], pue = [], carbon = [];
+  for (const run of runs) {
+    const h = run.history, c = RUN_COLOURS[run.label];
+    util.push({ t: h.t_s, y: h.cpu_utilization, colour: c });
+    util.push({ t: h.t_s, y: h.gpu_utilization, colour: c, dash: [6, 4] });
+    queued.push({ t: h.t_s, y: h.queued, colour: c });
+    pue.push({ t: h.t_s, y: h.pue, colour: c });
+    carbon.push({ t: h.t_s, y: h.carbon_kg_per_h, colour: c });
+  }
+  drawChart($("chart-util"), util, { ymin: 0, ymax: 1, format: (v) => `${Math.round(v * 100)} %` });
+  drawChart($("chart-queued"), queued, { ymin: 0, minSpan: 1, format: (v) => fmt(v, 0) });
+  drawChart($("chart-pue"), pue, { ymin: 1, minSpan: 0.2, format: (v) => fmt(v, 2) });
+  drawChart($("chart-carbon"), carbon, { ymin: 0, minSpan: 1, format: (v) => (v >= 10000 ? fmt(v / 1000, 0) + "k" : fmt(v, 0)) });
+}
+
+// ---------------------------------------------------------------------------------------- decisions
+function renderDecisions(runs) {
+  const rows = [];
+  for (const run of runs) for (const d of run.decisions || []) rows.push({ run: run.label, ...d });
+  rows.sort((a, b) => b.time_s - a.time_s);
+  const tbody = $("decisions").querySelector("tbody");
+  tbody.textContent = "";
+  for (const d of rows.slice(0, 12)) {
+    tbody.append(el("tr", {},
+      el("td", { class: `runtag ${d.run}`, text: d.run }),
+      el("td", { text: clock(d.time_s) }),
+      el("td", { text: String(d.job ?? "") }),
+      el("td", { text: String(d.class ?? "") }),
+      el("td", { text: String(d.policy ?? "") }),
+      el("td", { text: String(d.chosen ?? "") }),
+      el("td", { class: "why", text: String(d.why ?? "") })));
+  }
+  const notes = runs.map((r) => `${r.label}: ${fmt(r.decisions_total, 0)} decisions` +
+    (r.decisions_dropped ? ` (${fmt(r.decisions_dropped, 0)} not shown)` : "")).join(" · ");
+  $("decision-note").textContent = `latest first · ${notes}`;
+}
+
+// ------------------------------------------------------------------------------------------ render
+function render() {
+  if (!snapshot || !layout) return;
+  const runs = ["A", "B"].map((k) => snapshot.runs[k]).filter(Boolean);
+  const a = snapshot.runs.A;
+  if (!a) return;
+  $("sim-time").textContent = clock(a.state.t_s);
+  $("sim-time").dataset.value = a.state.t_s ?? 0;
+  $("play").classList.toggle("on", snapshot.playing);
+  $("pause").classList.toggle("on", !snapshot.playing);
+  $("speed").value = String(snapshot.speed_sim_s_per_s);
+  const errors = runs.filter((r) => r.error).map((r) => `run ${r.label} stopped: ${r.error}`);
+  const status = $("status");
+  status.classList.toggle("error", errors.length > 0);
+  status.dataset.error = errors.length ? "1" : "0";
+  status.textContent = errors.length ? errors.join(" · ")
+    : runs.every((r) => r.state.finished) ? "finished"
+    : snapshot.playing ? `playing at ${$("speed").selectedOptions[0]?.textContent || snapshot.speed_sim_s_per_s + " s/s"}` : "paused";
+  $("compare").checked = snapshot.compare;
+  const target = $("target-run");
+  if (snapshot.compare && target.options.length < 2) target.append(el("option", { value: "B", text: "run B" }));
+  if (!snapshot.compare && target.options.length > 1) { target.remove(1); target.value = "A"; }
+  const notes = runs.filter((r) => r.note).map((r) => `<span class="runtag ${r.label}">${r.label}</span> ${escapeHtml(r.note)}`);
+  if (notes.length && !$("notes").querySelector(".err")) $("notes").innerHTML = notes.join("<br>");
+  const run = snapshot.runs[target.value] || a;
+  const config = JSON.stringify(run.config) + target.value;
+  if (config !== shownConfig) {
+    shownConfig = config;
+    $("policy").value = run.config.placement || "";
+    $("queue").value = run.config.queue || "";
+    if (run.config.liquid_share !== null) $("liquid").value = run.config.liquid_share;
+    $("load").value = run.config.load;
+  }
+  colourSites(a);
+  renderGauges(runs);
+  renderCharts(runs);
+  renderDecisions(runs);
+  syncFlag();
+}
+
+function fillSelect(select, names, first) {
+  select.textContent = "";
+  select.append(el("option", { value: "", text: first }));
+  for (const n of names) select.append(el("option", { value: n, text: n }));
+}
+
+async function init() {
+  layout = await (await fetch("/api/layout")).json();
+  $("scenario-name").textContent = `suanli · ${layout.scenario || ""}`;
+  document.title = `suanli serve · ${layout.scenario || ""}`;
+  const classes = (layout.classes || []).map((c) => `${c.name}: ${c.placement}`).join(", ");
+  fillSelect($("policy"), layout.placement_names || [], "(each class's own)");
+  $("policy").title = classes;
+  fillSelect($("queue"), layout.queue_names || [], `(scenario's: ${layout.queue || ""})`);
+  const sites = $("outage-site");
+  for (const s of layout.sites || []) sites.append(el("option", { value: s.name, text: s.name }));
+  drawMap();
+
+  $("play").onclick = () => control({ op: "play" });
+  $("pause").onclick = () => control({ op: "pause" });
+  $("step-event").onclick = () => control({ op: "step", events: 1 });
+  $("step-interval").onclick = () => control({ op: "interval" });
+  $("speed").onchange = () => control({ op: "speed", sim_s_per_s: Number($("speed").value) });
+  const run = () => $("target-run").value;
+  $("policy").onchange = () => $("policy").value && control({ op: "set", run: run(), placement: $("policy").value });
+  $("queue").onchange = () => $("queue").value && control({ op: "set", run: run(), queue: $("queue").value });
+  $("apply-liquid").onclick = () => control({ op: "set", run: run(), liquid_share: Number($("liquid").value) });
+  $("apply-load").onclick = () => control({ op: "set", run: run(), load: Number($("load").value) });
+  $("apply-outage").onclick = () => {
+    const r = snapshot && snapshot.runs[run()] ? snapshot.runs[run()] : null;
+    const now = r ? r.state.t_s || 0 : 0;
+    control({ op: "set", run: run(), outage: { site: $("outage-site").value, start_s: now, end_s: now + 3600 * Number($("outage-hours").value) } });
+  };
+  $("compare").onchange = () => control({ op: "compare", on: $("compare").checked });
+  $("reset").onclick = () => control({ op: "reset" });
+  $("target-run").onchange = () => { shownConfig = ""; render(); };
+
+  const events = new EventSource("/api/events");
+  events.onmessage = (e) => {
+    snapshot = JSON.parse(e.data);
+    render();
+  };
+  events.onerror = () => {
+    $("status").textContent = "the server is not reachable (stopped?)";
+    $("status").classList.add("error");
+  };
+}
+
+init();
