@@ -56,18 +56,24 @@ int run_serve(const ServeOptions& o) {
   if (o.lenient) options.step_args.push_back("--lenient");
   options.placement_names = policy::placement_names();
   options.queue_names = policy::queue_scheduler_names();
-  if (const char* program = std::getenv("SUANLI_SERVE_STEP_PROGRAM"); program && *program) options.program = program;
+  if (const char* program = std::getenv("SUANLI_SERVE_STEP_PROGRAM"); program && *program)
+    options.program = program;
 
   serve::block_stop_signals();
   serve::Session session(std::move(options));
   session.start();
+  if (const auto error = session.error(); !error.empty()) {
+    session.stop();
+    throw UserError(o.scenario, "", "the simulation did not start: " + error);
+  }
   try {
     serve::serve(session, server, [](const std::string& url) {
       std::cout << "serving " << url << " (Ctrl-C stops)" << std::endl;
     });
   } catch (const std::runtime_error& e) {
     session.stop();
-    throw UserError(o.bind.empty() ? "--port" : "--bind", o.bind.empty() ? std::to_string(o.port) : o.bind, e.what());
+    throw UserError(o.bind.empty() ? "--port" : "--bind", o.bind.empty() ? std::to_string(o.port) : o.bind,
+                    e.what());
   }
   std::cerr << "serve: stopped\n";
   return 0;
@@ -77,17 +83,20 @@ int run_serve(const ServeOptions& o) {
 
 Subcommand add_serve(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
-  auto* sub = app.add_subcommand(
-      "serve", "Serve a live page of a run in the browser: map, gauges, charts, decision log, controls (docs/serve.md)");
+  auto* sub = app.add_subcommand("serve",
+                                 "Serve a live page of a run in the browser: map, gauges, charts, decision "
+                                 "log, controls (docs/serve.md)");
   sub->add_option("scenario", o->scenario, "Scenario JSON file (format: docs/scenario.md)")->required();
   sub->add_flag("--lenient", o->lenient, "Treat unknown fields as warnings instead of errors");
-  sub->add_option("--set", o->set, "Edit the scenario before reading it: POINTER=VALUE (as in suanli run)")->take_all();
+  sub->add_option("--set", o->set, "Edit the scenario before reading it: POINTER=VALUE (as in suanli run)")
+      ->take_all();
   sub->add_option("--seed", o->seed, "Override the scenario's seed");
   sub->add_option("--port", o->port, "TCP port; 0 picks a free one (the URL is printed)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  sub->add_option("--bind", o->bind,
-                  "Listen on this address instead of 127.0.0.1 (a non-loopback address is reachable from the network)");
+  sub->add_option(
+      "--bind", o->bind,
+      "Listen on this address instead of 127.0.0.1 (a non-loopback address is reachable from the network)");
   sub->add_option("--speed", o->speed, "Initial play speed, simulated seconds per wall second")
       ->check(CLI::Range(1e-3, 1e7))
       ->capture_default_str();

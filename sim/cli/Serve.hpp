@@ -1,9 +1,8 @@
 // `suanli serve`: the live classroom page (sim/serve/, docs/serve.md). Registered by one call in main.cpp.
 #pragma once
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 namespace suanli::cli {
 

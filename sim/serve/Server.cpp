@@ -1,5 +1,6 @@
 #include "serve/Server.hpp"
 
+#include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -8,8 +9,6 @@
 #include <ctime>
 #include <stdexcept>
 #include <thread>
-
-#include <httplib.h>
 
 namespace suanli::serve {
 namespace {
@@ -41,7 +40,8 @@ bool is_loopback(const std::string& address) {
   return address == "localhost" || address == "::1" || address.rfind("127.", 0) == 0;
 }
 
-void serve(Session& session, const ServerOptions& options, const std::function<void(const std::string&)>& on_listening) {
+void serve(Session& session, const ServerOptions& options,
+           const std::function<void(const std::string&)>& on_listening) {
   httplib::Server server;
   server.set_payload_max_length(options.max_body_bytes);
   server.set_keep_alive_max_count(100);
@@ -57,7 +57,8 @@ void serve(Session& session, const ServerOptions& options, const std::function<v
     if (std::string(file.path) == "/index.html") server.Get("/", handler);
   }
   server.Get("/api/layout", [&session](const httplib::Request&, httplib::Response& res) {
-    res.set_content(session.layout().dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+    res.set_content(session.layout().dump(-1, ' ', false, json::error_handler_t::replace),
+                    "application/json");
   });
   server.Get("/api/state", [&session](const httplib::Request&, httplib::Response& res) {
     res.set_content(session.snapshot().second, "application/json");
@@ -65,24 +66,26 @@ void serve(Session& session, const ServerOptions& options, const std::function<v
   server.Get("/api/events", [&session](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
     auto last = std::make_shared<std::uint64_t>(0);
-    res.set_chunked_content_provider("text/event-stream", [&session, last](std::size_t, httplib::DataSink& sink) {
-      if (session.stopping()) return false;
-      session.wait_change(*last, std::chrono::seconds(10));
-      if (session.stopping()) return false;
-      const auto [version, text] = session.snapshot();
-      std::string message;
-      if (version > *last) {
-        *last = version;
-        message = "data: " + text + "\n\n";
-      } else {
-        message = ": keep-alive\n\n";
-      }
-      return sink.write(message.data(), message.size());
-    });
+    res.set_chunked_content_provider("text/event-stream",
+                                     [&session, last](std::size_t, httplib::DataSink& sink) {
+                                       if (session.stopping()) return false;
+                                       session.wait_change(*last, std::chrono::seconds(10));
+                                       if (session.stopping()) return false;
+                                       const auto [version, text] = session.snapshot();
+                                       std::string message;
+                                       if (version > *last) {
+                                         *last = version;
+                                         message = "data: " + text + "\n\n";
+                                       } else {
+                                         message = ": keep-alive\n\n";
+                                       }
+                                       return sink.write(message.data(), message.size());
+                                     });
   });
   server.Post("/api/control", [&session](const httplib::Request& req, httplib::Response& res) {
     const auto message = json::parse(req.body, nullptr, false);
-    if (message.is_discarded()) return send_error(res, 400, "the body is not JSON: send one control message as a JSON object");
+    if (message.is_discarded())
+      return send_error(res, 400, "the body is not JSON: send one control message as a JSON object");
     try {
       res.set_content(session.control(message).dump(), "application/json");
     } catch (const ControlError& e) {
@@ -99,13 +102,17 @@ void serve(Session& session, const ServerOptions& options, const std::function<v
     }
     send_error(res, 500, what);
   });
-  server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status == 404) send_error(res, 404, "no such route: " + req.method + " " + req.path.substr(0, 200));
-    else if (res.status == 413) send_error(res, 413, "the request body is too large");
-    else send_error(res, res.status, "bad request");
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (res.status == 404)
+          send_error(res, 404, "no such route: " + req.method + " " + req.path.substr(0, 200));
+        else if (res.status == 413)
+          send_error(res, 413, "the request body is too large");
+        else
+          send_error(res, res.status, "bad request");
+        return httplib::Server::HandlerResponse::Handled;
+      }));
 
   int port = options.port;
   if (port == 0) {
@@ -115,7 +122,8 @@ void serve(Session& session, const ServerOptions& options, const std::function<v
     throw std::runtime_error("cannot listen on " + options.bind + ":" + std::to_string(port) +
                              " (in use? try --port 0 for any free port)");
   }
-  const std::string host = options.bind.find(':') != std::string::npos ? "[" + options.bind + "]" : options.bind;
+  const std::string host =
+      options.bind.find(':') != std::string::npos ? "[" + options.bind + "]" : options.bind;
   on_listening("http://" + host + ":" + std::to_string(port) + "/");
 
   std::atomic<bool> done{false};

@@ -35,6 +35,7 @@ bool is_loopback(const std::string& address);
 
 /// Serves until SIGINT or SIGTERM (or `should_stop` returns true), then stops the session. Calls
 /// `on_listening(url)` once the socket is bound. Throws std::runtime_error when it cannot bind.
-void serve(Session& session, const ServerOptions& options, const std::function<void(const std::string&)>& on_listening);
+void serve(Session& session, const ServerOptions& options,
+           const std::function<void(const std::string&)>& on_listening);
 
 }  // namespace suanli::serve

@@ -19,8 +19,8 @@ double number(const json& object, const char* key, double fallback = 0) {
 std::string clock_text(double t_s) {
   const auto total = static_cast<long long>(std::floor(t_s));
   char text[48];
-  std::snprintf(text, sizeof text, "%lldd %02lld:%02lld:%02lld", total / 86400, total / 3600 % 24, total / 60 % 60,
-                total % 60);
+  std::snprintf(text, sizeof text, "%lldd %02lld:%02lld:%02lld", total / 86400, total / 3600 % 24,
+                total / 60 % 60, total % 60);
   return text;
 }
 
@@ -36,7 +36,8 @@ std::string format_number(double v) {
   return ss.str();
 }
 
-const std::set<std::string> kOps = {"play", "pause", "step", "interval", "advance", "speed", "set", "compare", "reset"};
+const std::set<std::string> kOps = {"play",  "pause", "step",    "interval", "advance",
+                                    "speed", "set",   "compare", "reset"};
 
 }  // namespace
 
@@ -85,7 +86,8 @@ std::vector<std::string> Session::child_args(const RunConfig& config) const {
         set("/sites/" + std::to_string(i) + "/cooling/liquid_share", liquid);
         set("/sites/" + std::to_string(i) + "/cooling/air_share", 1 - liquid);
       } else {
-        set("/sites/" + std::to_string(i) + "/cooling", json{{"liquid_share", liquid}, {"air_share", 1 - liquid}});
+        set("/sites/" + std::to_string(i) + "/cooling",
+            json{{"liquid_share", liquid}, {"air_share", 1 - liquid}});
       }
     }
   }
@@ -96,8 +98,10 @@ std::vector<std::string> Session::child_args(const RunConfig& config) const {
       const auto& arrivals = classes[i]["arrivals"];
       const std::string process = arrivals.value("process", "");
       const std::string at = "/workload/classes/" + std::to_string(i) + "/arrivals/";
-      if (process == "poisson" || process == "resample") set(at + "rate_per_s", number(arrivals, "rate_per_s", 1) * config.load);
-      else if (process == "trace") set(at + "time_scale", number(arrivals, "time_scale", 1) / config.load);
+      if (process == "poisson" || process == "resample")
+        set(at + "rate_per_s", number(arrivals, "rate_per_s", 1) * config.load);
+      else if (process == "trace")
+        set(at + "time_scale", number(arrivals, "time_scale", 1) / config.load);
     }
   }
   if (!config.outages.empty()) {
@@ -124,7 +128,8 @@ void Session::absorb(Run& run, const json& reply) {
   run.state = reply["state"];
   std::map<std::string, std::pair<double, double>> capacity;  // site -> cores, gpus
   if (run.layout.contains("sites"))
-    for (const auto& s : run.layout["sites"]) capacity[s.value("name", "")] = {number(s, "cores"), number(s, "gpus")};
+    for (const auto& s : run.layout["sites"])
+      capacity[s.value("name", "")] = {number(s, "cores"), number(s, "gpus")};
   if (run.state.contains("samples"))
     for (const auto& row : run.state["samples"]) {
       const double t = number(row, "time_s");
@@ -229,7 +234,8 @@ void Session::ticker() {
 }
 
 Run& Session::target_run(const json& message) {
-  const std::string which = message.contains("run") && message["run"].is_string() ? message["run"].get<std::string>() : "A";
+  const std::string which =
+      message.contains("run") && message["run"].is_string() ? message["run"].get<std::string>() : "A";
   if (which == "A") return *a_;
   if (which == "B") {
     if (!b_) throw ControlError("run B is not shown: send {\"op\":\"compare\",\"on\":true} first");
@@ -241,11 +247,15 @@ Run& Session::target_run(const json& message) {
 json Session::control(const json& message) {
   if (!message.is_object()) throw ControlError("a control message is a JSON object with \"op\"");
   if (!message.contains("op") || !message["op"].is_string())
-    throw ControlError("the control message has no \"op\" (one of: play, pause, step, interval, advance, speed, set, compare, reset)");
+    throw ControlError(
+        "the control message has no \"op\" (one of: play, pause, step, interval, advance, speed, set, "
+        "compare, reset)");
   const std::string op = message["op"].get<std::string>();
   if (!kOps.count(op))
-    throw ControlError("unknown op '" + op.substr(0, 40) + "' (one of: play, pause, step, interval, advance, speed, set, compare, reset)");
-  if (message.contains("run") && !message["run"].is_string()) throw ControlError("\"run\" must be \"A\" or \"B\"");
+    throw ControlError("unknown op '" + op.substr(0, 40) +
+                       "' (one of: play, pause, step, interval, advance, speed, set, compare, reset)");
+  if (message.contains("run") && !message["run"].is_string())
+    throw ControlError("\"run\" must be \"A\" or \"B\"");
   std::lock_guard lock(mutex_);
   if (!a_) throw ControlError("the session is not running");
   json reply{{"ok", true}};
@@ -268,7 +278,8 @@ json Session::control(const json& message) {
     if (op == "step") {
       double events = 1;
       if (message.contains("events")) {
-        if (!message["events"].is_number()) throw ControlError("\"events\" must be a whole number from 1 to 1000000");
+        if (!message["events"].is_number())
+          throw ControlError("\"events\" must be a whole number from 1 to 1000000");
         events = message["events"].get<double>();
       }
       if (!(events >= 1 && events <= 1e6 && events == std::floor(events)))
@@ -286,12 +297,14 @@ json Session::control(const json& message) {
     sync_clock();
   } else if (op == "speed") {
     if (!message.contains("sim_s_per_s") || !message["sim_s_per_s"].is_number())
-      throw ControlError("speed needs \"sim_s_per_s\": simulated seconds per wall second, > 0 and at most 1e7");
+      throw ControlError(
+          "speed needs \"sim_s_per_s\": simulated seconds per wall second, > 0 and at most 1e7");
     const double s = message["sim_s_per_s"].get<double>();
     if (!(s > 0 && s <= 1e7)) throw ControlError("\"sim_s_per_s\" must be > 0 and at most 1e7");
     speed_ = s;
   } else if (op == "compare") {
-    if (!message.contains("on") || !message["on"].is_boolean()) throw ControlError("compare needs \"on\": true or false");
+    if (!message.contains("on") || !message["on"].is_boolean())
+      throw ControlError("compare needs \"on\": true or false");
     if (message["on"].get<bool>() && !b_) {
       b_ = std::make_unique<Run>();
       b_->label = "B";
@@ -318,15 +331,19 @@ json Session::control(const json& message) {
       if (key == "op" || key == "run") continue;
       if (key == "placement") {
         const auto& names = options_.placement_names;
-        if (!value.is_string() || std::find(names.begin(), names.end(), value.get<std::string>()) == names.end())
-          throw ControlError("unknown placement policy " + value.dump().substr(0, 60) + " (known: " + join(names) + ")");
+        if (!value.is_string() ||
+            std::find(names.begin(), names.end(), value.get<std::string>()) == names.end())
+          throw ControlError("unknown placement policy " + value.dump().substr(0, 60) +
+                             " (known: " + join(names) + ")");
         config.placement = value.get<std::string>();
         live_commands.push_back(json{{"op", "set"}, {"placement", config.placement}, {"class", "*"}});
         live.push_back("placement " + config.placement);
       } else if (key == "queue") {
         const auto& names = options_.queue_names;
-        if (!value.is_string() || std::find(names.begin(), names.end(), value.get<std::string>()) == names.end())
-          throw ControlError("unknown queue discipline " + value.dump().substr(0, 60) + " (known: " + join(names) + ")");
+        if (!value.is_string() ||
+            std::find(names.begin(), names.end(), value.get<std::string>()) == names.end())
+          throw ControlError("unknown queue discipline " + value.dump().substr(0, 60) +
+                             " (known: " + join(names) + ")");
         config.queue = value.get<std::string>();
         live_commands.push_back(json{{"op", "set"}, {"queue", config.queue}});
         live.push_back("queue " + config.queue);
@@ -351,7 +368,8 @@ json Session::control(const json& message) {
             sites.push_back(s.value("name", ""));
             known = known || sites.back() == site;
           }
-        if (!known) throw ControlError("unknown site '" + site.substr(0, 60) + "' (known: " + join(sites) + ")");
+        if (!known)
+          throw ControlError("unknown site '" + site.substr(0, 60) + "' (known: " + join(sites) + ")");
         const double now = run_time(run);
         double start = now, end = now + 3600;
         if (value.contains("start_s")) {
@@ -379,7 +397,8 @@ json Session::control(const json& message) {
                            "' (placement, queue, liquid_share, load, outage, clear_outages)");
       }
     }
-    if (live.empty() && restarted.empty()) throw ControlError("set needs a change: placement, queue, liquid_share, load or outage");
+    if (live.empty() && restarted.empty())
+      throw ControlError("set needs a change: placement, queue, liquid_share, load or outage");
     const double now = run_time(run);
     run.config = config;
     std::string what;
@@ -387,7 +406,8 @@ json Session::control(const json& message) {
     for (const auto& s : restarted) what += (what.empty() ? "" : ", ") + s;
     if (restarted.empty()) {
       for (const auto& c : live_commands) request(run, c);
-      if (run.note.rfind("the simulation refused", 0) != 0) run.note = what + ": applied live at " + clock_text(now);
+      if (run.note.rfind("the simulation refused", 0) != 0)
+        run.note = what + ": applied live at " + clock_text(now);
       reply["applied"] = "live";
     } else {
       const bool was_playing = playing_;
@@ -412,11 +432,12 @@ json Session::run_view(const Run& run) const {
             {"state", run.state},
             {"decisions_total", run.decisions_total},
             {"decisions_dropped", run.decisions_dropped}};
-  view["config"] = json{{"placement", run.config.placement},
-                        {"queue", run.config.queue},
-                        {"liquid_share", run.config.liquid_share ? json(*run.config.liquid_share) : json(nullptr)},
-                        {"load", run.config.load},
-                        {"outages", run.config.outages}};
+  view["config"] =
+      json{{"placement", run.config.placement},
+           {"queue", run.config.queue},
+           {"liquid_share", run.config.liquid_share ? json(*run.config.liquid_share) : json(nullptr)},
+           {"load", run.config.load},
+           {"outages", run.config.outages}};
   json samples = json::array();
   if (run.layout.contains("sites"))
     for (const auto& s : run.layout["sites"]) {
@@ -424,9 +445,9 @@ json Session::run_view(const Run& run) const {
       samples.push_back(it == run.last_sample.end() ? json(nullptr) : it->second);
     }
   view["last_samples"] = samples;
-  json h{{"t_s", json::array()}, {"cpu_utilization", json::array()}, {"gpu_utilization", json::array()},
-         {"queued", json::array()}, {"running", json::array()}, {"it_power_w", json::array()},
-         {"pue", json::array()}, {"carbon_kg_per_h", json::array()}};
+  json h{{"t_s", json::array()},    {"cpu_utilization", json::array()}, {"gpu_utilization", json::array()},
+         {"queued", json::array()}, {"running", json::array()},         {"it_power_w", json::array()},
+         {"pue", json::array()},    {"carbon_kg_per_h", json::array()}};
   for (const auto& p : run.history) {
     h["t_s"].push_back(p.t_s);
     h["cpu_utilization"].push_back(p.cores > 0 ? p.cpu_busy / p.cores : 0);
@@ -443,7 +464,10 @@ json Session::run_view(const Run& run) const {
 }
 
 void Session::publish() {
-  json snap{{"version", version_ + 1}, {"playing", playing_}, {"speed_sim_s_per_s", speed_}, {"compare", b_ != nullptr}};
+  json snap{{"version", version_ + 1},
+            {"playing", playing_},
+            {"speed_sim_s_per_s", speed_},
+            {"compare", b_ != nullptr}};
   snap["runs"] = json::object();
   if (a_) snap["runs"]["A"] = run_view(*a_);
   if (b_) snap["runs"]["B"] = run_view(*b_);
@@ -462,7 +486,9 @@ json Session::layout() const {
   // intra-city target over one fiber link (fiber km = straight line x route_factor).
   const auto& doc = options_.document;
   const json net = doc.contains("network") && doc["network"].is_object() ? doc["network"] : json::object();
-  const json targets = doc.contains("latency_targets") && doc["latency_targets"].is_object() ? doc["latency_targets"] : json::object();
+  const json targets = doc.contains("latency_targets") && doc["latency_targets"].is_object()
+                           ? doc["latency_targets"]
+                           : json::object();
   const double per_km = number(net, "fiber_latency_s_per_km", 5e-6), route = number(net, "route_factor", 1.4);
   const double hop = number(net, "hop_delay_s", 1e-5), intra = number(targets, "intra_city_s", 1e-3);
   const bool round_trip = targets.value("mode", std::string("one_way")) == "round_trip";
@@ -474,6 +500,11 @@ json Session::layout() const {
                        {"route_factor", route},
                        {"hop_delay_s", hop}};
   return out;
+}
+
+std::string Session::error() const {
+  std::lock_guard lock(mutex_);
+  return a_ ? a_->error : "not started";
 }
 
 std::pair<std::uint64_t, std::string> Session::snapshot() const {

@@ -12,13 +12,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "serve/StepProcess.hpp"
 
@@ -31,25 +30,26 @@ class ControlError : public std::runtime_error {
 };
 
 struct SessionOptions {
-  std::string scenario_path;             ///< as given on the command line
-  std::vector<std::string> step_args;    ///< passed to every child after the scenario (--seed, --set, --lenient)
-  nlohmann::json document;               ///< the scenario document after the user's --set edits
+  std::string scenario_path;  ///< as given on the command line
+  std::vector<std::string>
+      step_args;            ///< passed to every child after the scenario (--seed, --set, --lenient)
+  nlohmann::json document;  ///< the scenario document after the user's --set edits
   std::string program = "/proc/self/exe";
   std::vector<std::string> placement_names;
   std::vector<std::string> queue_names;
-  double tick_s = 0.25;                  ///< wall seconds between two advances while playing
-  double speed_sim_s_per_s = 600;        ///< initial speed
-  double child_timeout_s = 600;          ///< a child that does not answer one command in this time is stopped
-  std::size_t max_history_points = 2000; ///< the charts' history is halved (every other point) beyond this
-  std::size_t max_decisions = 40;        ///< decision log rows kept per run
+  double tick_s = 0.25;            ///< wall seconds between two advances while playing
+  double speed_sim_s_per_s = 600;  ///< initial speed
+  double child_timeout_s = 600;    ///< a child that does not answer one command in this time is stopped
+  std::size_t max_history_points = 2000;  ///< the charts' history is halved (every other point) beyond this
+  std::size_t max_decisions = 40;         ///< decision log rows kept per run
 };
 
 /// What a run changes from the scenario. Placement and queue are applied live; the rest need a restart.
 struct RunConfig {
-  std::string placement;                ///< "" = each class's own
-  std::string queue;                    ///< "" = the scenario's
-  std::optional<double> liquid_share;   ///< of every non-edge site; none = the scenario's
-  double load = 1;                      ///< multiplier on every class's arrival rate
+  std::string placement;                             ///< "" = each class's own
+  std::string queue;                                 ///< "" = the scenario's
+  std::optional<double> liquid_share;                ///< of every non-edge site; none = the scenario's
+  double load = 1;                                   ///< multiplier on every class's arrival rate
   nlohmann::json outages = nlohmann::json::array();  ///< added to the scenario's
 };
 
@@ -88,6 +88,8 @@ class Session {
   /// Stops the ticker and every child; wakes the page streams.
   void stop();
   bool stopping() const { return stopping_.load(); }
+  /// Why run A is not running ("" when it is): after start(), a child that could not start.
+  std::string error() const;
 
   /// Applies one control message (docs/serve.md); throws ControlError for a bad one.
   nlohmann::json control(const nlohmann::json& message);

@@ -87,8 +87,10 @@ void StepProcess::stop() {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + std::chrono::milliseconds(500);
     while (!reaped_ && clock::now() < deadline) {
-      if (::waitpid(pid_, &wait_status_, WNOHANG) == pid_) reaped_ = true;
-      else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (::waitpid(pid_, &wait_status_, WNOHANG) == pid_)
+        reaped_ = true;
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (!reaped_) {
       ::kill(pid_, SIGKILL);
@@ -104,7 +106,8 @@ void StepProcess::stop() {
 
 nlohmann::json StepProcess::read_reply(double timeout_s) {
   using clock = std::chrono::steady_clock;
-  const auto deadline = clock::now() + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(timeout_s));
+  const auto deadline =
+      clock::now() + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(timeout_s));
   for (;;) {
     const auto newline = buffer_.find('\n');
     if (newline != std::string::npos) {
@@ -112,12 +115,14 @@ nlohmann::json StepProcess::read_reply(double timeout_s) {
       buffer_.erase(0, newline + 1);
       auto reply = nlohmann::json::parse(line, nullptr, false);
       if (reply.is_discarded() || !reply.is_object())
-        throw StepProcessError("the simulation printed a line that is not a JSON object: " + line.substr(0, 200));
+        throw StepProcessError("the simulation printed a line that is not a JSON object: " +
+                               line.substr(0, 200));
       return reply;
     }
     if (from_child_ < 0) throw StepProcessError("the simulation is not running");
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
-    if (left <= 0) throw StepProcessError("the simulation did not answer within " + std::to_string(int(timeout_s)) + " s");
+    if (left <= 0)
+      throw StepProcessError("the simulation did not answer within " + std::to_string(int(timeout_s)) + " s");
     pollfd p{from_child_, POLLIN, 0};
     const int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
     if (ready < 0 && errno != EINTR) throw StepProcessError(errno_text("poll"));
@@ -129,7 +134,8 @@ nlohmann::json StepProcess::read_reply(double timeout_s) {
       ::close(from_child_);
       from_child_ = -1;
       const auto status = exit_status();
-      throw StepProcessError("the simulation stopped" + (status.empty() ? std::string() : " (" + status + ")"));
+      throw StepProcessError("the simulation stopped" +
+                             (status.empty() ? std::string() : " (" + status + ")"));
     }
     buffer_.append(chunk, static_cast<std::size_t>(n));
     if (buffer_.size() > kMaxReplyBytes) throw StepProcessError("the simulation's reply is too long");
@@ -145,7 +151,8 @@ nlohmann::json StepProcess::request(const nlohmann::json& command, double timeou
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const auto status = exit_status();
-      throw StepProcessError("the simulation stopped" + (status.empty() ? std::string() : " (" + status + ")"));
+      throw StepProcessError("the simulation stopped" +
+                             (status.empty() ? std::string() : " (" + status + ")"));
     }
     written += static_cast<std::size_t>(n);
   }
@@ -168,14 +175,18 @@ std::string StepProcess::exit_status() {
   if (!reaped_) {
     // A child that closed its output may need a moment to be reapable.
     for (int i = 0; i < 50 && !reaped_; ++i) {
-      if (::waitpid(pid_, &wait_status_, WNOHANG) == pid_) reaped_ = true;
-      else if (from_child_ < 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      else break;
+      if (::waitpid(pid_, &wait_status_, WNOHANG) == pid_)
+        reaped_ = true;
+      else if (from_child_ < 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      else
+        break;
     }
     if (!reaped_) return "";
   }
   if (WIFEXITED(wait_status_)) return "exited with code " + std::to_string(WEXITSTATUS(wait_status_));
-  if (WIFSIGNALED(wait_status_)) return std::string("killed by signal ") + std::to_string(WTERMSIG(wait_status_));
+  if (WIFSIGNALED(wait_status_))
+    return std::string("killed by signal ") + std::to_string(WTERMSIG(wait_status_));
   return "ended";
 }
 
