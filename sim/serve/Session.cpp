@@ -47,8 +47,7 @@ Session::~Session() { stop(); }
 
 void Session::start() {
   std::lock_guard lock(mutex_);
-  a_ = std::make_unique<Run>();
-  a_->label = "A";
+  a_ = std::make_unique<Run>(std::string("A"));
   restart(*a_, 0);
   publish();
   ticker_ = std::thread([this] { ticker(); });
@@ -306,8 +305,7 @@ json Session::control(const json& message) {
     if (!message.contains("on") || !message["on"].is_boolean())
       throw ControlError("compare needs \"on\": true or false");
     if (message["on"].get<bool>() && !b_) {
-      b_ = std::make_unique<Run>();
-      b_->label = "B";
+      b_ = std::make_unique<Run>(std::string("B"));
       b_->config = a_->config;
       restart(*b_, run_time(*a_));
       b_->note = "B started as a copy of A, replayed from 0 to " + clock_text(run_time(*a_));

@@ -61,6 +61,7 @@ struct HistoryPoint {
 };
 
 struct Run {
+  explicit Run(std::string run_label) : label(std::move(run_label)) {}
   std::string label;
   RunConfig config;
   std::unique_ptr<StepProcess> child;

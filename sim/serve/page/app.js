@@ -31,6 +31,11 @@ function clock(t) {
   return `${Math.floor(s / 86400)}d ${pad(Math.floor(s / 3600) % 24)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
 
+function shortClock(t) {  // 05:33:20, or 1d 05:33 after the first day
+  const c = clock(t);
+  return c.startsWith("0d ") ? c.slice(3) : c.slice(0, -3);
+}
+
 function fmt(v, digits) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
   return Number(v).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -87,7 +92,7 @@ function drawMap() {
   const lat0 = pts.reduce((a, p) => a + p.lat_deg, 0) / pts.length;
   const kx = Math.cos((lat0 * Math.PI) / 180);
   const xs = pts.map((p) => p.lon_deg * kx), ys = pts.map((p) => -p.lat_deg);
-  const [W, H, pad] = [520, 330, 46];
+  const [W, H, pad] = [520, 270, 34];
   const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
   const scale = Math.min((W - 2 * pad) / Math.max(maxX - minX, 1e-3), (H - 2 * pad) / Math.max(maxY - minY, 1e-3));
   const ox = (W - (maxX - minX) * scale) / 2, oy = (H - (maxY - minY) * scale) / 2;
@@ -102,8 +107,9 @@ function drawMap() {
   for (const c of layout.cities || []) {
     const [x, y] = proj(c);
     if (radius > 0)
-      circles.append(el("svg:circle", { cx: x, cy: y, r: radius, fill: "rgba(31,95,191,0.05)", stroke: "#7d97c4", "stroke-dasharray": "5 4", "data-circle": c.name }));
+      circles.append(el("svg:circle", { cx: x, cy: y, r: radius, fill: "none", stroke: "#7d97c4", "stroke-dasharray": "5 4", "data-circle": c.name }));
   }
+  const linkLabels = [];
   for (const l of layout.links || []) {
     const a = places.get(l.from), b = places.get(l.to);
     if (!a || !b) continue;
@@ -115,7 +121,29 @@ function drawMap() {
     links.append(el("svg:line", { x1, y1, x2, y2, stroke: colour, "stroke-width": isCentral ? 4 : 3, "data-link": `${l.from}-${l.to}`, "data-latency-s": l.latency_s },
       el("svg:title", { text: `${l.from} – ${l.to}: ${fmt(l.latency_s * 1000, 2)} ms one way` })));
     const label = `${fmt(l.latency_s * 1000, 2)} ms` + (isCentral ? (l.latency_s <= target ? " ✓" : " ✗") : "");
-    labels.append(el("svg:text", { x: (x1 + x2) / 2 + 4, y: (y1 + y2) / 2 - 4, text: label }));
+    linkLabels.push({ x1, y1, x2, y2, label });
+  }
+  // Link labels: the first spot along the link (middle first) clear of the places and the labels so far.
+  const taken = pts.map((p) => { const [x, y] = proj(p); return { x: x - 14, y: y - 14, w: 28, h: 28 }; });
+  for (const c of layout.cities || []) {
+    const [x, y] = proj(c);
+    const right = x < W * 0.6;
+    taken.push({ x: right ? x + 10 : x - 150, y: y + 2, w: 140, h: 20 });
+  }
+  const overlaps = (r) => taken.some((o) => r.x < o.x + o.w && o.x < r.x + r.w && r.y < o.y + o.h && o.y < r.y + r.h);
+  for (const { x1, y1, x2, y2, label } of linkLabels) {
+    const len = Math.hypot(x2 - x1, y2 - y1) || 1, nx = -(y2 - y1) / len, ny = (x2 - x1) / len;
+    const w = 8 * label.length, h = 16;
+    let best = null;
+    for (const f of [0.5, 0.35, 0.65, 0.25, 0.75]) for (const side of [1, -1]) {
+      if (best) break;
+      const cx = x1 + (x2 - x1) * f + side * nx * 14, cy = y1 + (y2 - y1) * f + side * ny * 14;
+      const r = { x: cx - w / 2, y: cy - h / 2, w, h };
+      if (!overlaps(r)) best = r;
+    }
+    if (!best) best = { x: (x1 + x2) / 2 - w / 2 + nx * 14, y: (y1 + y2) / 2 - h / 2 + ny * 14, w, h };
+    taken.push(best);
+    labels.append(el("svg:text", { x: best.x + w / 2, y: best.y + h - 3, "text-anchor": "middle", text: label }));
   }
   const maxCores = Math.max(1, ...(layout.sites || []).map((s) => (s.cores || 0) + 40 * (s.gpus || 0)));
   (layout.sites || []).forEach((s, i) => {
@@ -141,10 +169,9 @@ function drawMap() {
   }
   const circle = layout.circle || {};
   $("map-legend").textContent =
-    `fiber coloured by one-way latency (green 0 → red ${fmt(target * 1000, 0)} ms); purple: central cities' ${fmt(target * 1000, 0)} ms links; ` +
-    `dashed: ${fmt((circle.target_s || 0.001) * 1000, 0)} ms circle, ${fmt(circle.radius_km, 0)} km straight line ` +
-    `(fiber ${fmt((circle.fiber_latency_s_per_km || 5e-6) * 1e6, 0)} µs/km × route factor ${fmt(circle.route_factor, 1)}); ` +
-    `site fill: CPU utilization of run A`;
+    `Fiber: one-way latency, green 0 → red ${fmt(target * 1000, 0)} ms. Purple halo: central cities' ${fmt(target * 1000, 0)} ms links. ` +
+    `Dashed: ${fmt((circle.target_s || 0.001) * 1000, 0)} ms circles, ${fmt(circle.radius_km, 0)} km (route factor ${fmt(circle.route_factor, 1)}). ` +
+    `Fill: utilization, run A.`;
 }
 
 function colourSites(run) {
@@ -180,8 +207,8 @@ function renderGauges(runs) {
   tbody.textContent = "";
   for (const s of shownSites()) {
     const tr = el("tr", {}, el("td", { class: "site", title: `${s.name} ${s.name_zh || ""}`, text: s.name }));
-    const cells = [["cpu_utilization", (v) => fmt(100 * v, 1) + " %", true],
-      ["gpu_utilization", (v) => (s.gpus > 0 ? fmt(100 * v, 1) + " %" : "–"), true],
+    const cells = [["cpu_utilization", (v) => fmt(100 * v, 0) + "%", true],
+      ["gpu_utilization", (v) => (s.gpus > 0 ? fmt(100 * v, 0) + "%" : "–"), true],
       ["queued", (v) => fmt(v, 0), false],
       ["it_power_w", (v) => fmt(v / 1000, 1), false],
       ["pue", (v) => fmt(v, 3), false]];
@@ -202,14 +229,13 @@ function renderGauges(runs) {
     const t = run.state && run.state.totals ? run.state.totals : {};
     const sampleT = (run.last_samples || []).reduce((m, r) => (r && r.time_s > m ? r.time_s : m), -1);
     return `<span class="runtag ${run.label}">${run.label}</span> ` +
-      `<span id="sample-time-${run.label}" data-value="${sampleT}">sample ${sampleT >= 0 ? clock(sampleT) : "–"}</span> · ` +
-      `events <b id="events-${run.label}" data-value="${run.state.events || 0}">${fmt(run.state.events || 0, 0)}</b> · ` +
-      `submitted <b data-run="${run.label}" data-field="submitted" data-value="${t.submitted ?? ""}">${fmt(t.submitted, 0)}</b> · ` +
-      `completed <b>${fmt(t.completed, 0)}</b> · rejected <b>${fmt(t.rejected, 0)}</b> · ` +
-      `PUE <b>${fmt(t.pue, 3)}</b> · ${fmt((t.carbon_kg_per_h || 0) / 1000, 2)} t CO₂/h`;
+      `<span id="sample-time-${run.label}" data-value="${sampleT}">${sampleT >= 0 ? shortClock(sampleT) : "–"}</span> · ` +
+      `<b id="events-${run.label}" data-value="${run.state.events || 0}">${fmt(run.state.events || 0, 0)}</b> events · ` +
+      `jobs <b data-run="${run.label}" data-field="submitted" data-value="${t.submitted ?? ""}">${fmt(t.submitted, 0)}</b> in, ` +
+      `<b>${fmt(t.completed, 0)}</b> done, <b>${fmt(t.rejected, 0)}</b> rejected`;
   });
   $("totals").innerHTML = parts.join("<br>") + (hidden > 0 ? `<br>${hidden} edge sites not listed` : "");
-  $("sample-note").textContent = "at the latest sampling instant";
+  $("sample-note").textContent = "at the latest sampling instant (time below)";
 }
 
 // ------------------------------------------------------------------------------------------- charts
@@ -275,15 +301,14 @@ function renderDecisions(runs) {
   rows.sort((a, b) => b.time_s - a.time_s);
   const tbody = $("decisions").querySelector("tbody");
   tbody.textContent = "";
-  for (const d of rows.slice(0, 12)) {
+  for (const d of rows.slice(0, 10)) {
     tbody.append(el("tr", {},
       el("td", { class: `runtag ${d.run}`, text: d.run }),
-      el("td", { text: clock(d.time_s) }),
+      el("td", { text: shortClock(d.time_s) }),
       el("td", { text: String(d.job ?? "") }),
       el("td", { text: String(d.class ?? "") }),
-      el("td", { text: String(d.policy ?? "") }),
-      el("td", { text: String(d.chosen ?? "") }),
-      el("td", { class: "why", text: String(d.why ?? "") })));
+      el("td", { text: String(d.chosen ?? ""), title: `candidates: ${d.candidates ?? ""}` }),
+      el("td", { class: "why", text: `${d.policy ?? ""}: ${d.why ?? ""}`, title: `${d.policy ?? ""}: ${d.why ?? ""}` })));
   }
   const notes = runs.map((r) => `${r.label}: ${fmt(r.decisions_total, 0)} decisions` +
     (r.decisions_dropped ? ` (${fmt(r.decisions_dropped, 0)} not shown)` : "")).join(" · ");
