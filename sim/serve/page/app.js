@@ -116,12 +116,22 @@ function drawMap() {
     const [x1, y1] = proj(a), [x2, y2] = proj(b);
     const ratio = Math.min(1, (l.latency_s || 0) / target);
     const colour = `hsl(${Math.round(120 - 120 * ratio)}, 70%, 40%)`;
-    const isCentral = central.has(l.from) && central.has(l.to);
-    if (isCentral) links.append(el("svg:line", { x1, y1, x2, y2, stroke: "#6a3d9a", "stroke-width": 9, "stroke-opacity": 0.35 }));
-    links.append(el("svg:line", { x1, y1, x2, y2, stroke: colour, "stroke-width": isCentral ? 4 : 3, "data-link": `${l.from}-${l.to}`, "data-latency-s": l.latency_s },
-      el("svg:title", { text: `${l.from} – ${l.to}: ${fmt(l.latency_s * 1000, 2)} ms one way` })));
-    const label = `${fmt(l.latency_s * 1000, 2)} ms` + (isCentral ? (l.latency_s <= target ? " ✓" : " ✗") : "");
-    linkLabels.push({ x1, y1, x2, y2, label });
+    links.append(el("svg:line", { x1, y1, x2, y2, stroke: colour, "stroke-width": l.metro ? 1.5 : 3.5, "data-link": `${l.from}-${l.to}`, "data-latency-s": l.latency_s },
+      el("svg:title", { text: `${l.from} – ${l.to}: ${fmt(l.fiber_km, 0)} km, ${fmt(l.latency_s * 1000, 2)} ms one way` })));
+    if (!l.metro) linkLabels.push({ x1, y1, x2, y2, label: `${fmt(l.latency_s * 1000, 2)} ms` });
+  }
+  // The central cities' pairs (hub to hub over the shortest path): purple arcs, with their latency
+  // against the inter-central target.
+  for (const p of layout.central_pairs || []) {
+    const a = places.get(p.from), b = places.get(p.to);
+    if (!a || !b) continue;
+    const [x1, y1] = proj(a), [x2, y2] = proj(b);
+    const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+    const bend = 0.18 * len, cx = (x1 + x2) / 2 - ((y2 - y1) / len) * bend, cy = (y1 + y2) / 2 + ((x2 - x1) / len) * bend;
+    links.append(el("svg:path", { d: `M${x1},${y1} Q${cx},${cy} ${x2},${y2}`, fill: "none", stroke: "#6a3d9a", "stroke-width": 2.5,
+      "stroke-dasharray": "8 5", "data-central-pair": `${p.from}-${p.to}`, "data-latency-s": p.latency_s },
+      el("svg:title", { text: `${p.from} – ${p.to} (central cities): ${fmt(p.latency_s * 1000, 2)} ms, target ${fmt(target * 1000, 0)} ms` })));
+    linkLabels.push({ x1: cx, y1: cy, x2: cx, y2: cy, label: `${fmt(p.latency_s * 1000, 2)} ms ${p.within ? "✓" : "✗"}`, colour: "#6a3d9a" });
   }
   // Link labels: the first spot along the link (middle first) clear of the places and the labels so far.
   const taken = pts.map((p) => { const [x, y] = proj(p); return { x: x - 14, y: y - 14, w: 28, h: 28 }; });
@@ -131,7 +141,7 @@ function drawMap() {
     taken.push({ x: right ? x + 10 : x - 150, y: y + 2, w: 140, h: 20 });
   }
   const overlaps = (r) => taken.some((o) => r.x < o.x + o.w && o.x < r.x + r.w && r.y < o.y + o.h && o.y < r.y + r.h);
-  for (const { x1, y1, x2, y2, label } of linkLabels) {
+  for (const { x1, y1, x2, y2, label, colour } of linkLabels) {
     const len = Math.hypot(x2 - x1, y2 - y1) || 1, nx = -(y2 - y1) / len, ny = (x2 - x1) / len;
     const w = 8 * label.length, h = 16;
     let best = null;
@@ -143,8 +153,11 @@ function drawMap() {
     }
     if (!best) best = { x: (x1 + x2) / 2 - w / 2 + nx * 14, y: (y1 + y2) / 2 - h / 2 + ny * 14, w, h };
     taken.push(best);
-    labels.append(el("svg:text", { x: best.x + w / 2, y: best.y + h - 3, "text-anchor": "middle", text: label }));
+    const text = el("svg:text", { x: best.x + w / 2, y: best.y + h - 3, "text-anchor": "middle", text: label });
+    if (colour) text.setAttribute("style", `fill:${colour};font-weight:bold`);
+    labels.append(text);
   }
+  const within = new Set((layout.cities || []).flatMap((c) => c.sites_within_budget || []));
   const maxCores = Math.max(1, ...(layout.sites || []).map((s) => (s.cores || 0) + 40 * (s.gpus || 0)));
   (layout.sites || []).forEach((s, i) => {
     if (typeof s.lat_deg !== "number") return;
@@ -154,10 +167,13 @@ function drawMap() {
       ? el("svg:circle", { cx: x, cy: y, r: size / 2 + 1 })
       : el("svg:rect", { x: x - size / 2, y: y - size / 2, width: size, height: size, rx: 2 });
     shape.setAttribute("id", `site-mark-${i}`);
-    shape.setAttribute("stroke", "#12355f");
-    shape.setAttribute("stroke-width", "1.5");
+    const meets = within.has(s.name);
+    shape.setAttribute("stroke", meets ? "#1a7f37" : "#b3261e");
+    shape.setAttribute("stroke-width", "2.5");
+    shape.dataset.withinBudget = meets ? "1" : "0";
     shape.setAttribute("fill", "#ffffff");
-    shape.append(el("svg:title", { text: `${s.name} (${s.name_zh || ""}) ${s.kind}: ${s.cores} cores, ${s.gpus} GPUs` }));
+    shape.append(el("svg:title", { text: `${s.name} (${s.name_zh || ""}) ${s.kind}: ${s.cores} cores, ${s.gpus} GPUs; ` +
+      (meets ? "within" : "outside") + ` its city's ${fmt(((layout.targets || {}).intra_city_s || 0.001) * 1000, 0)} ms budget` }));
     marks.append(shape);
   });
   for (const c of layout.cities || []) {
@@ -169,9 +185,9 @@ function drawMap() {
   }
   const circle = layout.circle || {};
   $("map-legend").textContent =
-    `Fiber: one-way latency, green 0 → red ${fmt(target * 1000, 0)} ms. Purple halo: central cities' ${fmt(target * 1000, 0)} ms links. ` +
-    `Dashed: ${fmt((circle.target_s || 0.001) * 1000, 0)} ms circles, ${fmt(circle.radius_km, 0)} km (route factor ${fmt(circle.route_factor, 1)}). ` +
-    `Fill: utilization, run A.`;
+    `Fiber: one-way latency, green 0 → red ${fmt(target * 1000, 0)} ms. Purple dashed: central cities, ${fmt(target * 1000, 0)} ms target. ` +
+    `Grey dashed: ${fmt(((layout.targets || {}).intra_city_s || 0.001) * 1000, 0)} ms circles, ${fmt(circle.radius_km, 0)} km. ` +
+    `Site outline green: within its city's ${fmt(((layout.targets || {}).intra_city_s || 0.001) * 1000, 0)} ms budget, red: not. Fill: utilization (A).`;
 }
 
 function colourSites(run) {
@@ -231,7 +247,7 @@ function renderGauges(runs) {
     return `<span class="runtag ${run.label}">${run.label}</span> ` +
       `<span id="sample-time-${run.label}" data-value="${sampleT}">${sampleT >= 0 ? shortClock(sampleT) : "–"}</span> · ` +
       `<b id="events-${run.label}" data-value="${run.state.events || 0}">${fmt(run.state.events || 0, 0)}</b> events · ` +
-      `jobs <b data-run="${run.label}" data-field="submitted" data-value="${t.submitted ?? ""}">${fmt(t.submitted, 0)}</b> in, ` +
+      `jobs <b data-run="${run.label}" data-field="arrived" data-value="${t.arrived ?? ""}">${fmt(t.arrived, 0)}</b> in, ` +
       `<b>${fmt(t.completed, 0)}</b> done, <b>${fmt(t.rejected, 0)}</b> rejected`;
   });
   $("totals").innerHTML = parts.join("<br>") + (hidden > 0 ? `<br>${hidden} edge sites not listed` : "");
