@@ -212,7 +212,7 @@ class ServeTest(unittest.TestCase):
                 synced()
 
             def value(element_id):
-                return float(driver.find_element(By.ID, element_id).get_attribute("data-value"))
+                return float(driver.execute_script("return document.getElementById(arguments[0]).dataset.value", element_id))
 
             def page_numbers(run):
                 """The sample time and every site number of `run`, read at once (the page re-renders)."""

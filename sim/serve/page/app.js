@@ -256,9 +256,16 @@ function renderGauges(runs) {
 
 // ------------------------------------------------------------------------------------------- charts
 function drawChart(canvas, series, opts) {
+  // Drawn at the size it is shown (so its text is as large as the page's), in device pixels.
+  const ratio = window.devicePixelRatio || 1;
+  const W = Math.max(120, canvas.clientWidth), H = Math.max(60, canvas.clientHeight);
+  if (canvas.width !== Math.round(W * ratio) || canvas.height !== Math.round(H * ratio)) {
+    canvas.width = Math.round(W * ratio);
+    canvas.height = Math.round(H * ratio);
+  }
   const ctx = canvas.getContext("2d");
-  const W = canvas.width, H = canvas.height;
-  const L = 52, R = 8, T = 8, B = 22;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const L = 46, R = 8, T = 8, B = 18;
   ctx.clearRect(0, 0, W, H);
   ctx.font = "13px DejaVu Sans, sans-serif";
   let tmax = 1, ymax = opts.ymax || 0, ymin = opts.ymin === undefined ? 0 : opts.ymin;
@@ -275,7 +282,7 @@ function drawChart(canvas, series, opts) {
   for (let k = 0; k <= 2; k++) {
     const y = ymin + ((ymax - ymin) * k) / 2;
     ctx.beginPath(); ctx.moveTo(L, Y(y)); ctx.lineTo(W - R, Y(y)); ctx.stroke();
-    ctx.textAlign = "right"; ctx.fillText(opts.format(y), L - 4, Y(y) + 4);
+    ctx.textAlign = "right"; ctx.fillText(opts.format(y, ymax - ymin), L - 4, Y(y) + 4);
   }
   ctx.textAlign = "left"; ctx.fillText("0 h", L, H - 5);
   ctx.textAlign = "right"; ctx.fillText(`${fmt(tmax / 3600, 1)} h`, W - R, H - 5);
@@ -305,7 +312,7 @@ function renderCharts(runs) {
     carbon.push({ t: h.t_s, y: h.carbon_kg_per_h, colour: c });
   }
   drawChart($("chart-util"), util, { ymin: 0, ymax: 1, format: (v) => `${Math.round(v * 100)} %` });
-  drawChart($("chart-queued"), queued, { ymin: 0, minSpan: 1, format: (v) => fmt(v, 0) });
+  drawChart($("chart-queued"), queued, { ymin: 0, minSpan: 2, format: (v, span) => fmt(v, span < 10 ? 1 : 0) });
   drawChart($("chart-pue"), pue, { ymin: 1, minSpan: 0.2, format: (v) => fmt(v, 2) });
   drawChart($("chart-carbon"), carbon, { ymin: 0, minSpan: 1, format: (v) => (v >= 10000 ? fmt(v / 1000, 0) + "k" : fmt(v, 0)) });
 }
@@ -321,9 +328,8 @@ function renderDecisions(runs) {
     tbody.append(el("tr", {},
       el("td", { class: `runtag ${d.run}`, text: d.run }),
       el("td", { text: shortClock(d.time_s) }),
-      el("td", { text: String(d.job ?? "") }),
-      el("td", { text: String(d.class ?? "") }),
-      el("td", { text: String(d.chosen ?? ""), title: `candidates: ${d.candidates ?? ""}` }),
+      el("td", { text: String(d.class ?? ""), title: `job ${d.job ?? ""}` }),
+      el("td", { text: String(d.chosen ?? ""), title: `job ${d.job ?? ""}; candidates: ${d.candidates ?? ""}` }),
       el("td", { class: "why", text: `${d.policy ?? ""}: ${d.why ?? ""}`, title: `${d.policy ?? ""}: ${d.why ?? ""}` })));
   }
   const notes = runs.map((r) => `${r.label}: ${fmt(r.decisions_total, 0)} decisions` +
@@ -408,6 +414,7 @@ async function init() {
   $("reset").onclick = () => control({ op: "reset" });
   $("target-run").onchange = () => { shownConfig = ""; render(); };
 
+  window.addEventListener("resize", render);
   const events = new EventSource("/api/events");
   events.onmessage = (e) => {
     snapshot = JSON.parse(e.data);
