@@ -56,8 +56,6 @@ int run_serve(const ServeOptions& o) {
   if (o.lenient) options.step_args.push_back("--lenient");
   options.placement_names = policy::placement_names();
   options.queue_names = policy::queue_scheduler_names();
-  if (const char* program = std::getenv("SUANLI_SERVE_STEP_PROGRAM"); program && *program)
-    options.program = program;
 
   serve::block_stop_signals();
   serve::Session session(std::move(options));
