@@ -83,7 +83,7 @@ std::vector<std::string> Session::child_args(const RunConfig& config) const {
       const double liquid = *config.liquid_share;
       if (site.contains("cooling") && site["cooling"].is_object()) {
         set("/sites/" + std::to_string(i) + "/cooling/liquid_share", liquid);
-        set("/sites/" + std::to_string(i) + "/cooling/air_share", 1 - liquid);
+        set("/sites/" + std::to_string(i) + "/cooling/air_share", std::round((1 - liquid) * 1e9) / 1e9);
       } else {
         set("/sites/" + std::to_string(i) + "/cooling",
             json{{"liquid_share", liquid}, {"air_share", 1 - liquid}});
@@ -168,21 +168,23 @@ void Session::absorb(Run& run, const json& reply) {
   run.state.erase("decisions");
 }
 
-void Session::request(Run& run, const json& command) {
-  if (!run.child) return;
+std::string Session::request(Run& run, const json& command) {
+  if (!run.child)
+    return "run " + run.label + " is not running: " + (run.error.empty() ? "restart it from 0" : run.error);
   json reply;
   try {
     reply = run.child->request(command, options_.child_timeout_s);
   } catch (const StepProcessError& e) {
     fail(run, e.what());
-    return;
+    return run.error;
   }
   if (!reply.value("ok", false)) {
     run.note = "the simulation refused " + command.value("op", std::string("a command")) + ": " +
                reply.value("error", std::string("no reason given"));
-    return;
+    return run.note;
   }
   absorb(run, reply);
+  return "";
 }
 
 void Session::restart(Run& run, double to_s) {
@@ -398,16 +400,20 @@ json Session::control(const json& message) {
     if (live.empty() && restarted.empty())
       throw ControlError("set needs a change: placement, queue, liquid_share, load or outage");
     const double now = run_time(run);
-    run.config = config;
     std::string what;
     for (const auto& s : live) what += (what.empty() ? "" : ", ") + s;
     for (const auto& s : restarted) what += (what.empty() ? "" : ", ") + s;
     if (restarted.empty()) {
-      for (const auto& c : live_commands) request(run, c);
-      if (run.note.rfind("the simulation refused", 0) != 0)
-        run.note = what + ": applied live at " + clock_text(now);
+      for (const auto& c : live_commands)
+        if (const auto refused = request(run, c); !refused.empty()) {
+          publish();
+          throw ControlError(refused);
+        }
+      run.config = config;
+      run.note = what + ": applied live at " + clock_text(now);
       reply["applied"] = "live";
     } else {
+      run.config = config;
       const bool was_playing = playing_;
       restart(run, now);
       playing_ = was_playing;

@@ -104,7 +104,8 @@ class Session {
  private:
   void ticker();
   void restart(Run& run, double to_s);
-  void request(Run& run, const nlohmann::json& command);
+  /// Sends one command to the run's child and absorbs the reply; "" or why it was not done.
+  std::string request(Run& run, const nlohmann::json& command);
   void absorb(Run& run, const nlohmann::json& reply);
   void fail(Run& run, const std::string& what);
   std::vector<std::string> child_args(const RunConfig& config) const;

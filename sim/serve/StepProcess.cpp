@@ -59,7 +59,8 @@ StepProcess::StepProcess(const std::string& program, const std::vector<std::stri
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(program.c_str()));
+  static char kArgv0[] = "suanli";  // as ps shows it (the program may be /proc/self/exe)
+  argv.push_back(kArgv0);
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   const int rc = ::posix_spawn(&pid_, program.c_str(), &actions, &attr, argv.data(), environ);

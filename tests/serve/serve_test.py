@@ -148,6 +148,11 @@ class ServeTest(unittest.TestCase):
             error = json.loads(body)["error"]
             self.assertIn("least_loaded", error)  # the known names are listed
             self.assertIn("nearest", error)
+            # A live change the simulation refuses (the run has finished) is a 400 too.
+            self.assertEqual(http(url + "api/control", '{"op":"advance","to_s":1e9}')[0], 200)
+            status, body = http(url + "api/control", '{"op":"set","placement":"nearest"}')
+            self.assertEqual(status, 400, body)
+            self.assertIn("finished", json.loads(body)["error"])
             status, body = http(url + "api/control", '{"op":"pause","pad":"' + "x" * 70000 + '"}')
             self.assertEqual(status, 413)
             self.assertFalse(json.loads(body)["ok"])
@@ -328,11 +333,14 @@ class ServeTest(unittest.TestCase):
             self.assertEqual(http(url + "api/state")[0], 200)
             logs = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
             self.assertEqual(logs, [], logs)
+            steps = children(proc.pid)
+            self.assertGreaterEqual(len(steps), 1)  # run B's child still runs
         finally:
             driver.quit()
             rc = self.stop_server(proc)
         self.assertEqual(rc, 0)
-        self.assertEqual(children(proc.pid) if os.path.exists("/proc/%d" % proc.pid) else [], [])
+        # SIGINT stopped the children too (the server waits for them).
+        self.assertEqual([pid for pid in steps if os.path.exists("/proc/%d" % pid)], [])
 
 
 if __name__ == "__main__":
