@@ -166,6 +166,72 @@ class ServeTest(unittest.TestCase):
             rc = self.stop_server(proc)
         self.assertEqual(rc, 0)
 
+    def state_numbers(self, url, run="A"):
+        """(sample time, {(site, field): value}) of a run, from /api/state."""
+        view = json.loads(http(url + "api/state")[1])["runs"][run]
+        rows = [r for r in view["last_samples"] if r]
+        t = max(r["time_s"] for r in rows)
+        return t, {(r["site"], f): r[f] for r in rows for f in FIELDS}, view
+
+    def assert_equals_reference(self, t, numbers, reference):
+        self.assertEqual(len(numbers), 5 * len(FIELDS))
+        for (site, field), shown in numbers.items():
+            row = reference.get((t, site))
+            self.assertIsNotNone(row, (t, site))
+            self.assertTrue(close(shown, float(row[field])), (t, site, field, shown, row[field]))
+
+    def test_restarted_changes_equal_runs_with_the_same_edits(self):
+        """Liquid share, load and an outage restart the run from 0 with the scenario edited; the result
+        equals `suanli run` with those edits (the way each is written into the scenario is right)."""
+        with open(self.scenario, encoding="utf-8") as f:
+            doc = json.load(f)
+        edits = []
+        for i, site in enumerate(doc["sites"]):
+            if site["kind"] != "edge_dc":
+                edits += ["--set", "/sites/%d/cooling/liquid_share=0.9" % i, "--set", "/sites/%d/cooling/air_share=0.1" % i]
+        for i, cls in enumerate(doc["workload"]["classes"]):
+            edits += ["--set", "/workload/classes/%d/arrivals/rate_per_s=%r" % (i, cls["arrivals"]["rate_per_s"] * 2)]
+        edits += ["--outage", "xiamen-gpu-center:1800:5400"]
+        out = os.path.join(self.dir, "run-edited")
+        r = subprocess.run([SUANLI, "run", self.scenario, "-o", out, "--seed", SEED, "--no-progress", "--no-jobs",
+                            *EDITS, *edits], capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        reference = read_timeseries(out)
+        proc, url = self.start_server()
+        try:
+            self.assertEqual(http(url + "api/control", '{"op":"advance","to_s":3600}')[0], 200)
+            for change in ('{"op":"set","liquid_share":0.9}', '{"op":"set","load":2}',
+                           '{"op":"set","outage":{"site":"xiamen-gpu-center","start_s":1800,"end_s":5400}}'):
+                status, body = http(url + "api/control", change)
+                self.assertEqual(status, 200, body)
+                reply = json.loads(body)
+                self.assertEqual(reply["applied"], "restarted from 0")
+                self.assertIn("replayed to 0d 01:00:00", reply["note"])
+            t, numbers, view = self.state_numbers(url)
+            self.assertEqual(view["state"]["t_s"], 3600)
+            self.assertEqual(t, 3600)
+            self.assert_equals_reference(t, numbers, reference)
+            self.assertEqual(http(url + "api/control", '{"op":"advance","to_s":5000}')[0], 200)
+            t, numbers, _ = self.state_numbers(url)
+            self.assert_equals_reference(t, numbers, reference)
+            # The site is down during the outage: nothing runs there.
+            self.assertEqual(numbers[("xiamen-gpu-center", "cpu_utilization")], 0)
+        finally:
+            self.stop_server(proc)
+
+    def test_chart_history_is_bounded(self):
+        """3,600 sampling instants (2 s apart) keep at most 2,000 chart points, in order, up to the last."""
+        proc, url = self.start_server("--set", "/outputs/sampling_interval_s=2")
+        try:
+            self.assertEqual(http(url + "api/control", '{"op":"advance","to_s":7200}')[0], 200)
+            history = json.loads(http(url + "api/state")[1])["runs"]["A"]["history"]["t_s"]
+            self.assertLessEqual(len(history), 2000)
+            self.assertGreaterEqual(len(history), 1000)
+            self.assertEqual(history, sorted(history))
+            self.assertEqual(history[-1], 7200)
+        finally:
+            self.stop_server(proc)
+
     def test_bind_is_loopback_unless_asked(self):
         proc, url = self.start_server()
         try:
