@@ -222,7 +222,12 @@ function renderGauges(runs) {
   const tbody = $("gauges").querySelector("tbody");
   tbody.textContent = "";
   for (const s of shownSites()) {
-    const tr = el("tr", {}, el("td", { class: "site", title: `${s.name} ${s.name_zh || ""}`, text: s.name }));
+    const nameCell = el("td", { class: "site", title: `${s.name} ${s.name_zh || ""}`, text: s.name });
+    for (const run of runs) {
+      const live = run.state && run.state.sites ? run.state.sites[s.index] : null;
+      if (live && live.down) nameCell.append(el("span", { class: `down ${run.label}`, "data-down": run.label, text: runs.length > 1 ? `${run.label} down` : "down" }));
+    }
+    const tr = el("tr", {}, nameCell);
     const cells = [["cpu_utilization", (v) => fmt(100 * v, 0) + "%", true],
       ["gpu_utilization", (v) => (s.gpus > 0 ? fmt(100 * v, 0) + "%" : "–"), true],
       ["queued", (v) => fmt(v, 0), false],
@@ -248,7 +253,8 @@ function renderGauges(runs) {
       `<span id="sample-time-${run.label}" data-value="${sampleT}">${sampleT >= 0 ? shortClock(sampleT) : "–"}</span> · ` +
       `<b id="events-${run.label}" data-value="${run.state.events || 0}">${fmt(run.state.events || 0, 0)}</b> events · ` +
       `jobs <b data-run="${run.label}" data-field="arrived" data-value="${t.arrived ?? ""}">${fmt(t.arrived, 0)}</b> in, ` +
-      `<b>${fmt(t.completed, 0)}</b> done, <b>${fmt(t.rejected, 0)}</b> rejected`;
+      `<b>${fmt(t.completed, 0)}</b> done, <b>${fmt(t.rejected, 0)}</b> rejected` +
+      (t.wait_mean_s !== undefined ? ` · mean wait <b>${fmt(t.wait_mean_s, 1)}</b> s` : "");
   });
   $("totals").innerHTML = parts.join("<br>") + (hidden > 0 ? `<br>${hidden} edge sites not listed` : "");
   $("sample-note").textContent = "at the latest sampling instant (time below)";
