@@ -246,17 +246,24 @@ function renderGauges(runs) {
     tbody.append(tr);
   }
   const hidden = (layout.sites || []).length - shownSites().length;
-  const parts = runs.map((run) => {
+  // The runs' totals: one row each, every number with its data attributes.
+  const cell = (run, field, value, text) =>
+    `<td><b data-run="${run}" data-total="${field}" data-value="${value ?? ""}">${text}</b></td>`;
+  const rows = runs.map((run) => {
     const t = run.state && run.state.totals ? run.state.totals : {};
     const sampleT = (run.last_samples || []).reduce((m, r) => (r && r.time_s > m ? r.time_s : m), -1);
-    return `<span class="runtag ${run.label}">${run.label}</span> ` +
-      `<span id="sample-time-${run.label}" data-value="${sampleT}">${sampleT >= 0 ? shortClock(sampleT) : "–"}</span> · ` +
-      `<b id="events-${run.label}" data-value="${run.state.events || 0}">${fmt(run.state.events || 0, 0)}</b> events · ` +
-      `jobs <b data-run="${run.label}" data-field="arrived" data-value="${t.arrived ?? ""}">${fmt(t.arrived, 0)}</b> in, ` +
-      `<b>${fmt(t.completed, 0)}</b> done, <b>${fmt(t.rejected, 0)}</b> rejected` +
-      (t.wait_mean_s !== undefined ? ` · mean wait <b>${fmt(t.wait_mean_s, 1)}</b> s` : "");
+    const label = run.label;
+    return `<tr><td class="runtag ${label}">${label}</td>` +
+      `<td id="sample-time-${label}" data-value="${sampleT}">${sampleT >= 0 ? shortClock(sampleT) : "–"}</td>` +
+      `<td><b id="events-${label}" data-value="${run.state.events || 0}">${fmt(run.state.events || 0, 0)}</b></td>` +
+      cell(label, "arrived", t.arrived, fmt(t.arrived, 0)) + cell(label, "completed", t.completed, fmt(t.completed, 0)) +
+      cell(label, "rejected", t.rejected, fmt(t.rejected, 0)) + cell(label, "deferred", t.deferred, fmt(t.deferred, 0)) +
+      cell(label, "wait_mean_s", t.wait_mean_s, fmt(t.wait_mean_s, 1)) + cell(label, "pue", t.pue, fmt(t.pue, 3)) +
+      cell(label, "carbon_kg_per_kwh", t.carbon_kg_per_kwh, fmt(t.carbon_kg_per_kwh, 3)) + "</tr>";
   });
-  $("totals").innerHTML = parts.join("<br>") + (hidden > 0 ? `<br>${hidden} edge sites not listed` : "");
+  $("totals").innerHTML = `<table><thead><tr><th></th><th title="the sampling instant the site rows show">sample</th><th>events</th><th>jobs in</th><th>done</th>` +
+    `<th title="rejected">rej.</th><th title="deferred">def.</th><th title="mean wait of the jobs started, s">wait s</th><th title="network PUE, last interval">PUE</th><th title="grid carbon now">kg/kWh</th></tr></thead><tbody>${rows.join("")}</tbody></table>` +
+    (hidden > 0 ? `${hidden} edge sites not listed` : "");
   $("sample-note").textContent = "at the latest sampling instant (time below)";
 }
 
