@@ -43,6 +43,8 @@ bool is_loopback(const std::string& address) {
 void serve(Session& session, const ServerOptions& options,
            const std::function<void(const std::string&)>& on_listening) {
   httplib::Server server;
+  // Each open page holds one thread on its event stream: room for a few dozen pages at once.
+  server.new_task_queue = [] { return new httplib::ThreadPool(32); };
   server.set_payload_max_length(options.max_body_bytes);
   server.set_keep_alive_max_count(100);
   server.set_read_timeout(10, 0);
