@@ -261,6 +261,7 @@ class ServeTest(unittest.TestCase):
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
         from selenium.webdriver.support.ui import Select, WebDriverWait
 
         chromium, driver_path = browser
@@ -335,6 +336,11 @@ class ServeTest(unittest.TestCase):
             events = value("events-A")
             press("step-event")
             self.assertEqual(value("events-A"), events + 1)
+            # The same from the keyboard (→).
+            driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
+            time.sleep(0.05)
+            synced()
+            self.assertEqual(value("events-A"), events + 2)
             # Play, then pause: time moves on, and the numbers still equal the run's.
             t0 = value("sim-time")
             press("play")

@@ -428,6 +428,15 @@ async function init() {
   $("target-run").onchange = () => { shownConfig = ""; render(); };
 
   window.addEventListener("resize", render);
+  // Keys for the teacher at the projector: space plays or pauses, → steps one event, ↓ one interval.
+  document.addEventListener("keydown", (e) => {
+    if (e.target.closest("input, select, textarea") || e.ctrlKey || e.altKey || e.metaKey) return;
+    if (e.key === " ") control({ op: snapshot && snapshot.playing ? "pause" : "play" });
+    else if (e.key === "ArrowRight") control({ op: "step", events: 1 });
+    else if (e.key === "ArrowDown") control({ op: "interval" });
+    else return;
+    e.preventDefault();
+  });
   const events = new EventSource("/api/events");
   events.onmessage = (e) => {
     snapshot = JSON.parse(e.data);
