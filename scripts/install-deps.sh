@@ -18,7 +18,7 @@ packages=(
   python3-dev pybind11-dev python3-pytest
   python3-pandas python3-matplotlib
   python3-simpy3
-  chromium chromium-driver python3-selenium
+  chromium chromium-driver python3-selenium fonts-wqy-microhei
   libcpp-httplib-dev
 )
 packages+=("$@")
