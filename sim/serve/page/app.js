@@ -92,8 +92,12 @@ function drawMap() {
   const lat0 = pts.reduce((a, p) => a + p.lat_deg, 0) / pts.length;
   const kx = Math.cos((lat0 * Math.PI) / 180);
   const xs = pts.map((p) => p.lon_deg * kx), ys = pts.map((p) => -p.lat_deg);
-  const [W, H, pad] = [520, 270, 34];
   const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
+  // The map keeps the region's shape: its height follows the width, between 240 and 380 units.
+  const W = 520, pad = 34;
+  const aspect = Math.max(maxY - minY, 1e-3) / Math.max(maxX - minX, 1e-3);
+  const H = Math.round(Math.min(380, Math.max(240, (W - 2 * pad) * aspect + 2 * pad)));
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const scale = Math.min((W - 2 * pad) / Math.max(maxX - minX, 1e-3), (H - 2 * pad) / Math.max(maxY - minY, 1e-3));
   const ox = (W - (maxX - minX) * scale) / 2, oy = (H - (maxY - minY) * scale) / 2;
   const proj = (p) => [ox + (p.lon_deg * kx - minX) * scale, oy + (-p.lat_deg - minY) * scale];
@@ -131,29 +135,46 @@ function drawMap() {
     links.append(el("svg:path", { d: `M${x1},${y1} Q${cx},${cy} ${x2},${y2}`, fill: "none", stroke: "#6a3d9a", "stroke-width": 2.5,
       "stroke-dasharray": "8 5", "data-central-pair": `${p.from}-${p.to}`, "data-latency-s": p.latency_s },
       el("svg:title", { text: `${p.from} – ${p.to} (central cities): ${fmt(p.latency_s * 1000, 2)} ms, target ${fmt(target * 1000, 0)} ms` })));
-    linkLabels.push({ x1: cx, y1: cy, x2: cx, y2: cy, label: `${fmt(p.latency_s * 1000, 2)} ms ${p.within ? "✓" : "✗"}`, colour: "#6a3d9a" });
+    // The label sits just outside the arc's middle (a quadratic curve's middle is halfway between the
+    // chord's middle and the control point).
+    const mx = (x1 + x2) / 2, my = (y1 + y2) / 2, bx = (mx + cx) / 2, by = (my + cy) / 2;
+    const out = Math.hypot(cx - mx, cy - my) || 1, lx = bx + ((cx - mx) / out) * 20, ly = by + ((cy - my) / out) * 20;
+    linkLabels.push({ x1: lx, y1: ly, x2: lx, y2: ly, label: `${fmt(p.latency_s * 1000, 2)} ms ${p.within ? "✓" : "✗"}`, colour: "#6a3d9a" });
   }
-  // Link labels: the first spot along the link (middle first) clear of the places and the labels so far.
-  const taken = pts.map((p) => { const [x, y] = proj(p); return { x: x - 14, y: y - 14, w: 28, h: 28 }; });
+  // Labels never overlap: each takes the first free spot among its candidates (city names first,
+  // then the central pairs' latencies, then the links'), or is left out (its line's tooltip stays).
+  // (Edge DCs' small marks may be covered: the labels have a white halo.)
+  const taken = pts.filter((p) => p.kind !== "edge_dc").map((p) => { const [x, y] = proj(p); return { x: x - 6, y: y - 6, w: 12, h: 12 }; });
+  const overlaps = (r) => r.x < 0 || r.y < 0 || r.x + r.w > W || r.y + r.h > H ||
+    taken.some((o) => r.x < o.x + o.w && o.x < r.x + r.w && r.y < o.y + o.h && o.y < r.y + r.h);
+  const textWidth = (text, px) => [...text].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? px : 0.6 * px), 0);
+  const place = (candidates) => {
+    for (const r of candidates) if (!overlaps(r)) { taken.push(r); return r; }
+    return null;
+  };
+  const manyCities = (layout.cities || []).length > 6;
   for (const c of layout.cities || []) {
     const [x, y] = proj(c);
-    const right = x < W * 0.6;
-    taken.push({ x: right ? x + 10 : x - 150, y: y + 2, w: 140, h: 20 });
+    const name = manyCities && c.name_zh ? c.name_zh : `${c.name_zh || ""} ${c.name}`.trim();
+    const w = textWidth(name, 15) + 4, h = 18;
+    const spot = place([[x + 8, y + 2], [x + 8, y - h - 2], [x - w - 8, y + 2], [x - w - 8, y - h - 2], [x - w / 2, y + 8], [x - w / 2, y - h - 8]]
+      .map(([lx, ly]) => ({ x: lx, y: ly, w, h })));
+    if (spot) labels.append(el("svg:text", { x: spot.x + 2, y: spot.y + h - 4, class: "city-label", "data-city-label": c.name, text: name }));
   }
-  const overlaps = (r) => taken.some((o) => r.x < o.x + o.w && o.x < r.x + r.w && r.y < o.y + o.h && o.y < r.y + r.h);
+  const showLinkLabels = linkLabels.filter((l) => !l.colour).length <= 8;
+  linkLabels.sort((a, b) => (b.colour ? 1 : 0) - (a.colour ? 1 : 0));
   for (const { x1, y1, x2, y2, label, colour } of linkLabels) {
-    const len = Math.hypot(x2 - x1, y2 - y1) || 1, nx = -(y2 - y1) / len, ny = (x2 - x1) / len;
-    const w = 8 * label.length, h = 16;
-    let best = null;
-    for (const f of [0.5, 0.35, 0.65, 0.25, 0.75]) for (const side of [1, -1]) {
-      if (best) break;
-      const cx = x1 + (x2 - x1) * f + side * nx * 14, cy = y1 + (y2 - y1) * f + side * ny * 14;
-      const r = { x: cx - w / 2, y: cy - h / 2, w, h };
-      if (!overlaps(r)) best = r;
+    if (!colour && !showLinkLabels) continue;
+    const len = Math.hypot(x2 - x1, y2 - y1), nx = len ? -(y2 - y1) / len : 0, ny = len ? (x2 - x1) / len : 1;
+    const w = textWidth(label, 13) + 4, h = 16, candidates = [];
+    for (const f of [0.5, 0.35, 0.65, 0.25, 0.75]) for (const side of [1, -1]) for (const off of [12, 24]) {
+      const cx = x1 + (x2 - x1) * f + side * nx * off, cy = y1 + (y2 - y1) * f + side * ny * off;
+      candidates.push({ x: cx - w / 2, y: cy - h / 2, w, h });
     }
-    if (!best) best = { x: (x1 + x2) / 2 - w / 2 + nx * 14, y: (y1 + y2) / 2 - h / 2 + ny * 14, w, h };
-    taken.push(best);
-    const text = el("svg:text", { x: best.x + w / 2, y: best.y + h - 3, "text-anchor": "middle", text: label });
+    if (!len) for (const dx of [0, -40, 40]) for (const dy of [0, -14, 14]) candidates.push({ x: x1 - w / 2 + dx, y: y1 - h / 2 + dy, w, h });
+    const spot = place(candidates);
+    if (!spot) continue;
+    const text = el("svg:text", { x: spot.x + w / 2, y: spot.y + h - 4, "text-anchor": "middle", text: label });
     if (colour) text.setAttribute("style", `fill:${colour};font-weight:bold`);
     labels.append(text);
   }
@@ -178,10 +199,8 @@ function drawMap() {
   });
   for (const c of layout.cities || []) {
     const [x, y] = proj(c);
-    marks.append(el("svg:circle", { cx: x, cy: y, r: 4, fill: central.has(c.name) ? "#6a3d9a" : "#12355f" }));
-    const right = x < W * 0.6;
-    labels.append(el("svg:text", { x: right ? x + 12 : x - 12, y: y + 18, "text-anchor": right ? "start" : "end", class: "city-label",
-      text: `${c.name_zh || ""} ${c.name}` }));
+    marks.append(el("svg:circle", { cx: x, cy: y, r: 4, fill: central.has(c.name) ? "#6a3d9a" : "#12355f" },
+      el("svg:title", { text: `${c.name_zh || ""} ${c.name} (${c.role})` })));
   }
   const circle = layout.circle || {};
   $("map-legend").textContent =
@@ -231,7 +250,7 @@ function renderGauges(runs) {
     const cells = [["cpu_utilization", (v) => fmt(100 * v, 0) + "%", true],
       ["gpu_utilization", (v) => (s.gpus > 0 ? fmt(100 * v, 0) + "%" : "–"), true],
       ["queued", (v) => fmt(v, 0), false],
-      ["it_power_w", (v) => fmt(v / 1000, 1), false],
+      ["it_power_w", (v) => fmt(v / 1000, v >= 100000 ? 0 : 1), false],
       ["pue", (v) => fmt(v, 3), false]];
     for (const [field, show, isBar] of cells) {
       const td = el("td");
