@@ -282,7 +282,7 @@ function renderGauges(runs) {
   });
   $("totals").innerHTML = `<table><thead><tr><th></th><th title="the sampling instant the site rows show">sample</th><th>events</th><th>jobs in</th><th>done</th>` +
     `<th title="rejected">rej.</th><th title="deferred">def.</th><th title="mean wait of the jobs started, s">wait s</th><th title="network PUE, last interval">PUE</th><th title="grid carbon now">kg/kWh</th></tr></thead><tbody>${rows.join("")}</tbody></table>` +
-    (hidden > 0 ? `${hidden} edge sites not listed` : "");
+    (hidden > 0 ? `${fmt(hidden, 0)} more sites not listed (the network totals count them)` : "");
   $("sample-note").textContent = "at the latest sampling instant (time below)";
 }
 
