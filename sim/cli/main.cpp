@@ -1,5 +1,5 @@
 // The `suanli` command-line tool: every subcommand (check, plan-edge, platform, run, pue, show, sweep, collect,
-// report, capacity, policies), its options and exit codes.
+// report, capacity, policies, step; serve is registered from cli/Serve.cpp), its options and exit codes.
 #include <sys/resource.h>
 #include <unistd.h>
 
