@@ -159,8 +159,7 @@ void Controller::build_sites(const platform::PlatformSpec& spec) {
       pool.ids = std::move(ids[p]);
       pool.full_power_per_core_w = std::move(power[p]);
       pool.types = std::move(types[p]);
-      pool.scheduler = policy::make_queue_scheduler(model::to_string(s_.scheduling.queue),
-                                                    static_cast<std::size_t>(s_.scheduling.backfill_window));
+      pool.scheduler = make_scheduler(pool);
       if (!pool.types.empty()) {
         const auto& t = *pool.types.front();
         pool.dynamic_w_per_core = (t.pstates.front().max_w - t.pstates.front().idle_w) / t.cores;
@@ -213,7 +212,7 @@ void Controller::build_classes() {
     const std::string& name = rules.placement;
     try {
       policies_.push_back(
-          policy::make_placement(name, c.placement_params, workload::Random::derive(s_.seed, 1000 + k)));
+          policy::make_placement(name, c.placement_params, workload::Random::derive(s_.seed, 1000 + k), &s_));
       policy_names_.push_back(name);
       policy_summaries_.push_back(policy::placement_summary(name));
     } catch (const policy::PolicyError& e) {
@@ -390,13 +389,27 @@ void Controller::try_start(Pool& pool) {
   if (power_.enabled()) power_.provision(pool, first_waiting(pool), now_);
 }
 
+std::unique_ptr<policy::QueueScheduler> Controller::make_scheduler(const Pool& pool) const {
+  policy::QueueContext context;
+  context.window = static_cast<std::size_t>(s_.scheduling.backfill_window);
+  context.scenario = &s_;
+  context.site = pool.site;
+  context.gpu_pool = pool.kind == PoolKind::kGpu;
+  auto scheduler = policy::make_queue_scheduler(s_.scheduling.queue_name(), context);
+  if (!scheduler)
+    throw model::UserError(s_.source_file, "/scheduling/queue",
+                           "unknown queue discipline \"" + s_.scheduling.queue_name() + "\"");
+  return scheduler;
+}
+
 void Controller::backfill(Pool& pool) {
   const double now = now_;
   const std::size_t window =
       std::min(pool.queue.size(), static_cast<std::size_t>(s_.scheduling.backfill_window));
-  if (s_.scheduling.queue == model::QueueDiscipline::kEasy) {
+  if (s_.scheduling.queue == model::QueueDiscipline::kEasy || s_.scheduling.queue == model::QueueDiscipline::kAdded) {
     // EASY keeps nothing between calls and only starts jobs the pool takes now: when no job in the
-    // window fits the pool's free cores and GPUs, the call would start nothing.
+    // window fits the pool's free cores and GPUs, the call would start nothing. An added (Python)
+    // discipline is not asked then either: the engine would refuse whatever it chose.
     const auto cores = pool.resources.cores_free(), gpus = pool.resources.gpus_free();
     bool any = false;
     for (std::size_t i = 0; i < window && !any; ++i) {
@@ -412,7 +425,7 @@ void Controller::backfill(Pool& pool) {
   waiting_view_.clear();
   for (std::size_t i = 0; i < window; ++i) {
     const auto& job = jobs_[pool.queue[i]].job;
-    waiting_view_.push_back({job.cores, job.gpus, estimate(job, now), job.id});
+    waiting_view_.push_back({job.cores, job.gpus, estimate(job, now), job.id, job.submit_s, job.job_class});
   }
   started_.clear();
   policy::QueueState state{now, pool.resources.cores_free(), pool.resources.gpus_free(), running_view_, waiting_view_, {}};

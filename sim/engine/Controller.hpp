@@ -115,6 +115,8 @@ class Controller {
 
   /// Backfilling: the scheduler sees the running jobs' expected ends and the first `window` waiting jobs.
   void backfill(Pool& pool);
+  /// The scenario's queue discipline for a pool (a fresh one: no reservations kept).
+  std::unique_ptr<policy::QueueScheduler> make_scheduler(const Pool& pool) const;
 
   /// What the scheduler is told a job will take: its requested time, else its run time; a cloud
   /// service holds its cores until the horizon.

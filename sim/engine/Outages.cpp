@@ -124,8 +124,7 @@ void Controller::outage_start(std::size_t site_index, std::size_t outage) {
       }
       queued_ -= pool.queue.size();
       pool.queue.clear();
-      pool.scheduler = policy::make_queue_scheduler(model::to_string(s_.scheduling.queue),
-                                                    static_cast<std::size_t>(s_.scheduling.backfill_window));
+      pool.scheduler = make_scheduler(pool);
     }
     for (auto h : out[p]) {
       if (pool.resources.online(h)) pool.resources.set_online(h, false);

@@ -29,10 +29,10 @@ LAYERS = {
     "report": {"model", "workload", "metrics"},
     "sweep": {"model", "metrics"},
     "engine": {"model", "workload", "topology", "energy", "policy", "platform", "metrics"},
-    "python": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
-               "engine", "report", "sweep"},
     "cli": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
             "engine", "report", "sweep"},
+    "python": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
+               "engine", "report", "sweep", "cli"},
 }
 # Files (relative to sim/) or module folders that may include SimGrid.
 SIMGRID_ALLOWED = ("platform/SimGridPlatform.hpp", "platform/SimGridPlatform.cpp", "engine/")
