@@ -25,6 +25,7 @@
 #include "cli/Cli.hpp"
 
 #include "engine/Simulation.hpp"
+#include "engine/Stepper.hpp"
 #include "capacity/Headroom.hpp"
 #include "capacity/Growth.hpp"
 #include "load/Load.hpp"
@@ -200,18 +201,8 @@ int run_check(const Options& o) {
   return (o.strict && !circle.violations.empty()) ? kExitTargetsFailed : 0;
 }
 
-int run_run(const Options& o) {
-  if (o.output.empty()) throw UserError("suanli run", "-o", "give an output folder with -o DIR");
-  namespace fs = std::filesystem;
-  if (fs::exists(o.output) && !fs::is_directory(o.output))
-    throw UserError(o.output, "", "exists and is not a folder; give a folder for the outputs");
-  for (auto p = fs::path(o.output).parent_path(); !p.empty(); p = p.parent_path()) {
-    std::error_code ec;
-    const auto status = fs::status(p, ec);
-    if (fs::exists(status) && !fs::is_directory(status))
-      throw UserError(o.output, "", p.string() + " is a file, not a folder: the output folder cannot be made below it");
-    if (fs::exists(status) || p == p.parent_path()) break;
-  }
+/// The scenario of `run` and `step`: loaded, with the run-time options applied and validated again.
+suanli::model::Scenario run_scenario(const Options& o) {
   auto scenario = load(o);
   if (o.seed) scenario.seed = *o.seed;
   if (o.horizon_s) scenario.horizon_s = *o.horizon_s;
@@ -227,6 +218,22 @@ int run_run(const Options& o) {
     if (!errors.empty()) throw suanli::model::UserErrors(std::move(errors));
   }
   suanli::engine::check_runnable(scenario);
+  return scenario;
+}
+
+int run_run(const Options& o) {
+  if (o.output.empty()) throw UserError("suanli run", "-o", "give an output folder with -o DIR");
+  namespace fs = std::filesystem;
+  if (fs::exists(o.output) && !fs::is_directory(o.output))
+    throw UserError(o.output, "", "exists and is not a folder; give a folder for the outputs");
+  for (auto p = fs::path(o.output).parent_path(); !p.empty(); p = p.parent_path()) {
+    std::error_code ec;
+    const auto status = fs::status(p, ec);
+    if (fs::exists(status) && !fs::is_directory(status))
+      throw UserError(o.output, "", p.string() + " is a file, not a folder: the output folder cannot be made below it");
+    if (fs::exists(status) || p == p.parent_path()) break;
+  }
+  const auto scenario = run_scenario(o);
   suanli::engine::RunOptions options;
   options.output_dir = o.output;
   options.gzip = o.gzip;
@@ -244,6 +251,21 @@ int run_run(const Options& o) {
   std::cout << std::flush;
   std::cerr << "run: " << summary["jobs"]["submitted"].get<std::uint64_t>() << " jobs in " << elapsed_s(t0)
             << " s wall time; outputs in " << o.output << "\n";
+  return 0;
+}
+
+/// `suanli step`: the run paused, driven by JSON lines on stdin and stdout (docs/engine.md "Stepping").
+int run_step(const Options& o) {
+  const auto scenario = run_scenario(o);
+  suanli::engine::RunOptions options;
+  options.output_dir = o.output;
+  options.simgrid_args = o.simgrid_args;
+  options.jobs_csv = !o.no_jobs;
+  options.full_horizon = o.full_horizon;
+  options.decision_log = o.decision_log;
+  options.executor = o.engine == "simgrid" ? suanli::engine::ExecutorKind::kSimGrid : suanli::engine::ExecutorKind::kExact;
+  suanli::engine::Stepper stepper(scenario, options);
+  suanli::engine::run_step_protocol(stepper, std::cin, std::cout);
   return 0;
 }
 
@@ -750,6 +772,26 @@ int suanli::cli::main(int argc, char** argv) {
       ->check(CLI::IsMember({"exact", "simgrid"}))
       ->capture_default_str();
 
+  auto* step = app.add_subcommand(
+      "step", "Run the scenario paused, driven by JSON commands on stdin (one per line; replies on stdout): "
+              "step, advance, interval, set, state, finish, quit (docs/engine.md)");
+  add_scenario(step);
+  step->add_option("-o,--output", o.output, "Write the run's outputs here when it reaches its end (default: none)");
+  step->add_option("--seed", o.seed, "Override the scenario's seed")->check(seed_range());
+  step->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds (at most 10 years)")
+      ->check(positive("seconds"))
+      ->check(checked_number("at most 315576000 seconds (10 years)", "",
+                             [](double v) { return v <= suanli::model::kMaxHorizonS; }));
+  step->add_option("--placement", o.placement, "Placement policy of every job class at the start");
+  step->add_option("--queue", o.queue, "Queue discipline of every site at the start");
+  step->add_option("--outage", o.outages, "Take a site out of service: SITE:START_S:END_S (repeatable)");
+  step->add_flag("--full-horizon", o.full_horizon, "Simulate up to the horizon even when no work is left");
+  step->add_flag("--no-jobs", o.no_jobs, "With -o: no jobs.csv");
+  step->add_flag("--decision-log", o.decision_log, "With -o: also write decisions.csv");
+  step->add_option("--engine", o.engine, "exact (default) or simgrid, as for run")
+      ->check(CLI::IsMember({"exact", "simgrid"}))
+      ->capture_default_str();
+
   auto* pue = app.add_subcommand("pue", "Annual PUE per site and overall (8,760 h of weather), PASS/FAIL vs targets");
   add_scenario(pue);
   pue->add_option("--it-load", o.it_load,
@@ -891,6 +933,7 @@ int suanli::cli::main(int argc, char** argv) {
   try {
     if (*check) return run_check(o);
     if (*run) return run_run(o);
+    if (*step) return run_step(o);
     if (*show) return run_show(o);
     if (*pue) return run_pue(o);
     if (*plan) return run_plan_edge(o);

@@ -38,7 +38,9 @@ Controller::Controller(const model::Scenario& s, const platform::PlatformSpec& s
       progress_(s.horizon_s, std::cerr, progress),
       outlook_(s.energy, carbon),
       power_(s, executor, agenda_),
-      sampler_(s, weather, carbon, metrics, executor) {
+      sampler_(s, weather, carbon, metrics, executor),
+      queue_name_(s.scheduling.queue_name()),
+      queue_kind_(s.scheduling.queue) {
   build_sites(spec);
   build_latencies(graph);
   build_classes();
@@ -56,7 +58,7 @@ Controller::Controller(const model::Scenario& s, const platform::PlatformSpec& s
 
 void Controller::run() {
   auto next_job = stream_.next();
-  double next_sample = s_.outputs.sampling_interval_s;
+  next_sample_s_ = s_.outputs.sampling_interval_s;
   const double horizon = s_.horizon_s;
   while (true) {
     const double t_arrival = next_job ? next_job->submit_s : kInf;
@@ -65,13 +67,14 @@ void Controller::run() {
     const bool idle =
         !next_job && agenda_.completions.empty() && comms_.empty() && queued_ == 0 && deferred_ == 0;
     if (idle && !full_horizon_) break;
-    const double t_next = std::min({t_arrival, t_done, t_timer, next_sample, horizon});
+    const double t_next = std::min({t_arrival, t_done, t_timer, next_sample_s_, horizon});
     if (!comms_.empty()) {
       sync_clock();
       const ssize_t done =
           sg4::Activity::wait_any_for(comms_, std::max(0.0, t_next - sg4::Engine::get_clock()));
       if (done >= 0) {  // a transfer ended: the network decided when
         now_ = std::max(now_, sg4::Engine::get_clock());
+        gate(now_);
         const auto slot = comm_slots_[static_cast<std::size_t>(done)];
         comms_.erase(comms_.begin() + done);
         comm_slots_.erase(comm_slots_.begin() + done);
@@ -87,23 +90,28 @@ void Controller::run() {
     now_ = std::max(now_, t_next);
     const double now = now_;
     while (!agenda_.completions.empty() && agenda_.completions.top().time_s <= now) {
+      if (const auto& top = agenda_.completions.top(); jobs_[top.slot].completion == top.sequence) gate(now);
       const auto c = agenda_.completions.top();
       agenda_.completions.pop();
       if (jobs_[c.slot].completion == c.sequence) finish(c.slot);
     }
     while (!agenda_.timers.empty() && agenda_.timers.top().time_s <= now) {
+      gate(now);
       const Timer timer = agenda_.timers.top();
       agenda_.timers.pop();
       fire(timer);
     }
     while (next_job && next_job->submit_s <= now) {
+      gate(now);
+      ++arrived_;
       arrive(*next_job);
       next_job = stream_.next();
     }
-    if (next_sample <= now) {
-      sampler_.sample(next_sample, sites_);
-      sampler_.update_marginal_facility(next_sample);
-      next_sample += s_.outputs.sampling_interval_s;
+    if (next_sample_s_ <= now) {
+      gate(now);
+      sampler_.sample(next_sample_s_, sites_);
+      sampler_.update_marginal_facility(next_sample_s_);
+      next_sample_s_ += s_.outputs.sampling_interval_s;
     }
     progress_.update(now, metrics_.jobs_recorded());
     if (now >= horizon) break;  // after the events of the horizon itself (last sample included)
@@ -111,6 +119,7 @@ void Controller::run() {
   stop_s_ = std::min(horizon, now_);
   wind_down();
   progress_.finish();
+  if (gate_) gate_->ended();
 }
 
 void Controller::abandon() {
@@ -270,7 +279,7 @@ bool Controller::arrive(const Job& job, std::ptrdiff_t outage) {
   // A job already running at the start (warm start) has started: it cannot be deferred.
   const policy::PlacementRequest request{job, now_, budget, views_, cls.deferrable && !job.warm, &outlook_};
   const auto choice = policies_[job.job_class]->place(request);
-  if (decisions_) log_decision(request, choice);
+  if (decisions_ || gate_) log_decision(request, choice);
   if (!choice) {
     reject(job, -1, any_eligible && budget > 0 ? "budget" : "no_site", 0, outage);
     return false;
@@ -326,23 +335,27 @@ void Controller::dispatch(std::size_t slot) {
 
 void Controller::log_decision(const policy::PlacementRequest& r,
                               const std::optional<policy::PlacementDecision>& choice) {
-  std::string candidates;
+  DecisionRow row;
+  row.time_s = r.now_s;
+  row.job = r.job.id;
+  row.job_class = s_.workload.classes[r.job.job_class].name;
+  row.policy = policy_names_[r.job.job_class];
+  row.why = policy_summaries_[r.job.job_class];
   for (const auto& v : r.sites)
-    if (policy::candidate(r, v)) candidates += (candidates.empty() ? "" : ";") + s_.sites[v.site].name;
-  const auto& name = policy_names_[r.job.job_class];
-  std::string why = policy_summaries_[r.job.job_class];
-  std::string chosen;
+    if (policy::candidate(r, v)) row.candidates += (row.candidates.empty() ? "" : ";") + s_.sites[v.site].name;
   if (!choice) {
-    why = candidates.empty() ? "rejected: no eligible site within the budget" : "rejected by the policy";
+    row.why = row.candidates.empty() ? "rejected: no eligible site within the budget" : "rejected by the policy";
   } else {
-    chosen = choice->site < s_.sites.size() ? s_.sites[choice->site].name : "?";
+    row.chosen = choice->site < s_.sites.size() ? s_.sites[choice->site].name : "?";
     if (choice->start_not_before_s > r.now_s)
-      why += "; deferred to t = " + metrics::format_double(choice->start_not_before_s) + " s";
+      row.why += "; deferred to t = " + metrics::format_double(choice->start_not_before_s) + " s";
   }
-  decisions_->write(metrics::format_double(r.now_s) + "," + std::to_string(r.job.id) + "," +
-                    metrics::csv_escape(s_.workload.classes[r.job.job_class].name) + "," + name + "," +
-                    metrics::csv_escape(candidates) + "," + metrics::csv_escape(chosen) + "," +
-                    metrics::csv_escape(why) + "\n");
+  if (gate_) gate_->decision(row);
+  if (!decisions_) return;
+  decisions_->write(metrics::format_double(row.time_s) + "," + std::to_string(row.job) + "," +
+                    metrics::csv_escape(row.job_class) + "," + row.policy + "," +
+                    metrics::csv_escape(row.candidates) + "," + metrics::csv_escape(row.chosen) + "," +
+                    metrics::csv_escape(row.why) + "\n");
 }
 
 void Controller::set_decision_log(metrics::OutputFile* out) {
@@ -377,7 +390,7 @@ void Controller::enqueue(std::size_t slot) {
 
 void Controller::try_start(Pool& pool) {
   if (!pool.queue.empty()) {
-    if (s_.scheduling.queue == model::QueueDiscipline::kFcfs) {
+    if (queue_kind_ == model::QueueDiscipline::kFcfs) {
       while (!pool.queue.empty() && start_job(pool, pool.queue.front())) {
         pool.queue.pop_front();
         --queued_;
@@ -395,10 +408,10 @@ std::unique_ptr<policy::QueueScheduler> Controller::make_scheduler(const Pool& p
   context.scenario = &s_;
   context.site = pool.site;
   context.gpu_pool = pool.kind == PoolKind::kGpu;
-  auto scheduler = policy::make_queue_scheduler(s_.scheduling.queue_name(), context);
+  auto scheduler = policy::make_queue_scheduler(queue_name_, context);
   if (!scheduler)
     throw model::UserError(s_.source_file, "/scheduling/queue",
-                           "unknown queue discipline \"" + s_.scheduling.queue_name() + "\"");
+                           "unknown queue discipline \"" + queue_name_ + "\"");
   return scheduler;
 }
 
@@ -406,7 +419,7 @@ void Controller::backfill(Pool& pool) {
   const double now = now_;
   const std::size_t window =
       std::min(pool.queue.size(), static_cast<std::size_t>(s_.scheduling.backfill_window));
-  if (s_.scheduling.queue == model::QueueDiscipline::kEasy || s_.scheduling.queue == model::QueueDiscipline::kAdded) {
+  if (queue_kind_ == model::QueueDiscipline::kEasy || queue_kind_ == model::QueueDiscipline::kAdded) {
     // EASY keeps nothing between calls and only starts jobs the pool takes now: when no job in the
     // window fits the pool's free cores and GPUs, the call would start nothing. An added (Python)
     // discipline is not asked then either: the engine would refuse whatever it chose.
@@ -419,7 +432,7 @@ void Controller::backfill(Pool& pool) {
     if (!any) return;
   }
   running_view_.clear();
-  const bool by_end = s_.scheduling.queue == model::QueueDiscipline::kEasy;  // EASY reads only the earliest ends
+  const bool by_end = queue_kind_ == model::QueueDiscipline::kEasy;  // EASY reads only the earliest ends
   if (!by_end)
     for (const auto& [slot, r] : pool.running_jobs.by_slot()) running_view_.push_back(r);
   waiting_view_.clear();
@@ -643,6 +656,96 @@ void Controller::unfinished(const ActiveJob& a, std::string_view reason) {
   r.start_s = a.start_s;
   r.network_rtt_s = a.rtt_s;
   metrics_.record_job(a.job, r);
+}
+
+}  // namespace suanli::engine
+
+// Stepping ----------------------------------------------------------------------------------------
+
+namespace suanli::engine {
+
+void Controller::set_gate(StepGate* gate) {
+  gate_ = gate;
+  if (gate_) gate_->attach(*this);
+}
+
+nlohmann::json Controller::live_state() const {
+  nlohmann::json sites = nlohmann::json::array();
+  double it_w = 0, facility_w = 0;
+  std::size_t queued = 0, running = 0;
+  for (std::size_t i = 0; i < sites_.size(); ++i) {
+    const auto& site = sites_[i];
+    const auto& cpu = site.pools[index_of(PoolKind::kCpu)];
+    const auto& gpu = site.pools[index_of(PoolKind::kGpu)];
+    const auto cores = cpu.resources.cores_total();
+    const auto gpus = gpu.resources.gpus_total();
+    const std::size_t q = cpu.queue.size() + gpu.queue.size();
+    const std::size_t r = cpu.running + gpu.running;
+    const double it = sampler_.last_it_w(i), fac = sampler_.last_facility_w(i);
+    sites.push_back({{"cpu_busy", cores > 0 ? site.busy_cores.level / static_cast<double>(cores) : 0.0},
+                     {"gpu_busy", gpus > 0 ? site.busy_gpus.level / static_cast<double>(gpus) : 0.0},
+                     {"queued", q},
+                     {"running", r},
+                     {"down", site.down},
+                     {"it_power_w", it},
+                     {"facility_w", fac},
+                     {"pue", it > 0 ? fac / it : 0.0}});
+    it_w += it;
+    facility_w += fac;
+    queued += q;
+    running += r;
+  }
+  const auto t = metrics_.totals();
+  return {{"sites", std::move(sites)},
+          {"totals",
+           {{"arrived", arrived_},
+            {"completed", t.completed},
+            {"rejected", t.rejected},
+            {"lost", t.lost},
+            {"queued", queued},
+            {"running", running},
+            {"deferred", deferred_},
+            {"wait_mean_s", t.wait_mean_s},
+            {"it_power_w", it_w},
+            {"facility_w", facility_w},
+            {"pue", it_w > 0 ? facility_w / it_w : 0.0},
+            {"carbon_kg_per_kwh", sampler_.carbon_now()}}}};
+}
+
+void Controller::set_placement(const std::string& job_class, const std::string& name) {
+  bool any = false;
+  for (std::size_t k = 0; k < s_.workload.classes.size(); ++k) {
+    const auto& c = s_.workload.classes[k];
+    if (!job_class.empty() && job_class != "*" && c.name != job_class) continue;
+    any = true;
+    // The class's own parameters go with its own policy; another policy starts from its defaults.
+    const auto params = name == policy::class_rules(s_, k).placement ? c.placement_params : nlohmann::json::object();
+    try {
+      policies_[k] = policy::make_placement(name, params, workload::Random::derive(s_.seed, 1000 + k));
+    } catch (const policy::PolicyError& e) {
+      throw StepError(e.what());
+    }
+    policy_names_[k] = name;
+    policy_summaries_[k] = policy::placement_summary(name);
+  }
+  if (!any) throw StepError("no job class named '" + job_class + "'");
+}
+
+void Controller::set_queue(const std::string& name) {
+  const auto known = policy::queue_scheduler_names();
+  if (std::find(known.begin(), known.end(), name) == known.end()) {
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    throw StepError("unknown queue discipline '" + name + "' (known: " + list + ")");
+  }
+  queue_name_ = name;
+  queue_kind_ = name == "fcfs"           ? model::QueueDiscipline::kFcfs
+                : name == "easy"         ? model::QueueDiscipline::kEasy
+                : name == "conservative" ? model::QueueDiscipline::kConservative
+                                         : model::QueueDiscipline::kAdded;
+  // Reservations and backfilling start afresh from the queue as it is, at the pool's next pass.
+  for (auto& site : sites_)
+    for (auto& pool : site.pools) pool.scheduler = make_scheduler(pool);
 }
 
 }  // namespace suanli::engine

@@ -25,6 +25,7 @@
 #include "engine/PowerManager.hpp"
 #include "engine/RunState.hpp"
 #include "engine/SiteSampler.hpp"
+#include "engine/StepGate.hpp"
 #include "metrics/OutputFile.hpp"
 #include "metrics/Progress.hpp"
 #include "metrics/RunMetrics.hpp"
@@ -32,6 +33,7 @@
 #include "platform/PlatformSpec.hpp"
 #include "policy/CarbonOutlook.hpp"
 #include "policy/Placement.hpp"
+#include "policy/QueueScheduler.hpp"
 #include "topology/Graph.hpp"
 #include "workload/JobStream.hpp"
 
@@ -72,6 +74,24 @@ class Controller {
   /// stopping when the last job ends: runs of different loads then cover the same period.
   void set_full_horizon(bool on) { full_horizon_ = on; }
 
+  // Stepping (engine/Stepper.hpp) -----------------------------------------------------------------
+
+  /// Lets `gate` pause the run between events; it also receives every placement decision.
+  void set_gate(StepGate* gate);
+  /// The time of the next sampling instant not yet handled.
+  double next_sample_s() const { return next_sample_s_; }
+  /// The live figures between events: per site, the GPUs and cores busy now, jobs queued and running,
+  /// IT and facility power of the last sampling interval; and the jobs so far.
+  nlohmann::json live_state() const;
+  /// Class `job_class`'s placement policy becomes `name` from now on (every class when empty).
+  /// Throws model::UserError for an unknown class or policy.
+  void set_placement(const std::string& job_class, const std::string& name);
+  /// Every pool's queue discipline becomes `name` from now on; the waiting jobs keep their order
+  /// of arrival. Throws model::UserError for an unknown name.
+  void set_queue(const std::string& name);
+  const std::string& placement_name(std::size_t job_class) const { return policy_names_[job_class]; }
+  const std::string& queue_name() const { return queue_name_; }
+
  private:
   static constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -86,6 +106,11 @@ class Controller {
   simgrid::s4u::Host* entry_host(const Job& job) const;
 
   void build_classes();
+
+  /// Asks the gate (if any) before an event at time t.
+  void gate(double t) {
+    if (gate_) gate_->before_event(t);
+  }
 
   std::size_t new_slot(const Job& job);
 
@@ -115,7 +140,7 @@ class Controller {
 
   /// Backfilling: the scheduler sees the running jobs' expected ends and the first `window` waiting jobs.
   void backfill(Pool& pool);
-  /// The scenario's queue discipline for a pool (a fresh one: no reservations kept).
+  /// A pool's queue scheduler, of the current discipline (a fresh one: no reservations kept).
   std::unique_ptr<policy::QueueScheduler> make_scheduler(const Pool& pool) const;
 
   /// What the scheduler is told a job will take: its requested time, else its run time; a cloud
@@ -211,6 +236,11 @@ class Controller {
   double stop_s_ = 0;
   bool full_horizon_ = false;
   double now_ = 0;                          ///< the controller's clock: the time of the event being handled
+  double next_sample_s_ = 0;                ///< the next sampling instant
+  std::uint64_t arrived_ = 0;               ///< arrivals so far (each job once)
+  std::string queue_name_;                  ///< the queue discipline now (scheduling.queue at the start)
+  model::QueueDiscipline queue_kind_;       ///< which kind queue_name_ is (fast paths for fcfs and easy)
+  StepGate* gate_ = nullptr;
   std::vector<OutageCount> outage_counts_;  ///< per scenario outage
   std::vector<std::size_t> outage_of_;      ///< per site: the outage it is in (while down)
 };

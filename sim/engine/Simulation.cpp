@@ -58,6 +58,7 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   const auto executor = make_executor(options.executor, home);
   Controller controller(scenario, spec, graph, weather, carbon, metrics, *executor, options.progress);
   controller.set_full_horizon(options.full_horizon);
+  if (options.gate) controller.set_gate(options.gate);
   std::unique_ptr<metrics::OutputFile> decisions;
   if (options.decision_log && !options.output_dir.empty()) {
     decisions = std::make_unique<metrics::OutputFile>(

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/JobExecutor.hpp"
+#include "engine/StepGate.hpp"
 #include "metrics/RunMetrics.hpp"
 #include "model/Scenario.hpp"
 
@@ -23,6 +24,7 @@ struct RunOptions {
   bool decision_log = false;       ///< also write decisions.csv: one line per placement decision
   ExecutorKind executor = ExecutorKind::kExact;  ///< how jobs' computation and IT energy are accounted
   metrics::RunColumns* columns = nullptr;  ///< if set, also receives every job record and sample
+  StepGate* gate = nullptr;  ///< if set, pauses the run between events (engine/Stepper.hpp)
 };
 
 /// Refuses, with a UserError naming the scenario file, a scenario there is nothing to run in: no

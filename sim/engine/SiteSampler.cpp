@@ -38,6 +38,7 @@ void SiteSampler::sample(double t, std::vector<SiteRuntime>& sites) {
   const double carbon = carbon_.kg_per_kwh(hour);
   last_sample_s_ = t;
   last_it_w_.resize(sites.size());
+  last_facility_w_.resize(sites.size());
   for (std::size_t i = 0; i < sites.size(); ++i) {
     auto& site = sites[i];
     const double energy = executor_.site_energy_j(i, t);
@@ -46,6 +47,7 @@ void SiteSampler::sample(double t, std::vector<SiteRuntime>& sites) {
     last_it_w_[i] = it_w;
     const auto& w = weather_.of(i);
     const auto p = energy::facility_power(facility_[i], s_.energy.facility, it_w, w.wet_bulb_c[hour]);
+    last_facility_w_[i] = p.facility_w();
     auto& tot = site.totals;
     tot.it_sampled_j += p.it_w * dt;
     tot.loss_j += p.loss_w * dt;

@@ -28,6 +28,11 @@ class SiteSampler {
 
   double marginal_facility(std::size_t site) const { return marginal_facility_[site]; }
   double carbon_now() const { return carbon_now_; }
+  /// A site's IT and facility power over the last sampling interval (0 before the first sample).
+  double last_it_w(std::size_t site) const { return site < last_it_w_.size() ? last_it_w_[site] : 0.0; }
+  double last_facility_w(std::size_t site) const {
+    return site < last_facility_w_.size() ? last_facility_w_[site] : 0.0;
+  }
 
  private:
   const model::Scenario& s_;
@@ -39,6 +44,7 @@ class SiteSampler {
   double last_sample_s_ = 0;
   std::vector<double> marginal_facility_;  ///< per site: facility W per IT W at the margin, now
   std::vector<double> last_it_w_;          ///< per site: IT power over the last sampling interval
+  std::vector<double> last_facility_w_;    ///< per site: facility power over the last sampling interval
   double carbon_now_ = 0;
 };
 

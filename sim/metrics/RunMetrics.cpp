@@ -53,6 +53,23 @@ RunMetrics::RunMetrics(const model::Scenario& scenario, const std::string& direc
       "facility_w,pue,free_cooling,dry_bulb_c,wet_bulb_c,carbon_kg_per_h\n");
 }
 
+RunMetrics::Totals RunMetrics::totals() const {
+  Totals t;
+  t.recorded = recorded_;
+  double wait_sum = 0, wait_weight = 0;
+  for (const auto& st : classes_) {
+    t.completed += st.completed;
+    t.rejected += st.rejected;
+    t.unfinished += st.unfinished;
+    t.lost += st.lost;
+    if (st.wait_s.total_weight() <= 0) continue;
+    wait_sum += st.wait_s.mean() * st.wait_s.total_weight();
+    wait_weight += st.wait_s.total_weight();
+  }
+  t.wait_mean_s = wait_weight > 0 ? wait_sum / wait_weight : 0;
+  return t;
+}
+
 void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   const auto& cls = scenario_.workload.classes[job.job_class];
   auto& st = classes_[job.job_class];

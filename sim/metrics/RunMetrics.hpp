@@ -102,6 +102,13 @@ class RunMetrics {
 
   std::uint64_t jobs_recorded() const { return recorded_; }
 
+  /// The jobs recorded so far, every class together (a paused run's live figures).
+  struct Totals {
+    std::uint64_t recorded = 0, completed = 0, rejected = 0, unfinished = 0, lost = 0;
+    double wait_mean_s = 0;  ///< weighted mean wait of the jobs that started (0 when none)
+  };
+  Totals totals() const;
+
  private:
   void record_columns(const workload::Job& job, const JobRecord& r, double budget, bool budget_met, bool deadline_met,
                       double wait);

@@ -4,7 +4,7 @@
 Usage: docs_test.py PATH_TO_SUANLI SOURCE_DIR [FILE.md ...]
 
 What runs: every command line of every fenced ```sh, ```bash or ```console block (in a console
-block, the lines starting with `$ `; a line ending in `\\` continues on the next). The blocks of a
+block, the lines starting with `$ `; a line ending in `\\` continues on the next, in both kinds). The blocks of a
 file run in order, in one scratch copy of the project (scenarios/, scripts/, analysis/, platforms/,
 docs/, with build/suanli the binary under test (and build/examples/ beside it) and `suanli` on PATH, ../shared beside it), so a
 command may use what an earlier one of the same file wrote and nothing is written in the source
@@ -105,13 +105,17 @@ def commands_of(block):
                 cmds.append((s, None))
         return cmds
     cmds = []
+    continued = False  # the previous command line ended in a backslash
     for line in block.lines:
-        if line.startswith("$ "):
+        if continued:
+            cmds[-1][0] = cmds[-1][0][:-1] + " " + line.strip()
+        elif line.startswith("$ "):
             cmds.append([line[2:].strip(), []])
         elif cmds:
             cmds[-1][1].append(line)
         elif line.strip():
             raise AssertionError(f"{block.where()}: console block output before any `$ ` command")
+        continued = bool(cmds) and not cmds[-1][1] and cmds[-1][0].endswith("\\")
     return [(c, e) for c, e in cmds]
 
 
