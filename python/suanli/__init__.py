@@ -21,7 +21,8 @@ from . import _core
 from ._errors import InternalError, PolicyError, ScenarioError
 
 __all__ = ["load", "run", "pue", "capacity", "sweep", "register_placement", "placement_names", "register_queue",
-           "queue_names", "policies", "Scenario", "Result", "ScenarioError", "PolicyError", "InternalError", "version"]
+           "queue_names", "policies", "Stepper", "Scenario", "Result", "ScenarioError", "PolicyError", "InternalError",
+           "version"]
 
 version = _core.version
 _python_policies = {}
@@ -208,6 +209,14 @@ def run(scenario, seed=None, horizon_s=None, outputs=None, jobs=True, engine="ex
     Returns a Result. Raises ScenarioError (bad input), PolicyError (a Python policy failed)."""
     sc = _scenario(scenario)
     out = "" if outputs is None else os.fspath(outputs)
+    growth_month, texts = _run_arguments(growth_month, outages)
+    raw = _core.run(sc._core, seed, horizon_s, out, bool(jobs), engine, bool(gzip), bool(decision_log), growth_month,
+                    texts)
+    return Result(raw, outputs, bool(jobs))
+
+
+def _run_arguments(growth_month, outages):
+    """growth_month and outages of run() and Stepper(), checked and in the CLI's form."""
     if isinstance(outages, str) or (isinstance(outages, tuple) and len(outages) == 3 and
                                     isinstance(outages[1], (int, float))):
         outages = [outages]  # one outage given alone
@@ -216,9 +225,127 @@ def run(scenario, seed=None, horizon_s=None, outputs=None, jobs=True, engine="ex
         if isinstance(growth_month, bool) or not float(growth_month).is_integer():
             raise ValueError(f"growth_month: expected a whole number of months >= 0, got {growth_month!r}")
         growth_month = int(growth_month)
-    raw = _core.run(sc._core, seed, horizon_s, out, bool(jobs), engine, bool(gzip), bool(decision_log), growth_month,
-                    texts)
-    return Result(raw, outputs, bool(jobs))
+    return growth_month, texts
+
+
+class Stepper:
+    """A run paused between events, driven from Python: the engine's stepping (``suanli step``,
+    docs/engine.md) in a child process forked for it.
+
+        st = suanli.Stepper(sc, seed=2)
+        st.advance(600)                 # every event up to t = 600 s
+        st.set_placement("nearest")     # from now on, every class
+        st.interval()                   # up to the next sampling instant
+        result = st.finish()            # to the end: a Result, as suanli.run returns
+
+    ``state`` is the state after the last command (a dict: t_s, events, finished, per-site figures,
+    totals, the time-series rows and placement decisions recorded since the command before);
+    ``layout`` what does not change (sites, cities, links, classes, horizon). The arguments are
+    suanli.run's; ``full_horizon=True`` simulates up to the horizon even when no work is left.
+    Python policies and queue disciplines registered before the Stepper is made can be used.
+    Raises ScenarioError (bad input), PolicyError (a Python policy failed: the run is over)."""
+
+    def __init__(self, scenario, seed=None, horizon_s=None, outputs=None, engine="exact", growth_month=None,
+                 outages=(), full_horizon=False):
+        sc = _scenario(scenario)
+        growth_month, texts = _run_arguments(growth_month, outages)
+        self._outputs = outputs
+        self._child = _core.StepChild(sc._core, seed, horizon_s, "" if outputs is None else os.fspath(outputs),
+                                      engine, growth_month, texts, bool(full_horizon))
+        first = json.loads(self._child.start())
+        self.layout = first["layout"]
+        self.state = first["state"]
+        self.result = None
+
+    def _do(self, command):
+        if self.result is not None:
+            raise ValueError("the stepped run is finished (finish() was called)")
+        reply = json.loads(self._child.command(json.dumps(command)))
+        if not reply.get("ok"):
+            raise ValueError(reply.get("error", "the command failed"))
+        self.state = reply["state"]
+        return reply
+
+    def step(self, n=1):
+        """Handles the next n events (an arrival, a completion, a timer, a transfer's end or a sampling
+        instant each count as one). Returns the state."""
+        return self._do({"op": "step", "events": int(n)})["state"]
+
+    def advance(self, to_s):
+        """Handles every event at times <= to_s. Returns the state."""
+        return self._do({"op": "advance", "to_s": float(to_s)})["state"]
+
+    def interval(self):
+        """Handles every event up to and including the next sampling instant. Returns the state."""
+        return self._do({"op": "interval"})["state"]
+
+    def set_placement(self, name, cls="*"):
+        """From now on, class ``cls`` ("*": every class) places its jobs with policy ``name``
+        (built-in, or registered from Python). ValueError for an unknown class or policy."""
+        return self._do({"op": "set", "placement": name, "class": cls})["state"]
+
+    def set_queue(self, name):
+        """From now on, every site's queues use discipline ``name``. ValueError when unknown."""
+        return self._do({"op": "set", "queue": name})["state"]
+
+    def finish(self):
+        """Runs to the end, writes the outputs (if ``outputs`` was given) and returns a Result: its
+        summary is what suanli.run gives for the same scenario and seed; ``jobs`` and ``timeseries``
+        are read from the outputs folder (None without one)."""
+        if self.result is not None:
+            return self.result
+        if not self.state.get("finished"):
+            self._do({"op": "finish"})
+        summary = self._child.close()  # the run's end: its summary, the child reaped
+        self.result = _SteppedResult(json.loads(summary), self._outputs)
+        return self.result
+
+    def close(self):
+        """Abandons the run (no outputs) and ends its child process."""
+        self._child.kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        child = getattr(self, "_child", None)
+        if child is not None:
+            child.kill()
+
+
+class _SteppedResult(Result):
+    """A Result of a stepped run: the summary, and the run folder's tables when it wrote one."""
+
+    def __init__(self, summary, outputs):
+        self.summary = summary
+        self.outputs = outputs
+        self._jobs = None
+        self._timeseries = None
+
+    def _read(self, name):
+        import pandas as pd
+        if self.outputs is None:
+            return None
+        for file in (name + ".csv", name + ".csv.gz"):
+            path = os.path.join(os.fspath(self.outputs), file)
+            if os.path.exists(path):
+                return pd.read_csv(path)
+        return None
+
+    @property
+    def jobs(self):
+        if self._jobs is None:
+            self._jobs = self._read("jobs")
+        return self._jobs
+
+    @property
+    def timeseries(self):
+        if self._timeseries is None:
+            self._timeseries = self._read("timeseries")
+        return self._timeseries
 
 
 def pue(scenario, it_load=None, it_diurnal_amplitude=0.0):

@@ -721,7 +721,7 @@ void Controller::set_placement(const std::string& job_class, const std::string& 
     // The class's own parameters go with its own policy; another policy starts from its defaults.
     const auto params = name == policy::class_rules(s_, k).placement ? c.placement_params : nlohmann::json::object();
     try {
-      policies_[k] = policy::make_placement(name, params, workload::Random::derive(s_.seed, 1000 + k));
+      policies_[k] = policy::make_placement(name, params, workload::Random::derive(s_.seed, 1000 + k), &s_);
     } catch (const policy::PolicyError& e) {
       throw StepError(e.what());
     }

@@ -18,6 +18,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <ext/stdio_filebuf.h>
+#include <istream>
+#include <ostream>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -34,6 +37,7 @@
 #include "capacity/Headroom.hpp"
 #include "energy/AnnualPue.hpp"
 #include "engine/Simulation.hpp"
+#include "engine/Stepper.hpp"
 #include "metrics/CheckReport.hpp"
 #include "metrics/PueReport.hpp"
 #include "metrics/RunMetrics.hpp"
@@ -225,8 +229,17 @@ class PythonPlacement final : public suanli::policy::PlacementPolicy {
  public:
   PythonPlacement(std::string name, py::object fn, const suanli::model::Scenario* scenario)
       : name_(std::move(name)), fn_(std::move(fn)), scenario_(scenario) {}
+  // A stepped run (suanli.Stepper) calls and destroys policies on its simulation thread: every use of
+  // a Python object takes the GIL.
+  ~PythonPlacement() override {
+    py::gil_scoped_acquire gil;
+    fn_.release().dec_ref();  // each handle left null: nothing to release after the GIL is gone
+    site_list_.release().dec_ref();
+    request_object_.release().dec_ref();
+  }
 
   std::optional<suanli::policy::PlacementDecision> place(const suanli::policy::PlacementRequest& r) override {
+    py::gil_scoped_acquire gil;
     if (!scenario_) throw std::logic_error("Python placement policy made without the run's scenario");
     if (sites_.size() != r.sites.size() || data_ != r.sites.data()) build(r);
     request_.request = &r;
@@ -296,6 +309,7 @@ void register_placement(py::module_ m, const std::string& name, py::object fn, c
   try {
     suanli::policy::add_placement(name, summary.empty() ? "Python: " + name : summary,
                                   [name, borrowed](suanli::policy::PolicyParams& params) {
+                                    py::gil_scoped_acquire gil;
                                     return std::make_unique<PythonPlacement>(
                                         name, py::reinterpret_borrow<py::object>(borrowed), params.scenario());
                                   });
@@ -334,6 +348,7 @@ class PythonQueue final : public suanli::policy::QueueScheduler {
  public:
   PythonQueue(std::string name, py::object fn, bool backfill, const suanli::policy::QueueContext& context)
       : name_(std::move(name)), fn_(std::move(fn)), backfill_(backfill) {
+    py::gil_scoped_acquire gil;
     if (context.scenario) {
       file_ = context.scenario->source_file;
       for (const auto& c : context.scenario->workload.classes) class_names_.push_back(py::str(c.name));
@@ -345,9 +360,19 @@ class PythonQueue final : public suanli::policy::QueueScheduler {
     state_object_ = py::cast(&state_, py::return_value_policy::reference);
   }
 
+  ~PythonQueue() override {
+    py::gil_scoped_acquire gil;
+    fn_.release().dec_ref();  // each handle left null: nothing to release after the GIL is gone
+    class_names_.clear();
+    for (auto* o : {&state_.site, &state_.pool, &state_object_}) o->release().dec_ref();
+    state_.waiting.release().dec_ref();
+    state_.running.release().dec_ref();
+  }
+
   std::string_view name() const override { return name_; }
 
   void schedule(const suanli::policy::QueueState& state, const std::function<bool(std::size_t)>& try_start) override {
+    py::gil_scoped_acquire gil;
     const std::size_t n = state.queue.size();
     state_.state = &state;
     state_.waiting = py::list(n);
@@ -438,6 +463,7 @@ void register_queue(py::module_ m, const std::string& name, py::object fn, bool 
     suanli::policy::add_queue_scheduler(
         name, summary.empty() ? std::string("Python: ") + name + (backfill ? " (backfill)" : "") : summary,
         [name, borrowed, backfill](const suanli::policy::QueueContext& context) {
+          py::gil_scoped_acquire gil;
           return std::make_unique<PythonQueue>(name, py::reinterpret_borrow<py::object>(borrowed), backfill, context);
         });
   } catch (const std::invalid_argument& e) {
@@ -600,16 +626,18 @@ FrameReader in_child(Work work) {
 // ---------------------------------------------------------------------------------------------------
 // Runs.
 
-py::dict run(const Scenario& sc, std::optional<std::uint64_t> seed, std::optional<double> horizon_s,
-             const std::string& outputs, bool keep_jobs, const std::string& engine, bool gzip, bool decision_log,
-             std::optional<std::int64_t> growth_month, const std::vector<std::string>& outages) {
+/// The scenario of a run: read, with the run-time arguments applied as `suanli run` applies its
+/// options (--seed, --horizon-s, --growth-month, --outage, in that order), then validated again.
+suanli::model::Scenario run_scenario(const Scenario& sc, std::optional<std::uint64_t> seed,
+                                     std::optional<double> horizon_s, const std::string& outputs,
+                                     const std::string& engine, std::optional<std::int64_t> growth_month,
+                                     const std::vector<std::string>& outages) {
   namespace fs = std::filesystem;
   if (engine != "exact" && engine != "simgrid")
     throw py::value_error("engine must be \"exact\" or \"simgrid\", got \"" + engine + "\"");
   if (growth_month && *growth_month < 0)
     throw py::value_error("growth_month: expected a whole number of months >= 0, got " + std::to_string(*growth_month));
   auto scenario = guarded([&] { return sc.read(); });
-  // As `suanli run`: --seed, --horizon-s, --growth-month, --outage in that order, then validated again.
   if (seed) scenario.seed = *seed;
   if (horizon_s) scenario.horizon_s = *horizon_s;
   guarded([&] {
@@ -630,7 +658,13 @@ py::dict run(const Scenario& sc, std::optional<std::uint64_t> seed, std::optiona
     }
     suanli::engine::check_runnable(scenario);
   });
+  return scenario;
+}
 
+py::dict run(const Scenario& sc, std::optional<std::uint64_t> seed, std::optional<double> horizon_s,
+             const std::string& outputs, bool keep_jobs, const std::string& engine, bool gzip, bool decision_log,
+             std::optional<std::int64_t> growth_month, const std::vector<std::string>& outages) {
+  const auto scenario = run_scenario(sc, seed, horizon_s, outputs, engine, growth_month, outages);
   auto reply = in_child([&](FrameWriter& out, json& status) {
     suanli::metrics::RunColumns columns;
     columns.keep_jobs = keep_jobs;
@@ -733,6 +767,223 @@ py::object capacity(const Scenario& sc, bool growth, const std::string& from_run
   });
   return to_python(json::parse(reply.next()));
 }
+
+// ---------------------------------------------------------------------------------------------------
+// A stepped run (suanli.Stepper): a child forked for it runs the engine's Stepper and speaks the
+// `suanli step` protocol (engine::run_step_protocol) over two pipes, JSON lines each way. When the
+// protocol ends (its input closed, "quit", or a run that failed), the child writes the line
+// {"end":true} and a status line ({"ok":true}, {"errors":[...]}, {"python":"..."}, {"internal":"..."}).
+
+constexpr const char* kStepEnd = "{\"end\":true}";
+
+class StepChild {
+ public:
+  StepChild(const Scenario& sc, std::optional<std::uint64_t> seed, std::optional<double> horizon_s,
+            const std::string& outputs, const std::string& engine, std::optional<std::int64_t> growth_month,
+            const std::vector<std::string>& outages, bool full_horizon) {
+    const auto scenario = run_scenario(sc, seed, horizon_s, outputs, engine, growth_month, outages);
+    int cmd[2], rep[2];
+    if (::pipe(cmd) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    if (::pipe(rep) != 0) {
+      ::close(cmd[0]);
+      ::close(cmd[1]);
+      throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    }
+    py::module_::import("sys").attr("stdout").attr("flush")();
+    py::module_::import("sys").attr("stderr").attr("flush")();
+    std::cout.flush();
+    std::fflush(nullptr);
+    PyOS_BeforeFork();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      PyOS_AfterFork_Child();
+      ::close(cmd[1]);
+      ::close(rep[0]);
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      serve(scenario, cmd[0], rep[1], outputs, engine, full_horizon);  // never returns
+    }
+    PyOS_AfterFork_Parent();
+    ::close(cmd[0]);
+    ::close(rep[1]);
+    if (pid_ < 0) {
+      ::close(cmd[1]);
+      ::close(rep[0]);
+      throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+    }
+    to_child_ = cmd[1];
+    from_child_ = rep[0];
+  }
+
+  ~StepChild() { kill(); }
+
+  /// The first line: {"ok":true,"layout":...,"state":...}.
+  std::string start() { return reply(); }
+
+  /// Sends one command line; returns the reply line. Raises the child's error when the run ended.
+  std::string command(const std::string& line) {
+    if (to_child_ < 0) raise_named("InternalError", "the stepped run is over");
+    const std::string text = line + "\n";
+    const char* p = text.data();
+    std::size_t n = text.size();
+    while (n > 0) {
+      const ssize_t w = ::write(to_child_, p, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) break;  // the child is gone: its status tells why
+      p += w;
+      n -= static_cast<std::size_t>(w);
+    }
+    return reply();
+  }
+
+  /// Closes the commands' pipe (the protocol ends), reads the status and reaps the child. Returns the
+  /// run's summary (JSON) when it finished, else "".
+  std::string close() {
+    std::string summary;
+    if (to_child_ >= 0) {
+      ::close(to_child_);
+      to_child_ = -1;
+      for (;;) {
+        const std::string line = read_line();
+        if (line == kStepEnd || line.empty()) break;
+      }
+      const std::string status = read_line();
+      if (!status.empty()) {
+        const json j = json::parse(status);
+        if (j.contains("summary")) summary = j["summary"].dump();
+      }
+      ended(status);
+    }
+    kill();
+    return summary;
+  }
+
+  void kill() {
+    if (to_child_ >= 0) ::close(to_child_);
+    if (from_child_ >= 0) ::close(from_child_);
+    to_child_ = from_child_ = -1;
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+      }
+      pid_ = -1;
+    }
+  }
+
+ private:
+  [[noreturn]] static void serve(const suanli::model::Scenario& scenario, int in_fd, int out_fd,
+                                 const std::string& outputs, const std::string& engine, bool full_horizon) {
+    __gnu_cxx::stdio_filebuf<char> in_buf(in_fd, std::ios::in), out_buf(out_fd, std::ios::out);
+    std::istream in(&in_buf);
+    std::ostream out(&out_buf);
+    json status = {{"ok", true}};
+    {
+      // The simulation runs on the Stepper's thread, which takes the GIL to call Python policies.
+      py::gil_scoped_release release;
+      try {
+        suanli::engine::RunOptions options;
+        options.output_dir = outputs;
+        options.full_horizon = full_horizon;
+        options.executor =
+            engine == "simgrid" ? suanli::engine::ExecutorKind::kSimGrid : suanli::engine::ExecutorKind::kExact;
+        suanli::engine::Stepper stepper(scenario, options);
+        suanli::engine::run_step_protocol(stepper, in, out);
+        if (stepper.finished()) status["summary"] = stepper.summary();
+      } catch (const PolicyFailure& e) {
+        status = {{"python", e.details.empty() ? e.message() : e.message() + "\n" + e.details}};
+      } catch (const suanli::model::UserErrors& e) {
+        status = {{"errors", user_errors_json(e.errors())}};
+      } catch (const suanli::model::UserError& e) {
+        status = {{"errors", user_errors_json({e})}};
+      } catch (const std::exception& e) {
+        status = {{"internal", e.what()}};
+      } catch (...) {
+        status = {{"internal", "unknown exception"}};
+      }
+    }
+    out << kStepEnd << '\n' << status.dump() << '\n' << std::flush;
+    std::fflush(nullptr);
+    ::_exit(0);
+  }
+
+  /// The next line from the child ("" at its end); Ctrl-C kills the child and raises KeyboardInterrupt.
+  std::string read_line() {
+    for (;;) {
+      const auto eol = buffer_.find('\n');
+      if (eol != std::string::npos) {
+        std::string line = buffer_.substr(0, eol);
+        buffer_.erase(0, eol + 1);
+        return line;
+      }
+      if (from_child_ < 0) return "";
+      char chunk[1 << 16];
+      ssize_t n = 0;
+      bool interrupted = false;
+      {
+        py::gil_scoped_release release;
+        for (;;) {
+          pollfd p{from_child_, POLLIN, 0};
+          const int ready = ::poll(&p, 1, 200);
+          if (ready <= 0) {
+            py::gil_scoped_acquire acquire;
+            if (PyErr_CheckSignals() != 0) {
+              interrupted = true;
+              break;
+            }
+            continue;
+          }
+          n = ::read(from_child_, chunk, sizeof chunk);
+          if (n < 0 && errno == EINTR) continue;
+          break;
+        }
+      }
+      if (interrupted) {
+        kill();
+        throw py::error_already_set();
+      }
+      if (n <= 0) {
+        ::close(from_child_);
+        from_child_ = -1;
+        if (buffer_.empty()) return "";
+        std::string line;
+        std::swap(line, buffer_);
+        return line;
+      }
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+
+  /// A reply line; at the protocol's end (or a reply saying the run failed), the child's error raised.
+  std::string reply() {
+    std::string line = read_line();
+    if (line.empty()) {
+      kill();
+      raise_named("InternalError", "the stepped run's child process ended without a reply");
+    }
+    if (line == kStepEnd) {
+      ended(read_line());
+      raise_named("InternalError", "the stepped run ended");
+    }
+    if (line.find("\"fatal\":true") != std::string::npos) {
+      while (!line.empty() && line != kStepEnd) line = read_line();
+      ended(read_line());
+    }
+    return line;
+  }
+
+  /// Reaps the child and raises its error, if any.
+  void ended(const std::string& status_line) {
+    kill();
+    if (status_line.empty()) raise_named("InternalError", "the stepped run's child process sent no status");
+    const json status = json::parse(status_line);
+    if (status.contains("errors")) raise_scenario_error(status["errors"]);
+    if (status.contains("python")) raise_named("PolicyError", status["python"].get<std::string>());
+    if (status.contains("internal")) raise_named("InternalError", status["internal"].get<std::string>());
+  }
+
+  pid_t pid_ = -1;
+  int to_child_ = -1, from_child_ = -1;
+  std::string buffer_;
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Sweeps whose runs call Python policies: each run is `suanli run` executed by the CLI's code in a
@@ -966,6 +1217,15 @@ PYBIND11_MODULE(_core, m) {
   m.def("load_dict", &load_dict, py::arg("doc"), py::arg("lenient") = false, py::arg("name") = "<dict>");
   m.def("run", &run, py::arg("scenario"), py::arg("seed"), py::arg("horizon_s"), py::arg("outputs"), py::arg("jobs"),
         py::arg("engine"), py::arg("gzip"), py::arg("decision_log"), py::arg("growth_month"), py::arg("outages"));
+  py::class_<StepChild>(m, "StepChild")
+      .def(py::init<const Scenario&, std::optional<std::uint64_t>, std::optional<double>, const std::string&,
+                    const std::string&, std::optional<std::int64_t>, const std::vector<std::string>&, bool>(),
+           py::arg("scenario"), py::arg("seed"), py::arg("horizon_s"), py::arg("outputs"), py::arg("engine"),
+           py::arg("growth_month"), py::arg("outages"), py::arg("full_horizon"))
+      .def("start", &StepChild::start)
+      .def("command", &StepChild::command, py::arg("line"))
+      .def("close", &StepChild::close)
+      .def("kill", &StepChild::kill);
   m.def("sweep", &sweep, py::arg("spec"), py::arg("output"), py::arg("jobs"), py::arg("resume"));
   m.def("pue", &pue, py::arg("scenario"), py::arg("it_load"), py::arg("it_diurnal_amplitude"));
   m.def("capacity", &capacity, py::arg("scenario"), py::arg("growth"), py::arg("from_run"),
