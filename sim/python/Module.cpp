@@ -322,10 +322,10 @@ void register_placement(py::module_ m, const std::string& name, py::object fn, c
 // ---------------------------------------------------------------------------------------------------
 // Python queue disciplines.
 
-/// A waiting job as a Python queue discipline sees it (a copy: valid after the call too).
+/// A waiting job as a Python queue discipline sees it: one object per job while it waits.
 struct PyWaiting {
   suanli::policy::WaitingJob job;
-  std::size_t position = 0;  ///< index in state.waiting (the queue's order)
+  std::size_t position = 0;  ///< index in state.waiting (the queue's order) of the latest call
   py::object job_class;      ///< the class's name (a str shared by the jobs of the class)
 };
 
@@ -340,6 +340,17 @@ struct PyQueueState {
   py::object site;  ///< the site's name
   py::object pool;  ///< "cpu" or "gpu"
   py::list waiting, running;
+  bool running_made = false;
+
+  const py::list& running_list() {
+    if (!running_made && state) {
+      running = py::list(state->running.size());
+      for (std::size_t i = 0; i < state->running.size(); ++i)
+        PyList_SET_ITEM(running.ptr(), static_cast<py::ssize_t>(i), py::cast(PyRunning{state->running[i]}).release().ptr());
+      running_made = true;
+    }
+    return running;
+  }
 };
 
 std::string type_name(py::handle h) { return std::string(py::str(h.get_type().attr("__name__"))); }
@@ -364,6 +375,7 @@ class PythonQueue final : public suanli::policy::QueueScheduler {
     py::gil_scoped_acquire gil;
     fn_.release().dec_ref();  // each handle left null: nothing to release after the GIL is gone
     class_names_.clear();
+    waiting_.clear();
     for (auto* o : {&state_.site, &state_.pool, &state_object_}) o->release().dec_ref();
     state_.waiting.release().dec_ref();
     state_.running.release().dec_ref();
@@ -375,16 +387,28 @@ class PythonQueue final : public suanli::policy::QueueScheduler {
     py::gil_scoped_acquire gil;
     const std::size_t n = state.queue.size();
     state_.state = &state;
+    // A job keeps its object while it waits (its position updated each call): making a Python object
+    // costs more than finding it again.
+    ++generation_;
     state_.waiting = py::list(n);
     for (std::size_t i = 0; i < n; ++i) {
       const auto& job = state.queue[i];
-      py::object cls = job.job_class < class_names_.size() ? class_names_[job.job_class] : py::str("");
-      PyList_SET_ITEM(state_.waiting.ptr(), static_cast<py::ssize_t>(i),
-                      py::cast(PyWaiting{job, i, std::move(cls)}).release().ptr());
+      auto it = waiting_.find(job.id);
+      if (it == waiting_.end()) {
+        py::object cls = job.job_class < class_names_.size() ? class_names_[job.job_class] : py::str("");
+        py::object view = py::cast(PyWaiting{job, i, std::move(cls)});
+        auto* raw = view.cast<PyWaiting*>();
+        it = waiting_.emplace(job.id, Cached{std::move(view), raw, 0}).first;
+      }
+      it->second.view->job = job;
+      it->second.view->position = i;
+      it->second.generation = generation_;
+      PyList_SET_ITEM(state_.waiting.ptr(), static_cast<py::ssize_t>(i), it->second.object.inc_ref().ptr());
     }
-    state_.running = py::list(state.running.size());
-    for (std::size_t i = 0; i < state.running.size(); ++i)
-      PyList_SET_ITEM(state_.running.ptr(), static_cast<py::ssize_t>(i), py::cast(PyRunning{state.running[i]}).release().ptr());
+    if (waiting_.size() > n)  // jobs that left the queue
+      std::erase_if(waiting_, [this](const auto& entry) { return entry.second.generation != generation_; });
+    state_.running = py::list();  // made when the function first reads it (many disciplines never do)
+    state_.running_made = false;
     py::object order;
     try {
       order = fn_(state_object_);
@@ -445,10 +469,18 @@ class PythonQueue final : public suanli::policy::QueueScheduler {
     throw PolicyFailure(file_, "/scheduling/queue", "queue discipline \"" + name_ + "\" " + what);
   }
 
+  struct Cached {
+    py::object object;
+    PyWaiting* view;
+    std::uint64_t generation;
+  };
+
   std::string name_;
   std::string file_;
   py::object fn_;
   bool backfill_;
+  std::unordered_map<std::uint64_t, Cached> waiting_;  ///< by job id: the jobs of the last call
+  std::uint64_t generation_ = 0;
   std::vector<py::object> class_names_;
   PyQueueState state_;
   py::object state_object_;
@@ -1186,10 +1218,11 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("site", [](const PyQueueState& q) { return q.site; })
       .def_property_readonly("pool", [](const PyQueueState& q) { return q.pool; })
       .def_property_readonly("waiting", [](const PyQueueState& q) { return q.waiting; })
-      .def_property_readonly("running", [](const PyQueueState& q) { return q.running; })
+      .def_property_readonly("running", [](PyQueueState& q) { return q.running_list(); })
       .def("__repr__", [](const PyQueueState& q) {
         return "<QueueState " + std::string(py::str(q.site)) + "/" + std::string(py::str(q.pool)) + ": " +
-               std::to_string(q.waiting.size()) + " waiting, " + std::to_string(q.running.size()) + " running>";
+               std::to_string(q.waiting.size()) + " waiting, " +
+               std::to_string(q.state ? q.state->running.size() : q.running.size()) + " running>";
       });
 
   py::class_<PyRequest>(m, "Request")
