@@ -252,6 +252,10 @@ def test_sweep_with_a_python_policy_gives_the_single_runs(tmp_path):
         completed.append(single.summary["jobs"]["completed"])
     assert len(set(completed)) > 1  # the seeds differ, and each row is its own seed's
     assert table["completed_mean"][0] == pytest.approx(np.mean(completed))
+    # The folder is a sweep folder: it refuses a second sweep, and resume finds every run done.
+    with pytest.raises(suanli.ScenarioError, match="--resume"):
+        suanli.sweep(spec, str(out))
+    pd.testing.assert_frame_equal(suanli.sweep(spec, str(out), resume=True), table)
     # The same sweep file with a built-in policy runs through `suanli sweep`; its tables have the same form.
     spec["axes"][0]["values"] = ["least_loaded"]
     builtin = suanli.sweep(spec, str(tmp_path / "builtin"), jobs=2)
