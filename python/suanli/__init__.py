@@ -241,17 +241,26 @@ class Stepper:
     ``state`` is the state after the last command (a dict: t_s, events, finished, per-site figures,
     totals, the time-series rows and placement decisions recorded since the command before);
     ``layout`` what does not change (sites, cities, links, classes, horizon). The arguments are
-    suanli.run's; ``full_horizon=True`` simulates up to the horizon even when no work is left.
+    suanli.run's; ``full_horizon=True`` simulates up to the horizon even when no work is left;
+    ``jobs=False`` without ``outputs`` keeps no tables (the result then has the summary alone).
     Python policies and queue disciplines registered before the Stepper is made can be used.
     Raises ScenarioError (bad input), PolicyError (a Python policy failed: the run is over)."""
 
     def __init__(self, scenario, seed=None, horizon_s=None, outputs=None, engine="exact", growth_month=None,
-                 outages=(), full_horizon=False):
+                 outages=(), full_horizon=False, jobs=True):
         sc = _scenario(scenario)
         growth_month, texts = _run_arguments(growth_month, outages)
         self._outputs = outputs
-        self._child = _core.StepChild(sc._core, seed, horizon_s, "" if outputs is None else os.fspath(outputs),
-                                      engine, growth_month, texts, bool(full_horizon))
+        self._child = None
+        # Without an outputs folder, the run writes into a temporary one that finish() reads and removes.
+        self._tmp = tempfile.mkdtemp(prefix="suanli-step-") if outputs is None and jobs else None
+        folder = self._tmp if self._tmp else ("" if outputs is None else os.fspath(outputs))
+        try:
+            self._child = _core.StepChild(sc._core, seed, horizon_s, folder, engine, growth_month, texts,
+                                          bool(full_horizon))
+        except BaseException:
+            self._remove_tmp()
+            raise
         first = json.loads(self._child.start())
         self.layout = first["layout"]
         self.state = first["state"]
@@ -291,18 +300,28 @@ class Stepper:
     def finish(self):
         """Runs to the end, writes the outputs (if ``outputs`` was given) and returns a Result: its
         summary is what suanli.run gives for the same scenario and seed; ``jobs`` and ``timeseries``
-        are read from the outputs folder (None without one)."""
+        are the run's jobs.csv and timeseries.csv read into DataFrames (None with jobs=False and no
+        ``outputs``)."""
         if self.result is not None:
             return self.result
         if not self.state.get("finished"):
             self._do({"op": "finish"})
         summary = self._child.close()  # the run's end: its summary, the child reaped
-        self.result = _SteppedResult(json.loads(summary), self._outputs)
+        self.result = _SteppedResult(json.loads(summary), self._outputs, self._tmp)
+        self._remove_tmp()
         return self.result
+
+    def _remove_tmp(self):
+        if self._tmp:
+            import shutil
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
 
     def close(self):
         """Abandons the run (no outputs) and ends its child process."""
-        self._child.kill()
+        if self._child is not None:
+            self._child.kill()
+        self._remove_tmp()
 
     def __enter__(self):
         return self
@@ -311,28 +330,31 @@ class Stepper:
         self.close()
 
     def __del__(self):
-        child = getattr(self, "_child", None)
-        if child is not None:
-            child.kill()
+        if getattr(self, "_child", None) is not None:
+            self.close()
 
 
 class _SteppedResult(Result):
-    """A Result of a stepped run: the summary, and the run folder's tables when it wrote one."""
+    """A Result of a stepped run: the summary, and the tables of the run folder it wrote (read at once
+    from a temporary folder, which is then removed)."""
 
-    def __init__(self, summary, outputs):
+    def __init__(self, summary, outputs, tmp=None):
         self.summary = summary
         self.outputs = outputs
+        self._folder = tmp or outputs
         self._jobs = None
         self._timeseries = None
+        if tmp:
+            self._jobs, self._timeseries = self._read("jobs"), self._read("timeseries")
 
     def _read(self, name):
         import pandas as pd
-        if self.outputs is None:
+        if self._folder is None:
             return None
         for file in (name + ".csv", name + ".csv.gz"):
-            path = os.path.join(os.fspath(self.outputs), file)
+            path = os.path.join(os.fspath(self._folder), file)
             if os.path.exists(path):
-                return pd.read_csv(path)
+                return pd.read_csv(path, keep_default_na=False, na_values=[""])
         return None
 
     @property

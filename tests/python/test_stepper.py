@@ -39,8 +39,16 @@ def test_stepping_to_the_horizon_gives_the_run(tmp_path):
 
 def test_finish_at_once_is_the_run():
     st = suanli.Stepper(SMALL, seed=7, horizon_s=120)
-    assert st.finish().summary == suanli.run(SMALL, seed=7, horizon_s=120).summary
-    assert st.result.jobs is None  # no outputs folder
+    tmp = st._tmp
+    run = suanli.run(SMALL, seed=7, horizon_s=120)
+    result = st.finish()
+    assert result.summary == run.summary
+    # The tables come from a temporary run folder, removed once read.
+    assert list(result.jobs.columns) == list(run.jobs.columns) and len(result.jobs) == len(run.jobs)
+    assert (result.jobs["id"].to_numpy() == run.jobs["id"].to_numpy()).all()
+    assert len(result.timeseries) == len(run.timeseries)
+    assert not os.path.exists(tmp)
+    assert suanli.Stepper(SMALL, seed=7, horizon_s=60, jobs=False).finish().jobs is None
 
 
 def farthest(request, sites):
