@@ -354,7 +354,7 @@ class _SteppedResult(Result):
         for file in (name + ".csv", name + ".csv.gz"):
             path = os.path.join(os.fspath(self._folder), file)
             if os.path.exists(path):
-                return pd.read_csv(path, keep_default_na=False, na_values=[""])
+                return pd.read_csv(path, keep_default_na=False, na_values=[""], low_memory=False)
         return None
 
     @property
