@@ -18,7 +18,8 @@ packages=(
   python3-dev pybind11-dev python3-pytest
   python3-pandas python3-matplotlib
   python3-simpy3
-  chromium
+  chromium chromium-driver python3-selenium fonts-wqy-microhei
+  libcpp-httplib-dev
 )
 packages+=("$@")
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The figures of the 30-minute lesson (docs/teaching.md), read from `suanli step`, the engine behind
-`suanli serve`, at the times the lesson names (seed 1, the scenarios' own).
+`suanli serve`, at the times the lesson names (seed 1, the scenarios' own): per site, the time-series
+row of the sampling interval ending then, as the page's gauges show it; the totals as the page's
+totals table shows them.
 
 Usage: python3 scripts/lesson-figures.py [SUANLI]   (default ./build/suanli; about a minute)
 """
@@ -30,8 +32,10 @@ class Run:
         return reply["state"]
 
     def at(self, t_s):
+        """The state at t_s and, per site, the time-series row of the sampling interval ending then
+        (what the page's gauges show)."""
         state = self.send({"op": "advance", "to_s": t_s})
-        return state, dict(zip(self.sites, state["sites"]))
+        return state, {row["site"]: row for row in state["samples"] if row["time_s"] == t_s}
 
     def close(self):
         self.p.stdin.close()
@@ -43,7 +47,7 @@ runs = [Run("teaching-contrast"), Run("teaching-contrast", "--placement", "neare
 sites = [r.at(15 * H)[1] for r in runs]
 for name in ("fuzhou-core-dc", "xiamen-gpu-center"):
     print(f"  {name:18} waiting {sites[0][name]['queued']:>6,} | {sites[1][name]['queued']:>6,}"
-          f"   GPUs busy {sites[0][name]['gpu_busy']:4.0%} | {sites[1][name]['gpu_busy']:4.0%}")
+          f"   GPUs busy {sites[0][name]['gpu_utilization']:4.0%} | {sites[1][name]['gpu_utilization']:4.0%}")
 for r in runs:
     r.close()
 
@@ -61,8 +65,8 @@ print("5. carbon_aware from 02:00, teaching-policies")
 run = Run("teaching-policies")
 run.at(2 * H)
 run.send({"op": "set", "placement": "carbon_aware"})
-for hour in (4, 12, 20):
+for hour in (4, 12, 20, 21):
     state, site = run.at(hour * H)
     print(f"  {hour:02}:00  deferred {state['totals']['deferred']:>2}  carbon "
-          f"{state['totals']['carbon_kg_per_kwh']:.3f} kg/kWh  Xiamen GPUs busy {site['xiamen-gpu-center']['gpu_busy']:4.0%}")
+          f"{state['totals']['carbon_kg_per_kwh']:.3f} kg/kWh  Xiamen GPUs busy {site['xiamen-gpu-center']['gpu_utilization']:4.0%}")
 run.close()

@@ -49,16 +49,16 @@ built=$(date +%s)
 echo "sanitize: excluded $excluded_reason"
 cd build-sanitize
 status=0
-# Tests that drive the suanli command (cli, sweep, report) run with LeakSanitizer off; policy, growth,
+# Tests that drive the suanli command (cli, sweep, report, serve) run with LeakSanitizer off; policy, growth,
 # engine, consistency, docs, analysis and slurm are left out: they repeat many long runs (minutes each
 # under ASan) or plot with Python, and exercise no C++ the other tests do not (the cli test runs an outage and capacity
 # --growth on the default exact executor; the simgrid tests run the SimGrid executor).
 echo "sanitize: all tests but those driving the command (LeakSanitizer on)"
-ctest -j "$(nproc)" --output-on-failure --label-exclude "bench|long|cli|sweep|report|policy|growth|engine|consistency|docs|analysis|slurm" \
+ctest -j "$(nproc)" --output-on-failure --label-exclude "bench|long|cli|sweep|report|serve|policy|growth|engine|consistency|docs|analysis|slurm" \
   --exclude-regex "$excluded" || status=1
-echo "sanitize: cli, sweep and report tests (LeakSanitizer off: its tracer crashes on SimGrid's stack guard pages)"
+echo "sanitize: cli, sweep, report and serve tests (LeakSanitizer off: its tracer crashes on SimGrid's stack guard pages)"
 ASAN_OPTIONS="$san_asan:detect_leaks=0${user_asan:+:$user_asan}" \
-  ctest -j "$(nproc)" --output-on-failure --label-regex "cli|sweep|report" --label-exclude "bench|long" \
+  ctest -j "$(nproc)" --output-on-failure --label-regex "cli|sweep|report|serve" --label-exclude "bench|long" \
   --exclude-regex "$excluded" || status=1
 end=$(date +%s)
 echo "sanitize: build $((built - start)) s, tests $((end - built)) s, $([ $status -eq 0 ] && echo passed || echo FAILED)"

@@ -1,6 +1,6 @@
 // The `suanli` command-line tool: every subcommand (check, plan-edge, platform, run, pue, show, sweep, collect,
-// report, capacity, policies), its options and exit codes. A library function (Cli.hpp), so the Python
-// module can run a command in a process it forked.
+// report, capacity, policies, step; serve is registered from cli/Serve.cpp), its options and exit codes. A
+// library function (Cli.hpp), so the Python module can run a command in a process it forked.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -27,6 +27,7 @@
 #include "engine/Simulation.hpp"
 #include "engine/Stepper.hpp"
 #include "capacity/Headroom.hpp"
+#include "cli/Serve.hpp"
 #include "capacity/Growth.hpp"
 #include "load/Load.hpp"
 #include "model/Validate.hpp"
@@ -908,6 +909,8 @@ int suanli::cli::main(int argc, char** argv) {
   auto* policies = app.add_subcommand("policies", "List the placement policies and queue disciplines (docs/policies.md)");
   policies->add_flag("--json", o.json, "Print the names as JSON (placement: name and summary; queue, allocation, dvfs)");
 
+  const auto serve = suanli::cli::add_serve(app);  // sim/cli/Serve.cpp
+
   if (argc > 1 && argv[1][0] != '-' &&
       app.get_subcommands([&](CLI::App* a) { return a->check_name(argv[1]); }).empty()) {
     const std::string closest = closest_command(app, argv[1]);
@@ -943,6 +946,7 @@ int suanli::cli::main(int argc, char** argv) {
     if (*collect) return run_collect(o);
     if (*report) return run_report(o);
     if (*capacity) return run_capacity(o);
+    if (*serve.command) return serve.run();
   } catch (const suanli::model::UserErrors& e) {
     // Every error found, one line each, up to a bound (a generated scenario may have thousands).
     constexpr std::size_t kMaxListed = 50;

@@ -29,8 +29,9 @@ LAYERS = {
     "report": {"model", "workload", "metrics"},
     "sweep": {"model", "metrics"},
     "engine": {"model", "workload", "topology", "energy", "policy", "platform", "metrics"},
+    "serve": {"model", "policy", "load"},
     "cli": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
-            "engine", "report", "sweep"},
+            "engine", "report", "sweep", "serve"},
     "python": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
                "engine", "report", "sweep", "cli"},
 }
