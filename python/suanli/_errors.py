@@ -20,7 +20,8 @@ class ScenarioError(ValueError):
 
 
 class PolicyError(RuntimeError):
-    """A Python placement policy raised, or returned something that is not a site: the run stopped."""
+    """A Python placement policy or queue discipline raised, or returned something it may not: the run
+    stopped."""
 
 
 class InternalError(RuntimeError):

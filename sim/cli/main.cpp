@@ -1,5 +1,6 @@
 // The `suanli` command-line tool: every subcommand (check, plan-edge, platform, run, pue, show, sweep, collect,
-// report, capacity, policies, step; serve is registered from cli/Serve.cpp), its options and exit codes.
+// report, capacity, policies, step; serve is registered from cli/Serve.cpp), its options and exit codes. A
+// library function (Cli.hpp), so the Python module can run a command in a process it forked.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -21,6 +22,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/Cli.hpp"
+
 #include "engine/Simulation.hpp"
 #include "engine/Stepper.hpp"
 #include "capacity/Headroom.hpp"
@@ -41,6 +44,7 @@
 #include "platform/PlatformXml.hpp"
 #include "platform/SimGridPlatform.hpp"
 #include "report/Report.hpp"
+#include "policy/Catalog.hpp"
 #include "policy/Placement.hpp"
 #include "suanli/version.hpp"
 #include "sweep/Runner.hpp"
@@ -209,22 +213,7 @@ suanli::model::Scenario run_scenario(const Options& o) {
       throw UserError(o.scenario, "/growth", "--growth-month needs a growth section in the scenario (docs/capacity.md)");
     scenario = suanli::capacity::scenario_at_month(scenario, *o.growth_month);
   }
-  for (const auto& text : o.outages) {
-    const auto a = text.find(':'), b = text.rfind(':');
-    if (a == std::string::npos || a == b)
-      throw UserError("--outage", text, "expected SITE:START_S:END_S, e.g. fuzhou-core-dc:3600:7200");
-    suanli::model::Outage out{text.substr(0, a), 0, 0};
-    try {
-      std::size_t used = 0;
-      out.start_s = std::stod(text.substr(a + 1, b - a - 1), &used);
-      if (used != b - a - 1) throw std::invalid_argument("start");
-      out.end_s = std::stod(text.substr(b + 1), &used);
-      if (used != text.size() - b - 1) throw std::invalid_argument("end");
-    } catch (const std::exception&) {
-      throw UserError("--outage", text, "expected SITE:START_S:END_S with times in seconds, e.g. fuzhou-core-dc:3600:7200");
-    }
-    scenario.outages.push_back(out);
-  }
+  for (const auto& text : o.outages) scenario.outages.push_back(suanli::model::parse_outage(text, "--outage"));
   {  // the options above change the scenario: check it again (limits included) before any work
     auto errors = suanli::load::validate(scenario);
     if (!errors.empty()) throw suanli::model::UserErrors(std::move(errors));
@@ -613,24 +602,18 @@ int run_collect(const Options& o) {
 }
 
 int run_policies(const Options& o) {
-  using suanli::model::to_string;
+  const auto j = suanli::policy::policies_json();
   if (o.json) {  // the registry's names: scripts and the schema test read these, never a copy
-    nlohmann::json j;
-    j["placement"] = nlohmann::json::array();
-    for (const auto& p : suanli::policy::placement_registry())
-      j["placement"].push_back({{"name", p.name}, {"summary", p.summary}});
-    using suanli::model::QueueDiscipline, suanli::model::AllocationStrategy, suanli::model::DvfsMode;
-    j["queue"] = {to_string(QueueDiscipline::kFcfs), to_string(QueueDiscipline::kEasy),
-                  to_string(QueueDiscipline::kConservative)};
-    j["allocation"] = {to_string(AllocationStrategy::kFirstFit), to_string(AllocationStrategy::kBestFit)};
-    j["dvfs"] = {to_string(DvfsMode::kMax), to_string(DvfsMode::kDeadline)};
     std::cout << j.dump(2) << "\n";
     return 0;
   }
   std::cout << "Placement policies (per job class: \"placement\": NAME or {\"policy\": NAME, parameters}):\n";
-  for (const auto& p : suanli::policy::placement_registry()) std::cout << "  " << std::left << std::setw(14) << p.name << p.summary << "\n";
-  std::cout << "Queue disciplines (scheduling.queue): fcfs, easy (EASY backfilling), conservative (conservative backfilling)\n"
-               "Allocation (scheduling.allocation): first_fit, best_fit\n"
+  for (const auto& p : j["placement"])
+    std::cout << "  " << std::left << std::setw(14) << p["name"].get<std::string>() << p["summary"].get<std::string>() << "\n";
+  std::cout << "Queue disciplines (scheduling.queue):\n";
+  for (const auto& q : j["queue_summaries"])
+    std::cout << "  " << std::left << std::setw(14) << q["name"].get<std::string>() << q["summary"].get<std::string>() << "\n";
+  std::cout << "Allocation (scheduling.allocation): first_fit, best_fit\n"
                "Power management (scheduling.power): idle_off_s, reserve_fraction; DVFS (scheduling.dvfs): max, deadline\n";
   return 0;
 }
@@ -717,7 +700,7 @@ std::string closest_command(CLI::App& app, const std::string& word) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int suanli::cli::main(int argc, char** argv) {
   suanli::metrics::install_interrupt_cleanup();
   Options o;
   CLI::App app{

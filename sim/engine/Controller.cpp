@@ -39,7 +39,8 @@ Controller::Controller(const model::Scenario& s, const platform::PlatformSpec& s
       outlook_(s.energy, carbon),
       power_(s, executor, agenda_),
       sampler_(s, weather, carbon, metrics, executor),
-      queue_name_(model::to_string(s.scheduling.queue)) {
+      queue_name_(s.scheduling.queue_name()),
+      queue_kind_(s.scheduling.queue) {
   build_sites(spec);
   build_latencies(graph);
   build_classes();
@@ -167,7 +168,7 @@ void Controller::build_sites(const platform::PlatformSpec& spec) {
       pool.ids = std::move(ids[p]);
       pool.full_power_per_core_w = std::move(power[p]);
       pool.types = std::move(types[p]);
-      pool.scheduler = make_scheduler();
+      pool.scheduler = make_scheduler(pool);
       if (!pool.types.empty()) {
         const auto& t = *pool.types.front();
         pool.dynamic_w_per_core = (t.pstates.front().max_w - t.pstates.front().idle_w) / t.cores;
@@ -220,7 +221,7 @@ void Controller::build_classes() {
     const std::string& name = rules.placement;
     try {
       policies_.push_back(
-          policy::make_placement(name, c.placement_params, workload::Random::derive(s_.seed, 1000 + k)));
+          policy::make_placement(name, c.placement_params, workload::Random::derive(s_.seed, 1000 + k), &s_));
       policy_names_.push_back(name);
       policy_summaries_.push_back(policy::placement_summary(name));
     } catch (const policy::PolicyError& e) {
@@ -389,7 +390,7 @@ void Controller::enqueue(std::size_t slot) {
 
 void Controller::try_start(Pool& pool) {
   if (!pool.queue.empty()) {
-    if (s_.scheduling.queue == model::QueueDiscipline::kFcfs) {
+    if (queue_kind_ == model::QueueDiscipline::kFcfs) {
       while (!pool.queue.empty() && start_job(pool, pool.queue.front())) {
         pool.queue.pop_front();
         --queued_;
@@ -401,13 +402,27 @@ void Controller::try_start(Pool& pool) {
   if (power_.enabled()) power_.provision(pool, first_waiting(pool), now_);
 }
 
+std::unique_ptr<policy::QueueScheduler> Controller::make_scheduler(const Pool& pool) const {
+  policy::QueueContext context;
+  context.window = static_cast<std::size_t>(s_.scheduling.backfill_window);
+  context.scenario = &s_;
+  context.site = pool.site;
+  context.gpu_pool = pool.kind == PoolKind::kGpu;
+  auto scheduler = policy::make_queue_scheduler(queue_name_, context);
+  if (!scheduler)
+    throw model::UserError(s_.source_file, "/scheduling/queue",
+                           "unknown queue discipline \"" + queue_name_ + "\"");
+  return scheduler;
+}
+
 void Controller::backfill(Pool& pool) {
   const double now = now_;
   const std::size_t window =
       std::min(pool.queue.size(), static_cast<std::size_t>(s_.scheduling.backfill_window));
-  if (s_.scheduling.queue == model::QueueDiscipline::kEasy) {
+  if (queue_kind_ == model::QueueDiscipline::kEasy || queue_kind_ == model::QueueDiscipline::kAdded) {
     // EASY keeps nothing between calls and only starts jobs the pool takes now: when no job in the
-    // window fits the pool's free cores and GPUs, the call would start nothing.
+    // window fits the pool's free cores and GPUs, the call would start nothing. An added (Python)
+    // discipline is not asked then either: the engine would refuse whatever it chose.
     const auto cores = pool.resources.cores_free(), gpus = pool.resources.gpus_free();
     bool any = false;
     for (std::size_t i = 0; i < window && !any; ++i) {
@@ -417,13 +432,13 @@ void Controller::backfill(Pool& pool) {
     if (!any) return;
   }
   running_view_.clear();
-  const bool by_end = s_.scheduling.queue == model::QueueDiscipline::kEasy;  // EASY reads only the earliest ends
+  const bool by_end = queue_kind_ == model::QueueDiscipline::kEasy;  // EASY reads only the earliest ends
   if (!by_end)
     for (const auto& [slot, r] : pool.running_jobs.by_slot()) running_view_.push_back(r);
   waiting_view_.clear();
   for (std::size_t i = 0; i < window; ++i) {
     const auto& job = jobs_[pool.queue[i]].job;
-    waiting_view_.push_back({job.cores, job.gpus, estimate(job, now), job.id});
+    waiting_view_.push_back({job.cores, job.gpus, estimate(job, now), job.id, job.submit_s, job.job_class});
   }
   started_.clear();
   policy::QueueState state{now, pool.resources.cores_free(), pool.resources.gpus_free(), running_view_, waiting_view_, {}};
@@ -649,10 +664,6 @@ void Controller::unfinished(const ActiveJob& a, std::string_view reason) {
 
 namespace suanli::engine {
 
-std::unique_ptr<policy::QueueScheduler> Controller::make_scheduler() const {
-  return policy::make_queue_scheduler(queue_name_, static_cast<std::size_t>(s_.scheduling.backfill_window));
-}
-
 void Controller::set_gate(StepGate* gate) {
   gate_ = gate;
   if (gate_) gate_->attach(*this);
@@ -710,7 +721,7 @@ void Controller::set_placement(const std::string& job_class, const std::string& 
     // The class's own parameters go with its own policy; another policy starts from its defaults.
     const auto params = name == policy::class_rules(s_, k).placement ? c.placement_params : nlohmann::json::object();
     try {
-      policies_[k] = policy::make_placement(name, params, workload::Random::derive(s_.seed, 1000 + k));
+      policies_[k] = policy::make_placement(name, params, workload::Random::derive(s_.seed, 1000 + k), &s_);
     } catch (const policy::PolicyError& e) {
       throw StepError(e.what());
     }
@@ -728,9 +739,13 @@ void Controller::set_queue(const std::string& name) {
     throw StepError("unknown queue discipline '" + name + "' (known: " + list + ")");
   }
   queue_name_ = name;
+  queue_kind_ = name == "fcfs"           ? model::QueueDiscipline::kFcfs
+                : name == "easy"         ? model::QueueDiscipline::kEasy
+                : name == "conservative" ? model::QueueDiscipline::kConservative
+                                         : model::QueueDiscipline::kAdded;
   // Reservations and backfilling start afresh from the queue as it is, at the pool's next pass.
   for (auto& site : sites_)
-    for (auto& pool : site.pools) pool.scheduler = make_scheduler();
+    for (auto& pool : site.pools) pool.scheduler = make_scheduler(pool);
 }
 
 }  // namespace suanli::engine

@@ -107,8 +107,6 @@ class Controller {
 
   void build_classes();
 
-  /// A pool's queue scheduler, of the current discipline.
-  std::unique_ptr<policy::QueueScheduler> make_scheduler() const;
   /// Asks the gate (if any) before an event at time t.
   void gate(double t) {
     if (gate_) gate_->before_event(t);
@@ -142,6 +140,8 @@ class Controller {
 
   /// Backfilling: the scheduler sees the running jobs' expected ends and the first `window` waiting jobs.
   void backfill(Pool& pool);
+  /// A pool's queue scheduler, of the current discipline (a fresh one: no reservations kept).
+  std::unique_ptr<policy::QueueScheduler> make_scheduler(const Pool& pool) const;
 
   /// What the scheduler is told a job will take: its requested time, else its run time; a cloud
   /// service holds its cores until the horizon.
@@ -239,6 +239,7 @@ class Controller {
   double next_sample_s_ = 0;                ///< the next sampling instant
   std::uint64_t arrived_ = 0;               ///< arrivals so far (each job once)
   std::string queue_name_;                  ///< the queue discipline now (scheduling.queue at the start)
+  model::QueueDiscipline queue_kind_;       ///< which kind queue_name_ is (fast paths for fcfs and easy)
   StepGate* gate_ = nullptr;
   std::vector<OutageCount> outage_counts_;  ///< per scenario outage
   std::vector<std::size_t> outage_of_;      ///< per site: the outage it is in (while down)

@@ -124,7 +124,7 @@ void Controller::outage_start(std::size_t site_index, std::size_t outage) {
       }
       queued_ -= pool.queue.size();
       pool.queue.clear();
-      pool.scheduler = make_scheduler();
+      pool.scheduler = make_scheduler(pool);
     }
     for (auto h : out[p]) {
       if (pool.resources.online(h)) pool.resources.set_online(h, false);

@@ -9,6 +9,7 @@
 #include "model/JsonReader.hpp"
 #include "model/Validate.hpp"
 #include "policy/Placement.hpp"
+#include "policy/QueueScheduler.hpp"
 
 namespace suanli::load {
 
@@ -44,12 +45,20 @@ std::vector<model::UserError> validate_policies(const model::Scenario& s) {
     const auto& c = s.workload.classes[k];
     if (c.placement.empty()) continue;
     try {
-      policy::make_placement(c.placement, c.placement_params, s.seed);
+      policy::make_placement(c.placement, c.placement_params, s.seed, &s);
     } catch (const policy::PolicyError& e) {
       const bool is_object = !c.placement_params.empty();
       const std::string p = "/workload/classes/" + std::to_string(k) + "/placement";
       errors.emplace_back(s.source_file, p + (e.field.empty() ? (is_object ? "/policy" : "") : "/" + e.field), e.what());
     }
+  }
+  const auto queues = policy::queue_scheduler_names();
+  if (s.scheduling.queue == model::QueueDiscipline::kAdded &&
+      std::find(queues.begin(), queues.end(), s.scheduling.added_queue) == queues.end()) {
+    std::string valid;
+    for (const auto& n : queues) valid += (valid.empty() ? "" : ", ") + n;
+    errors.emplace_back(s.source_file, "/scheduling/queue",
+                        "unknown queue discipline \"" + s.scheduling.added_queue + "\" (valid: " + valid + ")");
   }
   return errors;
 }

@@ -18,7 +18,8 @@ namespace suanli::load {
 void resolve_power_curves(model::Scenario& scenario);
 
 /// Every placement policy name and parameter the workload classes give that the registry refuses,
-/// each naming /workload/classes/K/placement (or its parameter).
+/// each naming /workload/classes/K/placement (or its parameter), and a queue discipline
+/// (/scheduling/queue) that is neither built in nor added.
 std::vector<model::UserError> validate_policies(const model::Scenario& scenario);
 
 /// Everything wrong with a scenario: model::validate, then validate_policies. Empty when valid.

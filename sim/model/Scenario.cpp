@@ -83,6 +83,7 @@ std::string_view to_string(QueueDiscipline v) {
     case QueueDiscipline::kFcfs: return "fcfs";
     case QueueDiscipline::kEasy: return "easy";
     case QueueDiscipline::kConservative: return "conservative";
+    case QueueDiscipline::kAdded: return "added";
   }
   return "?";
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <stdexcept>
 
 #include "model/Validate.hpp"
 
@@ -361,10 +362,17 @@ JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext
 Scheduling read_scheduling(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx, {"queue", "backfill_window", "allocation", "power", "dvfs", "after_repair"});
   Scheduling s;
-  s.queue = o.optional_enum("queue", s.queue,
-                            {{"fcfs", QueueDiscipline::kFcfs},
-                             {"easy", QueueDiscipline::kEasy},
-                             {"conservative", QueueDiscipline::kConservative}});
+  // A built-in discipline, or another name: one added at run time (Python), which load/ checks against
+  // the registry.
+  const std::string queue = o.optional_string("queue", "fcfs");
+  if (queue.empty()) o.fail("queue", "expected a queue discipline's name (fcfs, easy, conservative), got \"\"");
+  if (queue == "fcfs") s.queue = QueueDiscipline::kFcfs;
+  else if (queue == "easy") s.queue = QueueDiscipline::kEasy;
+  else if (queue == "conservative") s.queue = QueueDiscipline::kConservative;
+  else {
+    s.queue = QueueDiscipline::kAdded;
+    s.added_queue = queue;
+  }
   s.backfill_window = o.optional_integer("backfill_window", s.backfill_window);
   s.allocation = o.optional_enum("allocation", s.allocation,
                                  {{"first_fit", AllocationStrategy::kFirstFit}, {"best_fit", AllocationStrategy::kBestFit}});
@@ -460,6 +468,23 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
     s.workload.classes = read_array<JobClass>(wo, "classes", true, ctx, read_job_class);
   }
   return s;
+}
+
+Outage parse_outage(const std::string& text, const std::string& option) {
+  const auto a = text.find(':'), b = text.rfind(':');
+  if (a == std::string::npos || a == b)
+    throw UserError(option, text, "expected SITE:START_S:END_S, e.g. fuzhou-core-dc:3600:7200");
+  Outage out{text.substr(0, a), 0, 0};
+  try {
+    std::size_t used = 0;
+    out.start_s = std::stod(text.substr(a + 1, b - a - 1), &used);
+    if (used != b - a - 1) throw std::invalid_argument("start");
+    out.end_s = std::stod(text.substr(b + 1), &used);
+    if (used != text.size() - b - 1) throw std::invalid_argument("end");
+  } catch (const std::exception&) {
+    throw UserError(option, text, "expected SITE:START_S:END_S with times in seconds, e.g. fuzhou-core-dc:3600:7200");
+  }
+  return out;
 }
 
 ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& option) {
@@ -644,7 +669,7 @@ json scenario_to_json(const Scenario& s) {
   }
   j["workload"] = {{"classes", classes}};
   const auto& sch = s.scheduling;
-  j["scheduling"] = {{"queue", to_string(sch.queue)},
+  j["scheduling"] = {{"queue", sch.queue_name()},
                      {"backfill_window", sch.backfill_window},
                      {"allocation", to_string(sch.allocation)},
                      {"power", {{"idle_off_s", sch.power.idle_off_s}, {"reserve_fraction", sch.power.reserve_fraction}}},

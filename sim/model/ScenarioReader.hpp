@@ -20,6 +20,11 @@ struct ScenarioEdit {
 /// UserError naming `option` when there is no '=' or the pointer does not start with '/'.
 ScenarioEdit parse_scenario_edit(const std::string& text, const std::string& option);
 
+/// Parses "SITE:START_S:END_S" (`suanli run --outage`): the site out of service over [START_S, END_S).
+/// UserError naming `option` and the text when it is not of that form; the site and times are checked
+/// when the scenario is validated.
+Outage parse_outage(const std::string& text, const std::string& option);
+
 /// Applies edits in order; "*" as a pointer token means every element of that array
 /// (/workload/classes/*/placement). UserError naming `option` and the pointer if one cannot apply.
 void apply_scenario_edits(nlohmann::json& doc, const std::vector<ScenarioEdit>& edits, const std::string& option);

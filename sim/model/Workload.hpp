@@ -80,7 +80,8 @@ struct Workload {
   std::vector<JobClass> classes;
 };
 
-enum class QueueDiscipline { kFcfs, kEasy, kConservative };
+/// kAdded: a discipline added at run time (a Python one), named by Scheduling::added_queue.
+enum class QueueDiscipline { kFcfs, kEasy, kConservative, kAdded };
 enum class AllocationStrategy { kFirstFit, kBestFit };
 enum class DvfsMode { kMax, kDeadline };
 /// What becomes of the jobs an outage moved to other sites when the site is repaired.
@@ -99,6 +100,7 @@ struct PowerManagement {
 /// How each site runs the jobs placed on it (every pool of every site alike).
 struct Scheduling {
   QueueDiscipline queue = QueueDiscipline::kFcfs;
+  std::string added_queue;             ///< the name when queue is kAdded (checked against the registry by load/)
   std::int64_t backfill_window = 256;  ///< backfilling looks this far down the queue
   AllocationStrategy allocation = AllocationStrategy::kFirstFit;
   PowerManagement power;
@@ -106,6 +108,9 @@ struct Scheduling {
   /// kReturn: jobs an outage moved elsewhere that are still waiting there at the repair go back to the
   /// repaired site's queue (never running ones). kStay: they stay where they were placed.
   AfterRepair after_repair = AfterRepair::kReturn;
+
+  /// The queue discipline's name: a built-in one, or the added one.
+  std::string queue_name() const { return queue == QueueDiscipline::kAdded ? added_queue : std::string(to_string(queue)); }
 };
 
 }  // namespace suanli::model

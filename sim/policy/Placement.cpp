@@ -67,14 +67,14 @@ std::vector<std::string> placement_names() {
 }
 
 std::unique_ptr<PlacementPolicy> make_placement(std::string_view name, const nlohmann::json& params,
-                                                std::uint64_t seed) {
+                                                std::uint64_t seed, const model::Scenario* scenario) {
   PlacementFactory added;
   for (const auto& a : added_policies())
     if (a.name == name) added = a.make;
   for (const auto& p : placement_registry())
     if (p.name == name) added = p.make;
   if (added) {
-    PolicyParams reader(params, seed);
+    PolicyParams reader(params, seed, scenario);
     auto policy = added(reader);
     const auto unknown = reader.unknown();
     if (!unknown.empty()) {
@@ -90,7 +90,8 @@ std::unique_ptr<PlacementPolicy> make_placement(std::string_view name, const nlo
   throw PolicyError("", "unknown placement policy \"" + std::string(name) + "\" (valid: " + valid + ")");
 }
 
-PolicyParams::PolicyParams(nlohmann::json params, std::uint64_t seed) : params_(std::move(params)), seed_(seed) {
+PolicyParams::PolicyParams(nlohmann::json params, std::uint64_t seed, const model::Scenario* scenario)
+    : params_(std::move(params)), seed_(seed), scenario_(scenario) {
   if (params_.is_null()) params_ = nlohmann::json::object();
 }
 

@@ -18,6 +18,10 @@
 
 #include "workload/Job.hpp"
 
+namespace suanli::model {
+struct Scenario;
+}
+
 namespace suanli::policy {
 
 /// What a policy knows of one site for one job: the pool the job would use (CPU or GPU hosts).
@@ -76,9 +80,12 @@ class PlacementPolicy {
 /// name as known; unknown names and out-of-range values are errors naming the parameter.
 class PolicyParams {
  public:
-  explicit PolicyParams(nlohmann::json params = nlohmann::json::object(), std::uint64_t seed = 1);
+  explicit PolicyParams(nlohmann::json params = nlohmann::json::object(), std::uint64_t seed = 1,
+                        const model::Scenario* scenario = nullptr);
   double number(const std::string& key, double fallback, double min, double max);
   std::uint64_t seed() const { return seed_; }
+  /// The scenario the policy is made for (nullptr when made outside a run, e.g. to check a name).
+  const model::Scenario* scenario() const { return scenario_; }
   /// Names present but never read.
   std::vector<std::string> unknown() const;
   const std::vector<std::string>& known() const { return known_; }
@@ -86,6 +93,7 @@ class PolicyParams {
  private:
   nlohmann::json params_;
   std::uint64_t seed_;
+  const model::Scenario* scenario_;
   std::vector<std::string> known_;
 };
 
@@ -115,8 +123,10 @@ void add_placement(const std::string& name, const std::string& summary, Placemen
 /// The one-line summary of a built-in or added policy ("" when unknown).
 std::string placement_summary(std::string_view name);
 /// The policy of that name with its parameters; PolicyError when the name or a parameter is bad.
+/// `scenario`: the run's (given to policies added at run time; built-in ones take what they need as
+/// parameters).
 std::unique_ptr<PlacementPolicy> make_placement(std::string_view name, const nlohmann::json& params = nlohmann::json::object(),
-                                                std::uint64_t seed = 1);
+                                                std::uint64_t seed = 1, const model::Scenario* scenario = nullptr);
 
 // Helpers for policies.
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <stdexcept>
 #include <limits>
 
 namespace suanli::policy {
@@ -261,12 +262,67 @@ std::optional<double> ConservativeScheduler::reservation_of(std::uint64_t id) co
   return it->second.start_s;
 }
 
-std::vector<std::string> queue_scheduler_names() { return {"fcfs", "easy", "conservative"}; }
+// The registry: built-in disciplines, then those added at run time (Python).
+namespace {
+struct BuiltinQueue {
+  std::string_view name, summary;
+};
+constexpr BuiltinQueue kBuiltinQueues[] = {
+    {"fcfs", "first come, first served: start jobs in queue order until one does not start"},
+    {"easy", "EASY backfilling: later jobs start if they do not delay the first waiting job"},
+    {"conservative", "conservative backfilling: every job in the window keeps a reservation"},
+};
+struct AddedQueue {
+  std::string name, summary;
+  QueueFactory make;
+};
+std::vector<AddedQueue>& added_queues() {
+  static std::vector<AddedQueue> added;
+  return added;
+}
+}  // namespace
+
+void add_queue_scheduler(const std::string& name, const std::string& summary, QueueFactory make) {
+  if (is_builtin_queue_scheduler(name))
+    throw std::invalid_argument("\"" + name + "\" is a built-in queue discipline; choose another name");
+  auto& added = added_queues();
+  auto it = std::find_if(added.begin(), added.end(), [&](const AddedQueue& a) { return a.name == name; });
+  if (it != added.end()) *it = {name, summary, std::move(make)};
+  else added.push_back({name, summary, std::move(make)});
+}
+
+bool is_builtin_queue_scheduler(std::string_view name) {
+  return std::any_of(std::begin(kBuiltinQueues), std::end(kBuiltinQueues),
+                     [&](const BuiltinQueue& q) { return q.name == name; });
+}
+
+std::vector<std::string> queue_scheduler_names() {
+  std::vector<std::string> names;
+  for (const auto& q : kBuiltinQueues) names.emplace_back(q.name);
+  for (const auto& a : added_queues()) names.push_back(a.name);
+  return names;
+}
+
+std::string queue_scheduler_summary(std::string_view name) {
+  for (const auto& q : kBuiltinQueues)
+    if (q.name == name) return std::string(q.summary);
+  for (const auto& a : added_queues())
+    if (a.name == name) return a.summary;
+  return {};
+}
 
 std::unique_ptr<QueueScheduler> make_queue_scheduler(std::string_view name, std::size_t window) {
+  QueueContext context;
+  context.window = window;
+  return make_queue_scheduler(name, context);
+}
+
+std::unique_ptr<QueueScheduler> make_queue_scheduler(std::string_view name, const QueueContext& context) {
   if (name == "fcfs") return std::make_unique<FcfsScheduler>();
-  if (name == "easy") return std::make_unique<EasyScheduler>(window);
-  if (name == "conservative") return std::make_unique<ConservativeScheduler>(window);
+  if (name == "easy") return std::make_unique<EasyScheduler>(context.window);
+  if (name == "conservative") return std::make_unique<ConservativeScheduler>(context.window);
+  for (const auto& a : added_queues())
+    if (a.name == name) return a.make(context);
   return nullptr;
 }
 

@@ -20,6 +20,10 @@
 #include <unordered_map>
 #include <vector>
 
+namespace suanli::model {
+struct Scenario;
+}
+
 namespace suanli::policy {
 
 /// A running job as the queue sees it.
@@ -35,6 +39,8 @@ struct WaitingJob {
   int gpus = 0;
   double estimate_s = 0;  ///< requested time (walltime) or, when unknown, the run time
   std::uint64_t id = 0;   ///< stable identity across calls (the engine's job id), unique in the queue
+  double submit_s = 0;    ///< when the job was submitted
+  std::size_t job_class = 0;  ///< index into the scenario's workload classes
 };
 
 /// The running jobs in order of expected end (earliest first; never-ending ones last): visit(job) is
@@ -141,9 +147,31 @@ class ConservativeScheduler : public QueueScheduler {
   std::vector<std::optional<Reservation>> held_;                 ///< scratch: kept ones, by position
 };
 
-/// Names accepted by make_queue_scheduler.
+/// What a scheduler is made for: one pool (the CPU or the GPU hosts) of one site in a run.
+struct QueueContext {
+  std::size_t window = 256;                   ///< backfilling look-ahead: the engine offers this many jobs
+  const model::Scenario* scenario = nullptr;  ///< the run's scenario; nullptr outside a run
+  std::size_t site = 0;                       ///< index into scenario->sites
+  bool gpu_pool = false;                      ///< the site's GPU hosts (else its CPU hosts)
+};
+
+/// Makes a scheduler added at run time.
+using QueueFactory = std::function<std::unique_ptr<QueueScheduler>(const QueueContext&)>;
+
+/// Adds a queue discipline under `name` for this process (how the Python module plugs in Python
+/// callables); make_queue_scheduler and a scenario's /scheduling/queue then accept the name. A
+/// built-in name cannot be replaced (std::invalid_argument); adding a name again replaces the
+/// previous addition.
+void add_queue_scheduler(const std::string& name, const std::string& summary, QueueFactory make);
+/// Whether `name` is one of the built-in disciplines (fcfs, easy, conservative).
+bool is_builtin_queue_scheduler(std::string_view name);
+/// Names accepted by make_queue_scheduler: the built-in ones, then those added.
 std::vector<std::string> queue_scheduler_names();
+/// The one-line summary of a built-in or added discipline ("" when unknown).
+std::string queue_scheduler_summary(std::string_view name);
 /// The scheduler of that name (window: backfilling look-ahead), or nullptr when unknown.
 std::unique_ptr<QueueScheduler> make_queue_scheduler(std::string_view name, std::size_t window = 256);
+/// The same for a pool of a run: added disciplines get the context.
+std::unique_ptr<QueueScheduler> make_queue_scheduler(std::string_view name, const QueueContext& context);
 
 }  // namespace suanli::policy

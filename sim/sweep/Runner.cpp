@@ -165,11 +165,10 @@ json manifest(const SweepSpec& spec, const RunPlan& plan, const std::string& sta
   return m;
 }
 
-/// One run: `suanli run` into runs/<id>.partial, the manifest, then the folder renamed into place.
-RunResult execute(const SweepSpec& spec, const RunPlan& plan, const SweepOptions& o, FileHashes& hashes) {
-  const fs::path runs = fs::path(o.output_dir) / "runs";
-  const fs::path partial = runs / (plan.id + ".partial");
-  const fs::path final_dir = runs / plan.id;
+/// One run, to start: its folder runs/<id>.partial (made empty) and the `suanli run` arguments writing
+/// into it.
+RunLaunch prepare(const SweepSpec& spec, const RunPlan& plan, const SweepOptions& o) {
+  const fs::path partial = fs::path(o.output_dir) / "runs" / (plan.id + ".partial");
   fs::remove_all(partial);
   fs::create_directories(partial);
   std::vector<std::string> args{o.suanli_binary, "run", spec.scenario, "-o", partial.string(), "--no-progress",
@@ -182,7 +181,14 @@ RunResult execute(const SweepSpec& spec, const RunPlan& plan, const SweepOptions
   args.push_back("--full-horizon");
   args.insert(args.end(), spec.run_arguments.begin(), spec.run_arguments.end());
   args.insert(args.end(), o.extra_run_arguments.begin(), o.extra_run_arguments.end());
-  const int code = spawn(args, partial / "run.log");
+  return {std::move(args), (partial / "run.log").string()};
+}
+
+/// One run, ended with `code`: the manifest, then runs/<id>.partial renamed into place.
+RunResult finish(const SweepSpec& spec, const RunPlan& plan, const SweepOptions& o, int code, FileHashes& hashes) {
+  const fs::path runs = fs::path(o.output_dir) / "runs";
+  const fs::path partial = runs / (plan.id + ".partial");
+  const fs::path final_dir = runs / plan.id;
   RunResult r;
   r.plan = plan;
   r.exit_code = code;
@@ -193,6 +199,31 @@ RunResult execute(const SweepSpec& spec, const RunPlan& plan, const SweepOptions
   fs::rename(partial, final_dir);
   if (r.status == "ok") r.metrics = run_metrics(json::parse(read_file(final_dir / "summary.json")));
   return r;
+}
+
+/// The default launcher: child processes of the suanli executable under a oneTBB arena.
+void launch_processes(std::size_t count, int jobs, const std::function<RunLaunch(std::size_t)>& prepare_run,
+                      const std::function<void(std::size_t, int)>& done) {
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  tbb::task_arena arena(jobs);
+  arena.execute([&] {
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, count, 1),
+        [&](const tbb::blocked_range<std::size_t>& range) {
+          for (std::size_t i = range.begin(); i != range.end(); ++i) {
+            try {
+              const RunLaunch launch = prepare_run(i);
+              done(i, spawn(launch.args, launch.log));
+            } catch (...) {  // an I/O error of the sweep itself (not a failed run): stop after the others
+              std::lock_guard lock(error_mutex);
+              if (!error) error = std::current_exception();
+            }
+          }
+        },
+        tbb::simple_partitioner());
+  });
+  if (error) std::rethrow_exception(error);
 }
 
 /// With --resume: refuses (UserError) when a file a finished run read has changed since: the base
@@ -325,7 +356,8 @@ class Database {
 /// "sweep: 5/12 done (1 failed), 2 running, ETA 3m20s" on a terminal; one line per run otherwise.
 class SweepProgress {
  public:
-  SweepProgress(std::size_t total, bool terminal) : total_(total), terminal_(terminal), start_(metrics::steady_wall_s()) {}
+  SweepProgress(std::size_t total, bool terminal, bool quiet)
+      : total_(total), terminal_(terminal && !quiet), quiet_(quiet), start_(metrics::steady_wall_s()) {}
   void started() {
     std::lock_guard lock(mutex_);
     ++running_;
@@ -344,6 +376,7 @@ class SweepProgress {
 
  private:
   void draw(const RunResult* r) {
+    if (quiet_) return;
     std::ostringstream line;
     line << "sweep: " << done_ << "/" << total_ << " done";
     if (failed_) line << " (" << failed_ << " failed)";
@@ -360,7 +393,7 @@ class SweepProgress {
   }
   std::mutex mutex_;
   std::size_t total_, done_ = 0, failed_ = 0, running_ = 0;
-  bool terminal_;
+  bool terminal_, quiet_;
   double start_;
 };
 
@@ -416,37 +449,30 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o) {
               << " to run (" << outcome.retried << " of them failed before)\n";
 
   const int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  SweepProgress progress(todo.size(), o.progress);
+  SweepProgress progress(todo.size(), o.progress, o.quiet);
   Database db(dir / "results.sqlite");
   std::mutex db_mutex;
   std::atomic<std::size_t> ok{0}, failed{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  tbb::task_arena arena(jobs);
-  arena.execute([&] {
-    tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, todo.size(), 1),
-        [&](const tbb::blocked_range<std::size_t>& range) {
-          for (std::size_t i = range.begin(); i != range.end(); ++i) {
-            try {
-              progress.started();
-              const RunResult r = execute(spec, todo[i], o, hashes);
-              (r.status == "ok" ? ok : failed)++;
-              {
-                std::lock_guard lock(db_mutex);
-                db.upsert(spec, r);
-              }
-              progress.finished(r);
-            } catch (...) {  // an I/O error of the sweep itself (not a failed run): stop after the others
-              std::lock_guard lock(error_mutex);
-              if (!error) error = std::current_exception();
-            }
-          }
-        },
-        tbb::simple_partitioner());
-  });
+  const auto prepare_run = [&](std::size_t i) {
+    progress.started();
+    return prepare(spec, todo[i], o);
+  };
+  const auto done = [&](std::size_t i, int code) {
+    const RunResult r = finish(spec, todo[i], o, code, hashes);
+    (r.status == "ok" ? ok : failed)++;
+    {
+      std::lock_guard lock(db_mutex);
+      db.upsert(spec, r);
+    }
+    progress.finished(r);
+  };
+  try {
+    (o.launcher ? o.launcher : RunLauncher(launch_processes))(todo.size(), jobs, prepare_run, done);
+  } catch (...) {
+    progress.end();
+    throw;
+  }
   progress.end();
-  if (error) std::rethrow_exception(error);
   outcome.ok = ok;
   outcome.failed = failed;
   outcome.results = write_tables(spec, plans, o.output_dir);

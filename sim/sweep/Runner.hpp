@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +13,20 @@
 #include "sweep/Sweep.hpp"
 
 namespace suanli::sweep {
+
+/// One `suanli run` of a sweep to carry out: its arguments (argv, the program first) and the file its
+/// output (stdout and stderr) goes to.
+struct RunLaunch {
+  std::vector<std::string> args;
+  std::string log;
+};
+
+/// Carries out `count` runs, at most `jobs` at once: for each run i, prepare(i) gives what to run (call
+/// it just before starting the run), then done(i, exit code) takes the result (128 + signal when it
+/// was killed). Both may throw (an I/O error of the sweep); the launcher then stops starting runs,
+/// waits for those running, and rethrows.
+using RunLauncher = std::function<void(std::size_t count, int jobs, const std::function<RunLaunch(std::size_t)>& prepare,
+                                       const std::function<void(std::size_t, int)>& done)>;
 
 struct SweepOptions {
   std::string output_dir;
@@ -23,6 +38,10 @@ struct SweepOptions {
   std::vector<std::string> extra_run_arguments;  ///< passed to every run after the sweep's own
   std::optional<std::pair<std::size_t, std::size_t>> shard;  ///< (i, N): only shard i of N
   bool progress = false;      ///< redraw a progress line on stderr (a terminal)
+  bool quiet = false;         ///< no progress at all (else a line per run when not `progress`)
+  /// How runs are carried out; empty: each a child process executing suanli_binary, `jobs` at once
+  /// under a oneTBB arena. (The Python module runs them in children forked from Python instead.)
+  RunLauncher launcher;
 };
 
 struct SweepOutcome {

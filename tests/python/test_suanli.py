@@ -228,10 +228,95 @@ def test_sweep_returns_the_summary_table(tmp_path):
     assert list(table["n"]) == [2, 2]
     runs = pd.read_csv(tmp_path / "sweep" / "runs.csv")
     assert len(runs) == 4 and (runs["status"] == "ok").all()
+    assert table.attrs["failed_runs"] is False
+
+
+def test_sweep_with_a_python_policy_gives_the_single_runs(tmp_path):
+    """Runs in children forked from this process: each run's folder is what suanli.run gives for its seed."""
     suanli.register_placement("py_in_sweep", least_loaded)
-    spec["axes"][0]["values"] = ["least_loaded", "py_in_sweep"]
-    with pytest.raises(suanli.ScenarioError, match="Python policy"):
-        suanli.sweep(spec, str(tmp_path / "sweep2"))
+    spec = {"name": "py-seeds", "scenario": SMALL, "seed": 11, "replications": 3, "set": {"/horizon_s": 120},
+            "axes": [{"name": "policy", "pointer": "/workload/classes/*/placement", "values": ["py_in_sweep"]}]}
+    out = tmp_path / "sweep"
+    table = suanli.sweep(spec, str(out), jobs=2)
+    assert list(table["policy"]) == ["py_in_sweep"] and list(table["n"]) == [3]
+    assert table.attrs["failed_runs"] is False
+    runs = pd.read_csv(out / "runs.csv")
+    assert list(runs["seed"]) == [11, 12, 13] and (runs["status"] == "ok").all()
+    sc = suanli.load(SMALL).set("/workload/classes/*/placement", "py_in_sweep")
+    completed = []
+    for _, row in runs.iterrows():
+        single = suanli.run(sc, seed=int(row["seed"]), horizon_s=120)
+        assert json.load(open(out / "runs" / row["run"] / "summary.json")) == single.summary, row["run"]
+        assert row["completed"] == single.summary["jobs"]["completed"]
+        assert row["submitted"] == single.summary["jobs"]["submitted"]
+        completed.append(single.summary["jobs"]["completed"])
+    assert len(set(completed)) > 1  # the seeds differ, and each row is its own seed's
+    assert table["completed_mean"][0] == pytest.approx(np.mean(completed))
+    # The folder is a sweep folder: it refuses a second sweep, and resume finds every run done.
+    with pytest.raises(suanli.ScenarioError, match="--resume"):
+        suanli.sweep(spec, str(out))
+    pd.testing.assert_frame_equal(suanli.sweep(spec, str(out), resume=True), table)
+    # The same sweep file with a built-in policy runs through `suanli sweep`; its tables have the same form.
+    spec["axes"][0]["values"] = ["least_loaded"]
+    builtin = suanli.sweep(spec, str(tmp_path / "builtin"), jobs=2)
+    assert list(builtin.columns) == list(table.columns)
+    assert list(pd.read_csv(tmp_path / "builtin" / "runs.csv").columns) == list(runs.columns)
+
+
+def test_sweep_with_a_failing_python_policy_records_failed_runs(tmp_path):
+    def broken(request, sites):
+        raise KeyError("no such site")
+
+    suanli.register_placement("py_broken_in_sweep", broken)
+    spec = {"name": "py-broken", "scenario": SMALL, "replications": 2, "set": {"/horizon_s": 60},
+            "axes": [{"name": "policy", "pointer": "/workload/classes/*/placement",
+                      "values": ["py_broken_in_sweep", "nearest"]}]}
+    table = suanli.sweep(spec, str(tmp_path / "sweep"), jobs=2)
+    assert table.attrs["failed_runs"] is True
+    runs = pd.read_csv(tmp_path / "sweep" / "runs.csv")
+    assert list(runs["status"]) == ["failed", "failed", "ok", "ok"]
+    assert runs["error"][0].find("no such site") >= 0
+    assert list(table["n"]) == [0, 2]
+
+
+def test_run_at_a_growth_month_is_the_cli_run(tmp_path):
+    growth = os.path.join(SRC, "scenarios", "teaching-growth.json")
+    r = suanli.run(growth, seed=2, horizon_s=120, growth_month=24, outputs=str(tmp_path / "py"))
+    cli("run", growth, "-o", str(tmp_path / "cli"), "--seed", "2", "--horizon-s", "120", "--growth-month", "24",
+        "--no-progress")
+    assert r.summary == json.load(open(tmp_path / "cli" / "summary.json"))
+    assert (tmp_path / "py" / "scenario.json").read_bytes() == (tmp_path / "cli" / "scenario.json").read_bytes()
+    month0 = suanli.run(growth, seed=2, horizon_s=120)
+    assert r.summary != month0.summary  # month 24 is another network and demand
+    with pytest.raises(suanli.ScenarioError) as e:
+        suanli.run(SMALL, horizon_s=60, growth_month=3)
+    assert e.value.pointer == "/growth"
+    with pytest.raises(ValueError, match="growth_month"):
+        suanli.run(growth, horizon_s=60, growth_month=-1)
+    with pytest.raises(ValueError, match="growth_month"):
+        suanli.run(growth, horizon_s=60, growth_month=1.5)
+
+
+def test_run_with_outages_is_the_cli_run(tmp_path):
+    site = suanli.load(SMALL).document()["sites"][0]["name"]
+    r = suanli.run(SMALL, seed=2, horizon_s=300, outages=[f"{site}:60:240"], outputs=str(tmp_path / "py"))
+    cli("run", SMALL, "-o", str(tmp_path / "cli"), "--seed", "2", "--horizon-s", "300", "--outage", f"{site}:60:240",
+        "--no-progress")
+    assert r.summary == json.load(open(tmp_path / "cli" / "summary.json"))
+    # The tuple form is the same outage.
+    t = suanli.run(SMALL, seed=2, horizon_s=300, outages=[(site, 60, 240)])
+    assert t.summary == r.summary
+    plain = suanli.run(SMALL, seed=2, horizon_s=300)
+    assert plain.summary != r.summary
+    assert not r.jobs[(r.jobs["site"] == site) & (r.jobs["start_s"] > 61) & (r.jobs["start_s"] < 239)].shape[0]
+    with pytest.raises(suanli.ScenarioError) as e:
+        suanli.run(SMALL, horizon_s=60, outages=["nowhere"])
+    line = cli("run", SMALL, "-o", str(tmp_path / "bad"), "--outage", "nowhere", check=False).stderr.strip()
+    assert line == "error: --outage: nowhere: " + e.value.message  # the CLI names its option, Python its argument
+    assert e.value.file == "outages" and e.value.pointer == "nowhere"
+    with pytest.raises(suanli.ScenarioError) as e:
+        suanli.run(SMALL, horizon_s=60, outages=["atlantis:1:2"])
+    assert e.value.pointer.startswith("/outages/0")
 
 
 def test_walkthrough_example_runs(tmp_path):

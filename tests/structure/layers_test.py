@@ -30,10 +30,10 @@ LAYERS = {
     "sweep": {"model", "metrics"},
     "engine": {"model", "workload", "topology", "energy", "policy", "platform", "metrics"},
     "serve": {"model", "policy", "load"},
-    "python": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
-               "engine", "report", "sweep"},
     "cli": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
             "engine", "report", "sweep", "serve"},
+    "python": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
+               "engine", "report", "sweep", "cli"},
 }
 # Files (relative to sim/) or module folders that may include SimGrid.
 SIMGRID_ALLOWED = ("platform/SimGridPlatform.hpp", "platform/SimGridPlatform.cpp", "engine/")

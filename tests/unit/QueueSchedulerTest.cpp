@@ -7,11 +7,13 @@
 #include <functional>
 #include <iostream>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <random>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -145,6 +147,13 @@ struct Given {
   std::vector<WaitingJob> queue;
   std::set<std::size_t> refused;  ///< positions the pool refuses whatever its free capacity
 };
+
+/// The built-in disciplines (AddedDisciplines adds one to the registry of this process).
+std::vector<std::string> builtin_names() {
+  auto names = queue_scheduler_names();
+  std::erase_if(names, [](const std::string& n) { return !is_builtin_queue_scheduler(n); });
+  return names;
+}
 
 /// The state with each queued job's id set to its position.
 Given with_ids(Given s) {
@@ -329,13 +338,68 @@ TEST(QueueSchedulerTest, ConservativeRefusedJobStaysReservedAtNow) {
 }
 
 TEST(QueueSchedulerTest, NamesAndFactory) {
-  EXPECT_EQ(queue_scheduler_names(), (std::vector<std::string>{"fcfs", "easy", "conservative"}));
-  for (const auto& name : queue_scheduler_names()) {
+  auto names = queue_scheduler_names();
+  names.resize(3);  // the built-in ones first (AddedDisciplines may have added one)
+  EXPECT_EQ(names, (std::vector<std::string>{"fcfs", "easy", "conservative"}));
+  EXPECT_EQ(builtin_names(), names);
+  EXPECT_FALSE(is_builtin_queue_scheduler("sjf"));
+  for (const auto& name : builtin_names()) {
     const auto scheduler = make_queue_scheduler(name);
     ASSERT_NE(scheduler, nullptr) << name;
     EXPECT_EQ(scheduler->name(), name);
   }
   EXPECT_EQ(make_queue_scheduler("sjf"), nullptr);
+}
+
+/// Last come, first served until a job does not start: a discipline added at run time.
+class LifoScheduler : public QueueScheduler {
+ public:
+  explicit LifoScheduler(std::string name) : name_(std::move(name)) {}
+  std::string_view name() const override { return name_; }
+  void schedule(const QueueState& state, const std::function<bool(std::size_t)>& try_start) override {
+    for (std::size_t i = state.queue.size(); i-- > 0;)
+      if (!try_start(i)) return;
+  }
+
+ private:
+  std::string name_;
+};
+
+TEST(QueueSchedulerTest, AddedDisciplines) {
+  static QueueContext seen;
+  add_queue_scheduler("test_lifo", "last come, first served", [](const QueueContext& context) {
+    seen = context;
+    return std::make_unique<LifoScheduler>("test_lifo");
+  });
+  const auto names = queue_scheduler_names();
+  ASSERT_GE(names.size(), 4u);
+  EXPECT_EQ(names.back(), "test_lifo");
+  EXPECT_EQ(queue_scheduler_summary("test_lifo"), "last come, first served");
+  EXPECT_NE(queue_scheduler_summary("easy"), "");
+  EXPECT_EQ(queue_scheduler_summary("sjf"), "");
+  EXPECT_FALSE(is_builtin_queue_scheduler("test_lifo"));
+
+  // The factory gets the pool's context; the scheduler decides as written.
+  QueueContext context;
+  context.window = 7;
+  context.site = 3;
+  context.gpu_pool = true;
+  auto lifo = make_queue_scheduler("test_lifo", context);
+  ASSERT_NE(lifo, nullptr);
+  EXPECT_EQ(seen.window, 7u);
+  EXPECT_EQ(seen.site, 3u);
+  EXPECT_TRUE(seen.gpu_pool);
+  const Given s{0, 4, 0, {}, {{1, 0, 10}, {2, 0, 10}, {3, 0, 10}}, {}};
+  EXPECT_EQ(offers(*lifo, with_ids(s)), (std::vector<Offer>{{2, true}, {1, false}}));
+
+  // A built-in name cannot be replaced; adding a name again replaces the addition.
+  EXPECT_THROW(add_queue_scheduler("fcfs", "", [](const QueueContext&) { return std::make_unique<FcfsScheduler>(); }),
+               std::invalid_argument);
+  add_queue_scheduler("test_lifo", "now first come", [](const QueueContext&) { return std::make_unique<FcfsScheduler>(); });
+  EXPECT_EQ(queue_scheduler_names().size(), names.size());
+  EXPECT_EQ(queue_scheduler_summary("test_lifo"), "now first come");
+  EXPECT_EQ(offers(*make_queue_scheduler("test_lifo"), with_ids(s)),
+            (std::vector<Offer>{{0, true}, {1, true}, {2, false}}));
 }
 
 // ---- EASY without a profile makes the profile-based EASY's decisions -------------------------------
@@ -565,7 +629,7 @@ int late_starts(const Run& run, const Reservations& reservations, bool first_onl
 
 TEST(QueueSchedulerPropertyTest, AllJobsFinishWithinCapacity) {
   for (const bool exact : {false, true}) {
-    for (const auto& name : queue_scheduler_names()) {
+    for (const auto& name : builtin_names()) {
       for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed) {
         SCOPED_TRACE(name + " seed " + std::to_string(seed) + (exact ? " exact" : ""));
         const auto scheduler = make_queue_scheduler(name);
@@ -628,7 +692,7 @@ TEST(QueueSchedulerPropertyTest, ConservativeJobsStartByTheirFirstReservation) {
 
 TEST(QueueSchedulerPropertyTest, BackfillingWaitsNoLongerThanFcfs) {
   std::vector<double> mean_wait;  // summed over workloads, by scheduler
-  for (const auto& name : queue_scheduler_names()) {
+  for (const auto& name : builtin_names()) {
     double sum = 0;
     for (std::uint64_t seed = 1; seed <= kWorkloads; ++seed)
       sum += simulate(*make_queue_scheduler(name), random_workload(seed, false)).mean_wait_s;

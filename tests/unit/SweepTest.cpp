@@ -2,11 +2,20 @@
 // errors, and the statistics of summary.csv.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "TestScenarios.hpp"
 #include "model/Error.hpp"
+#include "sweep/Runner.hpp"
 #include "sweep/Sha256.hpp"
 #include "sweep/Sweep.hpp"
 
@@ -174,4 +183,59 @@ TEST(SweepMetrics, TakenFromASummary) {
   EXPECT_DOUBLE_EQ(at("mean_wait_s"), (10.0 * 1 + 30.0 * 3) / 4);  // latency-critical waits excluded
   EXPECT_DOUBLE_EQ(at("budget_attainment"), 0.9);
   EXPECT_DOUBLE_EQ(at("deadline_attainment"), 0.5);
+}
+
+TEST(SweepRunner, ALauncherCarriesOutTheRuns) {
+  // No processes: a launcher that "runs" each run by writing a summary, and fails run 1.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("suanli-launcher-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  auto doc = sweep_doc();
+  doc["axes"] = json::array({doc["axes"][0]});  // 2 policies x 2 replications
+  const auto spec = sw::sweep_from_json(doc, "sweep.json");
+  sw::SweepOptions options;
+  options.output_dir = dir.string();
+  options.suanli_binary = "suanli";
+  options.jobs = 3;
+  std::vector<std::vector<std::string>> launched;
+  int max_jobs = 0;
+  options.launcher = [&](std::size_t count, int jobs, const std::function<sw::RunLaunch(std::size_t)>& prepare,
+                         const std::function<void(std::size_t, int)>& done) {
+    max_jobs = jobs;
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto launch = prepare(i);
+      launched.push_back(launch.args);
+      const fs::path folder = fs::path(launch.log).parent_path();
+      EXPECT_TRUE(fs::is_directory(folder)) << folder;  // runs/<id>.partial, made by prepare
+      std::ofstream(launch.log) << (i == 1 ? "error: it broke\n" : "fine\n");
+      if (i != 1)
+        std::ofstream(folder / "summary.json")
+            << R"({"totals": {"pue": 1.25}, "jobs": {"submitted": 9, "completed": )" << i << R"(}, "classes": []})";
+      done(i, i == 1 ? 2 : 0);
+    }
+  };
+  const auto outcome = sw::run_sweep(spec, options);
+  EXPECT_EQ(max_jobs, 3);
+  ASSERT_EQ(launched.size(), 4u);
+  EXPECT_EQ(outcome.ok, 3u);
+  EXPECT_EQ(outcome.failed, 1u);
+  // The `suanli run` arguments of each run: the program, the base scenario, the run's seed and edits.
+  const auto& args = launched[1];
+  EXPECT_EQ(args.front(), "suanli");
+  EXPECT_EQ(args[1], "run");
+  EXPECT_EQ(args[2], spec.scenario);
+  const auto seed = std::find(args.begin(), args.end(), "--seed");
+  ASSERT_NE(seed, args.end());
+  EXPECT_EQ(*(seed + 1), "11");  // replication 1 of configuration 0: seed 10 + 1
+  EXPECT_NE(std::find(args.begin(), args.end(), "/workload/classes/*/placement=\"nearest\""), args.end());
+  EXPECT_NE(std::find(args.begin(), args.end(), "--full-horizon"), args.end());
+  ASSERT_EQ(outcome.results.size(), 4u);
+  EXPECT_EQ(outcome.results[1].status, "failed");
+  EXPECT_EQ(outcome.results[1].error, "it broke");
+  EXPECT_EQ(outcome.results[2].status, "ok");
+  EXPECT_TRUE(fs::exists(dir / "runs" / outcome.results[2].plan.id / "manifest.json"));
+  EXPECT_FALSE(fs::exists(dir / "runs" / (outcome.results[2].plan.id + ".partial")));
+  const auto completed = std::find(sw::metric_names().begin(), sw::metric_names().end(), "completed");
+  EXPECT_DOUBLE_EQ(outcome.results[3].metrics.at(static_cast<std::size_t>(completed - sw::metric_names().begin())), 3);
+  fs::remove_all(dir);
 }
