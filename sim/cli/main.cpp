@@ -29,11 +29,11 @@
 #include "capacity/WhatIf.hpp"
 #include "energy/AnnualPue.hpp"
 #include "metrics/CheckReport.hpp"
-#include "metrics/OutputFile.hpp"
+#include "io/OutputFile.hpp"
 #include "metrics/PueReport.hpp"
 #include "metrics/RunReport.hpp"
 #include "model/Error.hpp"
-#include "model/JsonReader.hpp"
+#include "io/JsonReader.hpp"
 #include "model/ScenarioReader.hpp"
 #include "platform/PlatformSpec.hpp"
 #include "platform/PlatformXml.hpp"
@@ -131,14 +131,14 @@ void check_output_path(const std::string& path) {
     throw UserError(path, "", "the folder " + target.parent_path().string() + " does not exist");
 }
 
-/// Writes through a temporary file renamed into place (metrics::OutputFile), so a failure never
+/// Writes through a temporary file renamed into place (io::OutputFile), so a failure never
 /// leaves a half-written output.
 void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
   check_output_path(path);
   /// Streams into the OutputFile (which buffers), so a large platform XML is never held whole.
   class ToOutputFile : public std::streambuf {
    public:
-    explicit ToOutputFile(suanli::metrics::OutputFile& out) : out_(out) {}
+    explicit ToOutputFile(suanli::io::OutputFile& out) : out_(out) {}
 
    protected:
     std::streamsize xsputn(const char* s, std::streamsize n) override {
@@ -154,9 +154,9 @@ void write_atomically(const std::string& path, const std::function<void(std::ost
     }
 
    private:
-    suanli::metrics::OutputFile& out_;
+    suanli::io::OutputFile& out_;
   };
-  suanli::metrics::OutputFile out(path);
+  suanli::io::OutputFile out(path);
   ToOutputFile buffer(out);
   std::ostream stream(&buffer);
   stream.exceptions(std::ios::badbit);
@@ -353,7 +353,7 @@ int run_platform(const Options& o) {
         std::cerr << "\rbuilding SimGrid platform: site " << done << "/" << total << ", " << hosts << " hosts"
                   << (done == total ? "\n" : "") << std::flush;
       },
-      o.verify, [] { suanli::metrics::install_interrupt_cleanup(); });  // after SimGrid's own SIGINT handler
+      o.verify, [] { suanli::io::install_interrupt_cleanup(); });  // after SimGrid's own SIGINT handler
   nlohmann::json stats = {{"scenario", scenario.name},
                           {"granularity", suanli::model::to_string(scenario.platform.host_granularity)},
                           {"hosts", built.hosts},
@@ -384,7 +384,7 @@ int run_sweep(const Options& o) {
                                                     o.slurm_cpus);
     std::filesystem::create_directories(o.output);
     const auto path = (std::filesystem::path(o.output) / "sweep.slurm").string();
-    suanli::metrics::OutputFile f(path);
+    suanli::io::OutputFile f(path);
     f.write(script);
     f.commit();
     std::filesystem::permissions(path, std::filesystem::perms::owner_exec, std::filesystem::perm_options::add);
@@ -478,13 +478,13 @@ int run_growth(const Options& o) {
   const suanli::energy::GridCarbon carbon(scenario);
   const auto report = suanli::capacity::compute_growth(scenario, weather, carbon, o.min_budget_attainment);
   const double took = elapsed_s(t0);
-  std::unique_ptr<suanli::metrics::OutputFile> limits, costs;
+  std::unique_ptr<suanli::io::OutputFile> limits, costs;
   if (!o.csv.empty()) {
-    limits = std::make_unique<suanli::metrics::OutputFile>(o.csv);
+    limits = std::make_unique<suanli::io::OutputFile>(o.csv);
     limits->write(suanli::capacity::growth_csv(report, o.bom));
   }
   if (!o.costs_csv.empty()) {
-    costs = std::make_unique<suanli::metrics::OutputFile>(o.costs_csv);
+    costs = std::make_unique<suanli::io::OutputFile>(o.costs_csv);
     costs->write(suanli::capacity::growth_costs_csv(report, o.bom));
   }
   if (limits) limits->commit();
@@ -513,7 +513,7 @@ int run_capacity(const Options& o) {
     const auto failed = suanli::capacity::with_failures(baseline, o.failures);
     const auto rows = suanli::capacity::what_if(baseline, failed, o.it_load);
     if (!o.csv.empty()) {
-      suanli::metrics::OutputFile f(o.csv);
+      suanli::io::OutputFile f(o.csv);
       f.write(suanli::capacity::what_if_csv(rows, o.bom));
       f.commit();
     }
@@ -532,7 +532,7 @@ int run_capacity(const Options& o) {
     options.lenient = o.lenient;
     for (const auto& e : o.set) options.edits.push_back(suanli::model::parse_scenario_edit(e, "--set"));
     if (!o.what_if_file.empty()) {
-      const auto patch = suanli::model::parse_json_text(suanli::model::read_text_file(o.what_if_file), o.what_if_file);
+      const auto patch = suanli::io::parse_json_text(suanli::io::read_text_file(o.what_if_file), o.what_if_file);
       if (!patch.is_object())
         throw UserError(o.what_if_file, "", "expected an object {\"/json/pointer\": value, ...}");
       for (const auto& [pointer, value] : patch.items()) {
@@ -544,7 +544,7 @@ int run_capacity(const Options& o) {
     for (const auto& e : o.what_if) options.edits.push_back(suanli::model::parse_scenario_edit(e, "--what-if"));
     if (!o.add_sites.empty()) {
       // plan-edge --sites-output: an array of site objects, appended to the scenario's sites.
-      const auto sites = suanli::model::parse_json_text(suanli::model::read_text_file(o.add_sites), o.add_sites);
+      const auto sites = suanli::io::parse_json_text(suanli::io::read_text_file(o.add_sites), o.add_sites);
       if (!sites.is_array())
         throw UserError(o.add_sites, "", "expected an array of sites, as `suanli plan-edge --sites-output` writes");
       for (const auto& site : sites) options.edits.push_back(suanli::model::ScenarioEdit{"/sites/-", site});
@@ -553,7 +553,7 @@ int run_capacity(const Options& o) {
     const auto changed = suanli::load::load_scenario(o.scenario, options).scenario;
     const auto rows = suanli::capacity::what_if(baseline, changed, o.it_load);
     if (!o.csv.empty()) {
-      suanli::metrics::OutputFile f(o.csv);
+      suanli::io::OutputFile f(o.csv);
       f.write(suanli::capacity::what_if_csv(rows, o.bom));
       f.commit();
     }
@@ -567,7 +567,7 @@ int run_capacity(const Options& o) {
   if (!o.from.empty()) usage = suanli::capacity::read_run_usage(o.from, scenario);
   const auto report = suanli::capacity::compute_headroom(scenario, usage ? &*usage : nullptr);
   if (!o.csv.empty()) {
-    suanli::metrics::OutputFile f(o.csv);
+    suanli::io::OutputFile f(o.csv);
     f.write(suanli::capacity::headroom_csv(report, o.bom));
     f.commit();
   }
@@ -695,7 +695,7 @@ std::string closest_command(CLI::App& app, const std::string& word) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  suanli::metrics::install_interrupt_cleanup();
+  suanli::io::install_interrupt_cleanup();
   Options o;
   CLI::App app{
       "suanli (算力): simulate a provincial compute network - data centres, GPU and supercomputing centres, edge\n"

@@ -14,6 +14,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 
+#include "io/Format.hpp"
 #include "model/Error.hpp"
 #include "model/Summary.hpp"
 #include "platform/SimGridPlatform.hpp"
@@ -338,15 +339,15 @@ void Controller::log_decision(const policy::PlacementRequest& r,
   } else {
     chosen = choice->site < s_.sites.size() ? s_.sites[choice->site].name : "?";
     if (choice->start_not_before_s > r.now_s)
-      why += "; deferred to t = " + metrics::format_double(choice->start_not_before_s) + " s";
+      why += "; deferred to t = " + io::format_double(choice->start_not_before_s) + " s";
   }
-  decisions_->write(metrics::format_double(r.now_s) + "," + std::to_string(r.job.id) + "," +
-                    metrics::csv_escape(s_.workload.classes[r.job.job_class].name) + "," + name + "," +
-                    metrics::csv_escape(candidates) + "," + metrics::csv_escape(chosen) + "," +
-                    metrics::csv_escape(why) + "\n");
+  decisions_->write(io::format_double(r.now_s) + "," + std::to_string(r.job.id) + "," +
+                    io::csv_escape(s_.workload.classes[r.job.job_class].name) + "," + name + "," +
+                    io::csv_escape(candidates) + "," + io::csv_escape(chosen) + "," +
+                    io::csv_escape(why) + "\n");
 }
 
-void Controller::set_decision_log(metrics::OutputFile* out) {
+void Controller::set_decision_log(io::OutputFile* out) {
   decisions_ = out;
   if (decisions_) decisions_->write("time_s,job,class,policy,candidates,chosen,why\n");
 }

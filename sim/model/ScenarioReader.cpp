@@ -1,7 +1,7 @@
 // Scenario JSON (format v1) <-> model::Scenario.
 #include "model/ScenarioReader.hpp"
 
-#include "model/JsonReader.hpp"
+#include "io/JsonReader.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -10,6 +10,12 @@
 #include "model/Validate.hpp"
 
 namespace suanli::model {
+
+using io::check_json_structure;
+using io::describe_json;
+using io::json_pointer_child;
+using io::JsonObject;
+using io::ReadContext;
 
 namespace {
 

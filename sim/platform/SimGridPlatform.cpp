@@ -1,6 +1,8 @@
 // s4u construction of the platform: Full root zone, one star zone per site, split-duplex links.
 #include "platform/SimGridPlatform.hpp"
 
+#include "io/Format.hpp"
+
 #include <simgrid/plugins/energy.h>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
@@ -44,7 +46,7 @@ void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec, 
         const std::string name = host_name(s, zone, g, i);
         std::unordered_map<std::string, std::string> props{
             {"wattage_per_state", wattage_per_state(type, servers)},
-            {"wattage_off", format_number(type.off_w * static_cast<double>(servers))},
+            {"wattage_off", io::format_double(type.off_w * static_cast<double>(servers))},
             {"node_type", type.name},
             {"servers", std::to_string(servers)},
             {"gpus", std::to_string(static_cast<std::int64_t>(type.gpus) * servers)}};

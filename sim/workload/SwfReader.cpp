@@ -1,6 +1,8 @@
 // Parses SWF 2.2 header comments and job lines, one line at a time.
 #include "workload/SwfReader.hpp"
 
+#include "io/Format.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -143,7 +145,7 @@ SwfJob SwfReader::parse(std::string_view text) {
   if (job.submit_s < 0) lines_.fail("submit time unknown (-1): a job cannot be replayed without it");
   if (job.submit_s < last_submit_s_) {
     lines_.fail("submit time " + std::string(tokens[1]) + " is before the previous job's " +
-                format_number(last_submit_s_) + " (jobs must be in submit order)");
+                io::format_double(last_submit_s_) + " (jobs must be in submit order)");
   }
   last_submit_s_ = job.submit_s;
   job.wait_s = values[2];

@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/Error.hpp"
+#include "io/Error.hpp"
 
-namespace suanli::model {
+namespace suanli::io {
 
 /// Largest input file read, bytes (and the most a compressed trace may expand to).
 inline constexpr std::uintmax_t kMaxInputBytes = 512ull * 1024 * 1024;
@@ -117,4 +117,4 @@ class JsonObject {
   const ReadContext& ctx_;
 };
 
-}  // namespace suanli::model
+}  // namespace suanli::io
