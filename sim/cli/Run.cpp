@@ -1,0 +1,175 @@
+// `suanli run`: simulates the scenario and writes summary.json, jobs.csv, timeseries.csv.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "capacity/Growth.hpp"
+#include "cli/Commands.hpp"
+#include "engine/Simulation.hpp"
+#include "load/Load.hpp"
+#include "metrics/RunReport.hpp"
+#include "model/Error.hpp"
+#include "model/Validate.hpp"
+
+namespace suanli::cli {
+
+namespace {
+
+using model::UserError;
+
+/// The options of `suanli run`, filled by CLI11.
+struct RunOptions {
+  ScenarioInput input;
+  std::string output;
+  std::optional<std::uint64_t> seed;
+  std::optional<double> horizon_s;
+  std::optional<std::int64_t> max_rows;
+  bool gzip = false;
+  bool json = false;
+  bool no_progress = false;
+  bool no_jobs = false;       ///< no jobs.csv
+  bool full_horizon = false;  ///< simulate to the horizon even when no work is left
+  bool decision_log = false;
+  std::optional<std::int64_t> growth_month;  ///< the scenario at this month of its growth
+  std::vector<std::string> outages;          ///< SITE:START_S:END_S
+  std::vector<std::string> simgrid_args;
+  std::string engine = "exact";
+};
+
+int run_run(const RunOptions& o) {
+  if (o.output.empty()) throw UserError("suanli run", "-o", "give an output folder with -o DIR");
+  namespace fs = std::filesystem;
+  if (fs::exists(o.output) && !fs::is_directory(o.output))
+    throw UserError(o.output, "", "exists and is not a folder; give a folder for the outputs");
+  for (auto p = fs::path(o.output).parent_path(); !p.empty(); p = p.parent_path()) {
+    std::error_code ec;
+    const auto status = fs::status(p, ec);
+    if (fs::exists(status) && !fs::is_directory(status))
+      throw UserError(o.output, "",
+                      p.string() + " is a file, not a folder: the output folder cannot be made below it");
+    if (fs::exists(status) || p == p.parent_path()) break;
+  }
+  auto scenario = load(o.input);
+  if (o.seed) scenario.seed = *o.seed;
+  if (o.horizon_s) scenario.horizon_s = *o.horizon_s;
+  if (o.max_rows) scenario.outputs.max_timeseries_rows = *o.max_rows;
+  if (o.growth_month) {
+    if (!scenario.growth.present)
+      throw UserError(o.input.scenario, "/growth",
+                      "--growth-month needs a growth section in the scenario (docs/capacity.md)");
+    scenario = suanli::capacity::scenario_at_month(scenario, *o.growth_month);
+  }
+  for (const auto& text : o.outages) {
+    const auto a = text.find(':'), b = text.rfind(':');
+    if (a == std::string::npos || a == b)
+      throw UserError("--outage", text, "expected SITE:START_S:END_S, e.g. fuzhou-core-dc:3600:7200");
+    suanli::model::Outage out{text.substr(0, a), 0, 0};
+    try {
+      std::size_t used = 0;
+      out.start_s = std::stod(text.substr(a + 1, b - a - 1), &used);
+      if (used != b - a - 1) throw std::invalid_argument("start");
+      out.end_s = std::stod(text.substr(b + 1), &used);
+      if (used != text.size() - b - 1) throw std::invalid_argument("end");
+    } catch (const std::exception&) {
+      throw UserError("--outage", text,
+                      "expected SITE:START_S:END_S with times in seconds, e.g. fuzhou-core-dc:3600:7200");
+    }
+    scenario.outages.push_back(out);
+  }
+  {  // the options above change the scenario: check it again (limits included) before any work
+    auto errors = suanli::load::validate(scenario);
+    if (!errors.empty()) throw suanli::model::UserErrors(std::move(errors));
+  }
+  suanli::engine::check_runnable(scenario);
+  suanli::engine::RunOptions options;
+  options.output_dir = o.output;
+  options.gzip = o.gzip;
+  options.progress = !o.no_progress && ::isatty(STDERR_FILENO) != 0;
+  options.simgrid_args = o.simgrid_args;
+  options.decision_log = o.decision_log;
+  options.jobs_csv = !o.no_jobs;
+  options.full_horizon = o.full_horizon;
+  options.executor =
+      o.engine == "simgrid" ? suanli::engine::ExecutorKind::kSimGrid : suanli::engine::ExecutorKind::kExact;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto summary = suanli::engine::run_simulation(scenario, options);
+  if (o.json)
+    std::cout << summary.dump(2) << "\n";  // what summary.json holds
+  else
+    suanli::metrics::print_run_summary(std::cout, scenario, summary);
+  std::cout << std::flush;
+  std::cerr << "run: " << summary["jobs"]["submitted"].get<std::uint64_t>() << " jobs in " << elapsed_s(t0)
+            << " s wall time; outputs in " << o.output << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_run(CLI::App& app, Commands& commands) {
+  auto options = std::make_shared<RunOptions>();
+  RunOptions& o = *options;
+  auto* run = app.add_subcommand(
+      "run", "Simulate the scenario's workload and write summary.json, jobs.csv, timeseries.csv");
+  add_scenario(run, o.input);
+  run->add_option("-o,--output", o.output, "Output folder (created if missing)")->required();
+  run->add_option("--seed", o.seed, "Override the scenario's seed: a whole number from 0 to 2^63-1")
+      ->check(seed_range());
+  run->add_option("--horizon-s", o.horizon_s, "Override the simulated time, seconds (at most 10 years)")
+      ->check(positive("seconds"))
+      ->check(checked_number("at most 315576000 seconds (10 years)", "",
+                             [](double v) { return v <= suanli::model::kMaxHorizonS; }));
+  run->add_option(
+         "--max-rows", o.max_rows,
+         "Refuse a run whose timeseries.csv would have more rows (samples x sites); default 10000000 "
+         "(= --set /outputs/max_timeseries_rows=N)")
+      ->check(checked_number("a whole number >= 1", "POSITIVE",
+                             [](double v) { return v >= 1 && v == std::floor(v) && v < 9e18; }));
+  run->add_flag("--gzip", o.gzip, "Compress jobs.csv and timeseries.csv (.csv.gz)");
+  run->add_flag("--json", o.json, "Print the summary as JSON (what summary.json holds) instead of the table");
+  run->add_flag("--no-progress", o.no_progress, "No progress bar on stderr");
+  run->add_flag("--no-jobs", o.no_jobs,
+                "Do not write jobs.csv (one line per job: large); the summary is the same");
+  run->add_flag("--full-horizon", o.full_horizon,
+                "Simulate up to the horizon even when no work is left (idle hosts keep drawing power), "
+                "instead of stopping when the last job ends; sweeps pass it to every run");
+  run->add_option(
+      "--placement", o.input.placement,
+      "Use this placement policy for every job class (= --set /workload/classes/*/placement=NAME; "
+      "list: suanli policies)");
+  run->add_option(
+      "--queue", o.input.queue,
+      "Queue discipline of every site: fcfs, easy or conservative (= --set /scheduling/queue=NAME)");
+  run->add_option("--idle-off-s", o.input.idle_off_s,
+                  "Switch hosts off after this long idle, 0: never (= --set /scheduling/power/idle_off_s=S)")
+      ->check(non_negative("seconds"));
+  run->add_flag(
+      "--decision-log", o.decision_log,
+      "Also write decisions.csv: every placement decision (job, candidate sites, chosen site, why); "
+      "for small scenarios (one line per job)");
+  run->add_option(
+         "--growth-month", o.growth_month,
+         "Run the scenario as it stands at this month of its growth section (demand grown, additions made)")
+      ->check(checked_number("a whole number of months >= 0", "NONNEGATIVE",
+                             [](double v) { return v >= 0 && v == std::floor(v); }));
+  run->add_option("--outage", o.outages,
+                  "Take a site out of service during the run: SITE:START_S:END_S (repeatable; as /outages)");
+  run->add_option("--simgrid", o.simgrid_args,
+                  "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
+  run->add_option(
+         "--engine", o.engine,
+         "How jobs' computation and IT energy are accounted: exact (closed form, the default) or simgrid "
+         "(SimGrid execs under its host energy plugin: the slower reference)")
+      ->check(CLI::IsMember({"exact", "simgrid"}))
+      ->capture_default_str();
+  commands.push_back({run, [options] { return run_run(*options); }});
+}
+
+}  // namespace suanli::cli
