@@ -1,14 +1,14 @@
 // The stderr progress bar: throttled redraws of simulated time, jobs, rate and ETA on one '\r' line.
 #include "metrics/Progress.hpp"
 
-#include "io/Format.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <utility>
+
+#include "io/Format.hpp"
 
 namespace suanli::metrics {
 

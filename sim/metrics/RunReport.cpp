@@ -1,12 +1,12 @@
 // Summary table of a run: jobs per class, waits, latency and budgets, site utilization and energy.
 #include "metrics/RunReport.hpp"
 
-#include "io/Format.hpp"
-#include "io/Table.hpp"
-
 #include <cmath>
 #include <cstdio>
 #include <string>
+
+#include "io/Format.hpp"
+#include "io/Table.hpp"
 
 namespace suanli::metrics {
 

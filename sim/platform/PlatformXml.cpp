@@ -2,9 +2,9 @@
 // and zoneRoutes. Loading it gives the same platform as platform::build_simgrid_platform.
 #include "platform/PlatformXml.hpp"
 
-#include "io/Format.hpp"
-
 #include <string_view>
+
+#include "io/Format.hpp"
 
 namespace suanli::platform {
 

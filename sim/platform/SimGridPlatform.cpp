@@ -1,8 +1,6 @@
 // s4u construction of the platform: Full root zone, one star zone per site, split-duplex links.
 #include "platform/SimGridPlatform.hpp"
 
-#include "io/Format.hpp"
-
 #include <simgrid/plugins/energy.h>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
@@ -12,6 +10,8 @@
 #include <chrono>
 #include <cmath>
 #include <unordered_map>
+
+#include "io/Format.hpp"
 
 namespace sg4 = simgrid::s4u;
 

@@ -1,9 +1,9 @@
 // Parses Alibaba GPU pod rows: resource requests, QoS, phase and lifecycle times.
 #include "workload/AlibabaGpuReader.hpp"
 
-#include "io/Format.hpp"
-
 #include <vector>
+
+#include "io/Format.hpp"
 
 namespace suanli::workload {
 

@@ -1,12 +1,12 @@
 // Parses SWF 2.2 header comments and job lines, one line at a time.
 #include "workload/SwfReader.hpp"
 
-#include "io/Format.hpp"
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <string_view>
+
+#include "io/Format.hpp"
 
 namespace suanli::workload {
 
