@@ -13,6 +13,7 @@
 #include "cli/Commands.hpp"
 #include "io/OutputFile.hpp"
 #include "model/Error.hpp"
+#include "model/Names.hpp"
 #include "platform/PlatformSpec.hpp"
 #include "platform/PlatformXml.hpp"
 #include "platform/SimGridPlatform.hpp"
@@ -44,9 +45,7 @@ int run_platform(const PlatformOptions& o) {
   if (!o.output.empty()) check_output_path(o.output);
   auto scenario = load(o.input);
   if (!o.granularity.empty())
-    scenario.platform.host_granularity = o.granularity == "server" ? suanli::model::HostGranularity::kServer
-                                         : o.granularity == "pod"  ? suanli::model::HostGranularity::kPod
-                                                                   : suanli::model::HostGranularity::kRack;
+    scenario.platform.host_granularity = *model::value_named<model::HostGranularity>(o.granularity);
   suanli::platform::check_platform_fits(scenario);
   if (o.output.empty() && !o.build)
     throw UserError("suanli platform", "", "give -o FILE.xml, --build, or both");
@@ -105,7 +104,7 @@ void add_platform(CLI::App& app, Commands& commands) {
   add_scenario(platform, o.input);
   platform->add_option("-o,--output", o.output, "Write the SimGrid platform XML here");
   platform->add_option("--granularity", o.granularity, "Override host granularity: server, rack or pod")
-      ->check(CLI::IsMember({"server", "rack", "pod"}));
+      ->check(CLI::IsMember(model::names_of<model::HostGranularity>()));
   platform->add_flag(
       "--build", o.build,
       "Build the platform in SimGrid and print hosts, links, time and peak memory (benchmark)");

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/Commands.hpp"
-#include "model/Workload.hpp"
+#include "model/Names.hpp"
 #include "policy/Placement.hpp"
 
 namespace suanli::cli {
@@ -18,17 +18,19 @@ struct PoliciesOptions {
 };
 
 int run_policies(const PoliciesOptions& o) {
-  using suanli::model::to_string;
-  if (o.json) {  // the registry's names: scripts and the schema test read these, never a copy
+  if (o.json) {  // the registry's and the model's name tables: scripts and the schema test read these
     nlohmann::json j;
     j["placement"] = nlohmann::json::array();
     for (const auto& p : suanli::policy::placement_registry())
       j["placement"].push_back({{"name", p.name}, {"summary", p.summary}});
-    using suanli::model::QueueDiscipline, suanli::model::AllocationStrategy, suanli::model::DvfsMode;
-    j["queue"] = {to_string(QueueDiscipline::kFcfs), to_string(QueueDiscipline::kEasy),
-                  to_string(QueueDiscipline::kConservative)};
-    j["allocation"] = {to_string(AllocationStrategy::kFirstFit), to_string(AllocationStrategy::kBestFit)};
-    j["dvfs"] = {to_string(DvfsMode::kMax), to_string(DvfsMode::kDeadline)};
+    j["queue"] = model::names_of<model::QueueDiscipline>();
+    j["allocation"] = model::names_of<model::AllocationStrategy>();
+    j["dvfs"] = model::names_of<model::DvfsMode>();
+    // Every enumeration of the scenario format, by its table's key.
+    auto& names = j["names"] = nlohmann::json::object();
+#define SUANLI_ENUM_JSON(E) names[std::string(model::EnumNames<model::E>::key)] = model::names_of<model::E>();
+    SUANLI_EACH_ENUM(SUANLI_ENUM_JSON)
+#undef SUANLI_ENUM_JSON
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -37,9 +39,10 @@ int run_policies(const PoliciesOptions& o) {
     std::cout << "  " << std::left << std::setw(14) << p.name << p.summary << "\n";
   std::cout << "Queue disciplines (scheduling.queue): fcfs, easy (EASY backfilling), conservative "
                "(conservative backfilling)\n"
-               "Allocation (scheduling.allocation): first_fit, best_fit\n"
-               "Power management (scheduling.power): idle_off_s, reserve_fraction; DVFS (scheduling.dvfs): "
-               "max, deadline\n";
+               "Allocation (scheduling.allocation): "
+            << model::joined_names<model::AllocationStrategy>()
+            << "\nPower management (scheduling.power): idle_off_s, reserve_fraction; DVFS (scheduling.dvfs): "
+            << model::joined_names<model::DvfsMode>() << "\n";
   return 0;
 }
 
@@ -51,7 +54,8 @@ void add_policies(CLI::App& app, Commands& commands) {
   auto* policies =
       app.add_subcommand("policies", "List the placement policies and queue disciplines (docs/policies.md)");
   policies->add_flag("--json", o.json,
-                     "Print the names as JSON (placement: name and summary; queue, allocation, dvfs)");
+                     "Print the names as JSON (placement: name and summary; queue, allocation, dvfs; names: every "
+                     "enumeration of the scenario format)");
   commands.push_back({policies, [options] { return run_policies(*options); }});
 }
 

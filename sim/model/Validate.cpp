@@ -1,15 +1,15 @@
 // The cross-field validation pass (runs after the JSON shape and types were checked).
 #include "model/Validate.hpp"
 
-#include "io/Format.hpp"
-
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <numeric>
 #include <sstream>
+
+#include "io/Format.hpp"
+#include "model/Names.hpp"
 
 namespace suanli::model {
 
@@ -312,9 +312,9 @@ std::vector<UserError> validate(const Scenario& s) {
       if (!s.find_site(k.sites[j])) c.error(p + "/sites/" + std::to_string(j), "unknown site \"" + k.sites[j] + "\"");
     for (std::size_t j = 0; j < k.site_kinds.size(); ++j) {
       const auto& v = k.site_kinds[j];
-      if (v != "core_cluster" && v != "gpu_center" && v != "supercomputing_center" && v != "edge_dc")
+      if (!value_named<SiteKind>(v))
         c.error(p + "/site_kinds/" + std::to_string(j),
-                "expected one of core_cluster, gpu_center, supercomputing_center, edge_dc, got \"" + v + "\"");
+                "expected one of " + joined_names<SiteKind>() + ", got \"" + v + "\"");
     }
     for (std::size_t j = 0; j < k.origins.size(); ++j)
       if (!s.find_city(k.origins[j]))

@@ -6,6 +6,8 @@
 #include <iterator>
 #include <limits>
 
+#include "model/Names.hpp"
+
 namespace suanli::policy {
 
 namespace {
@@ -261,12 +263,19 @@ std::optional<double> ConservativeScheduler::reservation_of(std::uint64_t id) co
   return it->second.start_s;
 }
 
-std::vector<std::string> queue_scheduler_names() { return {"fcfs", "easy", "conservative"}; }
+std::vector<std::string> queue_scheduler_names() { return model::names_of<model::QueueDiscipline>(); }
 
 std::unique_ptr<QueueScheduler> make_queue_scheduler(std::string_view name, std::size_t window) {
-  if (name == "fcfs") return std::make_unique<FcfsScheduler>();
-  if (name == "easy") return std::make_unique<EasyScheduler>(window);
-  if (name == "conservative") return std::make_unique<ConservativeScheduler>(window);
+  const auto discipline = model::value_named<model::QueueDiscipline>(name);
+  if (!discipline) return nullptr;
+  switch (*discipline) {
+    case model::QueueDiscipline::kFcfs:
+      return std::make_unique<FcfsScheduler>();
+    case model::QueueDiscipline::kEasy:
+      return std::make_unique<EasyScheduler>(window);
+    case model::QueueDiscipline::kConservative:
+      return std::make_unique<ConservativeScheduler>(window);
+  }
   return nullptr;
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "model/Names.hpp"
 #include "policy/QueueScheduler.hpp"
 
 using namespace suanli::policy;
@@ -329,7 +330,13 @@ TEST(QueueSchedulerTest, ConservativeRefusedJobStaysReservedAtNow) {
 }
 
 TEST(QueueSchedulerTest, NamesAndFactory) {
-  EXPECT_EQ(queue_scheduler_names(), (std::vector<std::string>{"fcfs", "easy", "conservative"}));
+  // Every discipline a scenario can name has its scheduler, under the same name.
+  for (const auto& [table_name, discipline] : suanli::model::EnumNames<suanli::model::QueueDiscipline>::table) {
+    const auto scheduler = make_queue_scheduler(suanli::model::to_string(discipline));
+    ASSERT_NE(scheduler, nullptr) << table_name;
+    EXPECT_EQ(scheduler->name(), table_name);
+  }
+  EXPECT_EQ(queue_scheduler_names(), suanli::model::names_of<suanli::model::QueueDiscipline>());
   for (const auto& name : queue_scheduler_names()) {
     const auto scheduler = make_queue_scheduler(name);
     ASSERT_NE(scheduler, nullptr) << name;
