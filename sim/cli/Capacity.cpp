@@ -168,12 +168,11 @@ int run_capacity(const CapacityOptions& o) {
 }  // namespace
 
 void add_capacity(CLI::App& app, Commands& commands) {
-  auto options = std::make_shared<CapacityOptions>();
-  CapacityOptions& o = *options;
-  auto* capacity = app.add_subcommand(
-      "capacity",
+  auto [capacity, o] = add_command<CapacityOptions>(
+      app, commands, "capacity",
       "Headroom per site, city and province (racks, IT power, cooling, GPUs, cores, uplink), what-if, "
-      "failures, growth and exhaustion dates, cost (docs/capacity.md)");
+      "failures, growth and exhaustion dates, cost (docs/capacity.md)",
+      run_capacity);
   add_scenario(capacity, o.input);
   capacity->add_option("--from", o.from,
                        "A run folder of this scenario (suanli run -o): adds the used peak and p95");
@@ -216,7 +215,6 @@ void add_capacity(CLI::App& app, Commands& commands) {
                    "What-if and failures: IT load as a share of rated power for the annual figures; default: "
                    "what each scenario's workload implies (the same demand on both)")
       ->check(share());
-  commands.push_back({capacity, [options] { return run_capacity(*options); }});
 }
 
 }  // namespace suanli::cli

@@ -33,14 +33,12 @@ int run_check(const CheckOptions& o) {
 }  // namespace
 
 void add_check(CLI::App& app, Commands& commands) {
-  auto options = std::make_shared<CheckOptions>();
-  CheckOptions& o = *options;
-  auto* check = app.add_subcommand("check", "Validate a scenario and print its latency-circle report");
+  auto [check, o] = add_command<CheckOptions>(
+      app, commands, "check", "Validate a scenario and print its latency-circle report", run_check);
   add_scenario(check, o.input);
   check->add_flag("--json", o.json, "Print the report as JSON");
   check->add_flag("-v,--verbose", o.verbose, "List every site (edge DCs too) within each city's budget");
   check->add_flag("--strict", o.strict, "Exit with 1 when the latency circle has violations");
-  commands.push_back({check, [options] { return run_check(*options); }});
 }
 
 }  // namespace suanli::cli

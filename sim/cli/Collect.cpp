@@ -27,13 +27,11 @@ int run_collect(const CollectOptions& o) {
 }  // namespace
 
 void add_collect(CLI::App& app, Commands& commands) {
-  auto options = std::make_shared<CollectOptions>();
-  CollectOptions& o = *options;
-  auto* collect =
-      app.add_subcommand("collect", "Merge sweep shard folders (suanli sweep --shard) into one sweep folder");
+  auto [collect, o] = add_command<CollectOptions>(
+      app, commands, "collect", "Merge sweep shard folders (suanli sweep --shard) into one sweep folder",
+      run_collect);
   collect->add_option("shards", o.folders, "Shard folders")->required();
   collect->add_option("-o,--output", o.output, "Merged sweep folder")->required();
-  commands.push_back({collect, [options] { return run_collect(*options); }});
 }
 
 }  // namespace suanli::cli

@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/Scenario.hpp"
@@ -28,6 +29,19 @@ using Commands = std::vector<Command>;
 /// Registers one subcommand on `app`, with its own options struct (kept alive by `run`), and appends it
 /// to `commands`. Every sim/cli/NAME.cpp defines one, `add_NAME`; main.cpp lists them in SUANLI_COMMANDS.
 using AddCommand = void (*)(CLI::App& app, Commands& commands);
+
+/// What add_NAME starts with: the subcommand `name` on `app`, a fresh `Options` for CLI11 to fill, and
+/// `run(options)` registered as what runs when the user chooses it. Returns both, to add the options:
+///   auto [sub, o] = add_command<CheckOptions>(app, commands, "check", "Validate ...", run_check);
+///   sub->add_flag("--json", o.json, "Print the report as JSON");
+template <typename Options>
+std::pair<CLI::App*, Options&> add_command(CLI::App& app, Commands& commands, const std::string& name,
+                                           const std::string& description, int (*run)(const Options&)) {
+  auto options = std::make_shared<Options>();
+  CLI::App* sub = app.add_subcommand(name, description);
+  commands.push_back({sub, [options, run] { return run(*options); }});
+  return {sub, *options};
+}
 
 /// The scenario a command reads and the edits applied before it is converted.
 struct ScenarioInput {

@@ -62,11 +62,10 @@ int run_plan_edge(const PlanEdgeOptions& o) {
 }  // namespace
 
 void add_plan_edge(CLI::App& app, Commands& commands) {
-  auto options = std::make_shared<PlanEdgeOptions>();
-  PlanEdgeOptions& o = *options;
-  auto* plan = app.add_subcommand(
-      "plan-edge",
-      "Propose the fewest new edge sites that bring every demand point within its latency budget");
+  auto [plan, o] = add_command<PlanEdgeOptions>(
+      app, commands, "plan-edge",
+      "Propose the fewest new edge sites that bring every demand point within its latency budget",
+      run_plan_edge);
   add_scenario(plan, o.input);
   plan->add_option("--budget-ms", o.budget_ms,
                    "Access budget in ms (default: the scenario's intra-city target)")
@@ -85,7 +84,6 @@ void add_plan_edge(CLI::App& app, Commands& commands) {
                    "Standard racks of each proposed site (in --sites-output)")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
-  commands.push_back({plan, [options] { return run_plan_edge(*options); }});
 }
 
 }  // namespace suanli::cli

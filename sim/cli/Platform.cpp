@@ -97,10 +97,9 @@ int run_platform(const PlatformOptions& o) {
 }  // namespace
 
 void add_platform(CLI::App& app, Commands& commands) {
-  auto options = std::make_shared<PlatformOptions>();
-  PlatformOptions& o = *options;
-  auto* platform =
-      app.add_subcommand("platform", "Export the SimGrid platform XML, or build it and report its cost");
+  auto [platform, o] = add_command<PlatformOptions>(
+      app, commands, "platform", "Export the SimGrid platform XML, or build it and report its cost",
+      run_platform);
   add_scenario(platform, o.input);
   platform->add_option("-o,--output", o.output, "Write the SimGrid platform XML here");
   platform->add_option("--granularity", o.granularity, "Override host granularity: server, rack or pod")
@@ -112,7 +111,6 @@ void add_platform(CLI::App& app, Commands& commands) {
                      "With --build: compare SimGrid route latencies of every site pair with Boost.Graph's");
   platform->add_option("--simgrid", o.simgrid_args,
                        "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
-  commands.push_back({platform, [options] { return run_platform(*options); }});
 }
 
 }  // namespace suanli::cli

@@ -49,14 +49,13 @@ int run_policies(const PoliciesOptions& o) {
 }  // namespace
 
 void add_policies(CLI::App& app, Commands& commands) {
-  auto options = std::make_shared<PoliciesOptions>();
-  PoliciesOptions& o = *options;
-  auto* policies =
-      app.add_subcommand("policies", "List the placement policies and queue disciplines (docs/policies.md)");
-  policies->add_flag("--json", o.json,
-                     "Print the names as JSON (placement: name and summary; queue, allocation, dvfs; names: every "
-                     "enumeration of the scenario format)");
-  commands.push_back({policies, [options] { return run_policies(*options); }});
+  auto [policies, o] = add_command<PoliciesOptions>(
+      app, commands, "policies", "List the placement policies and queue disciplines (docs/policies.md)",
+      run_policies);
+  policies->add_flag(
+      "--json", o.json,
+      "Print the names as JSON (placement: name and summary; queue, allocation, dvfs; names: every "
+      "enumeration of the scenario format)");
 }
 
 }  // namespace suanli::cli

@@ -54,10 +54,9 @@ int run_pue(const PueOptions& o) {
 }  // namespace
 
 void add_pue(CLI::App& app, Commands& commands) {
-  auto options = std::make_shared<PueOptions>();
-  PueOptions& o = *options;
-  auto* pue =
-      app.add_subcommand("pue", "Annual PUE per site and overall (8,760 h of weather), PASS/FAIL vs targets");
+  auto [pue, o] = add_command<PueOptions>(
+      app, commands, "pue", "Annual PUE per site and overall (8,760 h of weather), PASS/FAIL vs targets",
+      run_pue);
   add_scenario(pue, o.input);
   pue->add_option("--it-load", o.it_load,
                   "IT load as a share of each site's rated IT power (racks x 2.5 kW); default: the load the "
@@ -77,7 +76,6 @@ void add_pue(CLI::App& app, Commands& commands) {
   pue->add_flag("--json", o.json, "Print the report as JSON");
   pue->add_flag("-v,--verbose", o.verbose, "List every edge DC too");
   pue->add_flag("--strict", o.strict, "Exit with 1 when a PUE target is missed");
-  commands.push_back({pue, [options] { return run_pue(*options); }});
 }
 
 }  // namespace suanli::cli

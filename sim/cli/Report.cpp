@@ -27,17 +27,15 @@ int run_report(const ReportOptions& o) {
 }  // namespace
 
 void add_report(CLI::App& app, Commands& commands) {
-  auto options = std::make_shared<ReportOptions>();
-  ReportOptions& o = *options;
-  auto* report = app.add_subcommand(
-      "report", "Write one self-contained HTML report of a run or a sweep folder; two runs side by side");
+  auto [report, o] = add_command<ReportOptions>(
+      app, commands, "report",
+      "Write one self-contained HTML report of a run or a sweep folder; two runs side by side", run_report);
   report
       ->add_option("folders", o.folders,
                    "A run folder (suanli run -o) or a sweep folder; two run folders to compare")
       ->required()
       ->expected(1, 2);
   report->add_option("-o,--output", o.output, "The HTML file to write")->required();
-  commands.push_back({report, [options] { return run_report(*options); }});
 }
 
 }  // namespace suanli::cli

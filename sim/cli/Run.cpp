@@ -114,10 +114,9 @@ int run_run(const RunOptions& o) {
 }  // namespace
 
 void add_run(CLI::App& app, Commands& commands) {
-  auto options = std::make_shared<RunOptions>();
-  RunOptions& o = *options;
-  auto* run = app.add_subcommand(
-      "run", "Simulate the scenario's workload and write summary.json, jobs.csv, timeseries.csv");
+  auto [run, o] = add_command<RunOptions>(
+      app, commands, "run",
+      "Simulate the scenario's workload and write summary.json, jobs.csv, timeseries.csv", run_run);
   add_scenario(run, o.input);
   run->add_option("-o,--output", o.output, "Output folder (created if missing)")->required();
   run->add_option("--seed", o.seed, "Override the scenario's seed: a whole number from 0 to 2^63-1")
@@ -169,7 +168,6 @@ void add_run(CLI::App& app, Commands& commands) {
          "(SimGrid execs under its host energy plugin: the slower reference)")
       ->check(CLI::IsMember({"exact", "simgrid"}))
       ->capture_default_str();
-  commands.push_back({run, [options] { return run_run(*options); }});
 }
 
 }  // namespace suanli::cli

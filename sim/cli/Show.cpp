@@ -23,12 +23,9 @@ int run_show(const ShowOptions& o) {
 }  // namespace
 
 void add_show(CLI::App& app, Commands& commands) {
-  auto options = std::make_shared<ShowOptions>();
-  ShowOptions& o = *options;
-  auto* show =
-      app.add_subcommand("show", "Print the fully resolved scenario (every default filled in) as JSON");
+  auto [show, o] = add_command<ShowOptions>(
+      app, commands, "show", "Print the fully resolved scenario (every default filled in) as JSON", run_show);
   add_scenario(show, o.input);
-  commands.push_back({show, [options] { return run_show(*options); }});
 }
 
 }  // namespace suanli::cli

@@ -159,11 +159,10 @@ int run_sweep(const SweepOptions& o) {
 }  // namespace
 
 void add_sweep(CLI::App& app, Commands& commands) {
-  auto options = std::make_shared<SweepOptions>();
-  SweepOptions& o = *options;
-  auto* sweep = app.add_subcommand(
-      "sweep",
-      "Run a parameter sweep: each configuration x replication as its own run, in parallel (docs/sweeps.md)");
+  auto [sweep, o] = add_command<SweepOptions>(
+      app, commands, "sweep",
+      "Run a parameter sweep: each configuration x replication as its own run, in parallel (docs/sweeps.md)",
+      run_sweep);
   sweep->add_option("sweep", o.sweep_file, "Sweep JSON file (format: docs/sweeps.md)")->required();
   sweep
       ->add_option("-o,--output", o.output,
@@ -193,7 +192,6 @@ void add_sweep(CLI::App& app, Commands& commands) {
   sweep->add_option("--cpus", o.slurm_cpus, "CPUs (runs at once) per array task of --emit-slurm")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
-  commands.push_back({sweep, [options] { return run_sweep(*options); }});
 }
 
 }  // namespace suanli::cli
