@@ -15,7 +15,8 @@
 #include "capacity/WhatIf.hpp"
 #include "energy/Facility.hpp"
 #include "energy/Targets.hpp"
-#include "metrics/OutputFile.hpp"
+#include "io/Format.hpp"
+#include "metrics/Statistics.hpp"
 #include "model/Error.hpp"
 #include "model/Summary.hpp"
 #include "policy/ClassRules.hpp"
@@ -132,12 +133,6 @@ double annual_pue_at(const FacilityTable& t, double load) {
   return fac / it;
 }
 
-std::string fmt_pct(double x) {
-  std::ostringstream o;
-  o << std::fixed << std::setprecision(0) << 100 * x << " %";
-  return o.str();
-}
-
 }  // namespace
 
 std::vector<GrowthYear> growth_years(const std::string& start, const std::vector<GrowthMonth>& months) {
@@ -196,16 +191,8 @@ std::string month_label(const std::string& start, std::int64_t month) {
 double erlang_c_wait_within(double c, double a, double service_s, double t_s) {
   if (a <= 0) return 1;
   if (c <= 0 || a >= c) return 0;
-  const double rho = a / c;
   // Halfin-Whitt: with beta = (1 - rho) sqrt(c) above 8 the probability of waiting is below 1e-14.
-  double p_wait = 0;
-  if ((1 - rho) * std::sqrt(c) < 8) {
-    // Erlang B by its recursion, then C = B / (1 - rho (1 - B)).
-    double b = 1;
-    const auto n = static_cast<std::int64_t>(std::floor(c));
-    for (std::int64_t k = 1; k <= n; ++k) b = a * b / (static_cast<double>(k) + a * b);
-    p_wait = b / (1 - rho * (1 - b));
-  }
+  const double p_wait = (1 - a / c) * std::sqrt(c) < 8 ? metrics::erlang_c(c, a) : 0;
   if (t_s < 0) return 0;
   return 1 - p_wait * std::exp(-(c - a) * t_s / service_s);
 }
@@ -234,11 +221,7 @@ energy::ItLoadProfile annual_it_load(const model::Scenario& s, const energy::Sit
                                      double diurnal_amplitude, WorkloadItLoad* workload) {
   energy::ItLoadProfile p;
   p.diurnal_amplitude = diurnal_amplitude;
-  const auto pct = [](double x) {
-    std::ostringstream o;
-    o << std::fixed << std::setprecision(1) << 100 * x << " %";
-    return o.str();
-  };
+  const auto pct = [](double x) { return io::percent(x, 1); };
   if (it_load) {
     p.it_load = *it_load;
     p.source = "option";
@@ -761,7 +744,7 @@ std::string entity_label(const GrowthEntity& e, int indent) {
 
 void print_growth(std::ostream& out, const GrowthReport& r, bool verbose) {
   out << "Growth of " << r.scenario << " from " << r.start << " over " << r.horizon_months << " months"
-      << " (a pool runs out above " << fmt_pct(r.max_utilization) << " offered utilization)\n";
+      << " (a pool runs out above " << io::percent(r.max_utilization, 0) << " offered utilization)\n";
   if (!r.province.months.empty()) {
     // The load every later month grows from, and what the PUE columns mean.
     const auto& m = r.province.months.front();
@@ -779,7 +762,7 @@ void print_growth(std::ostream& out, const GrowthReport& r, bool verbose) {
   out << "  " << std::string(40, ' ');
   for (std::size_t x = 0; x < kGrowthLimits; ++x) {
     std::string h = kHeads[x];
-    if (x == static_cast<std::size_t>(GrowthLimit::kBudget)) h += fmt_pct(r.min_budget_attainment);
+    if (x == static_cast<std::size_t>(GrowthLimit::kBudget)) h += io::percent(r.min_budget_attainment, 0);
     out << std::setw(12) << h;
   }
   out << "\n";
@@ -803,7 +786,7 @@ void print_growth(std::ostream& out, const GrowthReport& r, bool verbose) {
       << "electricity" << std::setw(10) << "kt CO2" << std::setw(10) << "carbon" << std::setw(10) << "capital"
       << std::setw(10) << "TCO" << "\n";
   for (const auto& y : growth_years(r.start, r.province.months)) {
-    auto pct = [](double x) { return std::isfinite(x) ? fmt_pct(x) : std::string("-"); };
+    auto pct = [](double x) { return io::percent(x, 0); };
     std::ostringstream line;
     line << std::fixed << "  " << std::left << std::setw(6) << y.year << std::right << std::setw(9)
          << pct(y.gpu_utilization) << std::setw(9) << pct(y.cpu_utilization) << std::setw(11) << std::setprecision(0)
@@ -877,15 +860,15 @@ std::string money_column(const std::string& name, const std::string& currency) {
 }  // namespace
 
 std::string growth_costs_csv(const GrowthReport& r, bool bom) {
-  std::string out = bom ? std::string(metrics::kUtf8Bom) : "";
+  std::string out = bom ? std::string(io::kUtf8Bom) : "";
   out += "level,name,name_zh,city,year,it_mwh,facility_mwh,pue," + money_column("electricity_cost", r.currency) +
          ",carbon_t," + money_column("carbon_cost", r.currency) + "," + money_column("capital_cost", r.currency) + "," +
          money_column("tco", r.currency) + "\n";
-  const auto f = metrics::format_double_or_empty;
+  const auto f = io::format_double_or_empty;
   auto rows = [&](const GrowthEntity& e) {
     for (const auto& y : growth_years(r.start, e.months))
-      out += std::string(to_string(e.level)) + "," + metrics::spreadsheet_cell(e.name) + "," +
-             metrics::spreadsheet_cell(e.name_zh) + "," + metrics::spreadsheet_cell(e.city) + "," +
+      out += std::string(to_string(e.level)) + "," + io::spreadsheet_cell(e.name) + "," +
+             io::spreadsheet_cell(e.name_zh) + "," + io::spreadsheet_cell(e.city) + "," +
              std::to_string(y.year) + "," + f(y.it_kwh / 1000) + "," + f(y.facility_kwh / 1000) + "," +
              f(y.it_kwh > 0 ? y.facility_kwh / y.it_kwh : kNaN) + "," + f(y.electricity_cost) + "," +
              f(y.carbon_kg / 1000) + "," + f(y.carbon_cost) + "," + f(y.capital_cost) + "," + f(y.tco()) +
@@ -898,13 +881,13 @@ std::string growth_costs_csv(const GrowthReport& r, bool bom) {
 }
 
 std::string growth_csv(const GrowthReport& r, bool bom) {
-  std::string out = bom ? std::string(metrics::kUtf8Bom) : "";
+  std::string out = bom ? std::string(io::kUtf8Bom) : "";
   out += "level,name,name_zh,city,limit,first_month,date\n";
   auto rows = [&](const GrowthEntity& e) {
     for (std::size_t x = 0; x < kGrowthLimits; ++x) {
       if (!e.applicable[x]) continue;
-      out += std::string(to_string(e.level)) + "," + metrics::spreadsheet_cell(e.name) + "," +
-             metrics::spreadsheet_cell(e.name_zh) + "," + metrics::spreadsheet_cell(e.city) + "," +
+      out += std::string(to_string(e.level)) + "," + io::spreadsheet_cell(e.name) + "," +
+             io::spreadsheet_cell(e.name_zh) + "," + io::spreadsheet_cell(e.city) + "," +
              std::string(to_string(static_cast<GrowthLimit>(x))) + "," +
              (e.first[x] ? std::to_string(*e.first[x]) + "," + month_label(r.start, *e.first[x]) : ",") +
              "\n";

@@ -10,11 +10,12 @@
 #include <stdexcept>
 #include <unordered_map>
 
-#include "metrics/OutputFile.hpp"
+#include "io/Format.hpp"
 #include "metrics/Statistics.hpp"
 #include "model/Error.hpp"
 #include "model/Summary.hpp"
-#include "workload/LineReader.hpp"
+#include "io/LineReader.hpp"
+#include "io/Table.hpp"
 
 namespace suanli::capacity {
 
@@ -53,7 +54,7 @@ void add_note(std::string& note, const std::string& clause) {
 /// An amount with 3 decimals (CSV fields and notes); -0.000 and tiny rounding residues print as 0.000.
 std::string amount(double x) {
   if (std::abs(x) < 5e-4) x = 0;
-  return metrics::format_fixed(x, 3);
+  return io::format_fixed(x, 3);
 }
 
 /// Peak and p95 of a series (nullopt for an empty series).
@@ -136,7 +137,7 @@ Headroom site_headroom(const model::Scenario& s, const model::Site& site, const 
   space.committed = fig.occupied_racks;
   space.remaining = space.built - fig.occupied_racks;
   add_note(space.note, "committed = installed servers' full-load power / 2.5 kW (rack occupancy " +
-                           metrics::format_fixed(100 * fig.occupancy, 1) + " %)");
+                           io::format_fixed(100 * fig.occupancy, 1) + " %)");
 
   const double rated_kw = static_cast<double>(site.racks) * kRackKw;
   const double built_kw = site.ups.usable_w(site.rated_it_w()) / 1000.0;
@@ -158,7 +159,7 @@ Headroom site_headroom(const model::Scenario& s, const model::Site& site, const 
   add_note(it.note, std::string(site.ups.capacity_w ? "built = the UPS capacity (ups.capacity_w)" : "built = racks x 2.5 kW") +
                         "; committed = installed servers at full load (count x max_w of pstate 0)");
   if (built_kw < rated_kw - 1e-9 || built_kw > rated_kw + 1e-9)
-    add_note(it.note, "rated IT power racks x 2.5 kW = " + metrics::format_fixed(rated_kw, 1) + " kW");
+    add_note(it.note, "rated IT power racks x 2.5 kW = " + io::format_fixed(rated_kw, 1) + " kW");
   plant_note(it.note, site.ups, "UPS");
   run_power_notes(it);
 
@@ -346,7 +347,7 @@ RunUsage read_run_usage(const std::string& run_dir, const model::Scenario& scena
         "missing: a run folder holds timeseries.csv (or timeseries.csv.gz), written by suanli run");
   }
 
-  workload::CsvReader csv(path, {"time_s", "site", "cpu_utilization", "gpu_utilization", "it_power_w"});
+  io::CsvReader csv(path, {"time_s", "site", "cpu_utilization", "gpu_utilization", "it_power_w"});
   const std::size_t c_time = *csv.column("time_s"), c_site = *csv.column("site");
   const std::size_t c_cpu = *csv.column("cpu_utilization"), c_gpu = *csv.column("gpu_utilization");
   const std::size_t c_it = *csv.column("it_power_w");
@@ -360,7 +361,7 @@ RunUsage read_run_usage(const std::string& run_dir, const model::Scenario& scena
   const auto utilization = [&](const std::vector<std::string>& row, std::size_t c) {
     const double u = lines.to_number(row[c], csv.describe(c));
     if (u < 0 || u > 1 + kUtilizationSlack)
-      lines.fail(csv.describe(c) + ": expected a utilization in [0, 1], got " + workload::format_number(u));
+      lines.fail(csv.describe(c) + ": expected a utilization in [0, 1], got " + io::format_double(u));
     return u;
   };
   while (const auto* row = csv.next()) {
@@ -373,13 +374,13 @@ RunUsage read_run_usage(const std::string& run_dir, const model::Scenario& scena
     auto& site = usage.sites[it->second];
     const double t = lines.to_number((*row)[c_time], csv.describe(c_time));
     if (!site.time_s.empty() && !(t > site.time_s.back()))
-      lines.fail(csv.describe(c_time) + ": " + workload::format_number(t) + " is not after site \"" + name +
-                 "\"'s previous sample at " + workload::format_number(site.time_s.back()));
+      lines.fail(csv.describe(c_time) + ": " + io::format_double(t) + " is not after site \"" + name +
+                 "\"'s previous sample at " + io::format_double(site.time_s.back()));
     const double cpu = utilization(*row, c_cpu);
     const double gpu = utilization(*row, c_gpu);
     const double it_w = lines.to_number((*row)[c_it], csv.describe(c_it));
     if (it_w < 0)
-      lines.fail(csv.describe(c_it) + ": expected a power >= 0, got " + workload::format_number(it_w));
+      lines.fail(csv.describe(c_it) + ": expected a power >= 0, got " + io::format_double(it_w));
     site.time_s.push_back(t);
     site.cpu_utilization.push_back(cpu);
     site.gpu_utilization.push_back(gpu);
@@ -459,11 +460,11 @@ std::string csv_optional(const std::optional<double>& x) { return x ? csv_number
 void csv_rows(std::string& out, const Headroom& h) {
   for (const auto& r : h.resources) {
     const std::string fields[] = {std::string(to_string(h.level)),
-                                  metrics::spreadsheet_cell(h.name),
-                                  metrics::spreadsheet_cell(h.name_zh),
-                                  metrics::spreadsheet_cell(h.city),
+                                  io::spreadsheet_cell(h.name),
+                                  io::spreadsheet_cell(h.name_zh),
+                                  io::spreadsheet_cell(h.city),
                                   r.resource,
-                                  metrics::spreadsheet_cell(r.unit),
+                                  io::spreadsheet_cell(r.unit),
                                   csv_number(r.built),
                                   csv_optional(r.committed),
                                   csv_optional(r.used_peak),
@@ -471,34 +472,13 @@ void csv_rows(std::string& out, const Headroom& h) {
                                   csv_number(r.stranded),
                                   csv_number(r.remaining),
                                   r.binding ? "1" : "0",
-                                  metrics::spreadsheet_cell(r.note)};
+                                  io::spreadsheet_cell(r.note)};
     for (const auto& f : fields) out += (&f == fields ? "" : ",") + f;
     out += '\n';
   }
 }
 
 // Terminal table.
-
-/// `x` with `decimals` decimals and thousands separators: 150,000 / 102,387.988.
-std::string grouped(double x, int decimals) {
-  if (std::abs(x) < 0.5 * std::pow(10.0, -decimals)) x = 0;
-  std::string text = metrics::format_fixed(x, decimals);
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) text.erase(0, 1);
-  const std::size_t point = std::min(text.find('.'), text.size());
-  std::string out;
-  for (std::size_t i = 0; i < point; ++i) {
-    if (i > 0 && (point - i) % 3 == 0) out += ',';
-    out += text[i];
-  }
-  out += text.substr(point);
-  return negative ? "-" + out : out;
-}
-
-std::string col(std::string s, std::size_t width, bool left = false) {
-  if (s.size() >= width) return s + " ";
-  return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
-}
 
 /// A site's binding resources: "balanced" when space, IT power and cooling all bind.
 std::string site_binding(const Headroom& h) {
@@ -548,23 +528,23 @@ struct Line {
 };
 
 void print_header(std::ostream& out) {
-  out << "  " << col("site", 40, true) << col("racks", 9) << col("occupied", 11) << col("free", 10)
-      << col("addable", 9) << col("stranded", 9) << col("IT MW", 9) << col("load MW", 9) << col("free MW", 9)
-      << col("str. kW", 8) << col("GPUs idle", 10) << col("cores idle", 11) << "  binding\n";
+  out << "  " << io::column("site", 40, true) << io::column("racks", 9) << io::column("occupied", 11) << io::column("free", 10)
+      << io::column("addable", 9) << io::column("stranded", 9) << io::column("IT MW", 9) << io::column("load MW", 9) << io::column("free MW", 9)
+      << io::column("str. kW", 8) << io::column("GPUs idle", 10) << io::column("cores idle", 11) << "  binding\n";
 }
 
 void print_line(std::ostream& out, const std::string& name, const Line& l) {
   const double load_kw = l.it_kw - l.it_free_kw;
-  out << "  " << col(name, 40, true) << col(grouped(l.racks, 0), 9) << col(grouped(l.occupied, 1), 11)
-      << col(grouped(l.free_racks, 1), 10) << col(grouped(static_cast<double>(l.addable), 0), 9)
-      << col(grouped(l.racks_stranded, 1), 9) << col(grouped(l.it_kw / 1000, 3), 9)
-      << col(grouped(load_kw / 1000, 3), 9) << col(grouped(l.it_free_kw / 1000, 3), 9)
-      << col(grouped(l.it_stranded_kw, 1), 8) << col(l.usage_known ? grouped(l.gpus_idle, 0) : "-", 10)
-      << col(l.usage_known ? grouped(l.cores_idle, 0) : "-", 11) << "  " << l.binding_text() << "\n";
+  out << "  " << io::column(name, 40, true) << io::column(io::grouped(l.racks, 0), 9) << io::column(io::grouped(l.occupied, 1), 11)
+      << io::column(io::grouped(l.free_racks, 1), 10) << io::column(io::grouped(static_cast<double>(l.addable), 0), 9)
+      << io::column(io::grouped(l.racks_stranded, 1), 9) << io::column(io::grouped(l.it_kw / 1000, 3), 9)
+      << io::column(io::grouped(load_kw / 1000, 3), 9) << io::column(io::grouped(l.it_free_kw / 1000, 3), 9)
+      << io::column(io::grouped(l.it_stranded_kw, 1), 8) << io::column(l.usage_known ? io::grouped(l.gpus_idle, 0) : "-", 10)
+      << io::column(l.usage_known ? io::grouped(l.cores_idle, 0) : "-", 11) << "  " << l.binding_text() << "\n";
 }
 
 std::string optional_text(const std::optional<double>& x, double scale, int decimals) {
-  return x ? grouped(*x / scale, decimals) : std::string("-");
+  return x ? io::grouped(*x / scale, decimals) : std::string("-");
 }
 
 }  // namespace
@@ -590,7 +570,7 @@ json headroom_json(const HeadroomReport& report) {
 
 std::string headroom_csv(const HeadroomReport& report, bool bom) {
   std::string out;
-  if (bom) out += metrics::kUtf8Bom;
+  if (bom) out += io::kUtf8Bom;
   out +=
       "level,name,name_zh,city,resource,unit,built,committed,used_peak,used_p95,stranded,remaining,binding,"
       "note\n";
@@ -641,35 +621,35 @@ void print_headroom(std::ostream& out, const HeadroomReport& report, bool verbos
 
   const auto& p = report.province;
   out << "\nProvince " << p.name << " (" << p.sites
-      << " sites): " << grouped(static_cast<double>(p.racks_addable), 0)
+      << " sites): " << io::grouped(static_cast<double>(p.racks_addable), 0)
       << " standard racks can still be added\n";
   const auto& space = p.at("space");
-  out << "  " << col("space", 11, true) << grouped(space.built, 0) << " racks built, "
-      << grouped(space.committed.value_or(0), 1) << " committed, " << grouped(space.remaining, 1) << " free, "
-      << grouped(space.stranded, 1) << " stranded; binds at " << p.binding_sites[kSpace] << " sites\n";
+  out << "  " << io::column("space", 11, true) << io::grouped(space.built, 0) << " racks built, "
+      << io::grouped(space.committed.value_or(0), 1) << " committed, " << io::grouped(space.remaining, 1) << " free, "
+      << io::grouped(space.stranded, 1) << " stranded; binds at " << p.binding_sites[kSpace] << " sites\n";
   for (const std::size_t k : {kItPower, kCooling}) {
     const auto& r = p.resources[k];
-    out << "  " << col(r.resource, 11, true) << grouped(r.built / 1000, 3) << " MW built, "
-        << grouped(r.committed.value_or(0) / 1000, 3) << " MW committed";
+    out << "  " << io::column(r.resource, 11, true) << io::grouped(r.built / 1000, 3) << " MW built, "
+        << io::grouped(r.committed.value_or(0) / 1000, 3) << " MW committed";
     if (run)
       out << ", coincident run peak " << optional_text(r.used_peak, 1000, 3) << " MW (p95 "
           << optional_text(r.used_p95, 1000, 3) << ")";
-    out << ", " << grouped(r.remaining / 1000, 3) << " MW free, " << grouped(r.stranded, 1)
+    out << ", " << io::grouped(r.remaining / 1000, 3) << " MW free, " << io::grouped(r.stranded, 1)
         << " kW stranded; binds at " << p.binding_sites[k] << " sites\n";
   }
   for (const char* name : {"gpus", "cpu_cores"}) {
     const auto& r = p.at(name);
-    out << "  " << col(name, 11, true) << grouped(r.built, 0) << " installed";
+    out << "  " << io::column(name, 11, true) << io::grouped(r.built, 0) << " installed";
     if (run)
       out << ", coincident run peak " << optional_text(r.used_peak, 1, 0) << " busy (p95 "
-          << optional_text(r.used_p95, 1, 0) << "), " << grouped(r.remaining, 0)
+          << optional_text(r.used_p95, 1, 0) << "), " << io::grouped(r.remaining, 0)
           << " idle at the site peaks (sum over sites)";
     else
       out << "; usage unknown without a run";
     out << "\n";
   }
   const auto& uplink = p.at("uplink");
-  out << "  " << col("uplink", 11, true) << grouped(uplink.built, 0)
+  out << "  " << io::column("uplink", 11, true) << io::grouped(uplink.built, 0)
       << " Gb/s of site uplinks; runs do not record per-site traffic\n";
 }
 

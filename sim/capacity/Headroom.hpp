@@ -170,8 +170,8 @@ nlohmann::json headroom_json(const HeadroomReport& report);
 
 /// One row per (level, name, resource): the province, then the cities, then the sites, resources in
 /// Headroom::resources order. Columns level,name,name_zh,city,resource,unit,built,committed,used_peak,
-/// used_p95,stranded,remaining,binding,note; numbers with 3 decimals (metrics::format_fixed), an
-/// empty field for nullopt, binding 1 or 0; RFC 4180 escaping (metrics::csv_escape); UTF-8, "\n"
+/// used_p95,stranded,remaining,binding,note; numbers with 3 decimals (io::format_fixed), an
+/// empty field for nullopt, binding 1 or 0; RFC 4180 escaping (io::csv_escape); UTF-8, "\n"
 /// line ends. With `bom`, the UTF-8 byte order mark EF BB BF first (Excel then reads the Chinese
 /// names as UTF-8).
 std::string headroom_csv(const HeadroomReport& report, bool bom);

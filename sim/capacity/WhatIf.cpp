@@ -10,7 +10,7 @@
 #include "capacity/Headroom.hpp"
 #include "energy/AnnualPue.hpp"
 #include "energy/Conditions.hpp"
-#include "metrics/OutputFile.hpp"
+#include "io/Format.hpp"
 #include "model/Error.hpp"
 #include "model/Summary.hpp"
 #include "topology/Graph.hpp"
@@ -82,11 +82,8 @@ std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(c
 }
 
 std::string number(double x) {
-  if (!std::isfinite(x)) return "-";
-  std::ostringstream o;
   const double a = std::fabs(x);
-  o << std::fixed << std::setprecision(a == std::floor(a) && a < 1e15 ? 0 : (a >= 100 ? 1 : 3)) << x;
-  return o.str();
+  return io::format_fixed_or_dash(x, a == std::floor(a) && a < 1e15 ? 0 : (a >= 100 ? 1 : 3));
 }
 
 }  // namespace
@@ -157,9 +154,8 @@ void print_what_if(std::ostream& out, const std::vector<WhatIfRow>& rows) {
     const double d = r.changed - r.baseline;
     std::string rel = "";
     if (std::isfinite(d) && r.baseline != 0 && d != 0 && r.unit != "%") {
-      std::ostringstream o;
-      o << std::showpos << std::fixed << std::setprecision(1) << 100 * d / std::fabs(r.baseline) << " %";
-      rel = o.str();
+      const std::string v = io::format_fixed(100 * d / std::fabs(r.baseline), 1);
+      rel = (v.front() == '-' ? v : "+" + v) + " %";
     }
     out << (d != 0 && std::isfinite(d) ? "* " : "  ") << std::left << std::setw(44) << r.figure << std::right
         << std::setw(14) << number(r.baseline) << std::setw(14) << number(r.changed) << std::setw(14)
@@ -169,11 +165,11 @@ void print_what_if(std::ostream& out, const std::vector<WhatIfRow>& rows) {
 }
 
 std::string what_if_csv(const std::vector<WhatIfRow>& rows, bool bom) {
-  std::string out = bom ? std::string(metrics::kUtf8Bom) : "";
+  std::string out = bom ? std::string(io::kUtf8Bom) : "";
   out += "figure,unit,baseline,what_if,difference\n";
-  const auto f = metrics::format_double_or_empty;
+  const auto f = io::format_double_or_empty;
   for (const auto& r : rows)
-    out += metrics::spreadsheet_cell(r.figure) + "," + metrics::spreadsheet_cell(r.unit) + "," +
+    out += io::spreadsheet_cell(r.figure) + "," + io::spreadsheet_cell(r.unit) + "," +
            f(r.baseline) + "," + f(r.changed) + "," + f(r.changed - r.baseline) + "\n";
   return out;
 }

@@ -1,5 +1,5 @@
-#include "cli/Serve.hpp"
-
+// `suanli serve`: the live classroom page (sim/serve/, docs/serve.md).
+#include <CLI/CLI.hpp>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/Commands.hpp"
 #include "load/Load.hpp"
 #include "model/Error.hpp"
-#include "model/JsonReader.hpp"
+#include "io/JsonReader.hpp"
 #include "model/ScenarioReader.hpp"
 #include "policy/Placement.hpp"
 #include "policy/QueueScheduler.hpp"
@@ -37,7 +38,7 @@ int run_serve(const ServeOptions& o) {
   for (const auto& e : o.set) load_options.edits.push_back(model::parse_scenario_edit(e, "--set"));
   const auto loaded = load::load_scenario(o.scenario, load_options);
   for (const auto& w : loaded.warnings) std::cerr << "warning: " << w << "\n";
-  auto document = model::parse_json_text(model::read_text_file(o.scenario), o.scenario);
+  auto document = io::parse_json_text(io::read_text_file(o.scenario), o.scenario);
   model::apply_scenario_edits(document, load_options.edits, "--set");
 
   serve::ServerOptions server;
@@ -79,26 +80,25 @@ int run_serve(const ServeOptions& o) {
 
 }  // namespace
 
-Subcommand add_serve(CLI::App& app) {
-  auto o = std::make_shared<ServeOptions>();
-  auto* sub = app.add_subcommand("serve",
-                                 "Serve a live page of a run in the browser: map, gauges, charts, decision "
-                                 "log, controls (docs/serve.md)");
-  sub->add_option("scenario", o->scenario, "Scenario JSON file (format: docs/scenario.md)")->required();
-  sub->add_flag("--lenient", o->lenient, "Treat unknown fields as warnings instead of errors");
-  sub->add_option("--set", o->set, "Edit the scenario before reading it: POINTER=VALUE (as in suanli run)")
+void add_serve(CLI::App& app, Commands& commands) {
+  auto [sub, o] = add_command<ServeOptions>(app, commands, "serve",
+                                            "Serve a live page of a run in the browser: map, gauges, charts, "
+                                            "decision log, controls (docs/serve.md)",
+                                            run_serve);
+  sub->add_option("scenario", o.scenario, "Scenario JSON file (format: docs/scenario.md)")->required();
+  sub->add_flag("--lenient", o.lenient, "Treat unknown fields as warnings instead of errors");
+  sub->add_option("--set", o.set, "Edit the scenario before reading it: POINTER=VALUE (as in suanli run)")
       ->take_all();
-  sub->add_option("--seed", o->seed, "Override the scenario's seed");
-  sub->add_option("--port", o->port, "TCP port; 0 picks a free one (the URL is printed)")
+  sub->add_option("--seed", o.seed, "Override the scenario's seed");
+  sub->add_option("--port", o.port, "TCP port; 0 picks a free one (the URL is printed)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   sub->add_option(
-      "--bind", o->bind,
+      "--bind", o.bind,
       "Listen on this address instead of 127.0.0.1 (a non-loopback address is reachable from the network)");
-  sub->add_option("--speed", o->speed, "Initial play speed, simulated seconds per wall second")
+  sub->add_option("--speed", o.speed, "Initial play speed, simulated seconds per wall second")
       ->check(CLI::Range(1e-3, 1e7))
       ->capture_default_str();
-  return Subcommand{sub, [o] { return run_serve(*o); }};
 }
 
 }  // namespace suanli::cli

@@ -8,7 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "workload/LineReader.hpp"
+#include "io/Format.hpp"
+#include "io/LineReader.hpp"
 
 namespace suanli::energy {
 
@@ -40,7 +41,7 @@ double PowerCurve::at(double load) const {
 }
 
 PowerCurve read_specpower_file(const std::string& path) {
-  workload::LineReader lines(path);
+  io::LineReader lines(path);
   std::optional<std::string_view> text;
   for (;;) {
     text = lines.next();
@@ -63,10 +64,10 @@ PowerCurve read_specpower_file(const std::string& path) {
     const std::string label =
         "value " + std::to_string(i + 1) + " (power at " + std::to_string(i * 10) + " % load)";
     const double watts = lines.to_number(words[i], label);
-    if (watts <= 0.0) lines.fail(label + ": " + workload::format_number(watts) + " W is not positive");
+    if (watts <= 0.0) lines.fail(label + ": " + io::format_double(watts) + " W is not positive");
     if (i > 0 && watts < curve.watts[i - 1]) {
-      lines.fail(label + ": " + workload::format_number(watts) + " W is below the " +
-                 workload::format_number(curve.watts[i - 1]) + " W at " + std::to_string((i - 1) * 10) +
+      lines.fail(label + ": " + io::format_double(watts) + " W is below the " +
+                 io::format_double(curve.watts[i - 1]) + " W at " + std::to_string((i - 1) * 10) +
                  " % load; power must not decrease with load");
     }
     curve.watts[i] = watts;

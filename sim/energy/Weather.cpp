@@ -6,14 +6,15 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "io/Format.hpp"
 #include "model/Error.hpp"
-#include "workload/LineReader.hpp"
+#include "io/LineReader.hpp"
 
 namespace suanli::energy {
 
 namespace {
 
-using workload::LineReader;
+using io::LineReader;
 
 constexpr std::array<int, 12> kDaysInMonth = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 constexpr std::array<std::string_view, 8> kEpwHeaders = {"LOCATION",
@@ -68,12 +69,12 @@ double read_field(const LineReader& lines, const std::vector<std::string_view>& 
   const std::string label = "field " + std::to_string(f.index + 1) + " (" + f.name + ")";
   const double value = lines.to_number(trim(fields[f.index]), label);
   if (value == f.missing) {
-    lines.fail(label + ": " + workload::format_number(value) +
+    lines.fail(label + ": " + io::format_double(value) +
                " is EPW's missing-value code; a complete weather year is required");
   }
   if (value < f.min || value > f.max) {
-    lines.fail(label + ": " + workload::format_number(value) + " is outside the plausible range " +
-               workload::format_number(f.min) + ".." + workload::format_number(f.max));
+    lines.fail(label + ": " + io::format_double(value) + " is outside the plausible range " +
+               io::format_double(f.min) + ".." + io::format_double(f.max));
   }
   return value;
 }
@@ -90,10 +91,10 @@ void check_synthetic(double dry_bulb_c, double rh_percent) {
   require_finite(dry_bulb_c, "dry bulb");
   require_finite(rh_percent, "relative humidity");
   if (dry_bulb_c < -70.0 || dry_bulb_c > 70.0) {
-    throw std::invalid_argument("dry bulb " + workload::format_number(dry_bulb_c) + " °C is outside -70..70");
+    throw std::invalid_argument("dry bulb " + io::format_double(dry_bulb_c) + " °C is outside -70..70");
   }
   if (rh_percent < 0.0 || rh_percent > 100.0) {
-    throw std::invalid_argument("relative humidity " + workload::format_number(rh_percent) +
+    throw std::invalid_argument("relative humidity " + io::format_double(rh_percent) +
                                 " % is outside 0..100");
   }
 }

@@ -14,6 +14,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 
+#include "io/Format.hpp"
 #include "model/Error.hpp"
 #include "model/Summary.hpp"
 #include "platform/SimGridPlatform.hpp"
@@ -348,17 +349,17 @@ void Controller::log_decision(const policy::PlacementRequest& r,
   } else {
     row.chosen = choice->site < s_.sites.size() ? s_.sites[choice->site].name : "?";
     if (choice->start_not_before_s > r.now_s)
-      row.why += "; deferred to t = " + metrics::format_double(choice->start_not_before_s) + " s";
+      row.why += "; deferred to t = " + io::format_double(choice->start_not_before_s) + " s";
   }
   if (gate_) gate_->decision(row);
   if (!decisions_) return;
-  decisions_->write(metrics::format_double(row.time_s) + "," + std::to_string(row.job) + "," +
-                    metrics::csv_escape(row.job_class) + "," + row.policy + "," +
-                    metrics::csv_escape(row.candidates) + "," + metrics::csv_escape(row.chosen) + "," +
-                    metrics::csv_escape(row.why) + "\n");
+  decisions_->write(io::format_double(row.time_s) + "," + std::to_string(row.job) + "," +
+                    io::csv_escape(row.job_class) + "," + row.policy + "," +
+                    io::csv_escape(row.candidates) + "," + io::csv_escape(row.chosen) + "," +
+                    io::csv_escape(row.why) + "\n");
 }
 
-void Controller::set_decision_log(metrics::OutputFile* out) {
+void Controller::set_decision_log(io::OutputFile* out) {
   decisions_ = out;
   if (decisions_) decisions_->write("time_s,job,class,policy,candidates,chosen,why\n");
 }

@@ -26,7 +26,7 @@
 #include "engine/RunState.hpp"
 #include "engine/SiteSampler.hpp"
 #include "engine/StepGate.hpp"
-#include "metrics/OutputFile.hpp"
+#include "io/OutputFile.hpp"
 #include "metrics/Progress.hpp"
 #include "metrics/RunMetrics.hpp"
 #include "model/Scenario.hpp"
@@ -68,7 +68,7 @@ class Controller {
   std::vector<metrics::SiteTotals> site_totals() const;
 
   /// Turns the decision log on (decisions.csv, committed by the caller).
-  void set_decision_log(metrics::OutputFile* out);
+  void set_decision_log(io::OutputFile* out);
 
   /// Simulate up to the horizon even when no work is left (idle hosts keep drawing power), instead of
   /// stopping when the last job ends: runs of different loads then cover the same period.
@@ -232,7 +232,7 @@ class Controller {
   SiteSampler sampler_;
   std::vector<std::string> policy_names_;      ///< per class
   std::vector<std::string> policy_summaries_;  ///< per class: the registry's one-line summary
-  metrics::OutputFile* decisions_ = nullptr;
+  io::OutputFile* decisions_ = nullptr;
   double stop_s_ = 0;
   bool full_horizon_ = false;
   double now_ = 0;                          ///< the controller's clock: the time of the event being handled

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "engine/Controller.hpp"
-#include "metrics/OutputFile.hpp"
+#include "io/OutputFile.hpp"
 #include "metrics/RunMetrics.hpp"
 #include "model/Error.hpp"
 #include "platform/PlatformSpec.hpp"
@@ -43,7 +43,7 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   for (auto& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   sg4::Engine engine(&argc, argv.data());
-  metrics::install_interrupt_cleanup();  // SimGrid's engine installs its own SIGINT handler
+  io::install_interrupt_cleanup();  // SimGrid's engine installs its own SIGINT handler
 
   const topology::Graph graph(scenario);
   const auto spec = platform::build_platform_spec(scenario, graph);
@@ -59,9 +59,9 @@ nlohmann::json run_simulation(const model::Scenario& scenario, const RunOptions&
   Controller controller(scenario, spec, graph, weather, carbon, metrics, *executor, options.progress);
   controller.set_full_horizon(options.full_horizon);
   if (options.gate) controller.set_gate(options.gate);
-  std::unique_ptr<metrics::OutputFile> decisions;
+  std::unique_ptr<io::OutputFile> decisions;
   if (options.decision_log && !options.output_dir.empty()) {
-    decisions = std::make_unique<metrics::OutputFile>(
+    decisions = std::make_unique<io::OutputFile>(
         (std::filesystem::path(options.output_dir) / "decisions.csv").string(), false);
     controller.set_decision_log(decisions.get());
   }

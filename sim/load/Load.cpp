@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "energy/PowerCurve.hpp"
-#include "model/JsonReader.hpp"
+#include "io/JsonReader.hpp"
 #include "model/Validate.hpp"
 #include "policy/Placement.hpp"
 #include "policy/QueueScheduler.hpp"
@@ -71,8 +71,8 @@ std::vector<model::UserError> validate(const model::Scenario& s) {
 }
 
 model::LoadedScenario load_scenario(const std::string& path, const model::LoadOptions& options) {
-  const std::string text = model::read_text_file(path);
-  return load_scenario_document(model::parse_json_text(text, path), path, options);
+  const std::string text = io::read_text_file(path);
+  return load_scenario_document(io::parse_json_text(text, path), path, options);
 }
 
 model::LoadedScenario load_scenario_document(nlohmann::json doc, const std::string& path,

@@ -6,6 +6,8 @@
 
 #include "energy/PowerCurve.hpp"
 #include "model/Summary.hpp"
+#include "io/Format.hpp"
+#include "io/Table.hpp"
 
 namespace suanli::metrics {
 
@@ -13,40 +15,11 @@ namespace {
 
 using nlohmann::json;
 
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+std::string ms(double seconds) { return io::format_fixed(seconds * 1e3, 3); }
 
-std::string ms(double seconds) { return fixed(seconds * 1e3, 3); }
-
-std::string thousands(double v) {
-  std::string digits = fixed(v, 0);
-  std::string out;
-  const bool negative = !digits.empty() && digits[0] == '-';
-  if (negative) digits.erase(0, 1);
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return negative ? "-" + out : out;
-}
-
-std::string pct(double part, double whole) { return whole > 0 ? fixed(100.0 * part / whole, 1) : std::string("n/a"); }
+std::string pct(double part, double whole) { return whole > 0 ? io::format_fixed(100.0 * part / whole, 1) : std::string("n/a"); }
 
 double ratio(double part, double whole) { return whole > 0 ? part / whole : 1.0; }
-
-std::string pad(std::string s, std::size_t width) {
-  // Width in columns; names are ASCII in the shipped scenarios.
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
-}
-
-std::string lpad(std::string s, std::size_t width) {
-  if (s.size() < width) s.insert(0, width - s.size(), ' ');
-  return s;
-}
 
 }  // namespace
 
@@ -154,41 +127,41 @@ void print_check_report(std::ostream& out, const model::Scenario& s, const topol
   out << "\n  size classes";
   for (int k = 3; k >= 0; --k)
     out << (k != 3 ? ", " : " ") << t.sites_by_size_class[k] << " " << model::to_string(static_cast<model::SizeClass>(k));
-  out << "\n  racks        " << thousands(static_cast<double>(t.racks)) << " standard racks built (2.5 kW each), "
-      << thousands(t.occupied_racks) << " occupied by installed servers (" << pct(t.occupied_racks, static_cast<double>(t.racks))
+  out << "\n  racks        " << io::grouped(static_cast<double>(t.racks), 0) << " standard racks built (2.5 kW each), "
+      << io::grouped(t.occupied_racks, 0) << " occupied by installed servers (" << pct(t.occupied_racks, static_cast<double>(t.racks))
       << " %)\n";
   // EFLOPS for a province, PFLOPS for smaller networks.
   const bool exa = t.peak_flops >= 1e18;
   const double unit = exa ? 1e18 : 1e15;
   const char* unit_name = exa ? " EFLOPS" : " PFLOPS";
-  out << "  compute      " << fixed(t.peak_flops / unit, 2) << unit_name << " peak (CPU " << fixed(t.cpu_flops / unit, 2)
-      << ", accelerators " << fixed(t.gpu_flops / unit, 2) << "); HPC centres " << fixed(t.hpc_peak_flops / 1e15, 1)
+  out << "  compute      " << io::format_fixed(t.peak_flops / unit, 2) << unit_name << " peak (CPU " << io::format_fixed(t.cpu_flops / unit, 2)
+      << ", accelerators " << io::format_fixed(t.gpu_flops / unit, 2) << "); HPC centres " << io::format_fixed(t.hpc_peak_flops / 1e15, 1)
       << " PFLOPS\n";
-  out << "  IT power     " << fixed(t.it_power_max_w / 1e6, 1) << " MW at full load; liquid-cooled share "
-      << fixed(100 * t.liquid_share, 1) << " %\n";
+  out << "  IT power     " << io::format_fixed(t.it_power_max_w / 1e6, 1) << " MW at full load; liquid-cooled share "
+      << io::format_fixed(100 * t.liquid_share, 1) << " %\n";
   for (const auto& type : s.node_types)
     if (type.power_curve_w) {
       energy::PowerCurve curve{*type.power_curve_w};
       out << "  power curve  " << type.name << ": SPECpower table " << type.power_curve_file
-          << "; SimGrid's linear idle-to-max model is within " << fixed(100 * energy::linear_fit_error(curve), 1)
+          << "; SimGrid's linear idle-to-max model is within " << io::format_fixed(100 * energy::linear_fit_error(curve), 1)
           << " % of it (of max power)\n";
     }
   out << "\n";
 
   out << "Latency circle (" << model::to_string(c.mode) << "; inside a city <= " << ms(c.intra_city_budget_s)
       << " ms, between central cities <= " << ms(c.inter_central_budget_s) << " ms)\n";
-  out << "  " << pad("city", 14) << pad("role", 9) << lpad("sites", 6) << lpad("within", 8) << lpad("max ms", 9)
-      << lpad("centre pairs", 14) << lpad("max pair ms", 13) << lpad("reachable", 11) << "\n";
+  out << "  " << io::pad_right("city", 14) << io::pad_right("role", 9) << io::pad_left("sites", 6) << io::pad_left("within", 8) << io::pad_left("max ms", 9)
+      << io::pad_left("centre pairs", 14) << io::pad_left("max pair ms", 13) << io::pad_left("reachable", 11) << "\n";
   for (const auto& city : c.cities) {
     double worst = 0;
     for (const auto& e : city.own_sites) worst = std::max(worst, e.latency_s);
     const auto& info = s.cities[city.city];
-    out << "  " << pad(info.name, 14) << pad(std::string(model::to_string(info.role)), 9)
-        << lpad(std::to_string(city.own_sites.size()), 6) << lpad(std::to_string(city.own_within), 8)
-        << lpad(ms(worst), 9)
-        << lpad(std::to_string(city.centre_pairs_within) + "/" + std::to_string(city.centre_pairs), 14)
-        << lpad(city.centre_pairs ? ms(city.max_centre_pair_s) : std::string("-"), 13)
-        << lpad(std::to_string(city.reachable_sites.size()), 11) << "\n";
+    out << "  " << io::pad_right(info.name, 14) << io::pad_right(std::string(model::to_string(info.role)), 9)
+        << io::pad_left(std::to_string(city.own_sites.size()), 6) << io::pad_left(std::to_string(city.own_within), 8)
+        << io::pad_left(ms(worst), 9)
+        << io::pad_left(std::to_string(city.centre_pairs_within) + "/" + std::to_string(city.centre_pairs), 14)
+        << io::pad_left(city.centre_pairs ? ms(city.max_centre_pair_s) : std::string("-"), 13)
+        << io::pad_left(std::to_string(city.reachable_sites.size()), 11) << "\n";
   }
   out << "  (reachable: sites of any city within the budget of the city's hub)\n";
   for (const auto& city : c.cities) {
@@ -210,7 +183,7 @@ void print_check_report(std::ostream& out, const model::Scenario& s, const topol
   if (!c.central_pairs.empty()) {
     out << "\nCentral cities\n";
     for (const auto& p : c.central_pairs)
-      out << "  " << pad(s.cities[p.a].name + " - " + s.cities[p.b].name, 28) << lpad(ms(p.latency_s), 8) << " ms  "
+      out << "  " << io::pad_right(s.cities[p.a].name + " - " + s.cities[p.b].name, 28) << io::pad_left(ms(p.latency_s), 8) << " ms  "
           << (p.within ? "ok" : "VIOLATION") << "\n";
   }
 
@@ -230,7 +203,7 @@ void print_check_report(std::ostream& out, const model::Scenario& s, const topol
 
   out << "\nViolations: " << (c.violations.empty() ? "none" : std::to_string(c.violations.size())) << "\n";
   for (const auto& v : c.violations)
-    out << "  " << pad(v.kind, 13) << v.subject << ": " << ms(v.latency_s) << " ms > " << ms(v.budget_s) << " ms\n";
+    out << "  " << io::pad_right(v.kind, 13) << v.subject << ": " << ms(v.latency_s) << " ms > " << ms(v.budget_s) << " ms\n";
   if (!violations_not_about_demand(c).empty())
     out << "  (site: latency from the city's hub; pairs: between the two. New edge sites do not change these:\n"
            "  `suanli plan-edge` brings demand points within their budget, a different question.)\n";
@@ -297,8 +270,8 @@ void print_edge_plan(std::ostream& out, const model::Scenario& s, const topology
     const auto& site = p.proposed[i];
     std::string covers;
     for (auto d : site.covers) covers += (covers.empty() ? "" : ", ") + point_name(d);
-    out << "    " << lpad(std::to_string(i + 1), 3) << ". " << pad(site.where.name, 18) << pad(site.where.city, 12)
-        << fixed(site.where.lat_deg, 3) << ", " << fixed(site.where.lon_deg, 3) << "  covers " << site.covers.size()
+    out << "    " << io::pad_left(std::to_string(i + 1), 3) << ". " << io::pad_right(site.where.name, 18) << io::pad_right(site.where.city, 12)
+        << io::format_fixed(site.where.lat_deg, 3) << ", " << io::format_fixed(site.where.lon_deg, 3) << "  covers " << site.covers.size()
         << ": " << covers << "\n";
   }
   out << "  covered after   " << p.covered_after << " (" << pct(p.weight_covered_after, p.weight_total)
@@ -308,13 +281,13 @@ void print_edge_plan(std::ostream& out, const model::Scenario& s, const topology
     for (auto d : p.uncoverable) out << " " << point_name(d);
     out << "\n";
   }
-  out << "  Greedy set cover: at most " << fixed(p.approximation_factor, 2)
+  out << "  Greedy set cover: at most " << io::format_fixed(p.approximation_factor, 2)
       << " x the minimum number of sites (H(d), d = most points one candidate covers).\n";
   if (!not_fixed.empty()) {
     out << "\nNot closed by new edge sites: " << not_fixed.size()
         << " violation(s) `suanli check` reports are about where existing sites stand, not about demand:\n";
     for (const auto& v : not_fixed)
-      out << "  " << pad(v.kind, 13) << v.subject << ": " << ms(v.latency_s) << " ms > " << ms(v.budget_s) << " ms\n";
+      out << "  " << io::pad_right(v.kind, 13) << v.subject << ": " << ms(v.latency_s) << " ms > " << ms(v.budget_s) << " ms\n";
     out << "  A site beyond its city's budget is measured from the city's hub: it needs a shorter fiber route\n"
            "  to the hub (or to stand elsewhere); a pair of centres or central cities, a shorter route between them.\n";
   }

@@ -8,20 +8,11 @@
 #include <string>
 #include <utility>
 
+#include "io/Format.hpp"
+
 namespace suanli::metrics {
 
 namespace {
-
-/// 1234567 -> "1,234,567".
-std::string with_thousands(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
 
 std::string two_digits(long long n) {
   char buf[24];
@@ -93,10 +84,10 @@ void ProgressBar::draw(double now_s, bool final_line) {
   }
   line += "sim " + format_duration(simulated_s_);
   if (has_horizon) line += " / " + format_duration(total_simulated_s_);
-  line += " | " + with_thousands(jobs_done_) + " jobs";
+  line += " | " + io::group_thousands(std::to_string(jobs_done_)) + " jobs";
   if (elapsed_s > 0) {
     const double rate = static_cast<double>(jobs_done_) / elapsed_s;
-    line += " | " + with_thousands(static_cast<std::uint64_t>(std::llround(rate))) + " jobs/s";
+    line += " | " + io::group_thousands(std::to_string(static_cast<std::uint64_t>(std::llround(rate)))) + " jobs/s";
   }
   if (final_line) {
     line += " | done in " + format_duration(elapsed_s);

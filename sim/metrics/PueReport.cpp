@@ -7,22 +7,12 @@
 
 #include "metrics/RunMetrics.hpp"
 #include "model/Summary.hpp"
+#include "io/Format.hpp"
+#include "io/Table.hpp"
 
 namespace suanli::metrics {
 
 namespace {
-
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string col(std::string s, std::size_t width, bool left = false) {
-  if (s.size() >= width) return s + " ";
-  return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
-}
 
 /// A verdict of the province line: PASS, FAIL or "no target".
 std::string verdict(energy::Status s) {
@@ -113,12 +103,12 @@ void print_pue_report(std::ostream& out, const model::Scenario& s, const energy:
   else
     out << "PUE of " << s.name << " over " << period_words(year.period) << "\n";
   out << "  IT load: "
-      << (profile.description.empty() ? fixed(100 * profile.it_load, 0) + " % of rated" : profile.description)
-      << (profile.diurnal_amplitude > 0 ? " (+-" + fixed(100 * profile.diurnal_amplitude, 0) + " % daily)" : "")
+      << (profile.description.empty() ? io::format_fixed_or_dash(100 * profile.it_load, 0) + " % of rated" : profile.description)
+      << (profile.diurnal_amplitude > 0 ? " (+-" + io::format_fixed_or_dash(100 * profile.diurnal_amplitude, 0) + " % daily)" : "")
       << "\n\n";
-  out << "  " << col("site", 38, true) << col("class", 13, true) << col("liquid", 7) << col("weather", 10)
-      << col("PUE", 7) << col("free h", 8) << col("limit", 7) << col("PUE", 6) << col("GB 40879", 14)
-      << col("occupancy", 16) << "\n";
+  out << "  " << io::column("site", 38, true) << io::column("class", 13, true) << io::column("liquid", 7) << io::column("weather", 10)
+      << io::column("PUE", 7) << io::column("free h", 8) << io::column("limit", 7) << io::column("PUE", 6) << io::column("GB 40879", 14)
+      << io::column("occupancy", 16) << "\n";
   std::size_t hidden = 0;
   for (std::size_t i = 0; i < s.sites.size(); ++i) {
     const auto& site = s.sites[i];
@@ -129,13 +119,13 @@ void print_pue_report(std::ostream& out, const model::Scenario& s, const energy:
       continue;
     }
     const auto& t = y.targets;
-    out << "  " << col(site.name + (site.hub ? " (hub)" : ""), 38, true)
-        << col(std::string(model::to_string(fig.size_class)), 13, true)
-        << col(fixed(100 * site.cooling.liquid_share, 0) + " %", 7) << col(weather_name(weather.source(i)), 10)
-        << col(fixed(y.pue, 3), 7) << col(fixed(y.free_cooling_hours, 0), 8)
-        << col(t.pue_limit > 0 ? fixed(t.pue_limit, 2) : "-", 7) << col(std::string(energy::to_string(t.pue)), 6)
-        << col(grade(t.gb40879_grade), 14)
-        << col(fixed(100 * fig.occupancy, 1) + " % " + std::string(energy::to_string(t.occupancy)), 16) << "\n";
+    out << "  " << io::column(site.name + (site.hub ? " (hub)" : ""), 38, true)
+        << io::column(std::string(model::to_string(fig.size_class)), 13, true)
+        << io::column(io::format_fixed_or_dash(100 * site.cooling.liquid_share, 0) + " %", 7) << io::column(weather_name(weather.source(i)), 10)
+        << io::column(io::format_fixed_or_dash(y.pue, 3), 7) << io::column(io::format_fixed_or_dash(y.free_cooling_hours, 0), 8)
+        << io::column(t.pue_limit > 0 ? io::format_fixed_or_dash(t.pue_limit, 2) : "-", 7) << io::column(std::string(energy::to_string(t.pue)), 6)
+        << io::column(grade(t.gb40879_grade), 14)
+        << io::column(io::format_fixed_or_dash(100 * fig.occupancy, 1) + " % " + std::string(energy::to_string(t.occupancy)), 16) << "\n";
   }
   if (hidden) {
     double it = 0, facility = 0;
@@ -144,24 +134,24 @@ void print_pue_report(std::ostream& out, const model::Scenario& s, const energy:
         it += year.sites[i].it_kwh;
         facility += year.sites[i].facility_kwh;
       }
-    out << "  " << col(std::to_string(hidden) + " edge DCs (outside the targets and GB 40879; -v lists them)", 68, true)
-        << col(it > 0 ? fixed(facility / it, 3) : "-", 7) << "\n";
+    out << "  " << io::column(std::to_string(hidden) + " edge DCs (outside the targets and GB 40879; -v lists them)", 68, true)
+        << io::column(it > 0 ? io::format_fixed_or_dash(facility / it, 3) : "-", 7) << "\n";
   }
   const auto& y = year.total;
-  out << "\n  province: PUE " << fixed(y.pue, 3)
-      << (year.period.annual() ? " (target <= " + fixed(s.energy.targets.pue_max, 2) + ": " +
+  out << "\n  province: PUE " << io::format_fixed_or_dash(y.pue, 3)
+      << (year.period.annual() ? " (target <= " + io::format_fixed_or_dash(s.energy.targets.pue_max, 2) + ": " +
                                      std::string(energy::to_string(year.targets.pue)) + ")"
-                               : " (these hours only; the target <= " + fixed(s.energy.targets.pue_max, 2) +
+                               : " (these hours only; the target <= " + io::format_fixed_or_dash(s.energy.targets.pue_max, 2) +
                                      " is annual)")
       << ", liquid-cooled share "
-      << fixed(100 * model::scenario_figures(s).liquid_share, 1) << " % (" << verdict(year.targets.liquid)
-      << "), rack occupancy " << fixed(100 * model::scenario_figures(s).occupancy, 1) << " % ("
+      << io::format_fixed_or_dash(100 * model::scenario_figures(s).liquid_share, 1) << " % (" << verdict(year.targets.liquid)
+      << "), rack occupancy " << io::format_fixed_or_dash(100 * model::scenario_figures(s).occupancy, 1) << " % ("
       << verdict(year.targets.occupancy) << ")\n";
-  out << "  energy: IT " << fixed(y.it_kwh / 1e6, 1) << " GWh, facility " << fixed(y.facility_kwh / 1e6, 1)
-      << " GWh (losses " << fixed(y.loss_kwh / 1e6, 1) << ", cooling "
-      << fixed((y.air_cooling_kwh + y.liquid_cooling_kwh) / 1e6, 1) << ", overheads " << fixed(y.overhead_kwh / 1e6, 1)
-      << "); carbon " << fixed(y.carbon_kg / 1e6, 1) << " kt CO2; water " << fixed(y.water_l / 1e9, 2)
-      << " million m3; electricity " << fixed(y.cost / 1e6, 1) << " million " << s.energy.tariff.currency << "\n";
+  out << "  energy: IT " << io::format_fixed_or_dash(y.it_kwh / 1e6, 1) << " GWh, facility " << io::format_fixed_or_dash(y.facility_kwh / 1e6, 1)
+      << " GWh (losses " << io::format_fixed_or_dash(y.loss_kwh / 1e6, 1) << ", cooling "
+      << io::format_fixed_or_dash((y.air_cooling_kwh + y.liquid_cooling_kwh) / 1e6, 1) << ", overheads " << io::format_fixed_or_dash(y.overhead_kwh / 1e6, 1)
+      << "); carbon " << io::format_fixed_or_dash(y.carbon_kg / 1e6, 1) << " kt CO2; water " << io::format_fixed_or_dash(y.water_l / 1e9, 2)
+      << " million m3; electricity " << io::format_fixed_or_dash(y.cost / 1e6, 1) << " million " << s.energy.tariff.currency << "\n";
 }
 
 }  // namespace suanli::metrics

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "io/Format.hpp"
 #include "energy/Targets.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Summary.hpp"
@@ -21,7 +22,7 @@ nlohmann::json distribution(const Sample& s) {
           {"max", s.max()}};
 }
 
-std::string number_or_empty(double x) { return x < 0 ? std::string() : format_double(x); }
+std::string number_or_empty(double x) { return x < 0 ? std::string() : io::format_double(x); }
 
 }  // namespace
 
@@ -41,9 +42,9 @@ RunMetrics::RunMetrics(const model::Scenario& scenario, const std::string& direc
   if (directory.empty()) return;
   const std::string ext = gzip ? ".csv.gz" : ".csv";
   if (jobs_csv)
-    jobs_csv_ = std::make_unique<OutputFile>((std::filesystem::path(directory) / ("jobs" + ext)).string(), gzip);
+    jobs_csv_ = std::make_unique<io::OutputFile>((std::filesystem::path(directory) / ("jobs" + ext)).string(), gzip);
   timeseries_csv_ =
-      std::make_unique<OutputFile>((std::filesystem::path(directory) / ("timeseries" + ext)).string(), gzip);
+      std::make_unique<io::OutputFile>((std::filesystem::path(directory) / ("timeseries" + ext)).string(), gzip);
   if (jobs_csv_)
     jobs_csv_->write(
       "id,class,kind,origin,site,submit_s,start_s,end_s,wait_s,runtime_s,cores,gpus,network_rtt_s,budget_s,"
@@ -112,16 +113,16 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   l.clear();
   l += std::to_string(job.id);
   l += ',';
-  l += csv_escape(cls.name);
+  l += io::csv_escape(cls.name);
   l += ',';
   l += model::to_string(cls.kind);
   l += ',';
-  l += csv_escape(cls.origin_level == model::OriginLevel::kCity ? scenario_.cities[job.origin].name
+  l += io::csv_escape(cls.origin_level == model::OriginLevel::kCity ? scenario_.cities[job.origin].name
                                                                  : scenario_.demand_points[job.origin].name);
   l += ',';
-  if (r.site >= 0) l += csv_escape(scenario_.sites[static_cast<std::size_t>(r.site)].name);
+  if (r.site >= 0) l += io::csv_escape(scenario_.sites[static_cast<std::size_t>(r.site)].name);
   l += ',';
-  l += format_double(job.submit_s);
+  l += io::format_double(job.submit_s);
   l += ',';
   l += number_or_empty(r.start_s);
   l += ',';
@@ -129,23 +130,23 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   l += ',';
   l += number_or_empty(wait);
   l += ',';
-  l += format_double(job.runtime_s);
+  l += io::format_double(job.runtime_s);
   l += ',';
   l += std::to_string(job.cores);
   l += ',';
   l += std::to_string(job.gpus);
   l += ',';
-  if (r.site >= 0) l += format_double(r.network_rtt_s);
+  if (r.site >= 0) l += io::format_double(r.network_rtt_s);
   l += ',';
-  if (latency_critical) l += format_double(budget);
+  if (latency_critical) l += io::format_double(budget);
   l += ',';
   if (latency_critical) l += budget_met ? "1" : "0";
   l += ',';
   if (has_deadline) l += deadline_met ? "1" : "0";
   l += ',';
-  l += format_double(job.weight);
+  l += io::format_double(job.weight);
   l += ',';
-  l += format_double(r.energy_j);
+  l += io::format_double(r.energy_j);
   l += ',';
   l += to_string(r.outcome);
   l += ',';
@@ -180,31 +181,31 @@ void RunMetrics::record_sample(double t_s, std::size_t site, double cpu_util, do
   if (!timeseries_csv_) return;
   auto& l = line_;
   l.clear();
-  l += format_double(t_s);
+  l += io::format_double(t_s);
   l += ',';
-  l += csv_escape(scenario_.sites[site].name);
+  l += io::csv_escape(scenario_.sites[site].name);
   l += ',';
-  l += format_fixed(cpu_util, 6);
+  l += io::format_fixed(cpu_util, 6);
   l += ',';
-  l += format_fixed(gpu_util, 6);
+  l += io::format_fixed(gpu_util, 6);
   l += ',';
   l += std::to_string(running);
   l += ',';
   l += std::to_string(queued);
   l += ',';
   for (double w : {p.it_w, p.loss_w, p.cooling_w(), p.overhead_w, p.facility_w()}) {
-    l += format_fixed(w, 3);
+    l += io::format_fixed(w, 3);
     l += ',';
   }
-  if (p.it_w > 0) l += format_fixed(p.pue(), 6);
+  if (p.it_w > 0) l += io::format_fixed(p.pue(), 6);
   l += ',';
-  l += format_fixed(p.free_cooling, 3);
+  l += io::format_fixed(p.free_cooling, 3);
   l += ',';
-  l += format_fixed(c.dry_bulb_c, 2);
+  l += io::format_fixed(c.dry_bulb_c, 2);
   l += ',';
-  l += format_fixed(c.wet_bulb_c, 2);
+  l += io::format_fixed(c.wet_bulb_c, 2);
   l += ',';
-  l += format_fixed(p.facility_w() / 1000 * c.carbon_kg_per_kwh, 3);
+  l += io::format_fixed(p.facility_w() / 1000 * c.carbon_kg_per_kwh, 3);
   l += '\n';
   timeseries_csv_->write(l);
 }
@@ -383,10 +384,10 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
 void RunMetrics::commit(const nlohmann::json& summary) {
   if (directory_.empty()) return;
   // The scenario as run (every default filled in, edits applied), so a run folder explains itself.
-  OutputFile scenario((std::filesystem::path(directory_) / "scenario.json").string(), false);
+  io::OutputFile scenario((std::filesystem::path(directory_) / "scenario.json").string(), false);
   scenario.write(model::scenario_to_json(scenario_).dump(2));
   scenario.write("\n");
-  OutputFile out((std::filesystem::path(directory_) / "summary.json").string(), false);
+  io::OutputFile out((std::filesystem::path(directory_) / "summary.json").string(), false);
   out.write(summary.dump(2));
   out.write("\n");
   if (jobs_csv_) jobs_csv_->commit();

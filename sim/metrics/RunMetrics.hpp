@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "energy/Facility.hpp"
-#include "metrics/OutputFile.hpp"
+#include "io/OutputFile.hpp"
 #include "metrics/Statistics.hpp"
 #include "model/Scenario.hpp"
 #include "workload/Job.hpp"
@@ -124,8 +124,8 @@ class RunMetrics {
   const model::Scenario& scenario_;
   std::string directory_;
   bool gzip_;
-  std::unique_ptr<OutputFile> jobs_csv_;
-  std::unique_ptr<OutputFile> timeseries_csv_;
+  std::unique_ptr<io::OutputFile> jobs_csv_;
+  std::unique_ptr<io::OutputFile> timeseries_csv_;
   RunColumns* columns_ = nullptr;
   std::vector<ClassStats> classes_;
   std::uint64_t recorded_ = 0;

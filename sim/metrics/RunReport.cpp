@@ -5,27 +5,21 @@
 #include <cstdio>
 #include <string>
 
+#include "io/Format.hpp"
+#include "io/Table.hpp"
+
 namespace suanli::metrics {
 
 namespace {
 
 /// "-" when there is no value: null, or NaN (a ratio without a denominator, e.g. utilization of no host).
 std::string num(const nlohmann::json& v, double scale, int decimals) {
-  if (!v.is_number() || !std::isfinite(v.get<double>() * scale)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v.get<double>() * scale);
-  return buf;
+  return io::format_fixed_or_dash(v.is_number() ? v.get<double>() * scale : std::nan(""), decimals);
 }
 
 /// A share in percent, "12.3 %"; "-" alone when there is no value.
 std::string percent(const nlohmann::json& v, int decimals) {
-  const std::string n = num(v, 100, decimals);
-  return n == "-" ? n : n + " %";
-}
-
-std::string col(std::string s, std::size_t width, bool left = false) {
-  if (s.size() >= width) return s + " ";
-  return left ? s + std::string(width - s.size(), ' ') : std::string(width - s.size(), ' ') + s;
+  return io::percent(v.is_number() ? v.get<double>() : std::nan(""), decimals);
 }
 
 /// A verdict after its value: PASS or FAIL, "(no target)" for n/a.
@@ -68,22 +62,22 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
           << " re-placed elsewhere, " << o["lost"].get<std::uint64_t>() << " lost\n";
   out << "\n";
 
-  out << "  " << col("class", 18, true) << col("kind", 18, true) << col("jobs", 10) << col("done", 10)
-      << col("wait p50 s", 12) << col("wait p95 s", 12) << col("wait p99 s", 12) << col("rtt p95 ms", 12)
-      << col("budget met", 12) << "\n";
+  out << "  " << io::column("class", 18, true) << io::column("kind", 18, true) << io::column("jobs", 10) << io::column("done", 10)
+      << io::column("wait p50 s", 12) << io::column("wait p95 s", 12) << io::column("wait p99 s", 12) << io::column("rtt p95 ms", 12)
+      << io::column("budget met", 12) << "\n";
   for (const auto& c : j["classes"]) {
     const auto& wait = c["wait_s"];
     const auto& rtt = c["network_rtt_s"];
-    out << "  " << col(c["name"].get<std::string>(), 18, true) << col(c["kind"].get<std::string>(), 18, true)
-        << col(std::to_string(c["jobs_simulated"].get<std::uint64_t>()), 10)
-        << col(std::to_string(c["completed"].get<std::uint64_t>()), 10)
-        << col(wait.is_null() ? "-" : num(wait["p50"], 1, 3), 12) << col(wait.is_null() ? "-" : num(wait["p95"], 1, 3), 12)
-        << col(wait.is_null() ? "-" : num(wait["p99"], 1, 3), 12) << col(rtt.is_null() ? "-" : num(rtt["p95"], 1e3, 3), 12)
-        << col(percent(c["budget_attainment"], 2), 12) << "\n";
+    out << "  " << io::column(c["name"].get<std::string>(), 18, true) << io::column(c["kind"].get<std::string>(), 18, true)
+        << io::column(std::to_string(c["jobs_simulated"].get<std::uint64_t>()), 10)
+        << io::column(std::to_string(c["completed"].get<std::uint64_t>()), 10)
+        << io::column(wait.is_null() ? "-" : num(wait["p50"], 1, 3), 12) << io::column(wait.is_null() ? "-" : num(wait["p95"], 1, 3), 12)
+        << io::column(wait.is_null() ? "-" : num(wait["p99"], 1, 3), 12) << io::column(rtt.is_null() ? "-" : num(rtt["p95"], 1e3, 3), 12)
+        << io::column(percent(c["budget_attainment"], 2), 12) << "\n";
   }
 
-  out << "\n  " << col("site", 36, true) << col("jobs", 10) << col("cpu util", 10) << col("gpu util", 10)
-      << col("IT MWh", 10) << col("mean MW", 10) << col("PUE", 8) << col("target", 8) << col("GB 40879", 14) << col("CO2 t", 10) << "\n";
+  out << "\n  " << io::column("site", 36, true) << io::column("jobs", 10) << io::column("cpu util", 10) << io::column("gpu util", 10)
+      << io::column("IT MWh", 10) << io::column("mean MW", 10) << io::column("PUE", 8) << io::column("target", 8) << io::column("GB 40879", 14) << io::column("CO2 t", 10) << "\n";
   std::size_t shown = 0, hidden = 0;
   for (const auto& site : j["sites"]) {
     if (site["kind"] == "edge_dc" && shown >= 12) {
@@ -91,20 +85,20 @@ void print_run_summary(std::ostream& out, const model::Scenario& s, const nlohma
       continue;
     }
     ++shown;
-    out << "  " << col(site["name"].get<std::string>(), 36, true)
-        << col(std::to_string(site["jobs_completed"].get<std::uint64_t>()), 10)
-        << col(percent(site["cpu_utilization"], 1), 10) << col(percent(site["gpu_utilization"], 1), 10)
-        << col(num(site["it_energy_j"], 1.0 / 3.6e9, 2), 10) << col(num(site["mean_it_power_w"], 1e-6, 3), 10)
-        << col(num(site["pue"], 1, 3), 8) << col(annual ? site["targets"]["pue"].get<std::string>() : "-", 8)
-        << col(grade(site["targets"]["gb40879_grade"]), 14) << col(num(site["carbon_kg"], 1e-3, 1), 10) << "\n";
+    out << "  " << io::column(site["name"].get<std::string>(), 36, true)
+        << io::column(std::to_string(site["jobs_completed"].get<std::uint64_t>()), 10)
+        << io::column(percent(site["cpu_utilization"], 1), 10) << io::column(percent(site["gpu_utilization"], 1), 10)
+        << io::column(num(site["it_energy_j"], 1.0 / 3.6e9, 2), 10) << io::column(num(site["mean_it_power_w"], 1e-6, 3), 10)
+        << io::column(num(site["pue"], 1, 3), 8) << io::column(annual ? site["targets"]["pue"].get<std::string>() : "-", 8)
+        << io::column(grade(site["targets"]["gb40879_grade"]), 14) << io::column(num(site["carbon_kg"], 1e-3, 1), 10) << "\n";
   }
   if (hidden) out << "  ... and " << hidden << " more edge DCs (see summary.json)\n";
   const auto& t = j["totals"];
-  out << "  " << col("total", 36, true) << col("", 10) << col(percent(t["cpu_utilization"], 1), 10)
-      << col(percent(t["gpu_utilization"], 1), 10) << col(num(t["it_energy_j"], 1.0 / 3.6e9, 2), 10)
-      << col(num(t["mean_it_power_w"], 1e-6, 3), 10) << col(num(t["pue"], 1, 3), 8)
-      << col(annual ? t["targets"]["pue"].get<std::string>() : "-", 8) << col("", 14)
-      << col(num(t["carbon_kg"], 1e-3, 1), 10) << "\n";
+  out << "  " << io::column("total", 36, true) << io::column("", 10) << io::column(percent(t["cpu_utilization"], 1), 10)
+      << io::column(percent(t["gpu_utilization"], 1), 10) << io::column(num(t["it_energy_j"], 1.0 / 3.6e9, 2), 10)
+      << io::column(num(t["mean_it_power_w"], 1e-6, 3), 10) << io::column(num(t["pue"], 1, 3), 8)
+      << io::column(annual ? t["targets"]["pue"].get<std::string>() : "-", 8) << io::column("", 14)
+      << io::column(num(t["carbon_kg"], 1e-3, 1), 10) << "\n";
   if (!annual)
     out << "  PUE over the simulated period only: the PUE target is annual (`suanli pue` gives the annual PUE at\n"
            "  the load the workload implies, `suanli pue --hours "

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -107,18 +108,20 @@ double Sample::quantile(double q) const {
   return values_.back();
 }
 
-double erlang_c(int servers, double offered_load_erlangs) {
+double erlang_c(double servers, double offered_load_erlangs) {
   const double a = offered_load_erlangs;
-  if (servers < 1)
-    throw std::invalid_argument("erlang_c: servers must be >= 1, got " + std::to_string(servers));
   const double c = servers;
+  if (!(c > 0) || !std::isfinite(c))
+    throw std::invalid_argument("erlang_c: servers must be > 0, got " + std::to_string(servers));
   if (!(a >= 0 && a < c)) {
     throw std::invalid_argument("erlang_c: offered load " + std::to_string(a) + " Erlangs must be in [0, " +
                                 std::to_string(servers) + ") for a stable queue");
   }
+  const double rho = a / c;
   double b = 1.0;
-  for (int k = 1; k <= servers; ++k) b = a * b / (k + a * b);
-  return c * b / (c - a * (1.0 - b));
+  const auto n = static_cast<std::int64_t>(std::floor(c));
+  for (std::int64_t k = 1; k <= n; ++k) b = a * b / (static_cast<double>(k) + a * b);
+  return b / (1 - rho * (1 - b));
 }
 
 double mmc_mean_wait_s(int servers, double arrival_rate_per_s, double service_rate_per_s) {

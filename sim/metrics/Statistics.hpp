@@ -56,11 +56,13 @@ class Sample {
 
 /// Erlang C: the probability that an arrival waits in an M/M/c queue with c = `servers` and offered
 /// load A = lambda / mu (Erlangs). Computed through the Erlang B recursion B(0) = 1,
-/// B(k) = A B(k-1) / (k + A B(k-1)), then C = c B / (c - A (1 - B)), which is stable for thousands
-/// of servers. Source: Kleinrock, Queueing Systems vol. 1 (1975), sec. 3.5. Example: c = 1 gives
-/// C = A (= rho); c = 2, A = 1 gives 1/3. Throws std::invalid_argument unless servers >= 1 and
-/// 0 <= A < c (the queue must be stable).
-double erlang_c(int servers, double offered_load_erlangs);
+/// B(k) = A B(k-1) / (k + A B(k-1)) for k = 1 .. floor(c), then C = B / (1 - rho (1 - B)) with
+/// rho = A / c, which is stable for thousands of servers. Source: Kleinrock, Queueing Systems vol. 1
+/// (1975), sec. 3.5. Example: c = 1 gives C = A (= rho); c = 2, A = 1 gives 1/3. A fractional c (a
+/// pool of cores summed over hosts) runs the recursion to floor(c). Throws std::invalid_argument
+/// unless c > 0 and 0 <= A < c (the queue must be stable). The one Erlang C of suanli: the capacity
+/// growth path (capacity::erlang_c_wait_within) uses it too.
+double erlang_c(double servers, double offered_load_erlangs);
 
 /// Mean waiting time in the queue of an M/M/c system, in seconds:
 /// Wq = C(c, A) / (c mu - lambda), with A = lambda / mu. For c = 1, Wq = rho / (mu - lambda).

@@ -1,95 +1,30 @@
-// Enum names and small derived quantities of the scenario types.
+// Enum names (through model/Names.hpp's tables) and small derived quantities of the scenario types.
 #include "model/Scenario.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 
+#include "model/Names.hpp"
+
 namespace suanli::model {
 
-std::string_view to_string(CityRole v) { return v == CityRole::kCentral ? "central" : "regional"; }
-
-std::string_view to_string(SiteKind v) {
-  switch (v) {
-    case SiteKind::kCoreCluster: return "core_cluster";
-    case SiteKind::kGpuCenter: return "gpu_center";
-    case SiteKind::kSupercomputingCenter: return "supercomputing_center";
-    case SiteKind::kEdgeDc: return "edge_dc";
-  }
-  return "?";
-}
-
-std::string_view to_string(LiquidTechnology v) {
-  return v == LiquidTechnology::kColdPlate ? "cold_plate" : "immersion";
-}
-
-std::string_view to_string(LatencyMode v) { return v == LatencyMode::kOneWay ? "one_way" : "round_trip"; }
-
-std::string_view to_string(HostGranularity v) {
-  switch (v) {
-    case HostGranularity::kServer: return "server";
-    case HostGranularity::kRack: return "rack";
-    case HostGranularity::kPod: return "pod";
-  }
-  return "?";
-}
-
-std::string_view to_string(SizeClass v) {
-  switch (v) {
-    case SizeClass::kEdge: return "edge";
-    case SizeClass::kSmallMedium: return "small_medium";
-    case SizeClass::kLarge: return "large";
-    case SizeClass::kHyperscale: return "hyperscale";
-  }
-  return "?";
-}
-
-std::string_view to_string(JobKind v) {
-  switch (v) {
-    case JobKind::kLatencyCritical: return "latency_critical";
-    case JobKind::kAiInference: return "ai_inference";
-    case JobKind::kAiTraining: return "ai_training";
-    case JobKind::kHpcBatch: return "hpc_batch";
-    case JobKind::kCloudService: return "cloud_service";
-  }
-  return "?";
-}
-
-std::string_view to_string(ArrivalProcess v) {
-  switch (v) {
-    case ArrivalProcess::kPoisson: return "poisson";
-    case ArrivalProcess::kTrace: return "trace";
-    case ArrivalProcess::kResample: return "resample";
-  }
-  return "?";
-}
-
-std::string_view to_string(TraceFormat v) {
-  switch (v) {
-    case TraceFormat::kSwf: return "swf";
-    case TraceFormat::kAzureInference: return "azure_inference";
-    case TraceFormat::kAlibabaGpu: return "alibaba_gpu";
-  }
-  return "?";
-}
-
-std::string_view to_string(ServiceDistribution v) {
-  return v == ServiceDistribution::kExponential ? "exponential" : "deterministic";
-}
-
-std::string_view to_string(OriginLevel v) { return v == OriginLevel::kCity ? "city" : "demand_point"; }
-std::string_view to_string(QueueDiscipline v) {
-  switch (v) {
-    case QueueDiscipline::kFcfs: return "fcfs";
-    case QueueDiscipline::kEasy: return "easy";
-    case QueueDiscipline::kConservative: return "conservative";
-    case QueueDiscipline::kAdded: return "added";
-  }
-  return "?";
-}
-std::string_view to_string(AllocationStrategy v) { return v == AllocationStrategy::kFirstFit ? "first_fit" : "best_fit"; }
-std::string_view to_string(DvfsMode v) { return v == DvfsMode::kMax ? "max" : "deadline"; }
-std::string_view to_string(AfterRepair v) { return v == AfterRepair::kReturn ? "return" : "stay"; }
+std::string_view to_string(CityRole v) { return name_of(v); }
+std::string_view to_string(SiteKind v) { return name_of(v); }
+std::string_view to_string(LiquidTechnology v) { return name_of(v); }
+std::string_view to_string(LatencyMode v) { return name_of(v); }
+std::string_view to_string(HostGranularity v) { return name_of(v); }
+std::string_view to_string(SizeClass v) { return name_of(v); }
+std::string_view to_string(JobKind v) { return name_of(v); }
+std::string_view to_string(ArrivalProcess v) { return name_of(v); }
+std::string_view to_string(TraceFormat v) { return name_of(v); }
+std::string_view to_string(ServiceDistribution v) { return name_of(v); }
+std::string_view to_string(OriginLevel v) { return name_of(v); }
+std::string_view to_string(QueueDiscipline v) { return name_of(v); }
+std::string_view to_string(AllocationStrategy v) { return name_of(v); }
+std::string_view to_string(DvfsMode v) { return name_of(v); }
+std::string_view to_string(AfterRepair v) { return name_of(v); }
+std::string_view to_string(OutageKind v) { return name_of(v); }
 
 int NodeType::effective_servers_per_rack() const {
   if (servers_per_rack) return *servers_per_rack;
@@ -127,15 +62,6 @@ std::string Scenario::resolve_path(const std::string& path) const {
   const std::filesystem::path p(path);
   if (p.is_absolute() || source_file.empty()) return path;
   return (std::filesystem::path(source_file).parent_path() / p).lexically_normal().string();
-}
-
-std::string_view to_string(OutageKind v) {
-  switch (v) {
-    case OutageKind::kSite: return "site";
-    case OutageKind::kCooling: return "cooling";
-    case OutageKind::kUps: return "ups";
-  }
-  return "?";
 }
 
 double Plant::usable_w(double rated_w) const {

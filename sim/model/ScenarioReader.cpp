@@ -1,7 +1,8 @@
 // Scenario JSON (format v1) <-> model::Scenario.
 #include "model/ScenarioReader.hpp"
 
-#include "model/JsonReader.hpp"
+#include "io/JsonReader.hpp"
+#include "model/Names.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -11,6 +12,12 @@
 #include "model/Validate.hpp"
 
 namespace suanli::model {
+
+using io::check_json_structure;
+using io::describe_json;
+using io::json_pointer_child;
+using io::JsonObject;
+using io::ReadContext;
 
 namespace {
 
@@ -24,7 +31,7 @@ City read_city(const json& v, const std::string& ptr, const ReadContext& ctx) {
   c.lat_deg = o.required_number("lat_deg");
   c.lon_deg = o.required_number("lon_deg");
   c.role = o.optional_enum("role", CityRole::kRegional,
-                           {{"central", CityRole::kCentral}, {"regional", CityRole::kRegional}});
+                           EnumNames<CityRole>::table);
   c.weather_file = o.optional_string("weather_file", "");
   return c;
 }
@@ -94,8 +101,7 @@ Cooling read_cooling(const json& v, const std::string& ptr, const ReadContext& c
     c.liquid_share = 1.0 - c.air_share;
   }
   c.liquid_technology = o.optional_enum("liquid_technology", LiquidTechnology::kColdPlate,
-                                        {{"cold_plate", LiquidTechnology::kColdPlate},
-                                         {"immersion", LiquidTechnology::kImmersion}});
+                                        EnumNames<LiquidTechnology>::table);
   c.design_pue = o.optional_number("design_pue", c.design_pue);
   c.free_cooling_wet_bulb_max_c = o.optional_number("free_cooling_wet_bulb_max_c", c.free_cooling_wet_bulb_max_c);
   c.chiller_cop = o.optional_number("chiller_cop", c.chiller_cop);
@@ -112,10 +118,7 @@ Site read_site(const json& v, const std::string& ptr, const ReadContext& ctx) {
   Site s;
   s.name = o.required_string("name");
   s.name_zh = o.optional_string("name_zh", "");
-  s.kind = o.required_enum<SiteKind>("kind", {{"core_cluster", SiteKind::kCoreCluster},
-                                              {"gpu_center", SiteKind::kGpuCenter},
-                                              {"supercomputing_center", SiteKind::kSupercomputingCenter},
-                                              {"edge_dc", SiteKind::kEdgeDc}});
+  s.kind = o.required_enum<SiteKind>("kind", EnumNames<SiteKind>::table);
   s.city = o.required_string("city");
   s.lat_deg = o.required_number("lat_deg");
   s.lon_deg = o.required_number("lon_deg");
@@ -181,7 +184,7 @@ Outage read_outage(const json& v, const std::string& ptr, const ReadContext& ctx
   JsonObject o(v, ptr, ctx, {"site", "start_s", "end_s", "what", "units"});
   Outage out{o.required_string("site"), o.required_number("start_s"), o.required_number("end_s")};
   out.what = o.optional_enum("what", OutageKind::kSite,
-                             {{"site", OutageKind::kSite}, {"cooling", OutageKind::kCooling}, {"ups", OutageKind::kUps}});
+                             EnumNames<OutageKind>::table);
   out.units = small_int(o, "units", o.optional_integer("units", 1));
   return out;
 }
@@ -283,17 +286,13 @@ Arrivals read_arrivals(const json& v, const std::string& ptr, const ReadContext&
                {"process", "rate_per_s", "diurnal_amplitude", "peak_hour", "file", "format", "time_scale", "start_s",
                 "max_jobs", "repeat", "until_s", "warm_start"});
   Arrivals a;
-  a.process = o.required_enum<ArrivalProcess>("process", {{"poisson", ArrivalProcess::kPoisson},
-                                                          {"trace", ArrivalProcess::kTrace},
-                                                          {"resample", ArrivalProcess::kResample}});
+  a.process = o.required_enum<ArrivalProcess>("process", EnumNames<ArrivalProcess>::table);
   a.rate_per_s = o.optional_number("rate_per_s", a.rate_per_s);
   a.diurnal_amplitude = o.optional_number("diurnal_amplitude", a.diurnal_amplitude);
   a.peak_hour = o.optional_number("peak_hour", a.peak_hour);
   if (a.process != ArrivalProcess::kPoisson) {
     a.file = o.required_string("file");
-    a.format = o.required_enum<TraceFormat>("format", {{"swf", TraceFormat::kSwf},
-                                                       {"azure_inference", TraceFormat::kAzureInference},
-                                                       {"alibaba_gpu", TraceFormat::kAlibabaGpu}});
+    a.format = o.required_enum<TraceFormat>("format", EnumNames<TraceFormat>::table);
   } else {
     a.file = o.optional_string("file", "");
   }
@@ -314,11 +313,7 @@ JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext
                 "utilization_mean", "deferrable"});
   JobClass c;
   c.name = o.required_string("name");
-  c.kind = o.required_enum<JobKind>("kind", {{"latency_critical", JobKind::kLatencyCritical},
-                                             {"ai_inference", JobKind::kAiInference},
-                                             {"ai_training", JobKind::kAiTraining},
-                                             {"hpc_batch", JobKind::kHpcBatch},
-                                             {"cloud_service", JobKind::kCloudService}});
+  c.kind = o.required_enum<JobKind>("kind", EnumNames<JobKind>::table);
   // "placement": a policy name, or {"policy": name, parameters...}.
   if (o.has("placement") && v.at("placement").is_object()) {
     const auto& pl = v.at("placement");
@@ -337,14 +332,13 @@ JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext
   c.site_kinds = o.optional_string_list("site_kinds");
   c.origins = o.optional_string_list("origins");
   c.origin_level = o.optional_enum("origin_level", OriginLevel::kCity,
-                                   {{"city", OriginLevel::kCity}, {"demand_point", OriginLevel::kDemandPoint}});
+                                   EnumNames<OriginLevel>::table);
   if (const json* a = o.object("arrivals")) c.arrivals = read_arrivals(*a, o.path_of("arrivals"), ctx);
   else if (c.kind != JobKind::kCloudService)
     o.fail("arrivals", "required field is missing");
   c.service_s = o.optional_number("service_s", c.service_s);
   c.service_distribution = o.optional_enum("service_distribution", ServiceDistribution::kExponential,
-                                           {{"exponential", ServiceDistribution::kExponential},
-                                            {"deterministic", ServiceDistribution::kDeterministic}});
+                                           EnumNames<ServiceDistribution>::table);
   c.cores = small_int(o, "cores", o.optional_integer("cores", c.cores));
   c.gpus = small_int(o, "gpus", o.optional_integer("gpus", c.gpus));
   c.budget_s = o.optional_number("budget_s", c.budget_s);
@@ -366,24 +360,23 @@ Scheduling read_scheduling(const json& v, const std::string& ptr, const ReadCont
   // the registry.
   const std::string queue = o.optional_string("queue", "fcfs");
   if (queue.empty()) o.fail("queue", "expected a queue discipline's name (fcfs, easy, conservative), got \"\"");
-  if (queue == "fcfs") s.queue = QueueDiscipline::kFcfs;
-  else if (queue == "easy") s.queue = QueueDiscipline::kEasy;
-  else if (queue == "conservative") s.queue = QueueDiscipline::kConservative;
-  else {
+  if (const auto builtin = value_named<QueueDiscipline>(queue)) {
+    s.queue = *builtin;
+  } else {
     s.queue = QueueDiscipline::kAdded;
     s.added_queue = queue;
   }
   s.backfill_window = o.optional_integer("backfill_window", s.backfill_window);
   s.allocation = o.optional_enum("allocation", s.allocation,
-                                 {{"first_fit", AllocationStrategy::kFirstFit}, {"best_fit", AllocationStrategy::kBestFit}});
+                                 EnumNames<AllocationStrategy>::table);
   if (const json* p = o.object("power")) {
     JsonObject po(*p, o.path_of("power"), ctx, {"idle_off_s", "reserve_fraction"});
     s.power.idle_off_s = po.optional_number("idle_off_s", s.power.idle_off_s);
     s.power.reserve_fraction = po.optional_number("reserve_fraction", s.power.reserve_fraction);
   }
-  s.dvfs = o.optional_enum("dvfs", s.dvfs, {{"max", DvfsMode::kMax}, {"deadline", DvfsMode::kDeadline}});
+  s.dvfs = o.optional_enum("dvfs", s.dvfs, EnumNames<DvfsMode>::table);
   s.after_repair =
-      o.optional_enum("after_repair", s.after_repair, {{"return", AfterRepair::kReturn}, {"stay", AfterRepair::kStay}});
+      o.optional_enum("after_repair", s.after_repair, EnumNames<AfterRepair>::table);
   return s;
 }
 
@@ -439,15 +432,13 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
     m.intra_city_s = t.optional_number("intra_city_s", m.intra_city_s);
     m.inter_central_city_s = t.optional_number("inter_central_city_s", m.inter_central_city_s);
     m.mode = t.optional_enum("mode", LatencyMode::kOneWay,
-                             {{"one_way", LatencyMode::kOneWay}, {"round_trip", LatencyMode::kRoundTrip}});
+                             EnumNames<LatencyMode>::table);
   }
   if (const json* v = o.object("platform")) {
     JsonObject p(*v, o.path_of("platform"), ctx, {"host_granularity", "pod_racks", "lan_latency_s", "tcp_gamma_bytes"});
     auto& m = s.platform;
     m.host_granularity = p.optional_enum("host_granularity", HostGranularity::kRack,
-                                         {{"server", HostGranularity::kServer},
-                                          {"rack", HostGranularity::kRack},
-                                          {"pod", HostGranularity::kPod}});
+                                         EnumNames<HostGranularity>::table);
     m.pod_racks = small_int(p, "pod_racks", p.optional_integer("pod_racks", m.pod_racks));
     m.lan_latency_s = p.optional_number("lan_latency_s", m.lan_latency_s);
     m.tcp_gamma_bytes = p.optional_number("tcp_gamma_bytes", m.tcp_gamma_bytes);

@@ -1,13 +1,15 @@
 // The cross-field validation pass (runs after the JSON shape and types were checked).
 #include "model/Validate.hpp"
 
-
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <numeric>
 #include <sstream>
+
+#include "io/Format.hpp"
+#include "model/Names.hpp"
 
 namespace suanli::model {
 
@@ -32,12 +34,6 @@ std::string name_problem(const std::string& n) {
 
 namespace {
 
-std::string fmt(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
-
 class Checker {
  public:
   explicit Checker(const Scenario& s) : s_(s) {}
@@ -45,14 +41,14 @@ class Checker {
   void error(const std::string& path, const std::string& message) { errors_.emplace_back(s_.source_file, path, message); }
 
   void positive(const std::string& path, double v) {
-    if (!(v > 0)) error(path, "expected a number > 0, got " + fmt(v));
+    if (!(v > 0)) error(path, "expected a number > 0, got " + io::format_general(v));
   }
   void non_negative(const std::string& path, double v) {
-    if (!(v >= 0)) error(path, "expected a number >= 0, got " + fmt(v));
+    if (!(v >= 0)) error(path, "expected a number >= 0, got " + io::format_general(v));
   }
   void coordinates(const std::string& path, double lat, double lon) {
-    if (lat < -90 || lat > 90) error(path + "/lat_deg", "expected a latitude in [-90, 90], got " + fmt(lat));
-    if (lon < -180 || lon > 180) error(path + "/lon_deg", "expected a longitude in [-180, 180], got " + fmt(lon));
+    if (lat < -90 || lat > 90) error(path + "/lat_deg", "expected a latitude in [-90, 90], got " + io::format_general(lat));
+    if (lon < -180 || lon > 180) error(path + "/lon_deg", "expected a longitude in [-180, 180], got " + io::format_general(lon));
   }
   void name(const std::string& path, const std::string& n, const char* what) {
     if (const auto problem = name_problem(n); !problem.empty())
@@ -105,11 +101,11 @@ std::vector<UserError> validate(const Scenario& s) {
 
   c.positive("/horizon_s", s.horizon_s);
   if (s.horizon_s > kMaxHorizonS)
-    c.error("/horizon_s", "expected at most " + fmt(kMaxHorizonS) + " s (10 years), got " + fmt(s.horizon_s));
+    c.error("/horizon_s", "expected at most " + io::format_general(kMaxHorizonS) + " s (10 years), got " + io::format_general(s.horizon_s));
   c.positive("/outputs/sampling_interval_s", s.outputs.sampling_interval_s);
   if (s.outputs.sampling_interval_s > 0 && s.outputs.sampling_interval_s < kMinSamplingIntervalS)
-    c.error("/outputs/sampling_interval_s", "expected at least " + fmt(kMinSamplingIntervalS) + " s, got " +
-                                                fmt(s.outputs.sampling_interval_s));
+    c.error("/outputs/sampling_interval_s", "expected at least " + io::format_general(kMinSamplingIntervalS) + " s, got " +
+                                                io::format_general(s.outputs.sampling_interval_s));
   if (s.outputs.max_timeseries_rows < 1)
     c.error("/outputs/max_timeseries_rows",
             "expected an integer >= 1, got " + std::to_string(s.outputs.max_timeseries_rows));
@@ -117,7 +113,7 @@ std::vector<UserError> validate(const Scenario& s) {
            s.outputs.sampling_interval_s >= kMinSamplingIntervalS) {
     const double rows = estimated_timeseries_rows(s);
     const auto whole = [](double v) {
-      return v < 1e18 ? std::to_string(static_cast<std::int64_t>(v)) : fmt(v);
+      return v < 1e18 ? std::to_string(static_cast<std::int64_t>(v)) : io::format_general(v);
     };
     if (rows > static_cast<double>(s.outputs.max_timeseries_rows))
       c.error("/outputs/sampling_interval_s",
@@ -133,11 +129,11 @@ std::vector<UserError> validate(const Scenario& s) {
             "expected an integer in [1, 1000000], got " + std::to_string(s.scheduling.backfill_window));
   c.non_negative("/scheduling/power/idle_off_s", s.scheduling.power.idle_off_s);
   if (!(s.scheduling.power.reserve_fraction >= 0 && s.scheduling.power.reserve_fraction <= 1))
-    c.error("/scheduling/power/reserve_fraction", "expected a number in [0, 1], got " + fmt(s.scheduling.power.reserve_fraction));
+    c.error("/scheduling/power/reserve_fraction", "expected a number in [0, 1], got " + io::format_general(s.scheduling.power.reserve_fraction));
   c.positive("/network/fiber_latency_s_per_km", s.network.fiber_latency_s_per_km);
   if (!(s.network.route_factor >= 1.0))
     c.error("/network/route_factor", "expected a route factor >= 1 (fiber is never shorter than the straight line), got " +
-                                         fmt(s.network.route_factor));
+                                         io::format_general(s.network.route_factor));
   c.non_negative("/network/hop_delay_s", s.network.hop_delay_s);
   c.positive("/network/intercity_bandwidth_bps", s.network.intercity_bandwidth_bps);
   c.positive("/latency_targets/intra_city_s", s.latency_targets.intra_city_s);
@@ -191,7 +187,7 @@ std::vector<UserError> validate(const Scenario& s) {
       c.non_negative(pp + "/idle_w", ps.idle_w);
       c.positive(pp + "/max_w", ps.max_w);
       if (ps.idle_w > ps.max_w)
-        c.error(pp + "/idle_w", "idle power " + fmt(ps.idle_w) + " W exceeds max_w " + fmt(ps.max_w) + " W");
+        c.error(pp + "/idle_w", "idle power " + io::format_general(ps.idle_w) + " W exceeds max_w " + io::format_general(ps.max_w) + " W");
       if (k > 0 && ps.core_speed_flops > t.pstates[k - 1].core_speed_flops)
         c.error(pp + "/core_speed_flops", "performance states must be listed fastest first");
     }
@@ -248,19 +244,19 @@ std::vector<UserError> validate(const Scenario& s) {
                                    std::to_string(g.count));
     }
     if (site.racks >= 0 && occupied > static_cast<double>(site.racks) * (1 + 1e-9))
-      c.error(p + "/nodes", "installed servers need " + fmt(std::ceil(occupied)) +
+      c.error(p + "/nodes", "installed servers need " + io::format_general(std::ceil(occupied)) +
                                 " standard racks (2.5 kW each at full load) but the site has " +
                                 std::to_string(site.racks) + " racks");
     const auto& cool = site.cooling;
     if (cool.air_share < 0 || cool.air_share > 1)
-      c.error(p + "/cooling/air_share", "expected a share in [0, 1], got " + fmt(cool.air_share));
+      c.error(p + "/cooling/air_share", "expected a share in [0, 1], got " + io::format_general(cool.air_share));
     if (cool.liquid_share < 0 || cool.liquid_share > 1)
-      c.error(p + "/cooling/liquid_share", "expected a share in [0, 1], got " + fmt(cool.liquid_share));
+      c.error(p + "/cooling/liquid_share", "expected a share in [0, 1], got " + io::format_general(cool.liquid_share));
     if (std::fabs(cool.air_share + cool.liquid_share - 1.0) > 1e-6)
-      c.error(p + "/cooling", "air_share + liquid_share must be 1, got " + fmt(cool.air_share) + " + " +
-                                  fmt(cool.liquid_share));
+      c.error(p + "/cooling", "air_share + liquid_share must be 1, got " + io::format_general(cool.air_share) + " + " +
+                                  io::format_general(cool.liquid_share));
     if (!(cool.design_pue >= 1.0))
-      c.error(p + "/cooling/design_pue", "a PUE is at least 1, got " + fmt(cool.design_pue));
+      c.error(p + "/cooling/design_pue", "a PUE is at least 1, got " + io::format_general(cool.design_pue));
     c.positive(p + "/cooling/chiller_cop", cool.chiller_cop);
     const auto plant = [&](const std::string& pp, const Plant& pl) {
       if (pl.capacity_w) c.positive(pp + "/capacity_w", *pl.capacity_w);
@@ -316,9 +312,9 @@ std::vector<UserError> validate(const Scenario& s) {
       if (!s.find_site(k.sites[j])) c.error(p + "/sites/" + std::to_string(j), "unknown site \"" + k.sites[j] + "\"");
     for (std::size_t j = 0; j < k.site_kinds.size(); ++j) {
       const auto& v = k.site_kinds[j];
-      if (v != "core_cluster" && v != "gpu_center" && v != "supercomputing_center" && v != "edge_dc")
+      if (!value_named<SiteKind>(v))
         c.error(p + "/site_kinds/" + std::to_string(j),
-                "expected one of core_cluster, gpu_center, supercomputing_center, edge_dc, got \"" + v + "\"");
+                "expected one of " + joined_names<SiteKind>() + ", got \"" + v + "\"");
     }
     for (std::size_t j = 0; j < k.origins.size(); ++j)
       if (!s.find_city(k.origins[j]))
@@ -335,7 +331,7 @@ std::vector<UserError> validate(const Scenario& s) {
                 "a replayed trace cannot start warm (what ran before its first record is unknown): use process "
                 "\"resample\" to draw its jobs at a rate, or leave warm_start out");
       if (a.diurnal_amplitude < 0 || a.diurnal_amplitude > 1)
-        c.error(p + "/arrivals/diurnal_amplitude", "expected a number in [0, 1], got " + fmt(a.diurnal_amplitude));
+        c.error(p + "/arrivals/diurnal_amplitude", "expected a number in [0, 1], got " + io::format_general(a.diurnal_amplitude));
       c.positive(p + "/arrivals/time_scale", a.time_scale);
       c.non_negative(p + "/arrivals/start_s", a.start_s);
       c.non_negative(p + "/arrivals/until_s", a.until_s);
@@ -360,13 +356,13 @@ std::vector<UserError> validate(const Scenario& s) {
     c.non_negative(p + "/input_bytes", k.input_bytes);
     c.non_negative(p + "/simulated_rate_per_s", k.simulated_rate_per_s);
     if (k.deadline_factor != 0 && k.deadline_factor < 1)
-      c.error(p + "/deadline_factor", "expected 0 (no deadline) or a factor >= 1, got " + fmt(k.deadline_factor));
+      c.error(p + "/deadline_factor", "expected 0 (no deadline) or a factor >= 1, got " + io::format_general(k.deadline_factor));
     c.non_negative(p + "/seconds_per_token", k.seconds_per_token);
     c.non_negative(p + "/prefill_seconds_per_token", k.prefill_seconds_per_token);
     if (k.cores_per_proc < 1) c.error(p + "/cores_per_proc", "expected an integer >= 1");
     if (k.services < 0) c.error(p + "/services", "expected an integer >= 0");
     if (!(k.utilization_mean > 0 && k.utilization_mean <= 1))
-      c.error(p + "/utilization_mean", "expected a utilization in (0, 1], got " + fmt(k.utilization_mean));
+      c.error(p + "/utilization_mean", "expected a utilization in (0, 1], got " + io::format_general(k.utilization_mean));
     if (k.gpus > 0 && std::none_of(s.sites.begin(), s.sites.end(), site_has_gpus))
       c.error(p + "/gpus", "class \"" + k.name + "\" needs GPUs but no site has servers with gpus");
   }
@@ -386,7 +382,7 @@ std::vector<UserError> validate(const Scenario& s) {
     if (g.horizon_months < 1 || g.horizon_months > 600)
       c.error(p + "/horizon_months", "expected 1 to 600 months, got " + std::to_string(g.horizon_months));
     if (!(g.max_utilization > 0 && g.max_utilization <= 1))
-      c.error(p + "/max_utilization", "expected a share in (0, 1], got " + fmt(g.max_utilization));
+      c.error(p + "/max_utilization", "expected a share in (0, 1], got " + io::format_general(g.max_utilization));
     std::map<std::string, std::size_t, std::less<>> rated;
     for (std::size_t i = 0; i < g.demand.size(); ++i) {
       const auto& r = g.demand[i];
@@ -398,7 +394,7 @@ std::vector<UserError> validate(const Scenario& s) {
       }
       if (!rated.emplace(r.job_class, i).second) c.error(rp + "/class", "class \"" + r.job_class + "\" has two growth rates");
       if (!(r.per_year > -1 && r.per_year <= 10))
-        c.error(rp + "/per_year", "expected an annual growth in (-1, 10] (0.4 is +40 % a year), got " + fmt(r.per_year));
+        c.error(rp + "/per_year", "expected an annual growth in (-1, 10] (0.4 is +40 % a year), got " + io::format_general(r.per_year));
     }
     for (std::size_t i = 0; i < g.additions.size(); ++i) {
       const auto& a = g.additions[i];
@@ -439,7 +435,7 @@ std::vector<UserError> validate(const Scenario& s) {
         c.error(op + "/units", "expected 1 to " + std::to_string(plant.units) + " failed units, got " + std::to_string(o.units));
     }
     c.non_negative(op + "/start_s", o.start_s);
-    if (!(o.end_s > o.start_s)) c.error(op + "/end_s", "the repair must come after the outage: expected end_s > start_s = " + fmt(o.start_s) + ", got " + fmt(o.end_s));
+    if (!(o.end_s > o.start_s)) c.error(op + "/end_s", "the repair must come after the outage: expected end_s > start_s = " + io::format_general(o.start_s) + ", got " + io::format_general(o.end_s));
     for (std::size_t j = 0; j < i; ++j)
       if (s.outages[j].site == o.site && o.start_s < s.outages[j].end_s && s.outages[j].start_s < o.end_s)
         c.error(op, "overlaps outage " + std::to_string(j) + " of the same site \"" + o.site + "\"");
@@ -449,12 +445,12 @@ std::vector<UserError> validate(const Scenario& s) {
   {
     const auto& e = s.energy;
     if (e.start_hour_of_year < 0 || e.start_hour_of_year >= 8760)
-      c.error("/energy/start_hour_of_year", "expected an hour in [0, 8760), got " + fmt(e.start_hour_of_year));
+      c.error("/energy/start_hour_of_year", "expected an hour in [0, 8760), got " + io::format_general(e.start_hour_of_year));
     const auto rh_ok = [](double rh) { return rh >= 0 && rh <= 100; };
     const auto t_ok = [](double t) { return t >= -70 && t <= 70; };
     if (!t_ok(e.default_weather.dry_bulb_c))
       c.error("/energy/default_weather/dry_bulb_c", "expected a temperature in [-70, 70] degC, got " +
-                                                        fmt(e.default_weather.dry_bulb_c));
+                                                        io::format_general(e.default_weather.dry_bulb_c));
     if (e.default_weather.monthly_dry_bulb_c)
       for (std::size_t m = 0; m < 12; ++m)
         if (!t_ok((*e.default_weather.monthly_dry_bulb_c)[m]))
@@ -462,7 +458,7 @@ std::vector<UserError> validate(const Scenario& s) {
                   "expected a temperature in [-70, 70] degC");
     if (!rh_ok(e.default_weather.relative_humidity))
       c.error("/energy/default_weather/relative_humidity", "expected a percentage in [0, 100], got " +
-                                                               fmt(e.default_weather.relative_humidity));
+                                                               io::format_general(e.default_weather.relative_humidity));
     if (e.default_weather.monthly_relative_humidity)
       for (std::size_t m = 0; m < 12; ++m)
         if (!rh_ok((*e.default_weather.monthly_relative_humidity)[m]))
@@ -470,9 +466,9 @@ std::vector<UserError> validate(const Scenario& s) {
                   "expected a percentage in [0, 100]");
     c.non_negative("/energy/grid/carbon_kg_per_kwh", e.grid.carbon_kg_per_kwh);
     if (e.grid.carbon_kg_per_kwh > kMaxCarbonKgPerKwh)
-      c.error("/energy/grid/carbon_kg_per_kwh", "expected at most " + fmt(kMaxCarbonKgPerKwh) +
+      c.error("/energy/grid/carbon_kg_per_kwh", "expected at most " + io::format_general(kMaxCarbonKgPerKwh) +
                                                     " kg/kWh (lignite, the dirtiest, is about 1.2), got " +
-                                                    fmt(e.grid.carbon_kg_per_kwh));
+                                                    io::format_general(e.grid.carbon_kg_per_kwh));
     if (!e.grid.carbon_file.empty()) {
       c.input_file("/energy/grid/carbon_file", s.resolve_path(e.grid.carbon_file), "carbon");
     }
@@ -494,10 +490,10 @@ std::vector<UserError> validate(const Scenario& s) {
       c.non_negative(std::string("/energy/facility/") + name, v);
     const auto& t = e.targets;
     for (const auto& [name, v] : {std::pair{"pue_max", t.pue_max}, {"pue_hub_max", t.pue_hub_max}})
-      if (!(v >= 1)) c.error(std::string("/targets/") + name, "a PUE target is at least 1, got " + fmt(v));
+      if (!(v >= 1)) c.error(std::string("/targets/") + name, "a PUE target is at least 1, got " + io::format_general(v));
     for (const auto& [name, v] : {std::pair{"liquid_share_min", t.liquid_share_min}, {"occupancy_min", t.occupancy_min},
                                   {"occupancy_hub_min", t.occupancy_hub_min}})
-      if (v < 0 || v > 1) c.error(std::string("/targets/") + name, "expected a share in [0, 1], got " + fmt(v));
+      if (v < 0 || v > 1) c.error(std::string("/targets/") + name, "expected a share in [0, 1], got " + io::format_general(v));
     if (!(t.gb40879_grade_max[0] <= t.gb40879_grade_max[1] && t.gb40879_grade_max[1] <= t.gb40879_grade_max[2]))
       c.error("/targets/gb40879_grade_max", "grade limits must be increasing (grade 1 <= grade 2 <= grade 3)");
   }

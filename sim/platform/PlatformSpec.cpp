@@ -8,6 +8,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include "io/Format.hpp"
 #include "model/Error.hpp"
 
 namespace suanli::platform {
@@ -20,17 +21,10 @@ constexpr double kBytesPerRoute = 400.0;
 constexpr double kBaseBytes = 64.0 * 1024 * 1024;
 }  // namespace
 
-std::string format_number(double value) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  if (ec != std::errc()) throw std::logic_error("format_number failed");
-  return std::string(buf, end);
-}
-
 std::vector<std::pair<std::string, std::string>> simgrid_config(const model::PlatformSettings& settings) {
   return {{"network/latency-factor", "1"},
           {"network/bandwidth-factor", "1"},
-          {"network/TCP-gamma", format_number(settings.tcp_gamma_bytes)}};
+          {"network/TCP-gamma", io::format_double(settings.tcp_gamma_bytes)}};
 }
 
 std::int64_t servers_per_host(const model::Scenario& s, const model::NodeType& type) {
@@ -83,7 +77,7 @@ void check_platform_fits(const model::Scenario& s) {
   throw model::UserError(s.source_file, "/platform/host_granularity",
                          std::to_string(estimate_host_count(s)) + " SimGrid hosts at " +
                              std::string(model::to_string(g)) + " granularity need about " + gib +
-                             " GiB, over the limit of " + format_number(limit_gib) + " GiB; " + hint +
+                             " GiB, over the limit of " + io::format_double(limit_gib) + " GiB; " + hint +
                              " (or set SUANLI_MEMORY_LIMIT_GIB)");
 }
 
@@ -122,7 +116,7 @@ std::string wattage_per_state(const model::NodeType& type, std::int64_t servers)
   std::string out;
   for (const auto& s : host_power_profile(type, servers).states) {
     if (!out.empty()) out += ",";
-    out += format_number(s.idle_w) + ":" + format_number(s.epsilon_w) + ":" + format_number(s.all_cores_w);
+    out += io::format_double(s.idle_w) + ":" + io::format_double(s.epsilon_w) + ":" + io::format_double(s.all_cores_w);
   }
   return out;
 }

@@ -83,7 +83,6 @@ std::string host_link_name(const std::string& host);
 std::string wattage_per_state(const model::NodeType& type, std::int64_t servers);
 /// The same power model as numbers: what the exact executor integrates (energy::HostEnergyLedger).
 energy::HostPowerProfile host_power_profile(const model::NodeType& type, std::int64_t servers);
-std::string format_number(double value);
 /// Per-core speed of each SimGrid pstate of the node type: its pstates, then boot and shutdown (at
 /// pstate 0's speed; no job runs in them).
 std::vector<double> pstate_speeds(const model::NodeType& type);

@@ -4,6 +4,8 @@
 
 #include <string_view>
 
+#include "io/Format.hpp"
+
 namespace suanli::platform {
 
 namespace {
@@ -41,7 +43,7 @@ void write_platform_xml(std::ostream& out, const model::Scenario& s, const Platf
   out << "  </config>\n";
   out << "  <zone id=\"" << xml_escape(spec.root_zone_name) << "\" routing=\"Full\">\n";
 
-  const std::string lan_latency = format_number(spec.lan_latency_s) + "s";
+  const std::string lan_latency = io::format_double(spec.lan_latency_s) + "s";
   for (const auto& zone : spec.zones) {
     const auto& site = s.sites[zone.site];
     out << "    <zone id=\"" << xml_escape(zone.zone_name) << "\" routing=\"Cluster\">\n";
@@ -50,7 +52,7 @@ void write_platform_xml(std::ostream& out, const model::Scenario& s, const Platf
     for (const auto& g : zone.groups) {
       const auto& type = s.node_types[g.node_type];
       std::string speeds;
-      for (double v : pstate_speeds(type)) speeds += (speeds.empty() ? "" : ",") + format_number(v) + "f";
+      for (double v : pstate_speeds(type)) speeds += (speeds.empty() ? "" : ",") + io::format_double(v) + "f";
       for (std::int64_t i = 0; i < g.host_count(); ++i) {
         const auto servers = g.servers_in_host(i);
         const std::string name = host_name(s, zone, g, i);
@@ -58,13 +60,13 @@ void write_platform_xml(std::ostream& out, const model::Scenario& s, const Platf
         out << "      <host id=\"" << xml_escape(name) << "\" speed=\"" << speeds << "\" core=\""
             << static_cast<std::int64_t>(type.cores) * servers << "\">\n";
         prop(out, "        ", "wattage_per_state", wattage_per_state(type, servers));
-        prop(out, "        ", "wattage_off", format_number(type.off_w * static_cast<double>(servers)));
+        prop(out, "        ", "wattage_off", io::format_double(type.off_w * static_cast<double>(servers)));
         prop(out, "        ", "node_type", type.name);
         prop(out, "        ", "servers", std::to_string(servers));
         prop(out, "        ", "gpus", std::to_string(static_cast<std::int64_t>(type.gpus) * servers));
         out << "      </host>\n";
         out << "      <link id=\"" << xml_escape(link) << "\" bandwidth=\""
-            << format_number(type.nic_bps / 8.0 * static_cast<double>(servers)) << "Bps\" latency=\"" << lan_latency
+            << io::format_double(type.nic_bps / 8.0 * static_cast<double>(servers)) << "Bps\" latency=\"" << lan_latency
             << "\" sharing_policy=\"SPLITDUPLEX\"/>\n";
         out << "      <host_link id=\"" << xml_escape(name) << "\" up=\"" << xml_escape(link) << "_UP\" down=\""
             << xml_escape(link) << "_DOWN\"/>\n";
@@ -75,8 +77,8 @@ void write_platform_xml(std::ostream& out, const model::Scenario& s, const Platf
   }
 
   for (const auto& l : spec.links)
-    out << "    <link id=\"" << xml_escape(l.name) << "\" bandwidth=\"" << format_number(l.bandwidth_bps / 8.0)
-        << "Bps\" latency=\"" << format_number(l.latency_s) << "s\" sharing_policy=\"SPLITDUPLEX\"/>\n";
+    out << "    <link id=\"" << xml_escape(l.name) << "\" bandwidth=\"" << io::format_double(l.bandwidth_bps / 8.0)
+        << "Bps\" latency=\"" << io::format_double(l.latency_s) << "s\" sharing_policy=\"SPLITDUPLEX\"/>\n";
 
   for (const auto& r : spec.routes) {
     const auto& a = spec.zones[r.src_site];

@@ -11,6 +11,8 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "io/Format.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace suanli::platform {
@@ -44,7 +46,7 @@ void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec, 
         const std::string name = host_name(s, zone, g, i);
         std::unordered_map<std::string, std::string> props{
             {"wattage_per_state", wattage_per_state(type, servers)},
-            {"wattage_off", format_number(type.off_w * static_cast<double>(servers))},
+            {"wattage_off", io::format_double(type.off_w * static_cast<double>(servers))},
             {"node_type", type.name},
             {"servers", std::to_string(servers)},
             {"gpus", std::to_string(static_cast<std::int64_t>(type.gpus) * servers)}};

@@ -1,14 +1,13 @@
 // The names of every policy and discipline (see Catalog.hpp).
 #include "policy/Catalog.hpp"
 
-#include "model/Workload.hpp"
+#include "model/Names.hpp"
 #include "policy/Placement.hpp"
 #include "policy/QueueScheduler.hpp"
 
 namespace suanli::policy {
 
 nlohmann::json policies_json() {
-  using model::to_string;
   nlohmann::json j;
   j["placement"] = nlohmann::json::array();
   for (const auto& name : placement_names())
@@ -17,9 +16,13 @@ nlohmann::json policies_json() {
   j["queue_summaries"] = nlohmann::json::array();
   for (const auto& name : queue_scheduler_names())
     j["queue_summaries"].push_back({{"name", name}, {"summary", queue_scheduler_summary(name)}});
-  j["allocation"] = {to_string(model::AllocationStrategy::kFirstFit),
-                     to_string(model::AllocationStrategy::kBestFit)};
-  j["dvfs"] = {to_string(model::DvfsMode::kMax), to_string(model::DvfsMode::kDeadline)};
+  j["allocation"] = model::names_of<model::AllocationStrategy>();
+  j["dvfs"] = model::names_of<model::DvfsMode>();
+  // Every enumeration of the scenario format, by its table's key (model/Names.hpp).
+  auto& names = j["names"] = nlohmann::json::object();
+#define SUANLI_ENUM_JSON(E) names[std::string(model::EnumNames<model::E>::key)] = model::names_of<model::E>();
+  SUANLI_EACH_ENUM(SUANLI_ENUM_JSON)
+#undef SUANLI_ENUM_JSON
   return j;
 }
 

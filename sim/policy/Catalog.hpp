@@ -7,7 +7,8 @@
 namespace suanli::policy {
 
 /// {"placement": [{"name", "summary"}...], "queue": [names], "queue_summaries": [{"name", "summary"}...],
-///  "allocation": [names], "dvfs": [names]}: built-in names first, then those added at run time.
+///  "allocation": [names], "dvfs": [names], "names": {every enumeration of the scenario format}}: built-in
+///  names first, then those added at run time.
 nlohmann::json policies_json();
 
 }  // namespace suanli::policy

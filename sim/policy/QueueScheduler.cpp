@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <limits>
 
+#include "model/Names.hpp"
+
 namespace suanli::policy {
 
 namespace {
@@ -264,14 +266,20 @@ std::optional<double> ConservativeScheduler::reservation_of(std::uint64_t id) co
 
 // The registry: built-in disciplines, then those added at run time (Python).
 namespace {
-struct BuiltinQueue {
-  std::string_view name, summary;
-};
-constexpr BuiltinQueue kBuiltinQueues[] = {
-    {"fcfs", "first come, first served: start jobs in queue order until one does not start"},
-    {"easy", "EASY backfilling: later jobs start if they do not delay the first waiting job"},
-    {"conservative", "conservative backfilling: every job in the window keeps a reservation"},
-};
+/// The built-in disciplines' one-line summaries; their names are model/Names.hpp's.
+std::string_view builtin_summary(model::QueueDiscipline d) {
+  switch (d) {
+    case model::QueueDiscipline::kFcfs:
+      return "first come, first served: start jobs in queue order until one does not start";
+    case model::QueueDiscipline::kEasy:
+      return "EASY backfilling: later jobs start if they do not delay the first waiting job";
+    case model::QueueDiscipline::kConservative:
+      return "conservative backfilling: every job in the window keeps a reservation";
+    case model::QueueDiscipline::kAdded:
+      break;
+  }
+  return {};
+}
 struct AddedQueue {
   std::string name, summary;
   QueueFactory make;
@@ -292,20 +300,18 @@ void add_queue_scheduler(const std::string& name, const std::string& summary, Qu
 }
 
 bool is_builtin_queue_scheduler(std::string_view name) {
-  return std::any_of(std::begin(kBuiltinQueues), std::end(kBuiltinQueues),
-                     [&](const BuiltinQueue& q) { return q.name == name; });
+  return model::value_named<model::QueueDiscipline>(name).has_value();
 }
 
 std::vector<std::string> queue_scheduler_names() {
   std::vector<std::string> names;
-  for (const auto& q : kBuiltinQueues) names.emplace_back(q.name);
+  for (const auto& entry : model::EnumNames<model::QueueDiscipline>::table) names.emplace_back(entry.first);
   for (const auto& a : added_queues()) names.push_back(a.name);
   return names;
 }
 
 std::string queue_scheduler_summary(std::string_view name) {
-  for (const auto& q : kBuiltinQueues)
-    if (q.name == name) return std::string(q.summary);
+  if (const auto d = model::value_named<model::QueueDiscipline>(name)) return std::string(builtin_summary(*d));
   for (const auto& a : added_queues())
     if (a.name == name) return a.summary;
   return {};
@@ -318,9 +324,18 @@ std::unique_ptr<QueueScheduler> make_queue_scheduler(std::string_view name, std:
 }
 
 std::unique_ptr<QueueScheduler> make_queue_scheduler(std::string_view name, const QueueContext& context) {
-  if (name == "fcfs") return std::make_unique<FcfsScheduler>();
-  if (name == "easy") return std::make_unique<EasyScheduler>(context.window);
-  if (name == "conservative") return std::make_unique<ConservativeScheduler>(context.window);
+  if (const auto d = model::value_named<model::QueueDiscipline>(name)) {
+    switch (*d) {
+      case model::QueueDiscipline::kFcfs:
+        return std::make_unique<FcfsScheduler>();
+      case model::QueueDiscipline::kEasy:
+        return std::make_unique<EasyScheduler>(context.window);
+      case model::QueueDiscipline::kConservative:
+        return std::make_unique<ConservativeScheduler>(context.window);
+      case model::QueueDiscipline::kAdded:
+        break;
+    }
+  }
   for (const auto& a : added_queues())
     if (a.name == name) return a.make(context);
   return nullptr;

@@ -42,7 +42,7 @@
 #include "metrics/PueReport.hpp"
 #include "metrics/RunMetrics.hpp"
 #include "model/Error.hpp"
-#include "model/JsonReader.hpp"
+#include "io/JsonReader.hpp"
 #include "load/Load.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
@@ -174,7 +174,7 @@ struct Scenario {
 
 Scenario load_file(const std::string& path, bool lenient) {
   return guarded([&] {
-    Scenario s{suanli::model::parse_json_text(suanli::model::read_text_file(path), path), path, lenient, {}};
+    Scenario s{suanli::io::parse_json_text(suanli::io::read_text_file(path), path), path, lenient, {}};
     s.warnings = s.read_warnings();
     return s;
   });

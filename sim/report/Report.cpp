@@ -8,8 +8,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "metrics/OutputFile.hpp"
+#include "io/OutputFile.hpp"
 #include "model/Error.hpp"
+#include "io/Format.hpp"
 #include "report/Format.hpp"
 #include "report/RunCharts.hpp"
 #include "report/RunData.hpp"
@@ -150,7 +151,7 @@ const SiteInfo* site_info(const RunData& run, const std::string& name) {
 
 std::string run_subtitle(const RunData& run) {
   return "seed " + html_escape(text(run.summary, {"seed"})) + " &middot; " +
-         html_escape(duration(run.simulated_s)) + " simulated &middot; run folder <code>" +
+         html_escape(io::duration_words(run.simulated_s)) + " simulated &middot; run folder <code>" +
          html_escape(run.folder) + "</code>";
 }
 
@@ -160,16 +161,16 @@ std::string run_subtitle(const RunData& run) {
 std::string summary_cards(const RunData& r) {
   const json& t = at(r.summary, {"totals"});
   std::string s = "<div class=\"cards\">";
-  s += card(count(number(r.summary, {"jobs", "submitted"})), "jobs submitted");
-  s += card(count(number(r.summary, {"jobs", "completed"})), "completed");
-  s += card(count(number(r.summary, {"jobs", "rejected"})), "rejected");
-  s += card(count(number(r.summary, {"jobs", "unfinished"})), "unfinished at the end");
-  s += card(sig(number(t, {"it_energy_j"}) / 3.6e9, 3) + " MWh", "IT energy");
-  s += card(sig(number(t, {"facility_energy_j"}) / 3.6e9, 3) + " MWh", "facility energy");
-  s += card(fixed(number(t, {"pue"}), 3), "PUE");
-  s += card(sig(number(t, {"carbon_kg"}) / 1000, 3) + " t", "CO\u2082");
-  s += card(percent(number(t, {"cpu_utilization"})), "CPU utilization");
-  s += card(percent(number(t, {"gpu_utilization"})), "GPU utilization");
+  s += card(io::whole(number(r.summary, {"jobs", "submitted"})), "jobs submitted");
+  s += card(io::whole(number(r.summary, {"jobs", "completed"})), "completed");
+  s += card(io::whole(number(r.summary, {"jobs", "rejected"})), "rejected");
+  s += card(io::whole(number(r.summary, {"jobs", "unfinished"})), "unfinished at the end");
+  s += card(io::significant(number(t, {"it_energy_j"}) / 3.6e9, 3) + " MWh", "IT energy");
+  s += card(io::significant(number(t, {"facility_energy_j"}) / 3.6e9, 3) + " MWh", "facility energy");
+  s += card(io::grouped(number(t, {"pue"}), 3), "PUE");
+  s += card(io::significant(number(t, {"carbon_kg"}) / 1000, 3) + " t", "CO\u2082");
+  s += card(io::percent(number(t, {"cpu_utilization"})), "CPU utilization");
+  s += card(io::percent(number(t, {"gpu_utilization"})), "GPU utilization");
   return s + "</div>\n";
 }
 
@@ -185,12 +186,12 @@ std::string class_table(const RunData& r) {
     const std::string name = text(c, {"name"});
     s += "<tr>" + td(html_escape(name), true) + td(html_escape(text(c, {"kind"})), true) +
          td(html_escape(placement.count(name) ? placement[name] : ""), true) +
-         td(count(number(c, {"jobs_simulated"}))) + td(count(number(c, {"jobs_represented"}))) +
-         td(count(number(c, {"completed"}))) + td(count(number(c, {"rejected"}))) +
-         td(count(number(c, {"unfinished"}))) + td(sig(number(c, {"wait_s", "p50"}), 3)) +
-         td(sig(number(c, {"wait_s", "p95"}), 3)) + td(sig(number(c, {"network_rtt_s", "p95"}) * 1e3, 3)) +
-         td(percent(number(c, {"budget_attainment"}), 2)) +
-         td(percent(number(c, {"deadline_attainment"}), 2)) + "</tr>\n";
+         td(io::whole(number(c, {"jobs_simulated"}))) + td(io::whole(number(c, {"jobs_represented"}))) +
+         td(io::whole(number(c, {"completed"}))) + td(io::whole(number(c, {"rejected"}))) +
+         td(io::whole(number(c, {"unfinished"}))) + td(io::significant(number(c, {"wait_s", "p50"}), 3)) +
+         td(io::significant(number(c, {"wait_s", "p95"}), 3)) + td(io::significant(number(c, {"network_rtt_s", "p95"}) * 1e3, 3)) +
+         td(io::percent(number(c, {"budget_attainment"}), 2)) +
+         td(io::percent(number(c, {"deadline_attainment"}), 2)) + "</tr>\n";
   }
   return s +
          "</table></div>\n<p class=\"note\">Waits and round trips are weighted by the jobs each simulated "
@@ -219,40 +220,40 @@ std::string targets_section(const RunData& r) {
       const double value = number(values, {value_key});
       const double limit = number(targets, {(std::string(key) + "_limit").c_str()});
       missed +=
-          "<li>" + html_escape(where) + ": " + label + " " + (pue ? fixed(value, 3) : percent(value)) +
-          (std::isfinite(limit) ? (pue ? " &gt; " + fixed(limit, 2) : " &lt; " + percent(limit, 0)) : "") +
+          "<li>" + html_escape(where) + ": " + label + " " + (pue ? io::grouped(value, 3) : io::percent(value)) +
+          (std::isfinite(limit) ? (pue ? " &gt; " + io::grouped(limit, 2) : " &lt; " + io::percent(limit, 0)) : "") +
           "</li>";
     }
   };
   tally(at(t, {"targets"}), "province / network", t);
   for (const auto& site : at(r.summary, {"sites"})) tally(at(site, {"targets"}), text(site, {"name"}), site);
   std::string s = "<p class=\"verdict\">" +
-                  (fails == 0 ? badge("PASS") + " all " + count(double(passes)) + " targets checked are met"
-                              : badge("FAIL") + " " + count(double(fails)) + " of " +
-                                    count(double(fails + passes)) + " targets checked are missed") +
+                  (fails == 0 ? badge("PASS") + " all " + io::whole(double(passes)) + " targets checked are met"
+                              : badge("FAIL") + " " + io::whole(double(fails)) + " of " +
+                                    io::whole(double(fails + passes)) + " targets checked are missed") +
                   "</p>\n";
   if (fails > 0)
     s += "<ul class=\"missed\">" + missed + "</ul>\n" +
          (fails > kMaxListed
-              ? "<p class=\"note\">The first " + count(double(kMaxListed)) + " are listed.</p>\n"
+              ? "<p class=\"note\">The first " + io::whole(double(kMaxListed)) + " are listed.</p>\n"
               : "");
   s += "<table>\n<tr>" + th("province / network", true) + th("value") + th("target") + th("verdict", true) +
        "</tr>\n";
-  s += "<tr>" + td("PUE", true) + td(fixed(number(t, {"pue"}), 3)) +
-       td("&le; " + fixed(number(limits, {"pue_max"}), 2)) + td(badge(text(t, {"targets", "pue"})), true) +
+  s += "<tr>" + td("PUE", true) + td(io::grouped(number(t, {"pue"}), 3)) +
+       td("&le; " + io::grouped(number(limits, {"pue_max"}), 2)) + td(badge(text(t, {"targets", "pue"})), true) +
        "</tr>\n";
   // A minimum of 0 is no target (its verdict is n/a).
-  const auto at_least = [](double limit) { return limit > 0 ? "&ge; " + percent(limit) : std::string("no target"); };
-  s += "<tr>" + td("liquid-cooled share", true) + td(percent(number(t, {"liquid_share"}))) +
+  const auto at_least = [](double limit) { return limit > 0 ? "&ge; " + io::percent(limit) : std::string("no target"); };
+  s += "<tr>" + td("liquid-cooled share", true) + td(io::percent(number(t, {"liquid_share"}))) +
        td(at_least(number(limits, {"liquid_share_min"}))) +
        td(badge(text(t, {"targets", "liquid_share"})), true) + "</tr>\n";
-  s += "<tr>" + td("rack occupancy (installed / built)", true) + td(percent(number(t, {"rack_occupancy"}))) +
+  s += "<tr>" + td("rack occupancy (installed / built)", true) + td(io::percent(number(t, {"rack_occupancy"}))) +
        td(at_least(number(limits, {"occupancy_min"}))) +
        td(badge(text(t, {"targets", "occupancy"})), true) + "</tr>\n</table>\n";
 
   const auto& sites = at(r.summary, {"sites"});
   s += std::string(sites.size() > 30 ? "<details>" : "<details open>") + "<summary>Per site (" +
-       count(double(sites.size())) + " sites)</summary>\n<div class=\"scroll\"><table>\n<tr>" +
+       io::whole(double(sites.size())) + " sites)</summary>\n<div class=\"scroll\"><table>\n<tr>" +
        th("site", true) + th("name", true) + th("kind", true) + th("city", true) + th("racks") +
        th("jobs done") + th("CPU") + th("GPU") + th("IT MWh") + th("PUE") + th("PUE target", true) +
        th("liquid share", true) + th("rack occupancy", true) + th("GB 40879", true) + "</tr>\n";
@@ -263,14 +264,14 @@ std::string targets_section(const RunData& r) {
     const double pue_limit = number(tg, {"pue_limit"}), occ_limit = number(tg, {"occupancy_limit"});
     s += "<tr>" + td(html_escape(name), true) + td(html_escape(info ? info->name_zh : ""), true) +
          td(html_escape(text(site, {"kind"})), true) + td(html_escape(text(site, {"city"})), true) +
-         td(count(number(site, {"racks"}))) + td(count(number(site, {"jobs_completed"}))) +
-         td(percent(number(site, {"cpu_utilization"}))) + td(percent(number(site, {"gpu_utilization"}))) +
-         td(fixed(number(site, {"it_energy_j"}) / 3.6e9, 3)) + td(fixed(number(site, {"pue"}), 3)) +
-         td(badge(text(tg, {"pue"})) + (std::isfinite(pue_limit) ? " &le; " + fixed(pue_limit, 2) : ""),
+         td(io::whole(number(site, {"racks"}))) + td(io::whole(number(site, {"jobs_completed"}))) +
+         td(io::percent(number(site, {"cpu_utilization"}))) + td(io::percent(number(site, {"gpu_utilization"}))) +
+         td(io::grouped(number(site, {"it_energy_j"}) / 3.6e9, 3)) + td(io::grouped(number(site, {"pue"}), 3)) +
+         td(badge(text(tg, {"pue"})) + (std::isfinite(pue_limit) ? " &le; " + io::grouped(pue_limit, 2) : ""),
             true) +
-         td(percent(number(site, {"liquid_share"}), 0) + " " + badge(text(tg, {"liquid_share"})), true) +
-         td(percent(number(site, {"rack_occupancy"})) + " " + badge(text(tg, {"occupancy"})) +
-                (std::isfinite(occ_limit) ? " &ge; " + percent(occ_limit, 0) : ""),
+         td(io::percent(number(site, {"liquid_share"}), 0) + " " + badge(text(tg, {"liquid_share"})), true) +
+         td(io::percent(number(site, {"rack_occupancy"})) + " " + badge(text(tg, {"occupancy"})) +
+                (std::isfinite(occ_limit) ? " &ge; " + io::percent(occ_limit, 0) : ""),
             true) +
          td(html_escape(grade(at(tg, {"gb40879_grade"}))), true) + "</tr>\n";
   }
@@ -281,8 +282,8 @@ std::string targets_section(const RunData& r) {
 
 std::string decisions_table(const RunData& r) {
   if (!r.has_decisions) return "";
-  std::string s = "<p class=\"note\">The first " + count(double(r.decision_rows.size())) + " of " +
-                  count(double(r.decision_count)) + " rows of <code>" + html_escape(r.decisions_file) +
+  std::string s = "<p class=\"note\">The first " + io::whole(double(r.decision_rows.size())) + " of " +
+                  io::whole(double(r.decision_count)) + " rows of <code>" + html_escape(r.decisions_file) +
                   "</code>.</p>\n<div class=\"scroll\"><table>\n<tr>";
   for (const auto& c : r.decision_columns) s += th(c, true);
   s += "</tr>\n";
@@ -352,15 +353,15 @@ struct Measure {
 std::string format_measure(const Measure& m, double v) {
   switch (m.kind) {
     case Measure::kCount:
-      return count(v);
+      return io::whole(v);
     case Measure::kFixed:
-      return fixed(v, m.decimals);
+      return io::grouped(v, m.decimals);
     case Measure::kPercent:
-      return percent(v, m.decimals);
+      return io::percent(v, m.decimals);
     case Measure::kSig:
       break;
   }
-  return sig(v, m.decimals);
+  return io::significant(v, m.decimals);
 }
 
 /// B - A, in the measure's unit (percentage points for shares), and relative to A.
@@ -371,23 +372,23 @@ std::string format_difference(const Measure& m, double a, double b) {
   std::string abs;
   switch (m.kind) {
     case Measure::kCount:
-      abs = signed_fixed(std::round(d), 0);
+      abs = io::signed_grouped(std::round(d), 0);
       break;
     case Measure::kFixed:
-      abs = signed_fixed(d, m.decimals);
+      abs = io::signed_grouped(d, m.decimals);
       break;
     case Measure::kPercent:
-      abs = signed_fixed(d * 100, m.decimals) + " pp";
+      abs = io::signed_grouped(d * 100, m.decimals) + " pp";
       break;
     case Measure::kSig: {
       const double scale = std::max(std::abs(a), std::abs(b));
       const int magnitude = scale > 0 ? static_cast<int>(std::floor(std::log10(scale))) : 0;
-      abs = signed_fixed(d, std::clamp(m.decimals - 1 - magnitude, 0, 12));
+      abs = io::signed_grouped(d, std::clamp(m.decimals - 1 - magnitude, 0, 12));
       break;
     }
   }
   const std::string rel =
-      m.kind != Measure::kPercent && a != 0 ? signed_fixed(d / std::abs(a) * 100, 1) + " %" : "";
+      m.kind != Measure::kPercent && a != 0 ? io::signed_grouped(d / std::abs(a) * 100, 1) + " %" : "";
   return td(abs) + td(rel);
 }
 
@@ -498,7 +499,7 @@ std::string scenario_differences(const RunData& a, const RunData& b) {
   }
   s += "</table></div>\n";
   if (patch.size() > kMaxRows)
-    s += "<p class=\"note\">The first " + count(double(kMaxRows)) + " of " + count(double(patch.size())) +
+    s += "<p class=\"note\">The first " + io::whole(double(kMaxRows)) + " of " + io::whole(double(patch.size())) +
          " differences.</p>\n";
   return s;
 }
@@ -572,7 +573,7 @@ MetricStyle metric_style(const std::string& name) {
 }
 
 std::string metric_value(const MetricStyle& style, double v) {
-  return style.share ? percent(v, 2) : sig(v, 4);
+  return style.share ? io::percent(v, 2) : io::significant(v, 4);
 }
 
 std::string config_label(const SweepData::Config& c) {
@@ -584,7 +585,7 @@ std::string config_label(const SweepData::Config& c) {
 std::string sweep_body(const SweepData& sw) {
   const json& spec = sw.spec;
   std::string s = "<header><h1>Sweep " + html_escape(text(spec, {"name"})) + "</h1>\n<p class=\"sub\">" +
-                  count(double(sw.configs.size())) + " configurations &times; " +
+                  io::whole(double(sw.configs.size())) + " configurations &times; " +
                   html_escape(text(spec, {"replications"})) + " replications (seeds from " +
                   html_escape(text(spec, {"seed"})) + ") &middot; scenario <code>" +
                   html_escape(text(spec, {"scenario"})) + "</code> &middot; sweep folder <code>" +
@@ -634,7 +635,7 @@ std::string sweep_body(const SweepData& sw) {
     for (const auto& c : sw.configs) {
       s += "<tr>" + td(html_escape(c.id), true);
       for (const auto& l : c.labels) s += td(html_escape(l), true);
-      s += td(count(c.n));
+      s += td(io::whole(c.n));
       for (std::size_t i = first; i < last; ++i) {
         const MetricStyle style = metric_style(sw.metrics[i]);
         const Estimate& e = c.values[i];
@@ -683,9 +684,9 @@ std::string sweep_body(const SweepData& sw) {
   if (!sw.has_runs_csv) {
     s += "<p class=\"empty\">No runs.csv in the sweep folder.</p>\n";
   } else if (sw.failed.empty()) {
-    s += "<p>All " + count(double(sw.runs_listed)) + " runs of runs.csv succeeded.</p>\n";
+    s += "<p>All " + io::whole(double(sw.runs_listed)) + " runs of runs.csv succeeded.</p>\n";
   } else {
-    s += "<p>" + count(double(sw.failed.size())) + " of " + count(double(sw.runs_listed)) +
+    s += "<p>" + io::whole(double(sw.failed.size())) + " of " + io::whole(double(sw.runs_listed)) +
          " runs did not succeed (their folders are under <code>runs/</code>).</p>\n<div "
          "class=\"scroll\"><table>\n<tr>" +
          th("run", true) + th("config") + th("replication") + th("seed") + th("status", true) +
@@ -696,7 +697,7 @@ std::string sweep_body(const SweepData& sw) {
            td(html_escape(f.exit_code)) + "<td class=\"wrap\">" + html_escape(f.error) + "</td></tr>\n";
     s += "</table></div>\n";
   }
-  s += "<p class=\"note\">" + count(double(sw.run_folders)) + " run folders under <code>runs/</code>.</p>\n";
+  s += "<p class=\"note\">" + io::whole(double(sw.run_folders)) + " run folders under <code>runs/</code>.</p>\n";
   return s;
 }
 
@@ -754,7 +755,7 @@ std::string render_report(const std::vector<std::string>& folders) {
 
 void write_report(const std::vector<std::string>& folders, const std::string& output_html) {
   const std::string html = render_report(folders);
-  metrics::OutputFile out(output_html, false);
+  io::OutputFile out(output_html, false);
   out.write(html);
   out.commit();
 }

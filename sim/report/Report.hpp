@@ -7,7 +7,7 @@
 
 namespace suanli::report {
 
-/// Writes the report of one or two folders to `output_html` (atomically, metrics::OutputFile).
+/// Writes the report of one or two folders to `output_html` (atomically, io::OutputFile).
 ///
 /// - One run folder (summary.json, scenario.json, timeseries.csv[.gz], jobs.csv[.gz], optional
 ///   decisions.csv): its jobs, waits and budgets per class, PASS/FAIL targets overall and per site,

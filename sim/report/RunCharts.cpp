@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "io/Format.hpp"
 #include "report/Format.hpp"
 #include "report/Svg.hpp"
 
@@ -90,13 +91,13 @@ class LineColours {
 std::string time_caption(const std::vector<const RunData*>& runs) {
   std::size_t most = 1;
   for (const auto* r : runs) most = std::max(most, r->samples_per_point);
-  std::string s = most > 1 ? "Each point is the mean over a time bucket of up to " + count(double(most)) +
+  std::string s = most > 1 ? "Each point is the mean over a time bucket of up to " + io::whole(double(most)) +
                                  " sampling instants of timeseries.csv (at most " +
-                                 count(double(kMaxPoints)) + " points per line). "
+                                 io::whole(double(kMaxPoints)) + " points per line). "
                            : "Every sampling instant of timeseries.csv is drawn. ";
   for (const auto* r : runs)
     if (r->lines_by_kind) {
-      s += "With more than " + count(double(kMaxSiteLines)) +
+      s += "With more than " + io::whole(double(kMaxSiteLines)) +
            " sites, one line per site kind (its sites combined). ";
       break;
     }
@@ -256,12 +257,12 @@ Figure latency_figure(const std::vector<const RunData*>& runs) {
       }
       series.push_back(cdf_series(c, col, frame.x.hi));
       std::string name =
-          c.name + " (" + count(double(c.placed)) + " jobs" +
-          (c.placed > c.sample_s.size() ? ", " + count(double(c.sample_s.size())) + " sampled" : "") + ")";
+          c.name + " (" + io::whole(double(c.placed)) + " jobs" +
+          (c.placed > c.sample_s.size() ? ", " + io::whole(double(c.sample_s.size())) + " sampled" : "") + ")";
       legend.push_back({name, col, false, false});
       if (std::isfinite(c.budget_s)) {
         markers.push_back({c.budget_s * 1e3, "budget " + c.name, col});
-        legend.push_back({"budget of " + c.name + ": " + sig(c.budget_s * 1e3, 3) + " ms", col, true, false});
+        legend.push_back({"budget of " + c.name + ": " + io::significant(c.budget_s * 1e3, 3) + " ms", col, true, false});
       }
     }
     fig.panels.push_back(svg::line_chart(frame, series, markers) + svg::legend_html(legend));
@@ -269,7 +270,7 @@ Figure latency_figure(const std::vector<const RunData*>& runs) {
   fig.caption = html_escape(
       "Share of each class's jobs whose network round trip (jobs.csv network_rtt_s) is at most x; jobs never "
       "placed are left out. Drawn from a uniform reservoir sample of at most " +
-      count(double(kReservoirSize)) +
+      io::whole(double(kReservoirSize)) +
       " jobs per class (Vitter's algorithm R, fixed seed; exact when a class has fewer jobs), each job "
       "counted once whatever its sampling weight. Dashed: the round-trip budget of latency-critical "
       "classes.");
@@ -369,7 +370,7 @@ std::string map_panel(const MapView& v, const RunData& r) {
   };
   for (const auto* site : sites) {
     std::string title = site->name + (site->name_zh.empty() ? "" : " (" + site->name_zh + ")") + ": " +
-                        site->kind + ", " + count(site->racks) + " racks, city " + site->city;
+                        site->kind + ", " + io::whole(site->racks) + " racks, city " + site->city;
     s += "<circle class=\"site\" cx=\"" + coord(v.sx(site->lon_deg)) + "\" cy=\"" +
          coord(v.sy(site->lat_deg)) + "\" r=\"" + coord(radius(*site)) + "\" fill=\"" +
          kind_colour(site->kind) + "\"><title>" + html_escape(title) + "</title></circle>\n";
@@ -398,7 +399,7 @@ std::string map_panel(const MapView& v, const RunData& r) {
   const double x0 = MapView::kMargin, y0 = v.height - 14, x1 = x0 + km * v.scale;
   s += "<g class=\"scalebar\"><path d=\"M" + coord(x0) + " " + coord(y0 - 5) + " V" + coord(y0) + " H" +
        coord(x1) + " V" + coord(y0 - 5) + "\"/><text x=\"" + coord(x1 + 6) + "\" y=\"" + coord(y0) + "\">" +
-       fixed(km, km < 1 ? 2 : 0) + " km</text></g>\n";
+       io::grouped(km, km < 1 ? 2 : 0) + " km</text></g>\n";
   return s + "</svg>\n";
 }
 
@@ -419,7 +420,7 @@ Figure map_figure(const std::vector<const RunData*>& runs) {
     for (const auto& k : kinds) legend.push_back({k, kind_colour(k), false, true});
     if (std::isfinite(r->circle_radius_km))
       legend.push_back(
-          {"intra-city latency circle (" + sig(r->circle_radius_km, 3) + " km)", "#3b6ea8", true, false});
+          {"intra-city latency circle (" + io::significant(r->circle_radius_km, 3) + " km)", "#3b6ea8", true, false});
     fig.panels.push_back(map_panel(v, *r) + svg::legend_html(legend));
   }
   // The circle's formula with this run's figures (the first run's; a difference is in the legend).
@@ -437,10 +438,10 @@ Figure map_figure(const std::vector<const RunData*>& runs) {
       "grows with the site's racks; colour: site kind; squares: city hubs. Circle radius = intra-city target "
       "/ "
       "(fiber latency x route factor) = " +
-      sig(number(targets, "intra_city_s", 0.001) * 1e3, 3) + " ms / (" +
-      sig(number(network, "fiber_latency_s_per_km", 5e-6) * 1e6, 3) + " \u00b5s/km x " +
-      sig(number(network, "route_factor", 1.4), 3) + ")" + (round_trip ? " / 2 (round-trip mode)" : "") +
-      " = " + sig(r.circle_radius_km, 3) + " km of straight line from the hub; hop delays are ignored." +
+      io::significant(number(targets, "intra_city_s", 0.001) * 1e3, 3) + " ms / (" +
+      io::significant(number(network, "fiber_latency_s_per_km", 5e-6) * 1e6, 3) + " \u00b5s/km x " +
+      io::significant(number(network, "route_factor", 1.4), 3) + ")" + (round_trip ? " / 2 (round-trip mode)" : "") +
+      " = " + io::significant(r.circle_radius_km, 3) + " km of straight line from the hub; hop delays are ignored." +
       (v.ok && r.sites.size() > 40 ? " Only the sites that are not edge data centres are labelled." : ""));
   return fig;
 }

@@ -12,8 +12,8 @@
 #include <system_error>
 
 #include "model/Error.hpp"
-#include "model/JsonReader.hpp"
-#include "workload/LineReader.hpp"
+#include "io/JsonReader.hpp"
+#include "io/LineReader.hpp"
 
 namespace suanli::report {
 
@@ -45,9 +45,9 @@ std::string require_csv(const std::string& dir, const std::string& name) {
 
 json read_json(const std::string& path, const std::string& what) {
   if (!is_file(path)) throw model::UserError(path, "", "missing: " + what);
-  const json j = model::parse_json_text(model::read_text_file(path), path);
+  const json j = io::parse_json_text(io::read_text_file(path), path);
   if (!j.is_object())
-    throw model::UserError(path, "", "expected a JSON object, got " + model::describe_json(j));
+    throw model::UserError(path, "", "expected a JSON object, got " + io::describe_json(j));
   return j;
 }
 
@@ -97,14 +97,14 @@ std::vector<std::string> split_csv(std::string_view text) {
 }
 
 std::vector<std::string> csv_header(const std::string& path) {
-  workload::LineReader lines(path);
+  io::LineReader lines(path);
   const auto first = lines.next();
   if (!first) lines.fail("empty file, expected a header row naming the columns");
   return split_csv(*first);
 }
 
 /// A CSV number; an empty field is NaN.
-double csv_number(const workload::CsvReader& csv, const std::vector<std::string>& row, std::size_t column) {
+double csv_number(const io::CsvReader& csv, const std::vector<std::string>& row, std::size_t column) {
   const std::string& text = row[column];
   if (text.empty()) return kNaN;
   return csv.lines().to_number(text, csv.describe(column));
@@ -188,7 +188,7 @@ Line make_line(const Group& g, F value) {
 }
 
 void read_timeseries(RunData& run, const std::string& path) {
-  workload::CsvReader csv(path, {"time_s", "site", "cpu_utilization", "gpu_utilization", "it_power_w",
+  io::CsvReader csv(path, {"time_s", "site", "cpu_utilization", "gpu_utilization", "it_power_w",
                                  "loss_w", "cooling_w", "overhead_w", "facility_w"});
   const std::size_t c_time = *csv.column("time_s"), c_site = *csv.column("site");
   const std::size_t c_cpu = *csv.column("cpu_utilization"), c_gpu = *csv.column("gpu_utilization");
@@ -286,7 +286,7 @@ void read_timeseries(RunData& run, const std::string& path) {
 // jobs.csv: a uniform reservoir sample (Vitter's algorithm R) of network_rtt_s per class.
 
 void read_jobs(RunData& run, const std::string& path) {
-  workload::CsvReader csv(path, {"class", "network_rtt_s"});
+  io::CsvReader csv(path, {"class", "network_rtt_s"});
   const std::size_t c_class = *csv.column("class"), c_rtt = *csv.column("network_rtt_s");
   const auto c_kind = csv.column("kind");
 
@@ -331,7 +331,7 @@ void read_decisions(RunData& run, const std::string& path) {
   run.has_decisions = true;
   run.decisions_file = path;
   run.decision_columns = csv_header(path);
-  workload::CsvReader csv(path, {});
+  io::CsvReader csv(path, {});
   while (const auto* row = csv.next()) {
     if (run.decision_rows.size() < kMaxDecisionRows) run.decision_rows.push_back(*row);
     ++run.decision_count;
@@ -384,7 +384,7 @@ SweepData read_sweep(const std::string& folder) {
 
   const std::string summary = (dir / "summary.csv").string();
   const auto header = csv_header(summary);
-  workload::CsvReader csv(summary, {"config", "n"});
+  io::CsvReader csv(summary, {"config", "n"});
   const std::size_t c_config = *csv.column("config"), c_n = *csv.column("n");
   if (c_n < c_config)
     csv.lines().fail("column n comes before column config; expected config, the axes, then n");
@@ -422,7 +422,7 @@ SweepData read_sweep(const std::string& folder) {
 
   if (const auto runs = find_csv(folder, "runs.csv")) {
     sweep.has_runs_csv = true;
-    workload::CsvReader r(*runs, {"run", "status"});
+    io::CsvReader r(*runs, {"run", "status"});
     const auto field = [&](const std::vector<std::string>& row, const char* name) {
       const auto c = r.column(name);
       return c ? row[*c] : std::string();

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <utility>
 
+#include "io/Format.hpp"
 #include "report/Format.hpp"
 
 namespace suanli::report::svg {
@@ -44,8 +45,8 @@ Plot plot_area(const Frame& f, double bottom_margin = kBottom) {
 }
 
 std::string tick_label(double v, const Axis& a, Ticks how) {
-  if (how == Ticks::kPercent) return fixed(v * 100, std::max(0, a.decimals() - 2)) + " %";
-  return fixed(v, a.decimals());
+  if (how == Ticks::kPercent) return io::grouped(v * 100, std::max(0, a.decimals() - 2)) + " %";
+  return io::grouped(v, a.decimals());
 }
 
 std::string open_svg(const Frame& f, double height) {
@@ -222,9 +223,9 @@ std::string bar_chart(const Frame& frame, const std::vector<Bar>& bars, const st
     const Bar& b = bars[i];
     const double cx = p.left + band * (static_cast<double>(i) + 0.5);
     const std::string label = html_escape(truncate_utf8(b.label, kMaxLabelChars));
-    std::string tip = b.label + ": " + sig(b.value, 4);
+    std::string tip = b.label + ": " + io::significant(b.value, 4);
     if (std::isfinite(b.lo) && std::isfinite(b.hi))
-      tip += " (95 % CI " + sig(b.lo, 4) + " to " + sig(b.hi, 4) + ")";
+      tip += " (95 % CI " + io::significant(b.lo, 4) + " to " + io::significant(b.hi, 4) + ")";
     s += "<g><title>" + html_escape(tip) + "</title>";
     if (std::isfinite(b.value)) {
       const double y0 = p.py(baseline);

@@ -25,10 +25,10 @@
 #include <sstream>
 #include <thread>
 
-#include "metrics/OutputFile.hpp"
+#include "io/OutputFile.hpp"
 #include "metrics/Progress.hpp"
 #include "model/Error.hpp"
-#include "model/JsonReader.hpp"
+#include "io/JsonReader.hpp"
 #include "suanli/version.hpp"
 #include "sweep/Sha256.hpp"
 
@@ -40,12 +40,12 @@ using nlohmann::json;
 namespace {
 
 void write_atomically(const fs::path& path, const std::string& text) {
-  metrics::OutputFile f(path.string());
+  io::OutputFile f(path.string());
   f.write(text);
   f.commit();
 }
 
-std::string read_file(const fs::path& path) { return model::read_text_file(path.string()); }
+std::string read_file(const fs::path& path) { return io::read_text_file(path.string()); }
 
 /// Runs argv with stdout and stderr to `log`; returns the exit code (128 + signal if killed). The
 /// child dies with this process (PR_SET_PDEATHSIG), so a killed sweep leaves no orphan runs.
@@ -496,7 +496,7 @@ void collect(const std::vector<std::string>& shard_dirs, const std::string& out)
     else if (t != spec_text)
       throw model::UserError(d, "", "holds a different sweep than " + shard_dirs.front() + " (sweep.json differs)");
   }
-  const auto spec = sweep_from_json(model::parse_json_text(spec_text, shard_dirs.front() + "/sweep.json"),
+  const auto spec = sweep_from_json(io::parse_json_text(spec_text, shard_dirs.front() + "/sweep.json"),
                                     (fs::path(shard_dirs.front()) / "sweep.json").string());
   const fs::path dir(out);
   const fs::path spec_file = dir / "sweep.json";

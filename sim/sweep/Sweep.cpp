@@ -9,8 +9,8 @@
 #include <map>
 #include <sstream>
 
-#include "metrics/OutputFile.hpp"
-#include "model/JsonReader.hpp"
+#include "io/Format.hpp"
+#include "io/JsonReader.hpp"
 #include "model/Validate.hpp"
 
 namespace suanli::sweep {
@@ -24,11 +24,11 @@ std::string label_of(const json& v) { return v.is_string() ? v.get<std::string>(
 
 std::vector<model::ScenarioEdit> read_edits(const json& v, const std::string& ptr, const std::string& file) {
   if (!v.is_object())
-    throw model::UserError(file, ptr, "expected an object {\"/json/pointer\": value, ...}, got " + model::describe_json(v));
+    throw model::UserError(file, ptr, "expected an object {\"/json/pointer\": value, ...}, got " + io::describe_json(v));
   std::vector<model::ScenarioEdit> edits;
   for (const auto& [key, value] : v.items()) {
     if (key.empty() || key[0] != '/')
-      throw model::UserError(file, model::json_pointer_child(ptr, key),
+      throw model::UserError(file, io::json_pointer_child(ptr, key),
                              "keys are JSON pointers into the scenario and start with '/', e.g. \"/horizon_s\"");
     edits.push_back({key, value});
   }
@@ -38,8 +38,8 @@ std::vector<model::ScenarioEdit> read_edits(const json& v, const std::string& pt
 }  // namespace
 
 SweepSpec sweep_from_json(const json& doc, const std::string& file) {
-  model::ReadContext ctx{file, false, nullptr};
-  model::JsonObject o(doc, "", ctx, {"$schema", "name", "scenario", "seed", "replications", "set", "axes", "points", "run_arguments"});
+  io::ReadContext ctx{file, false, nullptr};
+  io::JsonObject o(doc, "", ctx, {"$schema", "name", "scenario", "seed", "replications", "set", "axes", "points", "run_arguments"});
   SweepSpec s;
   s.source_file = file;
   s.name = o.required_string("name");
@@ -57,8 +57,8 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
   const auto& axes = o.array("axes", false);
   std::size_t product = 1;
   for (std::size_t i = 0; i < axes.size(); ++i) {
-    const std::string ap = model::json_pointer_child(o.path_of("axes"), i);
-    model::JsonObject a(axes[i], ap, ctx, {"name", "pointer", "values"});
+    const std::string ap = io::json_pointer_child(o.path_of("axes"), i);
+    io::JsonObject a(axes[i], ap, ctx, {"name", "pointer", "values"});
     Axis axis;
     axis.name = a.required_string("name");
     if (const auto problem = model::name_problem(axis.name); !problem.empty())
@@ -70,11 +70,11 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
     const auto& values = a.array("values", true);
     if (values.empty()) a.fail("values", "expected at least one value");
     for (std::size_t k = 0; k < values.size(); ++k) {
-      const std::string vp = model::json_pointer_child(a.path_of("values"), k);
+      const std::string vp = io::json_pointer_child(a.path_of("values"), k);
       const auto& v = values[k];
       AxisValue value;
       if (pointer.empty()) {  // each value is {"label": ..., "set": {pointer: value, ...}}
-        model::JsonObject vo(v, vp, ctx, {"label", "set"});
+        io::JsonObject vo(v, vp, ctx, {"label", "set"});
         value.label = vo.required_string("label");
         if (const auto problem = model::name_problem(value.label); !problem.empty())
           vo.fail("label", "a label " + problem);
@@ -102,13 +102,13 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
     if (points.size() * static_cast<std::size_t>(s.replications) > 1000000)
       o.fail("points", "the sweep would have more than 1,000,000 runs");
     for (std::size_t i = 0; i < points.size(); ++i) {
-      const std::string pp = model::json_pointer_child(o.path_of("points"), i);
+      const std::string pp = io::json_pointer_child(o.path_of("points"), i);
       if (!points[i].is_object())
         throw model::UserError(file, pp, "expected an object {\"axis name\": value label, ...}, got " +
-                                             model::describe_json(points[i]));
+                                             io::describe_json(points[i]));
       std::vector<std::size_t> pick;
       for (const auto& axis : s.axes) {
-        const std::string vp = model::json_pointer_child(pp, axis.name);
+        const std::string vp = io::json_pointer_child(pp, axis.name);
         if (!points[i].contains(axis.name))
           throw model::UserError(file, pp, "no value for axis \"" + axis.name + "\" (a point names one value of every axis)");
         const std::string label = label_of(points[i].at(axis.name));
@@ -119,7 +119,7 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
       }
       for (const auto& [key, value] : points[i].items())
         if (std::none_of(s.axes.begin(), s.axes.end(), [&](const Axis& a) { return a.name == key; }))
-          throw model::UserError(file, model::json_pointer_child(pp, key), "no axis is named \"" + key + "\"");
+          throw model::UserError(file, io::json_pointer_child(pp, key), "no axis is named \"" + key + "\"");
       if (std::find(s.points.begin(), s.points.end(), pick) != s.points.end())
         throw model::UserError(file, pp, "the same point as an earlier one");
       s.points.push_back(std::move(pick));
@@ -144,7 +144,7 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
 }
 
 SweepSpec read_sweep(const std::string& path) {
-  return sweep_from_json(model::parse_json_text(model::read_text_file(path), path), path);
+  return sweep_from_json(io::parse_json_text(io::read_text_file(path), path), path);
 }
 
 json sweep_to_json(const SweepSpec& s) {
@@ -363,16 +363,16 @@ Estimate estimate(const std::vector<double>& values) {
 
 std::string runs_csv(const SweepSpec& spec, const std::vector<RunResult>& results) {
   std::string out = "run,config,replication,seed,status,exit_code,error";
-  for (const auto& a : spec.axes) out += "," + metrics::csv_escape(a.name);
+  for (const auto& a : spec.axes) out += "," + io::csv_escape(a.name);
   for (const auto& m : metric_names()) out += "," + m;
   out += "\n";
   for (const auto& r : results) {
     out += r.plan.id + "," + std::to_string(r.plan.config) + "," + std::to_string(r.plan.replication) + "," +
            std::to_string(r.plan.seed) + "," + r.status + "," + std::to_string(r.exit_code) + "," +
-           metrics::csv_escape(r.error);
-    for (const auto& l : r.plan.labels) out += "," + metrics::csv_escape(l);
+           io::csv_escape(r.error);
+    for (const auto& l : r.plan.labels) out += "," + io::csv_escape(l);
     for (std::size_t m = 0; m < metric_names().size(); ++m)
-      out += "," + (m < r.metrics.size() ? metrics::format_double_or_empty(r.metrics[m]) : std::string());
+      out += "," + (m < r.metrics.size() ? io::format_double_or_empty(r.metrics[m]) : std::string());
     out += "\n";
   }
   return out;
@@ -382,13 +382,13 @@ std::string summary_csv(const SweepSpec& spec, const std::vector<RunResult>& res
   std::map<std::size_t, std::vector<const RunResult*>> by_config;
   for (const auto& r : results) by_config[r.plan.config].push_back(&r);
   std::string out = "config";
-  for (const auto& a : spec.axes) out += "," + metrics::csv_escape(a.name);
+  for (const auto& a : spec.axes) out += "," + io::csv_escape(a.name);
   out += ",n";
   for (const auto& m : metric_names()) out += "," + m + "_mean," + m + "_sd," + m + "_ci95_lo," + m + "_ci95_hi";
   out += "\n";
   for (const auto& [config, runs] : by_config) {
     out += std::to_string(config);
-    for (const auto& l : runs.front()->plan.labels) out += "," + metrics::csv_escape(l);
+    for (const auto& l : runs.front()->plan.labels) out += "," + io::csv_escape(l);
     std::size_t ok = 0;
     for (const auto* r : runs) ok += r->status == "ok" ? 1 : 0;
     out += "," + std::to_string(ok);
@@ -397,7 +397,7 @@ std::string summary_csv(const SweepSpec& spec, const std::vector<RunResult>& res
       for (const auto* r : runs)
         if (r->status == "ok" && m < r->metrics.size()) v.push_back(r->metrics[m]);
       const auto e = estimate(v);
-      for (const double x : {e.mean, e.sd, e.ci95_lo, e.ci95_hi}) out += "," + metrics::format_double_or_empty(x);
+      for (const double x : {e.mean, e.sd, e.ci95_lo, e.ci95_hi}) out += "," + io::format_double_or_empty(x);
     }
     out += "\n";
   }

@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "io/Format.hpp"
+
 namespace suanli::workload {
 
 namespace {
@@ -11,7 +13,7 @@ const std::vector<std::string> kRequired = {"name",          "cpu_milli",     "m
                                             "gpu_milli",     "qos",           "pod_phase",  "creation_time",
                                             "deletion_time", "scheduled_time"};
 
-std::size_t column_of(const CsvReader& csv, const std::string& name) { return *csv.column(name); }
+std::size_t column_of(const io::CsvReader& csv, const std::string& name) { return *csv.column(name); }
 
 }  // namespace
 
@@ -67,7 +69,7 @@ std::optional<GpuPod> AlibabaGpuReader::next() {
   pod.scheduled_s = row[scheduled_].empty() ? -1.0 : time_s(scheduled_);
   if (pod.creation_s < last_creation_s_) {
     lines.fail("creation time " + row[creation_] + " is before the previous pod's " +
-               format_number(last_creation_s_) + " (pods must be in creation order)");
+               io::format_double(last_creation_s_) + " (pods must be in creation order)");
   }
   last_creation_s_ = pod.creation_s;
   if (pod.deletion_s < pod.creation_s) {

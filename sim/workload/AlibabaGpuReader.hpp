@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "workload/LineReader.hpp"
+#include "io/LineReader.hpp"
 
 namespace suanli::workload {
 
@@ -50,7 +50,7 @@ class AlibabaGpuReader {
   int count(std::size_t column) const;
   double time_s(std::size_t column) const;
 
-  CsvReader csv_;
+  io::CsvReader csv_;
   std::size_t name_, cpu_milli_, memory_mib_, num_gpu_, gpu_milli_, qos_, phase_, creation_, deletion_,
       scheduled_;
   std::optional<std::size_t> gpu_spec_;

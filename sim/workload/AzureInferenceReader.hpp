@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "workload/LineReader.hpp"
+#include "io/LineReader.hpp"
 
 namespace suanli::workload {
 
@@ -34,7 +34,7 @@ class AzureInferenceReader {
   std::size_t line() const { return csv_.lines().line(); }
 
  private:
-  CsvReader csv_;
+  io::CsvReader csv_;
   std::size_t timestamp_;
   std::size_t context_;
   std::size_t generated_;

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "io/Format.hpp"
+
 namespace suanli::workload {
 
 namespace {
@@ -143,7 +145,7 @@ SwfJob SwfReader::parse(std::string_view text) {
   if (job.submit_s < 0) lines_.fail("submit time unknown (-1): a job cannot be replayed without it");
   if (job.submit_s < last_submit_s_) {
     lines_.fail("submit time " + std::string(tokens[1]) + " is before the previous job's " +
-                format_number(last_submit_s_) + " (jobs must be in submit order)");
+                io::format_double(last_submit_s_) + " (jobs must be in submit order)");
   }
   last_submit_s_ = job.submit_s;
   job.wait_s = values[2];

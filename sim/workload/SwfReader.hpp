@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "workload/LineReader.hpp"
+#include "io/LineReader.hpp"
 
 namespace suanli::workload {
 
@@ -57,7 +57,7 @@ class SwfReader {
   void read_header_line(std::string_view comment);
   SwfJob parse(std::string_view text);
 
-  LineReader lines_;
+  io::LineReader lines_;
   std::map<std::string, std::string> header_;
   std::string last_key_;
   std::optional<std::string> pending_;  // the first data line, read while scanning the header

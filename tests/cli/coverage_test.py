@@ -8,24 +8,17 @@ Usage: coverage_test.py SUANLI SOURCE_DIR
 """
 import json
 import os
-import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common import check, failures, run_or_exit  # noqa: E402
+
 SUANLI, SRC = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(cond, message):
-    print(("ok   " if cond else "FAIL ") + message)
-    if not cond:
-        failures.append(message)
 
 
 def run(*args):
-    p = subprocess.run([SUANLI, *args], capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"FAIL: suanli {' '.join(args)} exited {p.returncode}: {p.stderr.strip()}")
-    return p.stdout
+    return run_or_exit([SUANLI, *args])
 
 
 # (scenario, edits): the teaching-growth network with Putian's edge DC moved 170 km north of its hub

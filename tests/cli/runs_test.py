@@ -17,14 +17,11 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common import check, exit_on_failures, failures  # noqa: E402
+
 SUANLI, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-failures = []
-
-
-def check(cond, message):
-    print(("ok   " if cond else "FAIL ") + message, flush=True)
-    if not cond:
-        failures.append(message)
 
 
 def suanli(*args, cwd=None):
@@ -92,6 +89,5 @@ with tempfile.TemporaryDirectory() as tmp:
     check(spans[True] == 600 and spans[False] is not None and spans[False] < 600,
           f"--full-horizon simulates the 600 s horizon; without it the run stops when its work ends ({spans})")
 
-if failures:
-    sys.exit(f"{len(failures)} check(s) failed")
+exit_on_failures()
 print("all run-folder checks passed")

@@ -28,9 +28,12 @@ import csv
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common import check, failures, run_or_exit  # noqa: E402
 
 SUANLI, SRC = sys.argv[1], sys.argv[2]
 ONLY = sys.argv[3:]
@@ -48,20 +51,10 @@ CASES = [
     ("dvfs-deadline", S("teaching-policies.json"), ["--horizon-s", "86400", "--set", "/scheduling/dvfs=deadline"]),
     ("services-and-transfers", S("fujian-2025.json"), ["--horizon-s", "1800", "--placement", "least_loaded"]),
 ]
-failures = []
-
-
-def check(cond, message):
-    print(("ok   " if cond else "FAIL ") + message, flush=True)
-    if not cond:
-        failures.append(message)
 
 
 def run(scenario, out, engine, args):
-    cmd = [SUANLI, "run", scenario, "-o", out, "--no-progress", "--engine", engine, *args]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()}")
+    run_or_exit([SUANLI, "run", scenario, "-o", out, "--no-progress", "--engine", engine, *args])
 
 
 def compare(a, b, path, diffs):

@@ -13,10 +13,14 @@ over the same day, `suanli pue --hours 24 --it-load <the run's load>`, and `suan
 Usage: consistency_test.py SUANLI SOURCE_DIR [--report]   (--report prints the side-by-side table)
 """
 import json
-import subprocess
+import os
 import sys
 import tempfile
 from pathlib import Path
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common import check, failures, run_or_exit  # noqa: E402
 
 # Published ranges (docs/fujian.md, "Utilization against published figures"), as fractions.
 RANGES = {
@@ -26,20 +30,8 @@ RANGES = {
     "rack occupancy": (0.58, 0.78),
 }
 
-FAILURES = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        FAILURES.append(what)
-
-
 def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}\n{p.stderr[-2000:]}")
-    return p.stdout
+    return run_or_exit(cmd)
 
 
 def main():
@@ -106,8 +98,8 @@ def main():
           "a one-day run and pue --hours 24 both say they are not annual")
     check(pue_work["total"]["targets"]["pue"] == "n/a",
           f"pue --hours 24 gives no PUE verdict (got {pue_work['total']['targets']['pue']})")
-    if FAILURES:
-        sys.exit(f"{len(FAILURES)} check(s) failed")
+    if failures:
+        sys.exit(f"{len(failures)} check(s) failed")
     print("all consistency checks passed")
 
 

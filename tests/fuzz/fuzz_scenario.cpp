@@ -7,7 +7,7 @@
 
 #include "load/Load.hpp"
 #include "model/Error.hpp"
-#include "model/JsonReader.hpp"
+#include "io/JsonReader.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
 #include "topology/Graph.hpp"
@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   namespace model = suanli::model;
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {
-    const auto doc = model::parse_json_text(text, "fuzz.json");
+    const auto doc = suanli::io::parse_json_text(text, "fuzz.json");
     const auto scenario = model::scenario_from_json(doc, "fuzz.json", false, nullptr);
     const auto errors = suanli::load::validate(scenario);
     if (errors.empty() && scenario.sites.size() < kMaxSites && scenario.cities.size() < kMaxCities &&

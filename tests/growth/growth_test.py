@@ -23,18 +23,15 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common import check, failures  # noqa: E402
+
 SUANLI, SRC = sys.argv[1], os.path.abspath(sys.argv[2])
 REPORT = "--report" in sys.argv
 SCENARIO = os.path.join(SRC, "scenarios", "teaching-growth.json")
 WINDOW_S = 86400.0  # arrivals.until_s of every class
 SITES = ["fuzhou-core-dc", "xiamen-gpu-center"]
-failures = []
-
-
-def check(cond, message):
-    print(("ok   " if cond else "FAIL ") + message, flush=True)
-    if not cond:
-        failures.append(message)
 
 
 def suanli(*args):

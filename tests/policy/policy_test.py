@@ -13,36 +13,28 @@ Usage: policy_test.py SUANLI SOURCE_DIR [--report]   (--report prints the figure
 import csv
 import json
 import os
-import subprocess
 import sys
 import tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common import check, exit_on_failures, run_or_exit, run_scenario  # noqa: E402
 
 SUANLI, SRC = sys.argv[1], sys.argv[2]
 REPORT = "--report" in sys.argv
 TEACHING = os.path.join(SRC, "scenarios", "teaching-policies.json")
 KTH = os.path.join(SRC, "scenarios", "kth-sp2.json")
-POLICIES = ["nearest", "least_loaded", "round_robin", "pue_aware", "carbon_aware", "liquid_first", "consolidate", "random"]
-failures = []
+# Every placement policy the registry lists (a policy added later is tested too).
+POLICIES = [p["name"] for p in json.loads(run_or_exit([SUANLI, "policies", "--json"]))["placement"]]
 
 
 def run(scenario, out, *args):
-    cmd = [SUANLI, "run", scenario, "-o", out, "--no-progress", *args]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()}")
-    with open(os.path.join(out, "summary.json")) as f:
-        return json.load(f)
+    return run_scenario(SUANLI, scenario, out, *args)
 
 
 def jobs(out):
     with open(os.path.join(out, "jobs.csv"), newline="") as f:
         return list(csv.DictReader(f))
-
-
-def check(cond, message):
-    print(("ok   " if cond else "FAIL ") + message)
-    if not cond:
-        failures.append(message)
 
 
 def queue_figures(rows):
@@ -133,6 +125,5 @@ with tempfile.TemporaryDirectory() as tmp:
         print(f"\nconsolidate+off IT {e1 / 3.6e9:.3f} vs {e0 / 3.6e9:.3f} MWh; facility {f1 / 3.6e9:.3f} vs {f0 / 3.6e9:.3f} MWh")
         print(f"carbon_aware {c1:.1f} vs nearest {c0:.1f} kg; pue_aware facility {p1 / 3.6e9:.3f} vs nearest {p0 / 3.6e9:.3f} MWh")
 
-if failures:
-    sys.exit(f"{len(failures)} check(s) failed")
+exit_on_failures()
 print("all policy checks passed")

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""The schema's name lists are the program's: every enum of docs/scenario.schema.json that lists
-placement policies, queue disciplines, allocation strategies or DVFS modes equals what
-`suanli policies --json` prints from the registry and the model's names (same order for placement).
+"""The schema's name lists are the program's: every enum of docs/scenario.schema.json equals the name
+table the program reads it with, as `suanli policies --json` prints them (placement from the policy
+registry; every other enumeration from model/Names.hpp under "names"), in the same order.
+
+Every enum of the schema must be placed in SCHEMA_ENUMS, and every name table of the program that the
+scenario format reads must be checked by some enum, so a new enumeration on either side fails here
+until both agree.
 
 Usage: names_test.py SUANLI SCHEMA
 """
@@ -9,52 +13,84 @@ import json
 import subprocess
 import sys
 
+# Where each enum of the schema sits (a JSON pointer into the schema) -> the program's list for it:
+# "placement", or a key of "names". A "subset:" prefix: the enum lists some of those names (a branch
+# of a conditional), each a valid one.
+SCHEMA_ENUMS = {
+    "/properties/latency_targets/properties/mode": "latency_mode",
+    "/properties/platform/properties/host_granularity": "host_granularity",
+    "/properties/scheduling/properties/queue": "queue",
+    "/properties/scheduling/properties/allocation": "allocation",
+    "/properties/scheduling/properties/dvfs": "dvfs",
+    "/properties/scheduling/properties/after_repair": "after_repair",
+    "/properties/outages/items/properties/what": "outage_kind",
+    "/$defs/city/properties/role": "city_role",
+    "/$defs/cooling/properties/liquid_technology": "liquid_technology",
+    "/$defs/site/properties/kind": "site_kind",
+    "/$defs/arrivals/properties/process": "arrival_process",
+    "/$defs/arrivals/if/properties/process": "subset:arrival_process",
+    "/$defs/arrivals/properties/format": "trace_format",
+    "/$defs/job_class/properties/kind": "job_kind",
+    "/$defs/job_class/properties/placement/oneOf/0": "placement",
+    "/$defs/job_class/properties/placement/oneOf/1/properties/policy": "placement",
+    "/$defs/job_class/properties/site_kinds/items": "site_kind",
+    "/$defs/job_class/properties/service_distribution": "service_distribution",
+    "/$defs/job_class/properties/origin_level": "origin_level",
+}
+# Name tables of the program that are not scenario input (derived figures of outputs).
+NOT_INPUT = {"size_class"}
 
-def enums_of(node, key, out):
-    """Every enum under a property named `key` (directly, in oneOf branches, or under "policy")."""
+
+def enums(node, pointer, out):
+    """Every enum in the schema, by the JSON pointer of the object holding it."""
     if isinstance(node, dict):
+        if "enum" in node:
+            out[pointer] = node["enum"]
         for k, v in node.items():
-            if k == key and isinstance(v, dict):
-                collect(v, out)
-            enums_of(v, key, out)
+            enums(v, pointer + "/" + k.replace("~", "~0").replace("/", "~1"), out)
     elif isinstance(node, list):
-        for v in node:
-            enums_of(v, key, out)
-
-
-def collect(prop, out):
-    if "enum" in prop:
-        out.append(prop["enum"])
-    for branch in prop.get("oneOf", []) + prop.get("anyOf", []):
-        collect(branch, out)
-        if "properties" in branch and "policy" in branch["properties"]:
-            collect(branch["properties"]["policy"], out)
+        for i, v in enumerate(node):
+            enums(v, f"{pointer}/{i}", out)
 
 
 def main():
     suanli, schema_path = sys.argv[1], sys.argv[2]
-    names = json.loads(subprocess.run([suanli, "policies", "--json"], check=True, capture_output=True,
-                                      text=True).stdout)
-    schema = json.load(open(schema_path, encoding="utf-8"))
-    expected = {
-        "placement": [p["name"] for p in names["placement"]],
-        "queue": names["queue"],
-        "allocation": names["allocation"],
-        "dvfs": names["dvfs"],
-    }
-    failures = 0
-    for key, want in expected.items():
-        found = []
-        enums_of(schema, key, found)
-        if not found:
-            print(f"FAIL schema has no enum for \"{key}\"")
-            failures += 1
-        for got in found:
-            same = got == want if key == "placement" else sorted(got) == sorted(want)
-            print(("ok   " if same else "FAIL ") + f"{key}: schema {got} vs program {want}")
-            failures += not same
+    program = json.loads(subprocess.run([suanli, "policies", "--json"], check=True, capture_output=True,
+                                        text=True).stdout)
+    lists = dict(program["names"])
+    lists["placement"] = [p["name"] for p in program["placement"]]
+    failures = []
+    for key in ("queue", "allocation", "dvfs"):  # the short lists scripts read stay the tables'
+        if program[key] != lists[key]:
+            failures.append(f"policies --json: \"{key}\" {program[key]} differs from names.{key} {lists[key]}")
+    found = {}
+    enums(json.load(open(schema_path, encoding="utf-8")), "", found)
+    checked = set()
+    for pointer, got in sorted(found.items()):
+        where = SCHEMA_ENUMS.get(pointer)
+        if where is None:
+            failures.append(f"{pointer}: an enum {got} that names_test.py does not place (SCHEMA_ENUMS)")
+            continue
+        subset = where.startswith("subset:")
+        key = where.removeprefix("subset:")
+        if key not in lists:
+            failures.append(f"{pointer}: the program has no name list \"{key}\" (suanli policies --json)")
+            continue
+        checked.add(key)
+        want = lists[key]
+        same = set(got) <= set(want) and len(set(got)) == len(got) if subset else got == want
+        print(("ok   " if same else "FAIL ") + f"{pointer}: schema {got} vs program {key} {want}")
+        if not same:
+            failures.append(f"{pointer}: schema {got} differs from the program's {key} {want}")
+    for pointer in SCHEMA_ENUMS.keys() - found.keys():
+        failures.append(f"{pointer}: no enum there in the schema any more (update SCHEMA_ENUMS)")
+    for key in sorted(lists.keys() - checked - NOT_INPUT):
+        failures.append(f"the program's name list \"{key}\" {lists[key]} has no enum in the schema")
+    for f in failures:
+        print("FAIL " + f)
     if failures:
-        sys.exit(f"{failures} name list(s) differ")
+        sys.exit(f"{len(failures)} name list(s) differ")
+    print(f"ok: {len(found)} enums of the schema equal the program's {len(checked)} name lists")
 
 
 if __name__ == "__main__":

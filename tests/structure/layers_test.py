@@ -15,24 +15,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-# module -> modules it may include (bottom first). Keep docs/architecture.md in step.
+# module -> modules it may include (bottom first). io is the bottom: every module may include it, it
+# includes nothing of the project. Keep docs/architecture.md in step.
 LAYERS = {
-    "model": set(),
-    "workload": {"model"},
-    "topology": {"model"},
-    "energy": {"model", "workload"},
-    "policy": {"model", "workload", "topology", "energy"},
-    "platform": {"model", "topology", "energy"},
-    "metrics": {"model", "workload", "topology", "energy"},
-    "load": {"model", "energy", "policy"},
-    "capacity": {"model", "workload", "topology", "energy", "policy", "metrics"},
-    "report": {"model", "workload", "metrics"},
-    "sweep": {"model", "metrics"},
-    "engine": {"model", "workload", "topology", "energy", "policy", "platform", "metrics"},
-    "serve": {"model", "policy", "load"},
-    "cli": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
+    "io": set(),
+    "model": {"io"},
+    "workload": {"io", "model"},
+    "topology": {"io", "model"},
+    "energy": {"io", "model"},
+    "policy": {"io", "model", "workload", "topology", "energy"},
+    "platform": {"io", "model", "topology", "energy"},
+    "metrics": {"io", "model", "workload", "topology", "energy"},
+    "load": {"io", "model", "energy", "policy"},
+    "capacity": {"io", "model", "workload", "topology", "energy", "policy", "metrics"},
+    "report": {"io", "model"},
+    "sweep": {"io", "model", "metrics"},
+    "engine": {"io", "model", "workload", "topology", "energy", "policy", "platform", "metrics"},
+    "serve": {"io", "model", "policy", "load"},
+    "cli": {"io", "model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
             "engine", "report", "sweep", "serve"},
-    "python": {"model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
+    "python": {"io", "model", "workload", "topology", "energy", "policy", "platform", "metrics", "load", "capacity",
                "engine", "report", "sweep", "cli"},
 }
 # Files (relative to sim/) or module folders that may include SimGrid.

@@ -27,15 +27,12 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common import check, exit_on_failures, failures  # noqa: E402
+
 SUANLI, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 POLICIES = os.path.join(SRC, "scenarios", "teaching-policies.json")
-failures = []
-
-
-def check(cond, message):
-    print(("ok   " if cond else "FAIL ") + message, flush=True)
-    if not cond:
-        failures.append(message)
 
 
 def write(path, doc):
@@ -242,6 +239,5 @@ with tempfile.TemporaryDirectory() as tmp:
     check(then_line and shlex.split(then_line[0][len("# Then:"):]) == words,
           "the script's own collect line is quoted the same way")
 
-if failures:
-    sys.exit(f"{len(failures)} check(s) failed")
+exit_on_failures()
 print("all sweep option checks passed")

@@ -22,16 +22,13 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from common import check, exit_on_failures, failures  # noqa: E402
+
 SUANLI, SRC = sys.argv[1], os.path.abspath(sys.argv[2])
 SCENARIO = os.path.join(SRC, "scenarios", "teaching-small.json")
 T975 = {1: 12.706204736174707, 2: 4.302652729911275, 3: 3.182446305284263, 4: 2.7764451051977987}
-failures = []
-
-
-def check(cond, message):
-    print(("ok   " if cond else "FAIL ") + message)
-    if not cond:
-        failures.append(message)
 
 
 def sweep_doc(name, extra_axis=None):
@@ -159,6 +156,5 @@ with tempfile.TemporaryDirectory() as tmp:
     check(c.returncode == 0, f"collect exits 0 ({c.stderr.strip()})")
     check(tables(merged) == tables(full), "shards 1/3, 2/3, 3/3 collected: the same tables as the unsharded sweep")
 
-if failures:
-    sys.exit(f"{len(failures)} check(s) failed")
+exit_on_failures()
 print("all sweep checks passed")

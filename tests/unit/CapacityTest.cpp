@@ -15,7 +15,7 @@
 #include "model/ScenarioReader.hpp"
 #include "model/Error.hpp"
 #include "model/Summary.hpp"
-#include "workload/LineReader.hpp"
+#include "io/LineReader.hpp"
 
 namespace capacity = suanli::capacity;
 namespace model = suanli::model;
@@ -365,7 +365,7 @@ TEST(CapacityOutput, CsvWithBomEscapesNames) {
 
   // It reads back: 1 province + 3 cities + 3 sites, 6 resources each, 14 columns; the BOM is dropped.
   const auto path = test::write_temp("cap-headroom.csv", csv);
-  suanli::workload::CsvReader reader(path, {"level", "name", "name_zh", "resource", "note"});
+  suanli::io::CsvReader reader(path, {"level", "name", "name_zh", "resource", "note"});
   std::size_t rows = 0;
   bool found = false;
   while (const auto* row = reader.next()) {

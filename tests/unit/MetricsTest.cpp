@@ -15,13 +15,15 @@
 #include <string>
 
 #include "TestScenarios.hpp"
-#include "metrics/OutputFile.hpp"
+#include "io/Format.hpp"
+#include "io/OutputFile.hpp"
 #include "metrics/Progress.hpp"
 #include "metrics/RunReport.hpp"
 #include "metrics/Statistics.hpp"
 #include "model/Error.hpp"
 
 namespace fs = std::filesystem;
+namespace io = suanli::io;
 namespace metrics = suanli::metrics;
 
 namespace {
@@ -210,7 +212,7 @@ TEST(OutputFile, CommitMakesTheFinalFileAppear) {
   const TempDir dir;
   const fs::path final_path = dir.path() / "jobs.csv";
   {
-    metrics::OutputFile out(final_path.string());
+    io::OutputFile out(final_path.string());
     out.write("id,wait_s\n");
     EXPECT_TRUE(fs::exists(out.partial_path()));
     EXPECT_FALSE(fs::exists(final_path));
@@ -225,8 +227,8 @@ TEST(OutputFile, CommitMakesTheFinalFileAppear) {
 TEST(OutputFile, TemporaryNameIsUnpredictableAndInTheFolder) {
   const TempDir dir;
   const fs::path final_path = dir.path() / "summary.json";
-  metrics::OutputFile a(final_path.string());
-  metrics::OutputFile b((dir.path() / "summary2.json").string());
+  io::OutputFile a(final_path.string());
+  io::OutputFile b((dir.path() / "summary2.json").string());
   EXPECT_EQ(fs::path(a.partial_path()).parent_path(), dir.path());
   EXPECT_NE(a.partial_path(), final_path.string() + ".partial");
   const std::string name = fs::path(a.partial_path()).filename().string();
@@ -241,7 +243,7 @@ TEST(OutputFile, PlantedSymlinkIsReplacedNotFollowed) {
   { std::ofstream(victim) << "keep\n"; }
   const fs::path final_path = dir.path() / "out.csv";
   fs::create_symlink(victim, final_path);
-  metrics::OutputFile out(final_path.string());
+  io::OutputFile out(final_path.string());
   out.write("new\n");
   out.commit();
   EXPECT_EQ(read_text(victim), "keep\n");
@@ -253,23 +255,23 @@ TEST(OutputFile, NeverReplacesADeviceOrAFifo) {
   const TempDir dir;
   const fs::path fifo = dir.path() / "fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  EXPECT_THROW(metrics::OutputFile(fifo.string()), suanli::model::UserError);
+  EXPECT_THROW(io::OutputFile(fifo.string()), suanli::model::UserError);
   EXPECT_TRUE(fs::is_fifo(fs::symlink_status(fifo)));
-  EXPECT_THROW(metrics::OutputFile("/dev/null"), suanli::model::UserError);
+  EXPECT_THROW(io::OutputFile("/dev/null"), suanli::model::UserError);
   EXPECT_TRUE(fs::is_character_file(fs::symlink_status("/dev/null")));
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()),
             1);  // no temporary file
 }
 
 TEST(OutputFile, SpreadsheetCellsNeverStartAFormula) {
-  EXPECT_EQ(metrics::spreadsheet_cell("=1+1"), "'=1+1");
-  EXPECT_EQ(metrics::spreadsheet_cell("+86"), "'+86");
-  EXPECT_EQ(metrics::spreadsheet_cell("-x"), "'-x");
-  EXPECT_EQ(metrics::spreadsheet_cell("@SUM(A1)"), "'@SUM(A1)");
-  EXPECT_EQ(metrics::spreadsheet_cell("=HYPERLINK(\"u\",\"t\")"), "\"'=HYPERLINK(\"\"u\"\",\"\"t\"\")\"");
-  EXPECT_EQ(metrics::spreadsheet_cell("fuzhou"), "fuzhou");
-  EXPECT_EQ(metrics::spreadsheet_cell("a,b"), "\"a,b\"");
-  EXPECT_EQ(metrics::spreadsheet_cell(""), "");
+  EXPECT_EQ(io::spreadsheet_cell("=1+1"), "'=1+1");
+  EXPECT_EQ(io::spreadsheet_cell("+86"), "'+86");
+  EXPECT_EQ(io::spreadsheet_cell("-x"), "'-x");
+  EXPECT_EQ(io::spreadsheet_cell("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(io::spreadsheet_cell("=HYPERLINK(\"u\",\"t\")"), "\"'=HYPERLINK(\"\"u\"\",\"\"t\"\")\"");
+  EXPECT_EQ(io::spreadsheet_cell("fuzhou"), "fuzhou");
+  EXPECT_EQ(io::spreadsheet_cell("a,b"), "\"a,b\"");
+  EXPECT_EQ(io::spreadsheet_cell(""), "");
 }
 
 TEST(OutputFile, LargeOutputCrossesTheBuffer) {
@@ -277,13 +279,13 @@ TEST(OutputFile, LargeOutputCrossesTheBuffer) {
   const fs::path final_path = dir.path() / "big.csv";
   std::string expected;
   {
-    metrics::OutputFile out(final_path.string());
+    io::OutputFile out(final_path.string());
     for (int i = 0; i < 200000; ++i) {
       const std::string line = std::to_string(i) + ",some text\n";
       out.write(line);
       expected += line;
     }
-    const std::string huge(3 * metrics::OutputFile::kBufferBytes, 'x');
+    const std::string huge(3 * io::OutputFile::kBufferBytes, 'x');
     out.write(huge);
     expected += huge;
     out.commit();
@@ -295,7 +297,7 @@ TEST(OutputFile, WithoutCommitNothingRemains) {
   const TempDir dir;
   const fs::path final_path = dir.path() / "jobs.csv";
   {
-    metrics::OutputFile out(final_path.string());
+    io::OutputFile out(final_path.string());
     out.write("half a line");
   }
   EXPECT_FALSE(fs::exists(final_path));
@@ -308,7 +310,7 @@ TEST(OutputFile, GzipDecompressesToTheContent) {
   const fs::path final_path = dir.path() / "jobs.csv.gz";
   std::string expected;
   {
-    metrics::OutputFile out(final_path.string(), true);
+    io::OutputFile out(final_path.string(), true);
     for (int i = 0; i < 50000; ++i) {
       const std::string line = std::to_string(i) + "," + std::to_string(i * 7) + "\n";
       out.write(line);
@@ -328,7 +330,7 @@ TEST(OutputFile, GzipDecompressesToTheContent) {
 TEST(OutputFile, GzipWithoutCommitNothingRemains) {
   const TempDir dir;
   {
-    metrics::OutputFile out((dir.path() / "x.csv.gz").string(), true);
+    io::OutputFile out((dir.path() / "x.csv.gz").string(), true);
     out.write("abc\n");
   }
   EXPECT_TRUE(fs::is_empty(dir.path()));
@@ -339,7 +341,7 @@ TEST(OutputFile, MissingFolderThrowsUserError) {
   const std::string path = (dir.path() / "no-such-folder" / "jobs.csv").string();
   for (const bool gzip : {false, true}) {
     try {
-      metrics::OutputFile out(path, gzip);
+      io::OutputFile out(path, gzip);
       FAIL() << "expected a UserError";
     } catch (const suanli::model::UserError& e) {
       EXPECT_EQ(e.file(), path);
@@ -354,11 +356,11 @@ TEST(OutputFile, CommitOntoAFolderThrowsAndCleansUp) {
   const fs::path final_path = dir.path() / "taken";
   fs::create_directory(final_path);
   // Refused up front, before any write: a folder is never an output file.
-  EXPECT_THROW(metrics::OutputFile(final_path.string()), suanli::model::UserError);
+  EXPECT_THROW(io::OutputFile(final_path.string()), suanli::model::UserError);
   {
     // A folder that appears at the final name meanwhile makes the commit fail, and cleans up.
     const fs::path later = dir.path() / "later";
-    metrics::OutputFile out(later.string());
+    io::OutputFile out(later.string());
     out.write("data\n");
     fs::create_directory(later);
     fs::create_directory(later / "inside");  // a non-empty folder cannot be replaced by rename
@@ -373,34 +375,34 @@ TEST(OutputFile, CommitOntoAFolderThrowsAndCleansUp) {
 // Formatting
 
 TEST(Format, CsvEscape) {
-  EXPECT_EQ(metrics::csv_escape("plain text"), "plain text");
-  EXPECT_EQ(metrics::csv_escape(""), "");
-  EXPECT_EQ(metrics::csv_escape("a,b"), "\"a,b\"");
-  EXPECT_EQ(metrics::csv_escape("say \"hi\""), "\"say \"\"hi\"\"\"");
-  EXPECT_EQ(metrics::csv_escape("two\nlines"), "\"two\nlines\"");
-  EXPECT_EQ(metrics::csv_escape("cr\rhere"), "\"cr\rhere\"");
+  EXPECT_EQ(io::csv_escape("plain text"), "plain text");
+  EXPECT_EQ(io::csv_escape(""), "");
+  EXPECT_EQ(io::csv_escape("a,b"), "\"a,b\"");
+  EXPECT_EQ(io::csv_escape("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(io::csv_escape("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(io::csv_escape("cr\rhere"), "\"cr\rhere\"");
 }
 
 TEST(Format, DoubleRoundTrips) {
   for (const double x : {0.1, 1e-300, 123456789.125, 0.0, -2.5, 1.0 / 3.0, 6.02214076e23,
                          std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max()}) {
-    const std::string text = metrics::format_double(x);
+    const std::string text = io::format_double(x);
     EXPECT_EQ(std::strtod(text.c_str(), nullptr), x) << text;
   }
-  EXPECT_EQ(metrics::format_double(0.1), "0.1");
-  EXPECT_EQ(metrics::format_double(1e-300), "1e-300");
-  EXPECT_EQ(metrics::format_double(123456789.125), "123456789.125");
-  EXPECT_EQ(metrics::format_double(3.0), "3");
+  EXPECT_EQ(io::format_double(0.1), "0.1");
+  EXPECT_EQ(io::format_double(1e-300), "1e-300");
+  EXPECT_EQ(io::format_double(123456789.125), "123456789.125");
+  EXPECT_EQ(io::format_double(3.0), "3");
 }
 
 TEST(Format, Fixed) {
-  EXPECT_EQ(metrics::format_fixed(3.14159, 2), "3.14");
-  EXPECT_EQ(metrics::format_fixed(2.5, 0), "2");  // exact tie: round half to even
-  EXPECT_EQ(metrics::format_fixed(0.125, 2), "0.12");
-  EXPECT_EQ(metrics::format_fixed(-1.0, 3), "-1.000");
-  EXPECT_EQ(metrics::format_fixed(1e20, 1), "100000000000000000000.0");
-  EXPECT_EQ(metrics::format_fixed(std::numeric_limits<double>::max(), 2).size(), 309u + 3u);
-  EXPECT_THROW(metrics::format_fixed(1.0, -1), std::invalid_argument);
+  EXPECT_EQ(io::format_fixed(3.14159, 2), "3.14");
+  EXPECT_EQ(io::format_fixed(2.5, 0), "2");  // exact tie: round half to even
+  EXPECT_EQ(io::format_fixed(0.125, 2), "0.12");
+  EXPECT_EQ(io::format_fixed(-1.0, 3), "-1.000");
+  EXPECT_EQ(io::format_fixed(1e20, 1), "100000000000000000000.0");
+  EXPECT_EQ(io::format_fixed(std::numeric_limits<double>::max(), 2).size(), 309u + 3u);
+  EXPECT_THROW(io::format_fixed(1.0, -1), std::invalid_argument);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "model/Names.hpp"
 #include "policy/QueueScheduler.hpp"
 
 using namespace suanli::policy;
@@ -338,12 +339,18 @@ TEST(QueueSchedulerTest, ConservativeRefusedJobStaysReservedAtNow) {
 }
 
 TEST(QueueSchedulerTest, NamesAndFactory) {
+  // Every discipline a scenario can name has its scheduler, under the same name.
+  for (const auto& [table_name, discipline] : suanli::model::EnumNames<suanli::model::QueueDiscipline>::table) {
+    const auto scheduler = make_queue_scheduler(suanli::model::to_string(discipline));
+    ASSERT_NE(scheduler, nullptr) << table_name;
+    EXPECT_EQ(scheduler->name(), table_name);
+  }
+  const auto builtin = suanli::model::names_of<suanli::model::QueueDiscipline>();
   auto names = queue_scheduler_names();
-  names.resize(3);  // the built-in ones first (AddedDisciplines may have added one)
-  EXPECT_EQ(names, (std::vector<std::string>{"fcfs", "easy", "conservative"}));
-  EXPECT_EQ(builtin_names(), names);
+  names.resize(builtin.size());  // the built-in ones first (AddedDisciplines may have added one)
+  EXPECT_EQ(names, builtin);
   EXPECT_FALSE(is_builtin_queue_scheduler("sjf"));
-  for (const auto& name : builtin_names()) {
+  for (const auto& name : builtin) {
     const auto scheduler = make_queue_scheduler(name);
     ASSERT_NE(scheduler, nullptr) << name;
     EXPECT_EQ(scheduler->name(), name);

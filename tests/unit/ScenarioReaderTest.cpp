@@ -8,13 +8,14 @@
 #include "TestScenarios.hpp"
 #include "load/Load.hpp"
 #include "model/Error.hpp"
-#include "model/JsonReader.hpp"
+#include "io/JsonReader.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
 
 using nlohmann::json;
 using suanli::model::UserError;
 using suanli::model::UserErrors;
+namespace io = suanli::io;
 namespace model = suanli::model;
 
 namespace {
@@ -303,7 +304,7 @@ TEST(ScenarioFiles, ResolvedScenarioRoundTrips) {
 
 TEST(JsonStructure, DuplicateKeyNamesTheKeyAndItsPointer) {
   try {
-    model::check_json_structure(R"({"sites": [{"name": "a"}, {"name": "b", "racks": 1, "racks": 2}]})",
+    io::check_json_structure(R"({"sites": [{"name": "a"}, {"name": "b", "racks": 1, "racks": 2}]})",
                                 "f.json");
     FAIL() << "expected a UserError";
   } catch (const UserError& e) {
@@ -311,14 +312,14 @@ TEST(JsonStructure, DuplicateKeyNamesTheKeyAndItsPointer) {
     EXPECT_NE(e.message().find("\"racks\" appears twice"), std::string::npos) << e.message();
   }
   EXPECT_NO_THROW(
-      model::check_json_structure(R"({"a": {"x": 1}, "b": {"x": 1}})", "f.json"));  // other objects
+      io::check_json_structure(R"({"a": {"x": 1}, "b": {"x": 1}})", "f.json"));  // other objects
 }
 
 TEST(JsonStructure, DepthIsLimitedWithoutRecursion) {
   const auto deep = [](std::size_t n) { return std::string(n, '[') + std::string(n, ']'); };
-  EXPECT_NO_THROW(model::check_json_structure(deep(model::kMaxJsonDepth), "f.json"));
+  EXPECT_NO_THROW(io::check_json_structure(deep(io::kMaxJsonDepth), "f.json"));
   try {
-    model::check_json_structure("{\"a\": " + deep(1000000) + "}", "f.json");
+    io::check_json_structure("{\"a\": " + deep(1000000) + "}", "f.json");
     FAIL() << "expected a UserError";
   } catch (const UserError& e) {
     EXPECT_EQ(e.location().substr(0, 8), "/a/0/0/0");
@@ -327,7 +328,7 @@ TEST(JsonStructure, DepthIsLimitedWithoutRecursion) {
 }
 
 TEST(JsonStructure, NulByteEndsNothing) {
-  EXPECT_THROW(model::parse_json_text(std::string("{}\0{\"x\": 1}", 11), "f.json"), UserError);
+  EXPECT_THROW(io::parse_json_text(std::string("{}\0{\"x\": 1}", 11), "f.json"), UserError);
 }
 
 TEST(ScenarioEdits, ArrayIndexWithLeadingZeroIsRefused) {

@@ -1,5 +1,5 @@
 // Line-by-line reading of plain or gzip text traces through zlib, with text and number checks.
-#include "workload/LineReader.hpp"
+#include "io/LineReader.hpp"
 
 #include <unistd.h>
 #include <zlib.h>
@@ -13,10 +13,10 @@
 #include <limits>
 #include <system_error>
 
-#include "model/Error.hpp"
-#include "model/JsonReader.hpp"
+#include "io/Error.hpp"
+#include "io/JsonReader.hpp"
 
-namespace suanli::workload {
+namespace suanli::io {
 
 namespace {
 
@@ -92,7 +92,7 @@ std::string trimmed(std::string_view text) {
 void LineReader::GzClose::operator()(void* file) const { gzclose(as_gz(file)); }
 
 LineReader::LineReader(std::string path) : path_(std::move(path)), buffer_(kBufferBytes) {
-  const int fd = model::open_input_file(path_);
+  const int fd = open_input_file(path_);
   try {
     check_expansion(fd);
   } catch (...) {
@@ -104,7 +104,7 @@ LineReader::LineReader(std::string path) : path_(std::move(path)), buffer_(kBuff
   if (file == nullptr) {
     const int error = errno;
     ::close(fd);
-    throw model::UserError(
+    throw UserError(
         path_, "", std::string("cannot open: ") + (error != 0 ? std::strerror(error) : "out of memory"));
   }
   file_.reset(file);
@@ -115,11 +115,11 @@ void LineReader::check_expansion(int fd) {
   unsigned char magic[2] = {0, 0};
   if (::pread(fd, magic, 2, 0) != 2 || magic[0] != 0x1f || magic[1] != 0x8b) return;  // not gzip
   const int copy = ::dup(fd);
-  if (copy < 0) throw model::UserError(path_, "", std::string("cannot read: ") + std::strerror(errno));
+  if (copy < 0) throw UserError(path_, "", std::string("cannot read: ") + std::strerror(errno));
   gzFile file = gzdopen(copy, "rb");
   if (file == nullptr) {
     ::close(copy);
-    throw model::UserError(path_, "", "cannot read: out of memory");
+    throw UserError(path_, "", "cannot read: out of memory");
   }
   const std::unique_ptr<void, GzClose> owned(file);
   gzbuffer(file, 128 * 1024);
@@ -131,12 +131,12 @@ void LineReader::check_expansion(int fd) {
     expanded += static_cast<std::uint64_t>(n);
     const auto compressed = static_cast<std::uint64_t>(std::max<z_off_t>(gzoffset(file), 1));
     if (expanded > kRatioCheckBytes && expanded > kMaxCompressionRatio * compressed) {
-      throw model::UserError(path_, "",
+      throw UserError(path_, "",
                              "gzip data expand more than " + std::to_string(kMaxCompressionRatio) +
                                  " times (a decompression bomb?); traces compress about 10 times");
     }
     if (expanded > kMaxExpandedBytes) {
-      throw model::UserError(path_, "",
+      throw UserError(path_, "",
                              "more than " + std::to_string(kMaxExpandedBytes >> 20) +
                                  " MiB of text once decompressed; the limit is " +
                                  std::to_string(kMaxExpandedBytes >> 20) + " MiB");
@@ -156,14 +156,14 @@ bool LineReader::refill() {
     // zlib names the file too: "<fd:N>: " (opened by descriptor)
     if (const auto end = text.find(">: "); text.starts_with("<fd:") && end != std::string::npos)
       text.erase(0, end + 3);
-    throw model::UserError(path_, "line " + std::to_string(line_ + 1),
+    throw UserError(path_, "line " + std::to_string(line_ + 1),
                            "cannot read: corrupt gzip data (" + text + ")");
   }
   begin_ = 0;
   end_ = static_cast<std::size_t>(n);
   read_bytes_ += end_;
   if (read_bytes_ > kMaxExpandedBytes) {
-    throw model::UserError(path_, "line " + std::to_string(line_ + 1),
+    throw UserError(path_, "line " + std::to_string(line_ + 1),
                            "more than " + std::to_string(kMaxExpandedBytes >> 20) +
                                " MiB of text (decompressed); the limit is " +
                                std::to_string(kMaxExpandedBytes >> 20) + " MiB");
@@ -187,7 +187,7 @@ std::optional<std::string_view> LineReader::next() {
     line_text_.append(start, length);
     begin_ += newline != nullptr ? length + 1 : length;
     if (line_text_.size() > kMaxLineBytes) {
-      throw model::UserError(path_, "line " + std::to_string(line_ + 1),
+      throw UserError(path_, "line " + std::to_string(line_ + 1),
                              "not a text file: line longer than " + std::to_string(kMaxLineBytes) + " bytes");
     }
     if (newline != nullptr) break;
@@ -200,7 +200,7 @@ std::optional<std::string_view> LineReader::next() {
 }
 
 void LineReader::fail(const std::string& message) const {
-  throw model::UserError(path_, "line " + std::to_string(std::max<std::size_t>(line_, 1)), message);
+  throw UserError(path_, "line " + std::to_string(std::max<std::size_t>(line_, 1)), message);
 }
 
 double LineReader::to_number(std::string_view text, const std::string& field) const {
@@ -309,10 +309,4 @@ void CsvReader::split(std::string_view text) {
   }
 }
 
-std::string format_number(double value) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof text, value);
-  return std::string(text, result.ptr);
-}
-
-}  // namespace suanli::workload
+}  // namespace suanli::io

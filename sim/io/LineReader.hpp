@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace suanli::workload {
+namespace suanli::io {
 
 /// Reads a text file line by line through zlib (a gzip file is inflated, a plain one read as is),
 /// never holding more than one line and a 64 KiB buffer. Every line is checked to be text: valid
@@ -17,7 +17,7 @@ namespace suanli::workload {
 /// "\r" of "\r\n" endings are dropped. Errors are `UserError(path, "line N", message)`.
 ///
 /// Limits (a decompression bomb is refused when opened, before any line is read, in bounded memory):
-/// only regular files are read (model::open_input_file: at most 512 MiB on disk); at most
+/// only regular files are read (io::open_input_file: at most 512 MiB on disk); at most
 /// kMaxExpandedBytes of text after decompression; past kRatioCheckBytes, gzip data may expand at most
 /// kMaxCompressionRatio times (the shipped SWF logs expand 6 to 8 times); a line is at most 1 MiB.
 class LineReader {
@@ -95,7 +95,4 @@ class CsvReader {
   std::vector<std::string> fields_;
 };
 
-/// The shortest decimal text of `value` ("100", "4.314579"), for error messages.
-std::string format_number(double value);
-
-}  // namespace suanli::workload
+}  // namespace suanli::io

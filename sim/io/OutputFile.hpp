@@ -1,4 +1,4 @@
-// Atomic, buffered text outputs (plain or gzip) and the number/CSV formatting that keeps them stable.
+// Atomic, buffered text outputs (plain or gzip), removed on Ctrl-C until complete.
 #pragma once
 
 #include <cstdio>
@@ -7,7 +7,7 @@
 
 struct gzFile_s;  // zlib's handle (gzFile), kept out of this header
 
-namespace suanli::metrics {
+namespace suanli::io {
 
 /// Exit code of a run stopped by SIGINT (Ctrl-C) or SIGTERM.
 inline constexpr int kExitInterrupted = 130;
@@ -35,7 +35,7 @@ void install_interrupt_cleanup();
 ///
 /// With `gzip` true the bytes are gzip-compressed through zlib (the caller names `final_path` with
 /// `.gz`). Every I/O failure (missing folder, permission, disk full) throws
-/// model::UserError(final_path, "", what failed and the system's reason).
+/// UserError(final_path, "", what failed and the system's reason).
 class OutputFile {
  public:
   explicit OutputFile(std::string final_path, bool gzip = false);
@@ -45,9 +45,9 @@ class OutputFile {
   OutputFile(OutputFile&&) = delete;
   OutputFile& operator=(OutputFile&&) = delete;
 
-  /// Appends text. Throws model::UserError on an I/O error, or std::logic_error after commit().
+  /// Appends text. Throws UserError on an I/O error, or std::logic_error after commit().
   void write(std::string_view text);
-  /// Flushes, closes and renames to the final name. Throws model::UserError on an I/O error (the
+  /// Flushes, closes and renames to the final name. Throws UserError on an I/O error (the
   /// partial file is then removed by the destructor), std::logic_error if called twice.
   void commit();
 
@@ -60,7 +60,7 @@ class OutputFile {
  private:
   void flush_buffer();
   void write_through(std::string_view bytes);
-  void close();  ///< closes the handle; throws model::UserError if the close reports an error
+  void close();  ///< closes the handle; throws UserError if the close reports an error
   [[noreturn]] void fail(const std::string& what, int saved_errno) const;
   void discard();  ///< removes the partial file
 
@@ -73,28 +73,4 @@ class OutputFile {
   int slot_ = -1;  ///< register_partial_file's slot
 };
 
-/// One CSV field per RFC 4180: returned unchanged unless it contains a comma, a double quote, CR or
-/// LF; then enclosed in double quotes with each inner quote doubled (a"b -> "a""b").
-std::string csv_escape(std::string_view field);
-
-/// A text cell of a CSV meant for spreadsheets (capacity --csv, --costs-csv): csv_escape(text), with
-/// an apostrophe put before text that starts with =, +, - or @, so a spreadsheet shows it as text
-/// instead of evaluating it as a formula ("=1+1" -> "'=1+1"). Numbers are not text cells.
-std::string spreadsheet_cell(std::string_view text);
-
-/// The shortest decimal text that reads back (strtod) as exactly `x` (std::to_chars): 0.1, 1e-300,
-/// 123456789.125; "nan", "inf", "-inf" for the non-finite values. Locale-independent and the same on
-/// every run, so outputs are byte-identical.
-std::string format_double(double x);
-/// format_double(x), or "" when x is not finite (an empty CSV cell for a missing value).
-std::string format_double_or_empty(double x);
-
-/// The UTF-8 byte order mark: a CSV that starts with it opens in Excel with its non-ASCII text intact.
-inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-/// `x` with exactly `decimals` digits after the point (no exponent), correctly rounded from the
-/// binary value (std::to_chars fixed): format_fixed(2.5, 0) == "2", format_fixed(0.125, 2) == "0.12".
-/// Throws std::invalid_argument if decimals < 0.
-std::string format_fixed(double x, int decimals);
-
-}  // namespace suanli::metrics
+}  // namespace suanli::io

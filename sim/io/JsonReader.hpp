@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/Error.hpp"
+#include "io/Error.hpp"
 
-namespace suanli::model {
+namespace suanli::io {
 
 /// Largest input file read, bytes (and the most a compressed trace may expand to).
 inline constexpr std::uintmax_t kMaxInputBytes = 512ull * 1024 * 1024;
@@ -77,16 +77,17 @@ class JsonObject {
   /// An array of exactly `size` finite numbers, or nullopt when absent.
   std::optional<std::vector<double>> maybe_number_list(std::string_view key, std::size_t size) const;
 
-  /// An enumeration given as a string among `names`; the error lists the valid names.
-  template <typename E>
-  E optional_enum(std::string_view key, E fallback, std::initializer_list<std::pair<std::string_view, E>> names) const {
+  /// An enumeration given as a string among `names`, a range of {name, value} pairs (model/Names.hpp's
+  /// tables); the error lists the valid names.
+  template <typename E, typename Names>
+  E optional_enum(std::string_view key, E fallback, const Names& names) const {
     if (!has(key)) return fallback;
-    return enum_value(key, names);
+    return enum_value<E>(key, names);
   }
-  template <typename E>
-  E required_enum(std::string_view key, std::initializer_list<std::pair<std::string_view, E>> names) const {
+  template <typename E, typename Names>
+  E required_enum(std::string_view key, const Names& names) const {
     require(key);
-    return enum_value(key, names);
+    return enum_value<E>(key, names);
   }
 
   /// The array at `key` (empty if absent and not required); errors if it is not an array.
@@ -99,8 +100,8 @@ class JsonObject {
  private:
   const nlohmann::json& at(std::string_view key) const;
   void require(std::string_view key) const;
-  template <typename E>
-  E enum_value(std::string_view key, std::initializer_list<std::pair<std::string_view, E>> names) const {
+  template <typename E, typename Names>
+  E enum_value(std::string_view key, const Names& names) const {
     const auto& v = at(key);
     if (v.is_string()) {
       const auto& s = v.get_ref<const std::string&>();
@@ -117,4 +118,4 @@ class JsonObject {
   const ReadContext& ctx_;
 };
 
-}  // namespace suanli::model
+}  // namespace suanli::io

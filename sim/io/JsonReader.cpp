@@ -1,5 +1,5 @@
 // Path-tracking JSON access and file reading with one-line user errors.
-#include "model/JsonReader.hpp"
+#include "io/JsonReader.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 #include <sstream>
 #include <unordered_set>
 
-namespace suanli::model {
+namespace suanli::io {
 
 namespace {
 
@@ -46,7 +46,7 @@ class StructureCheck : public nlohmann::json_sax<nlohmann::json> {
     f.key = k;
     if (!f.keys.insert(k).second) {
       problem_pointer = pointer();
-      problem = "the key " + model::quoted(k) + " appears twice in this object (JSON keys must be unique)";
+      problem = "the key " + io::quoted(k) + " appears twice in this object (JSON keys must be unique)";
       return false;
     }
     return true;
@@ -226,7 +226,7 @@ JsonObject::JsonObject(const nlohmann::json& value, std::string pointer, const R
     if (known) continue;
     std::string valid;
     for (auto a : allowed) valid += (valid.empty() ? "" : ", ") + std::string(a);
-    std::string message = "unknown field " + model::quoted(key) + " (valid: " + valid + ")";
+    std::string message = "unknown field " + io::quoted(key) + " (valid: " + valid + ")";
     if (!ctx_.lenient) throw UserError(ctx_.file, json_pointer_child(pointer_, key), message);
     if (ctx_.warnings) ctx_.warnings->push_back(UserError(ctx_.file, json_pointer_child(pointer_, key), message).what());
   }
@@ -344,4 +344,4 @@ const nlohmann::json* JsonObject::object(std::string_view key) const {
   return &at(key);
 }
 
-}  // namespace suanli::model
+}  // namespace suanli::io

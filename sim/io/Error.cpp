@@ -1,7 +1,7 @@
 // User-input error types, and the quoting that keeps user text in them short and printable.
-#include "model/Error.hpp"
+#include "io/Error.hpp"
 
-namespace suanli::model {
+namespace suanli::io {
 
 namespace {
 std::string join(const std::string& file, const std::string& location, const std::string& message) {
@@ -79,4 +79,4 @@ UserErrors::UserErrors(std::vector<UserError> errors)
     : std::runtime_error(errors.empty() ? std::string("no errors") : std::string(errors.front().what())),
       errors_(std::move(errors)) {}
 
-}  // namespace suanli::model
+}  // namespace suanli::io

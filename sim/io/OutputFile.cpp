@@ -1,5 +1,5 @@
-// Atomic, buffered, optionally gzip-compressed text outputs; CSV escaping and exact number formatting.
-#include "metrics/OutputFile.hpp"
+// Atomic, buffered, optionally gzip-compressed text outputs.
+#include "io/OutputFile.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <csignal>
 #include <cstdint>
@@ -21,9 +20,9 @@
 #include <system_error>
 #include <utility>
 
-#include "model/Error.hpp"
+#include "io/Error.hpp"
 
-namespace suanli::metrics {
+namespace suanli::io {
 
 namespace {
 
@@ -70,7 +69,7 @@ int create_partial_file(const std::string& final_path, std::string& partial_path
   const fs::path target(final_path);
   struct stat st {};
   if (::lstat(final_path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-    throw model::UserError(final_path, "",
+    throw UserError(final_path, "",
                            S_ISDIR(st.st_mode)
                                ? "is a directory; give a file name for the output"
                                : "exists and is not a regular file (a device, pipe or socket); "
@@ -85,11 +84,11 @@ int create_partial_file(const std::string& final_path, std::string& partial_path
     if (fd >= 0) return fd;
     if (errno != EEXIST) {
       const int error = errno;
-      throw model::UserError(final_path, "",
+      throw UserError(final_path, "",
                              "cannot create a file in " + folder.string() + ": " + std::strerror(error));
     }
   }
-  throw model::UserError(final_path, "", "cannot create a unique temporary file in " + folder.string());
+  throw UserError(final_path, "", "cannot create a unique temporary file in " + folder.string());
 }
 
 int register_partial_file(const std::string& path) {
@@ -157,7 +156,7 @@ OutputFile::~OutputFile() {
 }
 
 void OutputFile::fail(const std::string& what, int saved_errno) const {
-  throw model::UserError(final_path_, "", what + ": " + std::strerror(saved_errno));
+  throw UserError(final_path_, "", what + ": " + std::strerror(saved_errno));
 }
 
 void OutputFile::write(std::string_view text) {
@@ -193,7 +192,7 @@ void OutputFile::write_through(std::string_view bytes) {
     errno = 0;
     const int written = gzwrite(gz_, bytes.data(), static_cast<unsigned>(chunk));
     if (written <= 0) {
-      throw model::UserError(final_path_, "", "cannot write " + partial_path_ + ": " + gz_reason(gz_, errno));
+      throw UserError(final_path_, "", "cannot write " + partial_path_ + ": " + gz_reason(gz_, errno));
     }
     bytes.remove_prefix(static_cast<std::size_t>(written));
   }
@@ -213,7 +212,7 @@ void OutputFile::close() {
     if (code != Z_OK) {
       const std::string reason =
           code == Z_ERRNO && errno != 0 ? std::strerror(errno) : "zlib error " + std::to_string(code);
-      throw model::UserError(final_path_, "", "cannot write " + partial_path_ + ": " + reason);
+      throw UserError(final_path_, "", "cannot write " + partial_path_ + ": " + reason);
     }
   }
 }
@@ -234,45 +233,4 @@ void OutputFile::commit() {
   committed_ = true;
 }
 
-std::string csv_escape(std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
-  std::string out;
-  out.reserve(field.size() + 2);
-  out.push_back('"');
-  for (const char c : field) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-std::string spreadsheet_cell(std::string_view text) {
-  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@'))
-    return csv_escape("'" + std::string(text));
-  return csv_escape(text);
-}
-
-std::string format_double(double x) {
-  // The shortest round-trip form never needs more than 24 characters (-2.2250738585072014e-308).
-  char buf[32];
-  const auto result = std::to_chars(buf, buf + sizeof buf, x);
-  if (result.ec != std::errc()) throw std::logic_error("format_double: buffer too small");
-  return std::string(buf, result.ptr);
-}
-
-std::string format_double_or_empty(double x) { return std::isfinite(x) ? format_double(x) : std::string(); }
-
-std::string format_fixed(double x, int decimals) {
-  if (decimals < 0)
-    throw std::invalid_argument("format_fixed: decimals must be >= 0, got " + std::to_string(decimals));
-  // Sign, up to 309 integer digits, the point and the decimals.
-  std::string out(std::numeric_limits<double>::max_exponent10 + 4 + static_cast<std::size_t>(decimals), '\0');
-  const auto result =
-      std::to_chars(out.data(), out.data() + out.size(), x, std::chars_format::fixed, decimals);
-  if (result.ec != std::errc()) throw std::logic_error("format_fixed: buffer too small");
-  out.resize(static_cast<std::size_t>(result.ptr - out.data()));
-  return out;
-}
-
-}  // namespace suanli::metrics
+}  // namespace suanli::io
