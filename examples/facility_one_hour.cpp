@@ -24,7 +24,9 @@ int main() {
   const double wet_bulb[] = {8.0, 27.0};
   energy::FacilityPower p[2];
   for (int i = 0; i < 2; ++i) p[i] = energy::facility_power(site, k, it_w, wet_bulb[i]);
-  const auto row = [&](const char* what, double a, double b) { std::printf("%-26s %10.1f %10.1f\n", what, a, b); };
+  const auto row = [&](const char* what, double a, double b) {
+    std::printf("%-26s %10.1f %10.1f\n", what, a, b);
+  };
   row("outdoor wet bulb, degC", wet_bulb[0], wet_bulb[1]);
   row("IT, kW", p[0].it_w / 1e3, p[1].it_w / 1e3);
   row("UPS and distribution, kW", p[0].loss_w / 1e3, p[1].loss_w / 1e3);

@@ -12,12 +12,31 @@ int main() {
   // DC (nearest, no GPUs). latency_s is one way from the job's origin.
   std::vector<policy::SiteView> sites(3);
   const char* names[] = {"core-cluster", "gpu-center", "edge-dc"};
-  sites[0] = {.site = 0, .eligible = true, .latency_s = 0.0004, .cores_total = 960, .cores_free = 200,
-              .gpus_total = 64, .gpus_free = 8, .queued = 3, .running = 50, .liquid_share = 0.3,
-              .job_it_w = 1000, .facility_w_per_it_w = 1.45, .carbon_kg_per_kwh = 0.41};
-  sites[1] = {.site = 1, .eligible = true, .latency_s = 0.0021, .cores_total = 960, .cores_free = 900,
-              .gpus_total = 64, .gpus_free = 60, .running = 4, .liquid_share = 0.8, .job_it_w = 1000,
-              .facility_w_per_it_w = 1.12, .carbon_kg_per_kwh = 0.41};
+  sites[0] = {.site = 0,
+              .eligible = true,
+              .latency_s = 0.0004,
+              .cores_total = 960,
+              .cores_free = 200,
+              .gpus_total = 64,
+              .gpus_free = 8,
+              .queued = 3,
+              .running = 50,
+              .liquid_share = 0.3,
+              .job_it_w = 1000,
+              .facility_w_per_it_w = 1.45,
+              .carbon_kg_per_kwh = 0.41};
+  sites[1] = {.site = 1,
+              .eligible = true,
+              .latency_s = 0.0021,
+              .cores_total = 960,
+              .cores_free = 900,
+              .gpus_total = 64,
+              .gpus_free = 60,
+              .running = 4,
+              .liquid_share = 0.8,
+              .job_it_w = 1000,
+              .facility_w_per_it_w = 1.12,
+              .carbon_kg_per_kwh = 0.41};
   sites[2] = {.site = 2, .eligible = false, .latency_s = 0.0001, .cores_total = 128, .cores_free = 128};
 
   workload::Job job;

@@ -1,6 +1,8 @@
 // The growth fast path (see the header comment for the method).
 #include "capacity/Growth.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -9,8 +11,6 @@
 #include <limits>
 #include <map>
 #include <sstream>
-
-#include <tbb/parallel_for.h>
 
 #include "capacity/WhatIf.hpp"
 #include "energy/Facility.hpp"
@@ -43,14 +43,14 @@ int start_month_index(const std::string& start) {  // 0 = January
 /// Month-0 offered load of the jobs of one class that use one pool (a class's jobs with GPUs use the
 /// GPU hosts, the others the CPU-only hosts, as in the engine).
 struct ClassLoad {
-  std::size_t k = 0;          ///< the class
+  std::size_t k = 0;  ///< the class
   bool nearest = false;
-  bool gpu = false;           ///< these jobs use the GPU hosts
-  double cores = 0;           ///< busy cores (on the pool its jobs use)
-  double gpus = 0;            ///< busy GPUs
-  double energy_factor = 1;   ///< busy share of what it holds (cloud services: their mean utilization)
-  double service_s = 0;       ///< mean run time (Erlang C)
-  double requests_per_s = 0;  ///< real requests per second (latency_critical)
+  bool gpu = false;                  ///< these jobs use the GPU hosts
+  double cores = 0;                  ///< busy cores (on the pool its jobs use)
+  double gpus = 0;                   ///< busy GPUs
+  double energy_factor = 1;          ///< busy share of what it holds (cloud services: their mean utilization)
+  double service_s = 0;              ///< mean run time (Erlang C)
+  double requests_per_s = 0;         ///< real requests per second (latency_critical)
   std::vector<double> origin_share;  ///< nearest classes: share of the load from each origin
 };
 
@@ -58,13 +58,13 @@ struct ClassLoad {
 struct SiteState {
   bool open = true;
   double racks = 0;
-  std::array<double, 2> cores{}, gpus{};       ///< per pool (0: CPU-only hosts, 1: GPU hosts)
-  std::array<double, 2> pool_racks{};          ///< standard racks of each pool's servers
-  std::array<double, 2> idle_w{}, max_w{};     ///< per pool, all servers
+  std::array<double, 2> cores{}, gpus{};    ///< per pool (0: CPU-only hosts, 1: GPU hosts)
+  std::array<double, 2> pool_racks{};       ///< standard racks of each pool's servers
+  std::array<double, 2> idle_w{}, max_w{};  ///< per pool, all servers
 };
 
-SiteState site_state(const model::Scenario& s, const model::Site& site, const std::vector<model::NodeGroup>& extra,
-                     double extra_racks) {
+SiteState site_state(const model::Scenario& s, const model::Site& site,
+                     const std::vector<model::NodeGroup>& extra, double extra_racks) {
   SiteState st;
   st.racks = static_cast<double>(site.racks) + extra_racks;
   auto add = [&](const model::NodeGroup& g) {
@@ -88,8 +88,8 @@ struct FacilityTable {
   std::array<std::array<double, kLoadSteps + 1>, 12> it_kwh{}, facility_kwh{};
 };
 
-FacilityTable facility_table(const model::Scenario& s, const model::Site& site, const energy::HourlyWeather& w,
-                             double rated_w) {
+FacilityTable facility_table(const model::Scenario& s, const model::Site& site,
+                             const energy::HourlyWeather& w, double rated_w) {
   FacilityTable t;
   auto f = energy::site_facility(s, site);
   f.rated_it_w = rated_w;
@@ -103,7 +103,10 @@ FacilityTable facility_table(const model::Scenario& s, const model::Site& site, 
     for (int k = 0; k <= kLoadSteps; ++k) {
       const double it_w = rated_w * k / kLoadSteps;
       double fac = 0;
-      for (const auto& [bin, n] : bins) fac += n * energy::facility_power(f, s.energy.facility, it_w, static_cast<double>(bin) / 20.0).facility_w();
+      for (const auto& [bin, n] : bins)
+        fac +=
+            n *
+            energy::facility_power(f, s.energy.facility, it_w, static_cast<double>(bin) / 20.0).facility_w();
       t.it_kwh[c][static_cast<std::size_t>(k)] = it_w * static_cast<double>(hours) / 1000.0;
       t.facility_kwh[c][static_cast<std::size_t>(k)] = fac / 1000.0;
     }
@@ -137,7 +140,8 @@ double annual_pue_at(const FacilityTable& t, double load) {
 
 std::vector<GrowthYear> growth_years(const std::string& start, const std::vector<GrowthMonth>& months) {
   std::vector<GrowthYear> out;
-  const std::size_t n = months.size() > 1 ? months.size() - 1 : months.size();  // the last entry is the end state
+  const std::size_t n =
+      months.size() > 1 ? months.size() - 1 : months.size();  // the last entry is the end state
   for (std::size_t m = 0; m < n; ++m) {
     const std::size_t y = m / 12;
     if (out.size() <= y) {
@@ -163,15 +167,24 @@ std::vector<GrowthYear> growth_years(const std::string& start, const std::vector
 
 std::string_view to_string(GrowthLimit v) {
   switch (v) {
-    case GrowthLimit::kGpus: return "gpus";
-    case GrowthLimit::kCpuCores: return "cpu_cores";
-    case GrowthLimit::kSpace: return "space";
-    case GrowthLimit::kItPower: return "it_power";
-    case GrowthLimit::kCooling: return "cooling";
-    case GrowthLimit::kPue: return "pue";
-    case GrowthLimit::kOccupancy: return "occupancy";
-    case GrowthLimit::kCircle: return "latency_circle";
-    case GrowthLimit::kBudget: return "latency_budget";
+    case GrowthLimit::kGpus:
+      return "gpus";
+    case GrowthLimit::kCpuCores:
+      return "cpu_cores";
+    case GrowthLimit::kSpace:
+      return "space";
+    case GrowthLimit::kItPower:
+      return "it_power";
+    case GrowthLimit::kCooling:
+      return "cooling";
+    case GrowthLimit::kPue:
+      return "pue";
+    case GrowthLimit::kOccupancy:
+      return "occupancy";
+    case GrowthLimit::kCircle:
+      return "latency_circle";
+    case GrowthLimit::kBudget:
+      return "latency_budget";
   }
   return "?";
 }
@@ -231,7 +244,8 @@ energy::ItLoadProfile annual_it_load(const model::Scenario& s, const energy::Sit
   if (s.workload.classes.empty()) {
     p.it_load = 0.6;
     p.source = "assumed";
-    p.description = "60.0 % of each site's rated IT power, assumed: the scenario has no workload (--it-load sets it)";
+    p.description =
+        "60.0 % of each site's rated IT power, assumed: the scenario has no workload (--it-load sets it)";
     return p;
   }
   const auto w = workload_it_load(s, weather, carbon);
@@ -241,14 +255,15 @@ energy::ItLoadProfile annual_it_load(const model::Scenario& s, const energy::Sit
   std::ostringstream o;
   o << std::fixed << std::setprecision(1) << w.total_w / 1e6 << " MW mean (" << pct(p.it_load)
     << " of rated), what the scenario's workload implies at " << w.month
-    << " (each class's arrivals and services, placed as its policy does: the capacity fast path; --it-load overrides)";
+    << " (each class's arrivals and services, placed as its policy does: the capacity fast path; --it-load "
+       "overrides)";
   p.description = o.str();
   if (workload) *workload = w;
   return p;
 }
 
-GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather& weather, const energy::GridCarbon& carbon,
-                            double min_budget_attainment) {
+GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather& weather,
+                            const energy::GridCarbon& carbon, double min_budget_attainment) {
   const model::Growth g = s.growth;  // defaults when the scenario has no growth section
   GrowthReport rep;
   rep.scenario = s.name;
@@ -271,14 +286,16 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
     l.k = k;
     l.gpu = u % 2 == 1;
     l.nearest = policy::default_placement(c) == "nearest";
-    const std::size_t origins = c.origin_level == model::OriginLevel::kCity ? s.cities.size() : s.demand_points.size();
+    const std::size_t origins =
+        c.origin_level == model::OriginLevel::kCity ? s.cities.size() : s.demand_points.size();
     l.origin_share.assign(origins, 0.0);
     window[k] = c.arrivals.until_s > 0 ? std::min(c.arrivals.until_s, s.horizon_s) : s.horizon_s;
     if (c.kind == model::JobKind::kCloudService && !l.gpu) {
       l.cores = static_cast<double>(c.services) * c.cores;
       l.energy_factor = c.utilization_mean;
       const auto cum = workload::origin_cumulative_weights(s, c);
-      for (std::size_t o = 0; o < origins && o < cum.size(); ++o) l.origin_share[o] = cum[o] - (o ? cum[o - 1] : 0.0);
+      for (std::size_t o = 0; o < origins && o < cum.size(); ++o)
+        l.origin_share[o] = cum[o] - (o ? cum[o - 1] : 0.0);
     }
   }
   {
@@ -359,14 +376,18 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
   double price = 0;  // mean tariff over the day
   for (int h = 0; h < 24; ++h) price += energy::tariff_price(s.energy.tariff, h + 0.5) / 24;
   double carbon_mean = 0;
-  for (std::size_t h = 0; h < energy::kHoursPerYear; ++h) carbon_mean += carbon.kg_per_kwh(h) / energy::kHoursPerYear;
+  for (std::size_t h = 0; h < energy::kHoursPerYear; ++h)
+    carbon_mean += carbon.kg_per_kwh(h) / energy::kHoursPerYear;
   const int m0 = start_month_index(g.start);
 
   rep.sites.resize(n_sites);
-  std::vector<std::vector<std::array<double, 2>>> core_load(months, std::vector<std::array<double, 2>>(n_sites));
+  std::vector<std::vector<std::array<double, 2>>> core_load(months,
+                                                            std::vector<std::array<double, 2>>(n_sites));
   std::vector<std::vector<double>> gpu_load(months, std::vector<double>(n_sites));
-  std::vector<std::vector<double>> served_core_energy(months, std::vector<double>(n_sites));  // busy cores x energy factor
-  std::vector<std::vector<double>> budget_within(months, std::vector<double>(n_sites)), budget_total(months, std::vector<double>(n_sites));
+  std::vector<std::vector<double>> served_core_energy(
+      months, std::vector<double>(n_sites));  // busy cores x energy factor
+  std::vector<std::vector<double>> budget_within(months, std::vector<double>(n_sites)),
+      budget_total(months, std::vector<double>(n_sites));
   std::vector<double> province_budget_within(months), province_budget_total(months);
   bool noted_unserved = false;
 
@@ -408,10 +429,12 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
             province_budget_total[m] += req;
             if (within) lc.push_back({u, *best, req, rtt});
           }
-          if (within) add(*best, l.origin_share[o]);
+          if (within)
+            add(*best, l.origin_share[o]);
           else if (!noted_unserved) {
             noted_unserved = true;
-            rep.notes.push_back("class \"" + c.name + "\": some origins have no open site within the budget; their "
+            rep.notes.push_back("class \"" + c.name +
+                                "\": some origins have no open site within the budget; their "
                                 "load is not placed (a run rejects it)");
           }
         }
@@ -421,7 +444,8 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
           if (has_pool(i)) total += l.gpu ? state[i][m].gpus[1] : state[i][m].cores[0];
         if (total <= 0) {
           if (m == 0 && (l.cores > 0 || l.gpus > 0))
-            rep.notes.push_back("class \"" + c.name + "\" has no site with the hosts it needs; its load is left out");
+            rep.notes.push_back("class \"" + c.name +
+                                "\" has no site with the hosts it needs; its load is left out");
           continue;
         }
         for (std::size_t i = 0; i < n_sites; ++i)
@@ -431,8 +455,9 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
     // 6. Latency budget: Erlang C at each site's CPU cores.
     for (const auto& x : lc) {
       const auto& st = state[x.site][m];
-      const double p = erlang_c_wait_within(st.cores[0], core_load[m][x.site][0], std::max(1e-9, load[x.u].service_s),
-                                            budget[load[x.u].k] - x.rtt_s);
+      const double p =
+          erlang_c_wait_within(st.cores[0], core_load[m][x.site][0], std::max(1e-9, load[x.u].service_s),
+                               budget[load[x.u].k] - x.rtt_s);
       budget_within[m][x.site] += x.share * p;
       budget_total[m][x.site] += x.share;
       province_budget_within[m] += x.share * p;
@@ -470,8 +495,9 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
       // Servers needed per pool; what the racks hold at most.
       std::array<double, 2> scale{1, 1}, util{0, 0};
       const std::array<double, 2> rho{st.cores[0] > 0 ? core_load[m][i][0] / st.cores[0] : 0.0,
-                                      st.gpus[1] > 0 ? gpu_load[m][i] / st.gpus[1]
-                                                     : (st.cores[1] > 0 ? core_load[m][i][1] / st.cores[1] : 0.0)};
+                                      st.gpus[1] > 0
+                                          ? gpu_load[m][i] / st.gpus[1]
+                                          : (st.cores[1] > 0 ? core_load[m][i][1] / st.cores[1] : 0.0)};
       double needed = 0, installed = 0;
       for (std::size_t p = 0; p < 2; ++p) {
         scale[p] = std::max(1.0, rho[p] / g.max_utilization);
@@ -486,7 +512,8 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
       double it_w = 0;
       for (std::size_t p = 0; p < 2; ++p) {
         const double factor = std::max(1.0, scale[p] * room);
-        const double busy = p == 0 ? (st.cores[0] > 0 ? served_core_energy[m][i] / st.cores[0] : 0.0) : rho[1];
+        const double busy =
+            p == 0 ? (st.cores[0] > 0 ? served_core_energy[m][i] / st.cores[0] : 0.0) : rho[1];
         util[p] = std::min(1.0, busy / factor);
         it_w += factor * (st.idle_w[p] + util[p] * (st.max_w[p] - st.idle_w[p]));
       }
@@ -565,7 +592,8 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
       for (auto i : members) {
         const auto& x = rep.sites[i].months[m];
         if (!std::isfinite(x.annual_pue)) continue;
-        const double year_it = x.it_kwh / (kDaysPerMonth[static_cast<std::size_t>((m0 + static_cast<int>(m)) % 12)] * 24) * 8760;
+        const double year_it =
+            x.it_kwh / (kDaysPerMonth[static_cast<std::size_t>((m0 + static_cast<int>(m)) % 12)] * 24) * 8760;
         it += year_it;
         fac += year_it * x.annual_pue;
       }
@@ -618,8 +646,10 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
         model::Scenario sm = s;
         index_of.clear();
         for (std::size_t i = 0; i < n_sites; ++i) {
-          if (open[i]) index_of.push_back(i);
-          else remove_site(sm, s.sites[i].name);
+          if (open[i])
+            index_of.push_back(i);
+          else
+            remove_site(sm, s.sites[i].name);
         }
         const topology::Graph gm(sm);
         circle = topology::latency_circle(sm, gm);
@@ -634,14 +664,16 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
   }
 
   // First months.
-  auto firsts = [&](GrowthEntity& e, const std::array<std::vector<bool>, 2>* pooled, const std::vector<bool>& circle_miss) {
+  auto firsts = [&](GrowthEntity& e, const std::array<std::vector<bool>, 2>* pooled,
+                    const std::vector<bool>& circle_miss) {
     bool any_gpus = false, any_cores = false, any_budget = false;
     for (const auto& r : e.months) {
       any_gpus = any_gpus || r.gpus > 0;
       any_cores = any_cores || r.cores > 0;
       any_budget = any_budget || r.budget_weight > 0;
     }
-    e.applicable = {any_gpus, any_cores, true, true, true, e.pue_limit > 0, e.occupancy_limit > 0, true, any_budget};
+    e.applicable = {any_gpus, any_cores, true, true, true, e.pue_limit > 0, e.occupancy_limit > 0,
+                    true,     any_budget};
     for (std::size_t m = 0; m < months; ++m) {
       const auto& r = e.months[m];
       const bool hit[kGrowthLimits] = {
@@ -660,7 +692,8 @@ GrowthReport compute_growth(const model::Scenario& s, const energy::SiteWeather&
     }
   };
   for (std::size_t i = 0; i < n_sites; ++i) firsts(rep.sites[i], nullptr, site_circle_miss[i]);
-  for (std::size_t c = 0; c < rep.cities.size(); ++c) firsts(rep.cities[c], &pooled_hit[c], city_circle_miss[c]);
+  for (std::size_t c = 0; c < rep.cities.size(); ++c)
+    firsts(rep.cities[c], &pooled_hit[c], city_circle_miss[c]);
   firsts(rep.province, &pooled_hit.back(), province_circle_miss);
   return rep;
 }
@@ -669,8 +702,9 @@ model::Scenario scenario_at_month(const model::Scenario& scenario, std::int64_t 
   model::Scenario s = scenario;
   const auto& g = scenario.growth;
   if (month < 0 || month > g.horizon_months)
-    throw model::UserError("--growth-month", std::to_string(month),
-                           "expected a month in [0, " + std::to_string(g.horizon_months) + "] of /growth/horizon_months");
+    throw model::UserError(
+        "--growth-month", std::to_string(month),
+        "expected a month in [0, " + std::to_string(g.horizon_months) + "] of /growth/horizon_months");
   for (auto& c : s.workload.classes) {
     const double mult = g.multiplier(c.name, static_cast<double>(month));
     if (c.kind == model::JobKind::kCloudService) {
@@ -683,7 +717,8 @@ model::Scenario scenario_at_month(const model::Scenario& scenario, std::int64_t 
   }
   std::vector<std::string> closed;
   for (const auto& a : g.additions) {
-    auto it = std::find_if(s.sites.begin(), s.sites.end(), [&](const model::Site& x) { return x.name == a.site; });
+    auto it =
+        std::find_if(s.sites.begin(), s.sites.end(), [&](const model::Site& x) { return x.name == a.site; });
     if (it == s.sites.end()) continue;
     if (a.opens && a.month > month) closed.push_back(a.site);
     if (a.month > month) continue;
@@ -711,8 +746,8 @@ std::string first_label(const GrowthReport& r, const GrowthEntity& e, std::size_
   return month_label(r.start, *e.first[x]);
 }
 
-constexpr const char* kHeads[kGrowthLimits] = {"GPUs", "CPU cores", "racks", "IT power", "cooling", "PUE>limit",
-                                               "occupancy", "circle", "budget<"};
+constexpr const char* kHeads[kGrowthLimits] = {"GPUs",      "CPU cores", "racks",  "IT power", "cooling",
+                                               "PUE>limit", "occupancy", "circle", "budget<"};
 
 /// Columns a UTF-8 string takes on a terminal: CJK characters (3-byte sequences) two, others one.
 std::size_t display_width(const std::string& text) {
@@ -749,10 +784,11 @@ void print_growth(std::ostream& out, const GrowthReport& r, bool verbose) {
     // The load every later month grows from, and what the PUE columns mean.
     const auto& m = r.province.months.front();
     std::ostringstream o;
-    o << std::fixed << std::setprecision(1) << "  load at " << r.start << " (month 0), what the workload implies: IT "
-      << m.it_w / 1e6 << " MW; GPUs " << (m.gpus > 0 ? 100 * m.gpu_load / m.gpus : 0.0) << " % busy, CPU cores "
-      << (m.cores > 0 ? 100 * m.core_busy / m.cores : 0.0) << " % busy (held: "
-      << (m.cores > 0 ? 100 * m.core_load / m.cores : 0.0)
+    o << std::fixed << std::setprecision(1) << "  load at " << r.start
+      << " (month 0), what the workload implies: IT " << m.it_w / 1e6 << " MW; GPUs "
+      << (m.gpus > 0 ? 100 * m.gpu_load / m.gpus : 0.0) << " % busy, CPU cores "
+      << (m.cores > 0 ? 100 * m.core_busy / m.cores : 0.0)
+      << " % busy (held: " << (m.cores > 0 ? 100 * m.core_load / m.cores : 0.0)
       << " %)\n  PUE of a month: over a whole weather year at that month's load (the targets are annual)\n";
     out << o.str();
   }
@@ -775,27 +811,30 @@ void print_growth(std::ostream& out, const GrowthReport& r, bool verbose) {
     for (const auto& site : r.sites)
       if (site.city == city.name) print_row(out, r, site, entity_label(site, 4));
   }
-  out << "  (occupancy: the first month the racks needed reach the occupancy target; racks, IT power and cooling: the "
+  out << "  (occupancy: the first month the racks needed reach the occupancy target; racks, IT power and "
+         "cooling: the "
          "month the servers needed no longer fit; circle: the latency circle of `suanli check` fails)\n";
   if (!verbose) out << "  (sites: -v)\n";
 
-  out << "\nProvince per year (utilization, racks and budget at the year's last month; energy, carbon and cost summed):\n";
-  out << "  " << std::left << std::setw(6) << "year" << std::right << std::setw(9) << "GPU use" << std::setw(9)
-      << "CPU use" << std::setw(11) << "racks need" << std::setw(10) << "built" << std::setw(9) << "IT GWh"
-      << std::setw(10) << "fac. GWh" << std::setw(7) << "PUE" << std::setw(8) << "budget" << std::setw(12)
-      << "electricity" << std::setw(10) << "kt CO2" << std::setw(10) << "carbon" << std::setw(10) << "capital"
-      << std::setw(10) << "TCO" << "\n";
+  out << "\nProvince per year (utilization, racks and budget at the year's last month; energy, carbon and "
+         "cost summed):\n";
+  out << "  " << std::left << std::setw(6) << "year" << std::right << std::setw(9) << "GPU use"
+      << std::setw(9) << "CPU use" << std::setw(11) << "racks need" << std::setw(10) << "built"
+      << std::setw(9) << "IT GWh" << std::setw(10) << "fac. GWh" << std::setw(7) << "PUE" << std::setw(8)
+      << "budget" << std::setw(12) << "electricity" << std::setw(10) << "kt CO2" << std::setw(10) << "carbon"
+      << std::setw(10) << "capital" << std::setw(10) << "TCO"
+      << "\n";
   for (const auto& y : growth_years(r.start, r.province.months)) {
     auto pct = [](double x) { return io::percent(x, 0); };
     std::ostringstream line;
     line << std::fixed << "  " << std::left << std::setw(6) << y.year << std::right << std::setw(9)
-         << pct(y.gpu_utilization) << std::setw(9) << pct(y.cpu_utilization) << std::setw(11) << std::setprecision(0)
-         << y.racks_needed << std::setw(10) << y.racks_built << std::setw(9) << std::setprecision(1) << y.it_kwh / 1e6
-         << std::setw(10) << y.facility_kwh / 1e6 << std::setw(7) << std::setprecision(3)
-         << (y.it_kwh > 0 ? y.facility_kwh / y.it_kwh : kNaN) << std::setw(8) << pct(y.budget_attainment)
-         << std::setprecision(1) << std::setw(12) << y.electricity_cost / 1e6 << std::setw(10) << y.carbon_kg / 1e6
-         << std::setw(10) << y.carbon_cost / 1e6 << std::setw(10) << y.capital_cost / 1e6 << std::setw(10)
-         << y.tco() / 1e6 << "\n";
+         << pct(y.gpu_utilization) << std::setw(9) << pct(y.cpu_utilization) << std::setw(11)
+         << std::setprecision(0) << y.racks_needed << std::setw(10) << y.racks_built << std::setw(9)
+         << std::setprecision(1) << y.it_kwh / 1e6 << std::setw(10) << y.facility_kwh / 1e6 << std::setw(7)
+         << std::setprecision(3) << (y.it_kwh > 0 ? y.facility_kwh / y.it_kwh : kNaN) << std::setw(8)
+         << pct(y.budget_attainment) << std::setprecision(1) << std::setw(12) << y.electricity_cost / 1e6
+         << std::setw(10) << y.carbon_kg / 1e6 << std::setw(10) << y.carbon_cost / 1e6 << std::setw(10)
+         << y.capital_cost / 1e6 << std::setw(10) << y.tco() / 1e6 << "\n";
     out << line.str();
   }
   out << "  (cost columns in M " << r.currency << ": electricity at the tariff's daily mean price, carbon at "
@@ -810,33 +849,65 @@ json growth_json(const GrowthReport& r) {
     json first = json::object();
     for (std::size_t x = 0; x < kGrowthLimits; ++x) {
       const std::string key(to_string(static_cast<GrowthLimit>(x)));
-      if (!e.applicable[x]) first[key] = nullptr;
-      else first[key] = {{"month", e.first[x] ? json(*e.first[x]) : json(nullptr)},
-                         {"date", e.first[x] ? json(month_label(r.start, *e.first[x])) : json(nullptr)}};
+      if (!e.applicable[x])
+        first[key] = nullptr;
+      else
+        first[key] = {{"month", e.first[x] ? json(*e.first[x]) : json(nullptr)},
+                      {"date", e.first[x] ? json(month_label(r.start, *e.first[x])) : json(nullptr)}};
     }
     json months = json::array();
     for (std::size_t m = 0; m < e.months.size(); ++m) {
       const auto& x = e.months[m];
-      months.push_back({{"month", m}, {"date", month_label(r.start, static_cast<std::int64_t>(m))},
-                        {"gpu_load", x.gpu_load}, {"gpus", x.gpus}, {"core_load", x.core_load}, {"core_busy", x.core_busy},
-                        {"cores", x.cores}, {"racks_needed", x.racks_needed}, {"racks_built", x.racks_built},
-                        {"it_kw_needed", x.it_kw_needed}, {"ups_kw", x.ups_kw}, {"cooling_kw", x.cooling_kw},
-                        {"it_kwh", x.it_kwh}, {"it_w", x.it_w}, {"facility_kwh", x.facility_kwh},
+      months.push_back({{"month", m},
+                        {"date", month_label(r.start, static_cast<std::int64_t>(m))},
+                        {"gpu_load", x.gpu_load},
+                        {"gpus", x.gpus},
+                        {"core_load", x.core_load},
+                        {"core_busy", x.core_busy},
+                        {"cores", x.cores},
+                        {"racks_needed", x.racks_needed},
+                        {"racks_built", x.racks_built},
+                        {"it_kw_needed", x.it_kw_needed},
+                        {"ups_kw", x.ups_kw},
+                        {"cooling_kw", x.cooling_kw},
+                        {"it_kwh", x.it_kwh},
+                        {"it_w", x.it_w},
+                        {"facility_kwh", x.facility_kwh},
                         {"annual_pue", num(x.annual_pue)},
-                        {"budget_attainment", x.budget_attainment}, {"electricity_cost", x.electricity_cost},
-                        {"carbon_kg", x.carbon_kg}, {"carbon_cost", x.carbon_cost}, {"capital_cost", x.capital_cost}});
+                        {"budget_attainment", x.budget_attainment},
+                        {"electricity_cost", x.electricity_cost},
+                        {"carbon_kg", x.carbon_kg},
+                        {"carbon_cost", x.carbon_cost},
+                        {"capital_cost", x.capital_cost}});
     }
     json years = json::array();
     for (const auto& y : growth_years(r.start, e.months))
-      years.push_back({{"year", y.year}, {"it_kwh", y.it_kwh}, {"facility_kwh", y.facility_kwh},
-                       {"electricity_cost", y.electricity_cost}, {"carbon_kg", y.carbon_kg}, {"carbon_cost", y.carbon_cost},
-                       {"capital_cost", y.capital_cost}, {"tco", y.tco()}});
-    return json{{"years", years}, {"level", to_string(e.level)}, {"name", e.name}, {"name_zh", e.name_zh}, {"city", e.city},
-                {"pue_limit", e.pue_limit}, {"occupancy_limit", e.occupancy_limit}, {"first", first}, {"months", months}};
+      years.push_back({{"year", y.year},
+                       {"it_kwh", y.it_kwh},
+                       {"facility_kwh", y.facility_kwh},
+                       {"electricity_cost", y.electricity_cost},
+                       {"carbon_kg", y.carbon_kg},
+                       {"carbon_cost", y.carbon_cost},
+                       {"capital_cost", y.capital_cost},
+                       {"tco", y.tco()}});
+    return json{{"years", years},
+                {"level", to_string(e.level)},
+                {"name", e.name},
+                {"name_zh", e.name_zh},
+                {"city", e.city},
+                {"pue_limit", e.pue_limit},
+                {"occupancy_limit", e.occupancy_limit},
+                {"first", first},
+                {"months", months}};
   };
-  json j = {{"scenario", r.scenario}, {"start", r.start}, {"horizon_months", r.horizon_months},
-            {"max_utilization", r.max_utilization}, {"min_budget_attainment", r.min_budget_attainment},
-            {"currency", r.currency}, {"notes", r.notes}, {"province", entity(r.province)}};
+  json j = {{"scenario", r.scenario},
+            {"start", r.start},
+            {"horizon_months", r.horizon_months},
+            {"max_utilization", r.max_utilization},
+            {"min_budget_attainment", r.min_budget_attainment},
+            {"currency", r.currency},
+            {"notes", r.notes},
+            {"province", entity(r.province)}};
   j["cities"] = json::array();
   for (const auto& e : r.cities) j["cities"].push_back(entity(e));
   j["sites"] = json::array();
@@ -861,8 +932,9 @@ std::string money_column(const std::string& name, const std::string& currency) {
 
 std::string growth_costs_csv(const GrowthReport& r, bool bom) {
   std::string out = bom ? std::string(io::kUtf8Bom) : "";
-  out += "level,name,name_zh,city,year,it_mwh,facility_mwh,pue," + money_column("electricity_cost", r.currency) +
-         ",carbon_t," + money_column("carbon_cost", r.currency) + "," + money_column("capital_cost", r.currency) + "," +
+  out += "level,name,name_zh,city,year,it_mwh,facility_mwh,pue," +
+         money_column("electricity_cost", r.currency) + ",carbon_t," +
+         money_column("carbon_cost", r.currency) + "," + money_column("capital_cost", r.currency) + "," +
          money_column("tco", r.currency) + "\n";
   const auto f = io::format_double_or_empty;
   auto rows = [&](const GrowthEntity& e) {

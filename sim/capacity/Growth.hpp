@@ -65,15 +65,15 @@ struct GrowthMonth {
   /// Cores busy: cores held x the busy share of what holds them (cloud services hold their cores at
   /// their mean utilization). Utilization is busy / installed, as a run measures it (docs/engine.md).
   double core_busy = 0;
-  double racks_needed = 0;          ///< standard racks the servers needed take (>= installed)
+  double racks_needed = 0;  ///< standard racks the servers needed take (>= installed)
   double racks_built = 0;
-  double it_kw_needed = 0;          ///< full-load power of the servers needed, kW
+  double it_kw_needed = 0;  ///< full-load power of the servers needed, kW
   double ups_kw = 0, cooling_kw = 0;
   double it_kwh = 0, facility_kwh = 0;  ///< this calendar month
   double it_w = 0;                      ///< mean IT power of the month, W
-  double annual_pue = 0;            ///< PUE of a weather year at this month's load (NaN: no IT load)
-  double budget_attainment = 1;     ///< latency-critical requests within budget (1 without such classes)
-  double budget_weight = 0;         ///< requests/s of latency-critical classes counted
+  double annual_pue = 0;                ///< PUE of a weather year at this month's load (NaN: no IT load)
+  double budget_attainment = 1;         ///< latency-critical requests within budget (1 without such classes)
+  double budget_weight = 0;             ///< requests/s of latency-critical classes counted
   double electricity_cost = 0, carbon_kg = 0, carbon_cost = 0, capital_cost = 0;
 };
 
@@ -82,7 +82,8 @@ struct GrowthYear {
   std::int64_t year = 0;  ///< calendar year of its first month
   double it_kwh = 0, facility_kwh = 0, electricity_cost = 0, carbon_kg = 0, carbon_cost = 0, capital_cost = 0;
   double tco() const { return electricity_cost + carbon_cost + capital_cost; }
-  double gpu_utilization = 0, cpu_utilization = 0;  ///< busy / installed at the year's last month (NaN: no such pool)
+  double gpu_utilization = 0,
+         cpu_utilization = 0;  ///< busy / installed at the year's last month (NaN: no such pool)
   double racks_needed = 0, racks_built = 0, budget_attainment = 1;
 };
 /// The years of an entity's horizon (a partial last year when horizon_months is not a multiple of 12).

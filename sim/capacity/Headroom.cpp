@@ -11,11 +11,11 @@
 #include <unordered_map>
 
 #include "io/Format.hpp"
+#include "io/LineReader.hpp"
+#include "io/Table.hpp"
 #include "metrics/Statistics.hpp"
 #include "model/Error.hpp"
 #include "model/Summary.hpp"
-#include "io/LineReader.hpp"
-#include "io/Table.hpp"
 
 namespace suanli::capacity {
 
@@ -91,10 +91,13 @@ void plant_note(std::string& note, const model::Plant& p, const char* what) {
   if (p.units <= 0) return;
   const int n = p.units - p.redundant_units;
   const int spare = p.spare_units();
-  std::string s = std::string(what) + " " + std::to_string(p.units) + " units, N+" + std::to_string(p.redundant_units);
+  std::string s =
+      std::string(what) + " " + std::to_string(p.units) + " units, N+" + std::to_string(p.redundant_units);
   if (p.failed_units > 0)
     s += "; " + std::to_string(p.failed_units) + " failed: now " +
-         (spare >= 0 ? "N+" + std::to_string(spare) : std::to_string(p.units - p.failed_units) + " of N = " + std::to_string(n) + " (capacity cut)");
+         (spare >= 0 ? "N+" + std::to_string(spare)
+                     : std::to_string(p.units - p.failed_units) + " of N = " + std::to_string(n) +
+                           " (capacity cut)");
   add_note(note, s);
 }
 
@@ -156,7 +159,8 @@ Headroom site_headroom(const model::Scenario& s, const model::Site& site, const 
   it.used_peak = power.peak;
   it.used_p95 = power.p95;
   it.remaining = built_kw - std::max(committed_kw, power.peak.value_or(0.0));
-  add_note(it.note, std::string(site.ups.capacity_w ? "built = the UPS capacity (ups.capacity_w)" : "built = racks x 2.5 kW") +
+  add_note(it.note, std::string(site.ups.capacity_w ? "built = the UPS capacity (ups.capacity_w)"
+                                                    : "built = racks x 2.5 kW") +
                         "; committed = installed servers at full load (count x max_w of pstate 0)");
   if (built_kw < rated_kw - 1e-9 || built_kw > rated_kw + 1e-9)
     add_note(it.note, "rated IT power racks x 2.5 kW = " + io::format_fixed(rated_kw, 1) + " kW");
@@ -169,10 +173,11 @@ Headroom site_headroom(const model::Scenario& s, const model::Site& site, const 
   cooling.used_peak = power.peak;
   cooling.used_p95 = power.p95;
   cooling.remaining = cooling.built - std::max(committed_kw, power.peak.value_or(0.0));
-  add_note(cooling.note, site.cooling.plant.capacity_w
-                             ? "kW of heat = IT power; built = the cooling plant's capacity (cooling.capacity_w)"
-                             : "kW of heat = IT power; no cooling.capacity_w: the plant is assumed sized for the rated "
-                               "IT power (racks x 2.5 kW)");
+  add_note(cooling.note,
+           site.cooling.plant.capacity_w
+               ? "kW of heat = IT power; built = the cooling plant's capacity (cooling.capacity_w)"
+               : "kW of heat = IT power; no cooling.capacity_w: the plant is assumed sized for the rated "
+                 "IT power (racks x 2.5 kW)");
   plant_note(cooling.note, site.cooling.plant, "cooling");
   run_power_notes(cooling);
 
@@ -379,8 +384,7 @@ RunUsage read_run_usage(const std::string& run_dir, const model::Scenario& scena
     const double cpu = utilization(*row, c_cpu);
     const double gpu = utilization(*row, c_gpu);
     const double it_w = lines.to_number((*row)[c_it], csv.describe(c_it));
-    if (it_w < 0)
-      lines.fail(csv.describe(c_it) + ": expected a power >= 0, got " + io::format_double(it_w));
+    if (it_w < 0) lines.fail(csv.describe(c_it) + ": expected a power >= 0, got " + io::format_double(it_w));
     site.time_s.push_back(t);
     site.cpu_utilization.push_back(cpu);
     site.gpu_utilization.push_back(gpu);
@@ -528,19 +532,24 @@ struct Line {
 };
 
 void print_header(std::ostream& out) {
-  out << "  " << io::column("site", 40, true) << io::column("racks", 9) << io::column("occupied", 11) << io::column("free", 10)
-      << io::column("addable", 9) << io::column("stranded", 9) << io::column("IT MW", 9) << io::column("load MW", 9) << io::column("free MW", 9)
-      << io::column("str. kW", 8) << io::column("GPUs idle", 10) << io::column("cores idle", 11) << "  binding\n";
+  out << "  " << io::column("site", 40, true) << io::column("racks", 9) << io::column("occupied", 11)
+      << io::column("free", 10) << io::column("addable", 9) << io::column("stranded", 9)
+      << io::column("IT MW", 9) << io::column("load MW", 9) << io::column("free MW", 9)
+      << io::column("str. kW", 8) << io::column("GPUs idle", 10) << io::column("cores idle", 11)
+      << "  binding\n";
 }
 
 void print_line(std::ostream& out, const std::string& name, const Line& l) {
   const double load_kw = l.it_kw - l.it_free_kw;
-  out << "  " << io::column(name, 40, true) << io::column(io::grouped(l.racks, 0), 9) << io::column(io::grouped(l.occupied, 1), 11)
-      << io::column(io::grouped(l.free_racks, 1), 10) << io::column(io::grouped(static_cast<double>(l.addable), 0), 9)
+  out << "  " << io::column(name, 40, true) << io::column(io::grouped(l.racks, 0), 9)
+      << io::column(io::grouped(l.occupied, 1), 11) << io::column(io::grouped(l.free_racks, 1), 10)
+      << io::column(io::grouped(static_cast<double>(l.addable), 0), 9)
       << io::column(io::grouped(l.racks_stranded, 1), 9) << io::column(io::grouped(l.it_kw / 1000, 3), 9)
       << io::column(io::grouped(load_kw / 1000, 3), 9) << io::column(io::grouped(l.it_free_kw / 1000, 3), 9)
-      << io::column(io::grouped(l.it_stranded_kw, 1), 8) << io::column(l.usage_known ? io::grouped(l.gpus_idle, 0) : "-", 10)
-      << io::column(l.usage_known ? io::grouped(l.cores_idle, 0) : "-", 11) << "  " << l.binding_text() << "\n";
+      << io::column(io::grouped(l.it_stranded_kw, 1), 8)
+      << io::column(l.usage_known ? io::grouped(l.gpus_idle, 0) : "-", 10)
+      << io::column(l.usage_known ? io::grouped(l.cores_idle, 0) : "-", 11) << "  " << l.binding_text()
+      << "\n";
 }
 
 std::string optional_text(const std::optional<double>& x, double scale, int decimals) {
@@ -625,8 +634,9 @@ void print_headroom(std::ostream& out, const HeadroomReport& report, bool verbos
       << " standard racks can still be added\n";
   const auto& space = p.at("space");
   out << "  " << io::column("space", 11, true) << io::grouped(space.built, 0) << " racks built, "
-      << io::grouped(space.committed.value_or(0), 1) << " committed, " << io::grouped(space.remaining, 1) << " free, "
-      << io::grouped(space.stranded, 1) << " stranded; binds at " << p.binding_sites[kSpace] << " sites\n";
+      << io::grouped(space.committed.value_or(0), 1) << " committed, " << io::grouped(space.remaining, 1)
+      << " free, " << io::grouped(space.stranded, 1) << " stranded; binds at " << p.binding_sites[kSpace]
+      << " sites\n";
   for (const std::size_t k : {kItPower, kCooling}) {
     const auto& r = p.resources[k];
     out << "  " << io::column(r.resource, 11, true) << io::grouped(r.built / 1000, 3) << " MW built, "

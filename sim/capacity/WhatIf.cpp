@@ -20,7 +20,6 @@ namespace suanli::capacity {
 
 namespace {
 
-
 /// Usable UPS (IT) or cooling capacity of every site, MW.
 double plant_mw(const model::Scenario& s, bool cooling) {
   double w = 0;
@@ -28,8 +27,8 @@ double plant_mw(const model::Scenario& s, bool cooling) {
   return w / 1e6;
 }
 
-std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(const model::Scenario& s,
-                                                                              std::optional<double> it_load) {
+std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(
+    const model::Scenario& s, std::optional<double> it_load) {
   const auto fig = model::scenario_figures(s);
   std::size_t short_sites = 0, no_spare = 0;
   for (const auto& site : s.sites) {
@@ -49,8 +48,9 @@ std::vector<std::pair<std::string, std::pair<std::string, double>>> figures_of(c
   const auto circle = topology::latency_circle(s, graph);
   std::size_t central = 0;
   for (const auto& c : s.cities) central += c.role == model::CityRole::kCentral ? 1 : 0;
-  const double demand_share =
-      circle.demand_weight_total > 0 ? circle.demand_weight_within / circle.demand_weight_total : std::nan("");
+  const double demand_share = circle.demand_weight_total > 0
+                                  ? circle.demand_weight_within / circle.demand_weight_total
+                                  : std::nan("");
   return {
       {"sites", {"", static_cast<double>(s.sites.size())}},
       {"standard racks built", {"racks", static_cast<double>(fig.racks)}},
@@ -111,7 +111,8 @@ model::Scenario with_failures(const model::Scenario& scenario, const std::vector
                               const std::string& option) {
   model::Scenario s = scenario;
   const auto site_named = [&](const std::string& f, const std::string& name) {
-    const auto it = std::find_if(s.sites.begin(), s.sites.end(), [&](const model::Site& x) { return x.name == name; });
+    const auto it =
+        std::find_if(s.sites.begin(), s.sites.end(), [&](const model::Site& x) { return x.name == name; });
     if (it == s.sites.end()) throw model::UserError(option, f, "no site \"" + name + "\" in the scenario");
     return it;
   };
@@ -126,8 +127,10 @@ model::Scenario with_failures(const model::Scenario& scenario, const std::vector
       const auto it = site_named(f, what);
       auto& plant = kind == "ups" ? it->ups : it->cooling.plant;
       if (plant.units <= 0)
-        throw model::UserError(option, f, "site \"" + what + "\" has no " + kind + " units in the scenario (set /sites/N/" +
-                                              (kind == "ups" ? "ups" : "cooling") + "/units, e.g. with --set)");
+        throw model::UserError(option, f,
+                               "site \"" + what + "\" has no " + kind +
+                                   " units in the scenario (set /sites/N/" +
+                                   (kind == "ups" ? "ups" : "cooling") + "/units, e.g. with --set)");
       if (plant.failed_units >= plant.units)
         throw model::UserError(option, f, "every " + kind + " unit of \"" + what + "\" has already failed");
       ++plant.failed_units;
@@ -148,8 +151,9 @@ model::Scenario with_failures(const model::Scenario& scenario, const std::vector
 }
 
 void print_what_if(std::ostream& out, const std::vector<WhatIfRow>& rows) {
-  out << "  " << std::left << std::setw(44) << "figure" << std::right << std::setw(14) << "baseline" << std::setw(14)
-      << "what-if" << std::setw(14) << "difference" << std::setw(10) << "change" << "  unit\n";
+  out << "  " << std::left << std::setw(44) << "figure" << std::right << std::setw(14) << "baseline"
+      << std::setw(14) << "what-if" << std::setw(14) << "difference" << std::setw(10) << "change"
+      << "  unit\n";
   for (const auto& r : rows) {
     const double d = r.changed - r.baseline;
     std::string rel = "";
@@ -169,8 +173,8 @@ std::string what_if_csv(const std::vector<WhatIfRow>& rows, bool bom) {
   out += "figure,unit,baseline,what_if,difference\n";
   const auto f = io::format_double_or_empty;
   for (const auto& r : rows)
-    out += io::spreadsheet_cell(r.figure) + "," + io::spreadsheet_cell(r.unit) + "," +
-           f(r.baseline) + "," + f(r.changed) + "," + f(r.changed - r.baseline) + "\n";
+    out += io::spreadsheet_cell(r.figure) + "," + io::spreadsheet_cell(r.unit) + "," + f(r.baseline) + "," +
+           f(r.changed) + "," + f(r.changed - r.baseline) + "\n";
   return out;
 }
 

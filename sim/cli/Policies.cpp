@@ -26,12 +26,12 @@ int run_policies(const PoliciesOptions& o) {
   }
   std::cout << "Placement policies (per job class: \"placement\": NAME or {\"policy\": NAME, parameters}):\n";
   for (const auto& p : j["placement"])
-    std::cout << "  " << std::left << std::setw(14) << p["name"].get<std::string>() << p["summary"].get<std::string>()
-              << "\n";
+    std::cout << "  " << std::left << std::setw(14) << p["name"].get<std::string>()
+              << p["summary"].get<std::string>() << "\n";
   std::cout << "Queue disciplines (scheduling.queue):\n";
   for (const auto& q : j["queue_summaries"])
-    std::cout << "  " << std::left << std::setw(14) << q["name"].get<std::string>() << q["summary"].get<std::string>()
-              << "\n";
+    std::cout << "  " << std::left << std::setw(14) << q["name"].get<std::string>()
+              << q["summary"].get<std::string>() << "\n";
   std::cout << "Allocation (scheduling.allocation): " << model::joined_names<model::AllocationStrategy>()
             << "\nPower management (scheduling.power): idle_off_s, reserve_fraction; DVFS (scheduling.dvfs): "
             << model::joined_names<model::DvfsMode>() << "\n";

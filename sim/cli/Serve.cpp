@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "cli/Commands.hpp"
+#include "io/JsonReader.hpp"
 #include "load/Load.hpp"
 #include "model/Error.hpp"
-#include "io/JsonReader.hpp"
 #include "model/ScenarioReader.hpp"
 #include "policy/Placement.hpp"
 #include "policy/QueueScheduler.hpp"

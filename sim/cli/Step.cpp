@@ -47,7 +47,8 @@ void add_step(CLI::App& app, Commands& commands) {
       "step, advance, interval, set, state, finish, quit (docs/engine.md)",
       run_step);
   add_scenario(step, o.in.input);
-  step->add_option("-o,--output", o.output, "Write the run's outputs here when it reaches its end (default: none)");
+  step->add_option("-o,--output", o.output,
+                   "Write the run's outputs here when it reaches its end (default: none)");
   step->add_option("--seed", o.in.seed, "Override the scenario's seed")->check(seed_range());
   step->add_option("--horizon-s", o.in.horizon_s, "Override the simulated time, seconds (at most 10 years)")
       ->check(positive("seconds"))

@@ -2,12 +2,12 @@
 // independent, so the result does not depend on the schedule).
 #include "energy/AnnualPue.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
-
-#include <tbb/parallel_for.h>
 
 #include "energy/Facility.hpp"
 
@@ -15,14 +15,16 @@ namespace suanli::energy {
 
 double ItLoadProfile::at(std::size_t hour) const {
   const double h = static_cast<double>(hour % 24);
-  const double v = it_load * (1 + diurnal_amplitude * std::cos(2 * std::numbers::pi * (h - peak_hour) / 24.0));
+  const double v =
+      it_load * (1 + diurnal_amplitude * std::cos(2 * std::numbers::pi * (h - peak_hour) / 24.0));
   return std::clamp(v, 0.0, 1.0);
 }
 
 double ItLoadProfile::site_w(std::size_t site, double rated_w, std::size_t hour) const {
   if (site_mean_w.empty()) return at(hour) * rated_w;
   const double h = static_cast<double>(hour % 24);
-  const double v = site_mean_w.at(site) * (1 + diurnal_amplitude * std::cos(2 * std::numbers::pi * (h - peak_hour) / 24.0));
+  const double v = site_mean_w.at(site) *
+                   (1 + diurnal_amplitude * std::cos(2 * std::numbers::pi * (h - peak_hour) / 24.0));
   return std::clamp(v, 0.0, rated_w);
 }
 
@@ -69,7 +71,8 @@ Year annual_pue(const model::Scenario& s, const SiteWeather& weather, const Grid
     y.total.carbon_kg += r.carbon_kg;
     y.total.cost += r.cost;
   }
-  y.total.pue = y.total.it_kwh > 0 ? y.total.facility_kwh / y.total.it_kwh : std::numeric_limits<double>::quiet_NaN();
+  y.total.pue =
+      y.total.it_kwh > 0 ? y.total.facility_kwh / y.total.it_kwh : std::numeric_limits<double>::quiet_NaN();
   y.targets = evaluate_overall(s, y.total.pue);
   if (!period.annual()) y.targets.pue = Status::kNotApplicable;
   return y;

@@ -33,8 +33,8 @@ struct ItLoadProfile {
 struct SiteYear {
   double it_kwh = 0, loss_kwh = 0, air_cooling_kwh = 0, liquid_cooling_kwh = 0, overhead_kwh = 0;
   double facility_kwh = 0;
-  double pue = 0;                  ///< annual: facility energy / IT energy (NaN without IT)
-  double free_cooling_hours = 0;   ///< hours of full free cooling of the air-cooled share
+  double pue = 0;                 ///< annual: facility energy / IT energy (NaN without IT)
+  double free_cooling_hours = 0;  ///< hours of full free cooling of the air-cooled share
   double max_hourly_pue = 0;
   double water_l = 0;
   double carbon_kg = 0;

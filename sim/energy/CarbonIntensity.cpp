@@ -5,10 +5,10 @@
 #include <optional>
 #include <string_view>
 
-#include "io/Format.hpp"
 #include "energy/Weather.hpp"
-#include "model/EnergySettings.hpp"
+#include "io/Format.hpp"
 #include "io/LineReader.hpp"
+#include "model/EnergySettings.hpp"
 
 namespace suanli::energy {
 
@@ -150,13 +150,11 @@ HourlyCarbon read_carbon_csv(const std::string& path, bool life_cycle) {
     previous_s = t.seconds;
     const double value = lines.to_number((*fields)[value_index], csv.describe(value_index));
     if (value < 0.0) {
-      lines.fail(csv.describe(value_index) + ": " + io::format_double(value) +
-                 " gCO2eq/kWh is negative");
+      lines.fail(csv.describe(value_index) + ": " + io::format_double(value) + " gCO2eq/kWh is negative");
     }
     if (value > model::kMaxCarbonGPerKwh) {
-      lines.fail(csv.describe(value_index) + ": " + io::format_double(value) +
-                 " gCO2eq/kWh is more than " + io::format_double(model::kMaxCarbonGPerKwh) +
-                 " (lignite, the dirtiest, is about 1,200)");
+      lines.fail(csv.describe(value_index) + ": " + io::format_double(value) + " gCO2eq/kWh is more than " +
+                 io::format_double(model::kMaxCarbonGPerKwh) + " (lignite, the dirtiest, is about 1,200)");
     }
     if (rows <= kHoursPerYear) carbon.g_per_kwh.push_back(value);
   }

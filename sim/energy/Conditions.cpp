@@ -43,7 +43,8 @@ SiteWeather::SiteWeather(const model::Scenario& s) {
 
 GridCarbon::GridCarbon(const model::Scenario& s) : constant_kg_per_kwh_(s.energy.grid.carbon_kg_per_kwh) {
   if (s.energy.grid.carbon_file.empty()) return;
-  const auto series = read_carbon_csv(s.resolve_path(s.energy.grid.carbon_file), s.energy.grid.carbon_life_cycle);
+  const auto series =
+      read_carbon_csv(s.resolve_path(s.energy.grid.carbon_file), s.energy.grid.carbon_life_cycle);
   hourly_.reserve(series.g_per_kwh.size());
   for (double g : series.g_per_kwh) hourly_.push_back(g / 1000.0);
 }
@@ -54,8 +55,9 @@ double GridCarbon::kg_per_kwh(std::size_t hour) const {
 
 double tariff_price(const model::Tariff& tariff, double hour_of_day) {
   for (const auto& p : tariff.periods) {
-    const bool inside = p.start_hour <= p.end_hour ? (hour_of_day >= p.start_hour && hour_of_day < p.end_hour)
-                                                   : (hour_of_day >= p.start_hour || hour_of_day < p.end_hour);
+    const bool inside = p.start_hour <= p.end_hour
+                            ? (hour_of_day >= p.start_hour && hour_of_day < p.end_hour)
+                            : (hour_of_day >= p.start_hour || hour_of_day < p.end_hour);
     if (inside) return p.price_per_kwh;
   }
   return tariff.price_per_kwh;

@@ -14,7 +14,6 @@
 
 namespace suanli::energy {
 
-
 /// Hour of the weather/carbon year at simulated time t (energy.start_hour_of_year + t, wrapping).
 std::size_t hour_of_year(const model::EnergySettings& energy, double t_s);
 

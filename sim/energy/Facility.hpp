@@ -9,11 +9,11 @@ namespace suanli::energy {
 /// A site's power at one instant, W. facility = it + loss + air cooling + liquid cooling + overhead.
 struct FacilityPower {
   double it_w = 0;
-  double loss_w = 0;             ///< UPS and distribution
-  double air_cooling_w = 0;      ///< fans, pumps and towers, chillers of the air-cooled share
-  double liquid_cooling_w = 0;   ///< pumps and dry coolers of the liquid loop
-  double overhead_w = 0;         ///< lighting, offices
-  double free_cooling = 0;       ///< share of the air-cooled heat removed without chillers, [0, 1]
+  double loss_w = 0;            ///< UPS and distribution
+  double air_cooling_w = 0;     ///< fans, pumps and towers, chillers of the air-cooled share
+  double liquid_cooling_w = 0;  ///< pumps and dry coolers of the liquid loop
+  double overhead_w = 0;        ///< lighting, offices
+  double free_cooling = 0;      ///< share of the air-cooled heat removed without chillers, [0, 1]
   double cooling_w() const { return air_cooling_w + liquid_cooling_w; }
   double facility_w() const { return it_w + loss_w + cooling_w() + overhead_w; }
   /// facility / IT; NaN when the IT power is 0.
@@ -22,10 +22,10 @@ struct FacilityPower {
 
 /// What the model needs to know of a site.
 struct SiteFacility {
-  double rated_it_w = 0;          ///< racks x 2.5 kW (the UPS and cooling are sized for it)
+  double rated_it_w = 0;  ///< racks x 2.5 kW (the UPS and cooling are sized for it)
   double air_share = 1;
   double liquid_share = 0;
-  double chiller_cop = 5;         ///< at the design wet bulb
+  double chiller_cop = 5;  ///< at the design wet bulb
   double liquid_cop = 20;
   double free_cooling_wet_bulb_max_c = 14;
   double wue_l_per_kwh = 1.8;

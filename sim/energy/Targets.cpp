@@ -9,9 +9,12 @@ namespace suanli::energy {
 
 std::string_view to_string(Status s) {
   switch (s) {
-    case Status::kPass: return "PASS";
-    case Status::kFail: return "FAIL";
-    case Status::kNotApplicable: return "n/a";
+    case Status::kPass:
+      return "PASS";
+    case Status::kFail:
+      return "FAIL";
+    case Status::kNotApplicable:
+      return "n/a";
   }
   return "?";
 }
@@ -68,14 +71,17 @@ nlohmann::json to_json(const SiteTargets& t) {
           {"pue_limit", t.pue_limit > 0 ? nlohmann::json(t.pue_limit) : nlohmann::json(nullptr)},
           {"liquid_share", to_string(t.liquid)},
           {"occupancy", to_string(t.occupancy)},
-          {"occupancy_limit", t.occupancy_limit > 0 ? nlohmann::json(t.occupancy_limit) : nlohmann::json(nullptr)},
-          {"gb40879_grade", t.gb40879_grade == 0 ? nlohmann::json("out of scope")
-                                                 : t.gb40879_grade == 4 ? nlohmann::json("over limit")
-                                                                        : nlohmann::json(t.gb40879_grade)}};
+          {"occupancy_limit",
+           t.occupancy_limit > 0 ? nlohmann::json(t.occupancy_limit) : nlohmann::json(nullptr)},
+          {"gb40879_grade", t.gb40879_grade == 0   ? nlohmann::json("out of scope")
+                            : t.gb40879_grade == 4 ? nlohmann::json("over limit")
+                                                   : nlohmann::json(t.gb40879_grade)}};
 }
 
 nlohmann::json to_json(const OverallTargets& t) {
-  return {{"pue", to_string(t.pue)}, {"liquid_share", to_string(t.liquid)}, {"occupancy", to_string(t.occupancy)}};
+  return {{"pue", to_string(t.pue)},
+          {"liquid_share", to_string(t.liquid)},
+          {"occupancy", to_string(t.occupancy)}};
 }
 
 }  // namespace suanli::energy

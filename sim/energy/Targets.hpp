@@ -2,10 +2,9 @@
 // applicable: PUE, liquid-cooling share, rack occupancy, and the GB 40879-2021 energy-ratio grade.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "model/Scenario.hpp"
 

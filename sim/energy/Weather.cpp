@@ -7,8 +7,8 @@
 #include <string_view>
 
 #include "io/Format.hpp"
-#include "model/Error.hpp"
 #include "io/LineReader.hpp"
+#include "model/Error.hpp"
 
 namespace suanli::energy {
 
@@ -171,8 +171,8 @@ HourlyWeather read_epw(const std::string& path) {
     if (rows > kHoursPerYear) continue;  // counted, reported at the end
     const auto fields = split_commas(*text);
     if (fields.size() != kEpwFields) {
-      lines.fail("expected " + std::to_string(kEpwFields) + " comma-separated fields (an EPW data row), got " +
-                 std::to_string(fields.size()));
+      lines.fail("expected " + std::to_string(kEpwFields) +
+                 " comma-separated fields (an EPW data row), got " + std::to_string(fields.size()));
     }
     lines.to_int(trim(fields[0]), "field 1 (year)");
     const int got_month = lines.to_int(trim(fields[1]), "field 2 (month)");

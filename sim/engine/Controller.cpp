@@ -343,9 +343,11 @@ void Controller::log_decision(const policy::PlacementRequest& r,
   row.policy = policy_names_[r.job.job_class];
   row.why = policy_summaries_[r.job.job_class];
   for (const auto& v : r.sites)
-    if (policy::candidate(r, v)) row.candidates += (row.candidates.empty() ? "" : ";") + s_.sites[v.site].name;
+    if (policy::candidate(r, v))
+      row.candidates += (row.candidates.empty() ? "" : ";") + s_.sites[v.site].name;
   if (!choice) {
-    row.why = row.candidates.empty() ? "rejected: no eligible site within the budget" : "rejected by the policy";
+    row.why =
+        row.candidates.empty() ? "rejected: no eligible site within the budget" : "rejected by the policy";
   } else {
     row.chosen = choice->site < s_.sites.size() ? s_.sites[choice->site].name : "?";
     if (choice->start_not_before_s > r.now_s)
@@ -354,9 +356,8 @@ void Controller::log_decision(const policy::PlacementRequest& r,
   if (gate_) gate_->decision(row);
   if (!decisions_) return;
   decisions_->write(io::format_double(row.time_s) + "," + std::to_string(row.job) + "," +
-                    io::csv_escape(row.job_class) + "," + row.policy + "," +
-                    io::csv_escape(row.candidates) + "," + io::csv_escape(row.chosen) + "," +
-                    io::csv_escape(row.why) + "\n");
+                    io::csv_escape(row.job_class) + "," + row.policy + "," + io::csv_escape(row.candidates) +
+                    "," + io::csv_escape(row.chosen) + "," + io::csv_escape(row.why) + "\n");
 }
 
 void Controller::set_decision_log(io::OutputFile* out) {
@@ -442,7 +443,8 @@ void Controller::backfill(Pool& pool) {
     waiting_view_.push_back({job.cores, job.gpus, estimate(job, now), job.id, job.submit_s, job.job_class});
   }
   started_.clear();
-  policy::QueueState state{now, pool.resources.cores_free(), pool.resources.gpus_free(), running_view_, waiting_view_, {}};
+  policy::QueueState state{
+      now, pool.resources.cores_free(), pool.resources.gpus_free(), running_view_, waiting_view_, {}};
   if (by_end)
     state.running_by_end = [&pool, mark = pool.running_jobs.mark()](
                                const std::function<bool(const policy::RunningJob&)>& visit) {
@@ -720,7 +722,8 @@ void Controller::set_placement(const std::string& job_class, const std::string& 
     if (!job_class.empty() && job_class != "*" && c.name != job_class) continue;
     any = true;
     // The class's own parameters go with its own policy; another policy starts from its defaults.
-    const auto params = name == policy::class_rules(s_, k).placement ? c.placement_params : nlohmann::json::object();
+    const auto params =
+        name == policy::class_rules(s_, k).placement ? c.placement_params : nlohmann::json::object();
     try {
       policies_[k] = policy::make_placement(name, params, workload::Random::derive(s_.seed, 1000 + k), &s_);
     } catch (const policy::PolicyError& e) {

@@ -235,11 +235,11 @@ class Controller {
   io::OutputFile* decisions_ = nullptr;
   double stop_s_ = 0;
   bool full_horizon_ = false;
-  double now_ = 0;                          ///< the controller's clock: the time of the event being handled
-  double next_sample_s_ = 0;                ///< the next sampling instant
-  std::uint64_t arrived_ = 0;               ///< arrivals so far (each job once)
-  std::string queue_name_;                  ///< the queue discipline now (scheduling.queue at the start)
-  model::QueueDiscipline queue_kind_;       ///< which kind queue_name_ is (fast paths for fcfs and easy)
+  double now_ = 0;                     ///< the controller's clock: the time of the event being handled
+  double next_sample_s_ = 0;           ///< the next sampling instant
+  std::uint64_t arrived_ = 0;          ///< arrivals so far (each job once)
+  std::string queue_name_;             ///< the queue discipline now (scheduling.queue at the start)
+  model::QueueDiscipline queue_kind_;  ///< which kind queue_name_ is (fast paths for fcfs and easy)
   StepGate* gate_ = nullptr;
   std::vector<OutageCount> outage_counts_;  ///< per scenario outage
   std::vector<std::size_t> outage_of_;      ///< per site: the outage it is in (while down)

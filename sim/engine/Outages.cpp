@@ -188,7 +188,7 @@ void Controller::return_moved(std::size_t site_index, std::size_t outage) {
   auto& count = outage_counts_[outage];
   if (count.moved.empty()) return;
   std::vector<std::pair<std::uint64_t, std::size_t>> back;  // (job id, slot), waiting elsewhere
-  std::vector<Pool*> left;                                   // pools they leave
+  std::vector<Pool*> left;                                  // pools they leave
   for (std::size_t i = 0; i < sites_.size(); ++i) {
     if (i == site_index) continue;
     for (auto& pool : sites_[i].pools) {

@@ -84,12 +84,12 @@ struct Pool {
   PoolKind kind;
   policy::SitePool resources;
   std::vector<simgrid::s4u::Host*> hosts;
-  std::vector<std::size_t> ids;               ///< per host: the executor's host id
-  std::vector<const model::NodeType*> types;  ///< per host
-  std::vector<double> full_power_per_core_w;  ///< per host: max power / cores (energy attribution)
-  std::deque<std::size_t> queue;              ///< job slots in arrival order
+  std::vector<std::size_t> ids;                       ///< per host: the executor's host id
+  std::vector<const model::NodeType*> types;          ///< per host
+  std::vector<double> full_power_per_core_w;          ///< per host: max power / cores (energy attribution)
+  std::deque<std::size_t> queue;                      ///< job slots in arrival order
   RunningSet running_jobs;                            ///< what backfilling expects of them
-  std::unique_ptr<policy::QueueScheduler> scheduler;       ///< this pool's queue (keeps reservations)
+  std::unique_ptr<policy::QueueScheduler> scheduler;  ///< this pool's queue (keeps reservations)
   std::size_t running = 0;
   double dynamic_w_per_core = 0;  ///< (max - idle) / cores of the pool's first node type
   double cores_per_gpu = 0;       ///< of the pool's first node type (GPU pools)

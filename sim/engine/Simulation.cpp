@@ -26,7 +26,8 @@ namespace suanli::engine {
 
 void check_runnable(const model::Scenario& scenario) {
   if (platform::estimate_host_count(scenario) == 0)
-    throw model::UserError(scenario.source_file, "/sites", "no site has servers installed (nodes): nothing can run");
+    throw model::UserError(scenario.source_file, "/sites",
+                           "no site has servers installed (nodes): nothing can run");
   platform::check_platform_fits(scenario);
   if (scenario.workload.classes.empty())
     throw model::UserError(scenario.source_file, "/workload/classes",

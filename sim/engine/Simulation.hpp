@@ -2,10 +2,9 @@
 // and metrics.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/JobExecutor.hpp"
 #include "engine/StepGate.hpp"
@@ -15,15 +14,15 @@
 namespace suanli::engine {
 
 struct RunOptions {
-  std::string output_dir;          ///< created if missing; outputs appear atomically; "": no files
-  bool gzip = false;               ///< jobs.csv.gz and timeseries.csv.gz
-  bool jobs_csv = true;            ///< false: no jobs.csv (--no-jobs)
-  bool full_horizon = false;       ///< run to the horizon even when no work is left (--full-horizon)
-  bool progress = false;           ///< progress bar on stderr (after 2 s of wall time)
+  std::string output_dir;                 ///< created if missing; outputs appear atomically; "": no files
+  bool gzip = false;                      ///< jobs.csv.gz and timeseries.csv.gz
+  bool jobs_csv = true;                   ///< false: no jobs.csv (--no-jobs)
+  bool full_horizon = false;              ///< run to the horizon even when no work is left (--full-horizon)
+  bool progress = false;                  ///< progress bar on stderr (after 2 s of wall time)
   std::vector<std::string> simgrid_args;  ///< extra SimGrid options (--cfg=..., --log=...)
-  bool decision_log = false;       ///< also write decisions.csv: one line per placement decision
+  bool decision_log = false;              ///< also write decisions.csv: one line per placement decision
   ExecutorKind executor = ExecutorKind::kExact;  ///< how jobs' computation and IT energy are accounted
-  metrics::RunColumns* columns = nullptr;  ///< if set, also receives every job record and sample
+  metrics::RunColumns* columns = nullptr;        ///< if set, also receives every job record and sample
   StepGate* gate = nullptr;  ///< if set, pauses the run between events (engine/Stepper.hpp)
 };
 

@@ -65,7 +65,8 @@ void SiteSampler::sample(double t, std::vector<SiteRuntime>& sites) {
     const double busy_cores = site.busy_cores.at(t), busy_gpus = site.busy_gpus.at(t);
     const double cpu_util =
         cores > 0 ? (busy_cores - site.busy_cores_at_last_sample) / (static_cast<double>(cores) * dt) : 0.0;
-    const double gpu_util = gpus > 0 ? (busy_gpus - site.busy_gpus_at_last_sample) / (static_cast<double>(gpus) * dt) : 0.0;
+    const double gpu_util =
+        gpus > 0 ? (busy_gpus - site.busy_gpus_at_last_sample) / (static_cast<double>(gpus) * dt) : 0.0;
     site.busy_cores_at_last_sample = busy_cores;
     site.busy_gpus_at_last_sample = busy_gpus;
     const auto& cpu_pool = site.pool(PoolKind::kCpu);

@@ -84,7 +84,8 @@ nlohmann::json make_layout(const model::Scenario& s) {
                      {"within", p.within}});
   nlohmann::json classes = nlohmann::json::array();
   for (std::size_t k = 0; k < s.workload.classes.size(); ++k)
-    classes.push_back({{"name", s.workload.classes[k].name}, {"placement", policy::class_rules(s, k).placement}});
+    classes.push_back(
+        {{"name", s.workload.classes[k].name}, {"placement", policy::class_rules(s, k).placement}});
   return {{"scenario", s.name},
           {"horizon_s", s.horizon_s},
           {"sampling_interval_s", s.outputs.sampling_interval_s},
@@ -345,8 +346,10 @@ bool read_command(std::istream& in, std::string& line, bool& too_long) {
   while (in.get(c)) {
     any = true;
     if (c == '\n') return true;
-    if (line.size() < kMaxCommandBytes) line += c;
-    else too_long = true;
+    if (line.size() < kMaxCommandBytes)
+      line += c;
+    else
+      too_long = true;
   }
   return any;
 }
@@ -375,7 +378,8 @@ nlohmann::json execute(Stepper& stepper, const nlohmann::json& cmd) {
     reply["layout"] = stepper.layout();
   } else if (op == "step") {
     double n = cmd.contains("events") ? number_field(cmd, "events") : 1.0;
-    if (!(n >= 1 && n <= 1e12) || n != std::floor(n)) throw StepError("\"events\" must be a whole number >= 1");
+    if (!(n >= 1 && n <= 1e12) || n != std::floor(n))
+      throw StepError("\"events\" must be a whole number >= 1");
     reply["state"] = stepper.step(static_cast<std::uint64_t>(n));
   } else if (op == "advance") {
     const double t = number_field(cmd, "to_s");
@@ -397,7 +401,8 @@ nlohmann::json execute(Stepper& stepper, const nlohmann::json& cmd) {
     reply["state"] = stepper.finish();
     reply["summary"] = stepper.summary();
   } else {
-    throw StepError("unknown op '" + op + "' (known: state, layout, step, advance, interval, set, finish, quit)");
+    throw StepError("unknown op '" + op +
+                    "' (known: state, layout, step, advance, interval, set, finish, quit)");
   }
   return reply;
 }

@@ -186,9 +186,12 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& file)
 std::string json_pointer_child(const std::string& parent, std::string_view key) {
   std::string out = parent + "/";
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -203,15 +206,22 @@ std::string describe_json(const nlohmann::json& v) {
     return s;
   };
   switch (v.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::boolean: return std::string("a boolean (") + (v.get<bool>() ? "true" : "false") + ")";
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return std::string("a boolean (") + (v.get<bool>() ? "true" : "false") + ")";
     case nlohmann::json::value_t::string:
       return "a string " + shortened(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    case nlohmann::json::value_t::array: return "an array";
-    case nlohmann::json::value_t::object: return "an object";
-    case nlohmann::json::value_t::binary: return "binary data";
-    case nlohmann::json::value_t::discarded: return "nothing";
-    default: return shortened(v.dump());
+    case nlohmann::json::value_t::array:
+      return "an array";
+    case nlohmann::json::value_t::object:
+      return "an object";
+    case nlohmann::json::value_t::binary:
+      return "binary data";
+    case nlohmann::json::value_t::discarded:
+      return "nothing";
+    default:
+      return shortened(v.dump());
   }
 }
 
@@ -219,7 +229,8 @@ JsonObject::JsonObject(const nlohmann::json& value, std::string pointer, const R
                        std::initializer_list<std::string_view> allowed)
     : value_(value), pointer_(std::move(pointer)), ctx_(ctx) {
   const std::string where = pointer_.empty() ? "/" : pointer_;
-  if (!value_.is_object()) throw UserError(ctx_.file, where, "expected an object, got " + describe_json(value_));
+  if (!value_.is_object())
+    throw UserError(ctx_.file, where, "expected an object, got " + describe_json(value_));
   for (const auto& [key, unused] : value_.items()) {
     bool known = false;
     for (auto a : allowed) known = known || a == key;
@@ -228,7 +239,8 @@ JsonObject::JsonObject(const nlohmann::json& value, std::string pointer, const R
     for (auto a : allowed) valid += (valid.empty() ? "" : ", ") + std::string(a);
     std::string message = "unknown field " + io::quoted(key) + " (valid: " + valid + ")";
     if (!ctx_.lenient) throw UserError(ctx_.file, json_pointer_child(pointer_, key), message);
-    if (ctx_.warnings) ctx_.warnings->push_back(UserError(ctx_.file, json_pointer_child(pointer_, key), message).what());
+    if (ctx_.warnings)
+      ctx_.warnings->push_back(UserError(ctx_.file, json_pointer_child(pointer_, key), message).what());
   }
 }
 
@@ -309,13 +321,15 @@ std::vector<std::string> JsonObject::optional_string_list(std::string_view key) 
   const auto& arr = array(key, false);
   for (std::size_t i = 0; i < arr.size(); ++i) {
     if (!arr[i].is_string())
-      throw UserError(ctx_.file, json_pointer_child(path_of(key), i), "expected a string, got " + describe_json(arr[i]));
+      throw UserError(ctx_.file, json_pointer_child(path_of(key), i),
+                      "expected a string, got " + describe_json(arr[i]));
     out.push_back(arr[i].get<std::string>());
   }
   return out;
 }
 
-std::optional<std::vector<double>> JsonObject::maybe_number_list(std::string_view key, std::size_t size) const {
+std::optional<std::vector<double>> JsonObject::maybe_number_list(std::string_view key,
+                                                                 std::size_t size) const {
   if (!has(key)) return std::nullopt;
   const auto& arr = array(key, true);
   if (arr.size() != size)
@@ -323,7 +337,8 @@ std::optional<std::vector<double>> JsonObject::maybe_number_list(std::string_vie
   std::vector<double> out;
   for (std::size_t i = 0; i < arr.size(); ++i) {
     if (!arr[i].is_number() || !std::isfinite(arr[i].get<double>()))
-      throw UserError(ctx_.file, json_pointer_child(path_of(key), i), "expected a number, got " + describe_json(arr[i]));
+      throw UserError(ctx_.file, json_pointer_child(path_of(key), i),
+                      "expected a number, got " + describe_json(arr[i]));
     out.push_back(arr[i].get<double>());
   }
   return out;

@@ -3,13 +3,12 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "io/Error.hpp"
 
@@ -41,7 +40,7 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& file)
 /// Settings shared by every JsonObject of one document.
 struct ReadContext {
   std::string file;
-  bool lenient = false;                   ///< unknown fields are warnings instead of errors
+  bool lenient = false;  ///< unknown fields are warnings instead of errors
   std::vector<std::string>* warnings = nullptr;
 };
 

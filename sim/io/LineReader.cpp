@@ -104,8 +104,8 @@ LineReader::LineReader(std::string path) : path_(std::move(path)), buffer_(kBuff
   if (file == nullptr) {
     const int error = errno;
     ::close(fd);
-    throw UserError(
-        path_, "", std::string("cannot open: ") + (error != 0 ? std::strerror(error) : "out of memory"));
+    throw UserError(path_, "",
+                    std::string("cannot open: ") + (error != 0 ? std::strerror(error) : "out of memory"));
   }
   file_.reset(file);
   gzbuffer(file, 128 * 1024);
@@ -132,14 +132,14 @@ void LineReader::check_expansion(int fd) {
     const auto compressed = static_cast<std::uint64_t>(std::max<z_off_t>(gzoffset(file), 1));
     if (expanded > kRatioCheckBytes && expanded > kMaxCompressionRatio * compressed) {
       throw UserError(path_, "",
-                             "gzip data expand more than " + std::to_string(kMaxCompressionRatio) +
-                                 " times (a decompression bomb?); traces compress about 10 times");
+                      "gzip data expand more than " + std::to_string(kMaxCompressionRatio) +
+                          " times (a decompression bomb?); traces compress about 10 times");
     }
     if (expanded > kMaxExpandedBytes) {
       throw UserError(path_, "",
-                             "more than " + std::to_string(kMaxExpandedBytes >> 20) +
-                                 " MiB of text once decompressed; the limit is " +
-                                 std::to_string(kMaxExpandedBytes >> 20) + " MiB");
+                      "more than " + std::to_string(kMaxExpandedBytes >> 20) +
+                          " MiB of text once decompressed; the limit is " +
+                          std::to_string(kMaxExpandedBytes >> 20) + " MiB");
     }
   }
   ::lseek(fd, 0, SEEK_SET);
@@ -157,16 +157,16 @@ bool LineReader::refill() {
     if (const auto end = text.find(">: "); text.starts_with("<fd:") && end != std::string::npos)
       text.erase(0, end + 3);
     throw UserError(path_, "line " + std::to_string(line_ + 1),
-                           "cannot read: corrupt gzip data (" + text + ")");
+                    "cannot read: corrupt gzip data (" + text + ")");
   }
   begin_ = 0;
   end_ = static_cast<std::size_t>(n);
   read_bytes_ += end_;
   if (read_bytes_ > kMaxExpandedBytes) {
     throw UserError(path_, "line " + std::to_string(line_ + 1),
-                           "more than " + std::to_string(kMaxExpandedBytes >> 20) +
-                               " MiB of text (decompressed); the limit is " +
-                               std::to_string(kMaxExpandedBytes >> 20) + " MiB");
+                    "more than " + std::to_string(kMaxExpandedBytes >> 20) +
+                        " MiB of text (decompressed); the limit is " +
+                        std::to_string(kMaxExpandedBytes >> 20) + " MiB");
   }
   return n > 0;
 }
@@ -188,7 +188,7 @@ std::optional<std::string_view> LineReader::next() {
     begin_ += newline != nullptr ? length + 1 : length;
     if (line_text_.size() > kMaxLineBytes) {
       throw UserError(path_, "line " + std::to_string(line_ + 1),
-                             "not a text file: line longer than " + std::to_string(kMaxLineBytes) + " bytes");
+                      "not a text file: line longer than " + std::to_string(kMaxLineBytes) + " bytes");
     }
     if (newline != nullptr) break;
   }

@@ -70,10 +70,9 @@ int create_partial_file(const std::string& final_path, std::string& partial_path
   struct stat st {};
   if (::lstat(final_path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
     throw UserError(final_path, "",
-                           S_ISDIR(st.st_mode)
-                               ? "is a directory; give a file name for the output"
-                               : "exists and is not a regular file (a device, pipe or socket); "
-                                 "refusing to replace it");
+                    S_ISDIR(st.st_mode) ? "is a directory; give a file name for the output"
+                                        : "exists and is not a regular file (a device, pipe or socket); "
+                                          "refusing to replace it");
   }
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   const std::string base = target.filename().string();
@@ -85,7 +84,7 @@ int create_partial_file(const std::string& final_path, std::string& partial_path
     if (errno != EEXIST) {
       const int error = errno;
       throw UserError(final_path, "",
-                             "cannot create a file in " + folder.string() + ": " + std::strerror(error));
+                      "cannot create a file in " + folder.string() + ": " + std::strerror(error));
     }
   }
   throw UserError(final_path, "", "cannot create a unique temporary file in " + folder.string());

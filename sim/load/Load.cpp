@@ -21,21 +21,26 @@ void resolve_power_curves(model::Scenario& s) {
     const std::string path = s.resolve_path(t.power_curve_file);
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
-      throw model::UserError(s.source_file, ptr + "/power_curve_file", "no such power curve file \"" + path + "\"");
+      throw model::UserError(s.source_file, ptr + "/power_curve_file",
+                             "no such power curve file \"" + path + "\"");
     const auto curve = energy::read_specpower_file(path);
     t.power_curve_w = curve.watts;
     auto& p0 = t.pstates.front();
-    const auto agree = [](double given, double table) { return std::fabs(given - table) <= 1e-6 * std::max(1.0, table); };
-    if (std::isnan(p0.idle_w)) p0.idle_w = curve.watts.front();
+    const auto agree = [](double given, double table) {
+      return std::fabs(given - table) <= 1e-6 * std::max(1.0, table);
+    };
+    if (std::isnan(p0.idle_w))
+      p0.idle_w = curve.watts.front();
     else if (!agree(p0.idle_w, curve.watts.front()))
       throw model::UserError(s.source_file, ptr + "/pstates/0/idle_w",
-                      "differs from the 0 % load power of " + path + " (" + std::to_string(curve.watts.front()) +
-                          " W); omit it or make them agree");
-    if (std::isnan(p0.max_w)) p0.max_w = curve.watts.back();
+                             "differs from the 0 % load power of " + path + " (" +
+                                 std::to_string(curve.watts.front()) + " W); omit it or make them agree");
+    if (std::isnan(p0.max_w))
+      p0.max_w = curve.watts.back();
     else if (!agree(p0.max_w, curve.watts.back()))
       throw model::UserError(s.source_file, ptr + "/pstates/0/max_w",
-                      "differs from the 100 % load power of " + path + " (" + std::to_string(curve.watts.back()) +
-                          " W); omit it or make them agree");
+                             "differs from the 100 % load power of " + path + " (" +
+                                 std::to_string(curve.watts.back()) + " W); omit it or make them agree");
   }
 }
 
@@ -49,7 +54,8 @@ std::vector<model::UserError> validate_policies(const model::Scenario& s) {
     } catch (const policy::PolicyError& e) {
       const bool is_object = !c.placement_params.empty();
       const std::string p = "/workload/classes/" + std::to_string(k) + "/placement";
-      errors.emplace_back(s.source_file, p + (e.field.empty() ? (is_object ? "/policy" : "") : "/" + e.field), e.what());
+      errors.emplace_back(s.source_file, p + (e.field.empty() ? (is_object ? "/policy" : "") : "/" + e.field),
+                          e.what());
     }
   }
   const auto queues = policy::queue_scheduler_names();
@@ -57,8 +63,9 @@ std::vector<model::UserError> validate_policies(const model::Scenario& s) {
       std::find(queues.begin(), queues.end(), s.scheduling.added_queue) == queues.end()) {
     std::string valid;
     for (const auto& n : queues) valid += (valid.empty() ? "" : ", ") + n;
-    errors.emplace_back(s.source_file, "/scheduling/queue",
-                        "unknown queue discipline \"" + s.scheduling.added_queue + "\" (valid: " + valid + ")");
+    errors.emplace_back(
+        s.source_file, "/scheduling/queue",
+        "unknown queue discipline \"" + s.scheduling.added_queue + "\" (valid: " + valid + ")");
   }
   return errors;
 }
@@ -66,7 +73,8 @@ std::vector<model::UserError> validate_policies(const model::Scenario& s) {
 std::vector<model::UserError> validate(const model::Scenario& s) {
   auto errors = model::validate(s);
   auto policies = validate_policies(s);
-  errors.insert(errors.end(), std::make_move_iterator(policies.begin()), std::make_move_iterator(policies.end()));
+  errors.insert(errors.end(), std::make_move_iterator(policies.begin()),
+                std::make_move_iterator(policies.end()));
   return errors;
 }
 

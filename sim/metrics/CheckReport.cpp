@@ -5,9 +5,9 @@
 #include <string>
 
 #include "energy/PowerCurve.hpp"
-#include "model/Summary.hpp"
 #include "io/Format.hpp"
 #include "io/Table.hpp"
+#include "model/Summary.hpp"
 
 namespace suanli::metrics {
 
@@ -17,7 +17,9 @@ using nlohmann::json;
 
 std::string ms(double seconds) { return io::format_fixed(seconds * 1e3, 3); }
 
-std::string pct(double part, double whole) { return whole > 0 ? io::format_fixed(100.0 * part / whole, 1) : std::string("n/a"); }
+std::string pct(double part, double whole) {
+  return whole > 0 ? io::format_fixed(100.0 * part / whole, 1) : std::string("n/a");
+}
 
 double ratio(double part, double whole) { return whole > 0 ? part / whole : 1.0; }
 
@@ -76,7 +78,8 @@ json check_report_json(const model::Scenario& s, const topology::CircleReport& c
     for (const auto& e : city.own_sites)
       own.push_back({{"site", s.sites[e.site].name}, {"latency_s", e.latency_s}, {"within", e.within}});
     for (const auto& e : city.reachable_sites)
-      reach.push_back({{"site", s.sites[e.site].name}, {"city", s.sites[e.site].city}, {"latency_s", e.latency_s}});
+      reach.push_back(
+          {{"site", s.sites[e.site].name}, {"city", s.sites[e.site].city}, {"latency_s", e.latency_s}});
     circle["cities"].push_back({{"city", s.cities[city.city].name},
                                 {"role", model::to_string(s.cities[city.city].role)},
                                 {"sites", own},
@@ -89,8 +92,10 @@ json check_report_json(const model::Scenario& s, const topology::CircleReport& c
   }
   circle["central_pairs"] = json::array();
   for (const auto& p : c.central_pairs)
-    circle["central_pairs"].push_back(
-        {{"a", s.cities[p.a].name}, {"b", s.cities[p.b].name}, {"latency_s", p.latency_s}, {"within", p.within}});
+    circle["central_pairs"].push_back({{"a", s.cities[p.a].name},
+                                       {"b", s.cities[p.b].name},
+                                       {"latency_s", p.latency_s},
+                                       {"within", p.within}});
   circle["demand_points"] = json::array();
   for (const auto& d : c.demand)
     circle["demand_points"].push_back({{"name", s.demand_points[d.point].name},
@@ -100,13 +105,15 @@ json check_report_json(const model::Scenario& s, const topology::CircleReport& c
                                        {"within", d.within}});
   j["latency_circle"] = circle;
 
-  j["coverage"] = {{"sites_within_city_budget", ratio(static_cast<double>(c.sites_within), static_cast<double>(c.sites_total))},
-                   {"sites_within", c.sites_within},
-                   {"sites_total", c.sites_total},
-                   {"cities_within", ratio(static_cast<double>(c.cities_within), static_cast<double>(c.cities.size()))},
-                   {"central_pairs_within",
-                    ratio(static_cast<double>(c.central_pairs_within), static_cast<double>(c.central_pairs.size()))},
-                   {"demand_weight_within", ratio(c.demand_weight_within, c.demand_weight_total)}};
+  j["coverage"] = {
+      {"sites_within_city_budget",
+       ratio(static_cast<double>(c.sites_within), static_cast<double>(c.sites_total))},
+      {"sites_within", c.sites_within},
+      {"sites_total", c.sites_total},
+      {"cities_within", ratio(static_cast<double>(c.cities_within), static_cast<double>(c.cities.size()))},
+      {"central_pairs_within",
+       ratio(static_cast<double>(c.central_pairs_within), static_cast<double>(c.central_pairs.size()))},
+      {"demand_weight_within", ratio(c.demand_weight_within, c.demand_weight_total)}};
   j["violations"] = json::array();
   for (const auto& v : c.violations)
     j["violations"].push_back(
@@ -114,7 +121,8 @@ json check_report_json(const model::Scenario& s, const topology::CircleReport& c
   return j;
 }
 
-void print_check_report(std::ostream& out, const model::Scenario& s, const topology::CircleReport& c, bool verbose) {
+void print_check_report(std::ostream& out, const model::Scenario& s, const topology::CircleReport& c,
+                        bool verbose) {
   const auto t = model::scenario_figures(s);
   std::size_t central = 0;
   for (const auto& city : s.cities) central += city.role == model::CityRole::kCentral ? 1 : 0;
@@ -126,40 +134,44 @@ void print_check_report(std::ostream& out, const model::Scenario& s, const topol
     out << (k ? ", " : " ") << t.sites_by_kind[k] << " " << model::to_string(static_cast<model::SiteKind>(k));
   out << "\n  size classes";
   for (int k = 3; k >= 0; --k)
-    out << (k != 3 ? ", " : " ") << t.sites_by_size_class[k] << " " << model::to_string(static_cast<model::SizeClass>(k));
-  out << "\n  racks        " << io::grouped(static_cast<double>(t.racks), 0) << " standard racks built (2.5 kW each), "
-      << io::grouped(t.occupied_racks, 0) << " occupied by installed servers (" << pct(t.occupied_racks, static_cast<double>(t.racks))
-      << " %)\n";
+    out << (k != 3 ? ", " : " ") << t.sites_by_size_class[k] << " "
+        << model::to_string(static_cast<model::SizeClass>(k));
+  out << "\n  racks        " << io::grouped(static_cast<double>(t.racks), 0)
+      << " standard racks built (2.5 kW each), " << io::grouped(t.occupied_racks, 0)
+      << " occupied by installed servers (" << pct(t.occupied_racks, static_cast<double>(t.racks)) << " %)\n";
   // EFLOPS for a province, PFLOPS for smaller networks.
   const bool exa = t.peak_flops >= 1e18;
   const double unit = exa ? 1e18 : 1e15;
   const char* unit_name = exa ? " EFLOPS" : " PFLOPS";
-  out << "  compute      " << io::format_fixed(t.peak_flops / unit, 2) << unit_name << " peak (CPU " << io::format_fixed(t.cpu_flops / unit, 2)
-      << ", accelerators " << io::format_fixed(t.gpu_flops / unit, 2) << "); HPC centres " << io::format_fixed(t.hpc_peak_flops / 1e15, 1)
-      << " PFLOPS\n";
-  out << "  IT power     " << io::format_fixed(t.it_power_max_w / 1e6, 1) << " MW at full load; liquid-cooled share "
-      << io::format_fixed(100 * t.liquid_share, 1) << " %\n";
+  out << "  compute      " << io::format_fixed(t.peak_flops / unit, 2) << unit_name << " peak (CPU "
+      << io::format_fixed(t.cpu_flops / unit, 2) << ", accelerators "
+      << io::format_fixed(t.gpu_flops / unit, 2) << "); HPC centres "
+      << io::format_fixed(t.hpc_peak_flops / 1e15, 1) << " PFLOPS\n";
+  out << "  IT power     " << io::format_fixed(t.it_power_max_w / 1e6, 1)
+      << " MW at full load; liquid-cooled share " << io::format_fixed(100 * t.liquid_share, 1) << " %\n";
   for (const auto& type : s.node_types)
     if (type.power_curve_w) {
       energy::PowerCurve curve{*type.power_curve_w};
       out << "  power curve  " << type.name << ": SPECpower table " << type.power_curve_file
-          << "; SimGrid's linear idle-to-max model is within " << io::format_fixed(100 * energy::linear_fit_error(curve), 1)
-          << " % of it (of max power)\n";
+          << "; SimGrid's linear idle-to-max model is within "
+          << io::format_fixed(100 * energy::linear_fit_error(curve), 1) << " % of it (of max power)\n";
     }
   out << "\n";
 
   out << "Latency circle (" << model::to_string(c.mode) << "; inside a city <= " << ms(c.intra_city_budget_s)
       << " ms, between central cities <= " << ms(c.inter_central_budget_s) << " ms)\n";
-  out << "  " << io::pad_right("city", 14) << io::pad_right("role", 9) << io::pad_left("sites", 6) << io::pad_left("within", 8) << io::pad_left("max ms", 9)
-      << io::pad_left("centre pairs", 14) << io::pad_left("max pair ms", 13) << io::pad_left("reachable", 11) << "\n";
+  out << "  " << io::pad_right("city", 14) << io::pad_right("role", 9) << io::pad_left("sites", 6)
+      << io::pad_left("within", 8) << io::pad_left("max ms", 9) << io::pad_left("centre pairs", 14)
+      << io::pad_left("max pair ms", 13) << io::pad_left("reachable", 11) << "\n";
   for (const auto& city : c.cities) {
     double worst = 0;
     for (const auto& e : city.own_sites) worst = std::max(worst, e.latency_s);
     const auto& info = s.cities[city.city];
     out << "  " << io::pad_right(info.name, 14) << io::pad_right(std::string(model::to_string(info.role)), 9)
-        << io::pad_left(std::to_string(city.own_sites.size()), 6) << io::pad_left(std::to_string(city.own_within), 8)
-        << io::pad_left(ms(worst), 9)
-        << io::pad_left(std::to_string(city.centre_pairs_within) + "/" + std::to_string(city.centre_pairs), 14)
+        << io::pad_left(std::to_string(city.own_sites.size()), 6)
+        << io::pad_left(std::to_string(city.own_within), 8) << io::pad_left(ms(worst), 9)
+        << io::pad_left(std::to_string(city.centre_pairs_within) + "/" + std::to_string(city.centre_pairs),
+                        14)
         << io::pad_left(city.centre_pairs ? ms(city.max_centre_pair_s) : std::string("-"), 13)
         << io::pad_left(std::to_string(city.reachable_sites.size()), 11) << "\n";
   }
@@ -183,8 +195,8 @@ void print_check_report(std::ostream& out, const model::Scenario& s, const topol
   if (!c.central_pairs.empty()) {
     out << "\nCentral cities\n";
     for (const auto& p : c.central_pairs)
-      out << "  " << io::pad_right(s.cities[p.a].name + " - " + s.cities[p.b].name, 28) << io::pad_left(ms(p.latency_s), 8) << " ms  "
-          << (p.within ? "ok" : "VIOLATION") << "\n";
+      out << "  " << io::pad_right(s.cities[p.a].name + " - " + s.cities[p.b].name, 28)
+          << io::pad_left(ms(p.latency_s), 8) << " ms  " << (p.within ? "ok" : "VIOLATION") << "\n";
   }
 
   out << "\nCoverage\n";
@@ -192,8 +204,9 @@ void print_check_report(std::ostream& out, const model::Scenario& s, const topol
       << pct(static_cast<double>(c.sites_within), static_cast<double>(c.sites_total)) << " %)\n";
   out << "  cities entirely within the circle    " << c.cities_within << "/" << c.cities.size() << " ("
       << pct(static_cast<double>(c.cities_within), static_cast<double>(c.cities.size())) << " %)\n";
-  out << "  central-city pairs within budget     " << c.central_pairs_within << "/" << c.central_pairs.size() << " ("
-      << pct(static_cast<double>(c.central_pairs_within), static_cast<double>(c.central_pairs.size())) << " %)\n";
+  out << "  central-city pairs within budget     " << c.central_pairs_within << "/" << c.central_pairs.size()
+      << " (" << pct(static_cast<double>(c.central_pairs_within), static_cast<double>(c.central_pairs.size()))
+      << " %)\n";
   if (!c.demand.empty()) {
     std::size_t within = 0;
     for (const auto& d : c.demand) within += d.within ? 1 : 0;
@@ -203,9 +216,11 @@ void print_check_report(std::ostream& out, const model::Scenario& s, const topol
 
   out << "\nViolations: " << (c.violations.empty() ? "none" : std::to_string(c.violations.size())) << "\n";
   for (const auto& v : c.violations)
-    out << "  " << io::pad_right(v.kind, 13) << v.subject << ": " << ms(v.latency_s) << " ms > " << ms(v.budget_s) << " ms\n";
+    out << "  " << io::pad_right(v.kind, 13) << v.subject << ": " << ms(v.latency_s) << " ms > "
+        << ms(v.budget_s) << " ms\n";
   if (!violations_not_about_demand(c).empty())
-    out << "  (site: latency from the city's hub; pairs: between the two. New edge sites do not change these:\n"
+    out << "  (site: latency from the city's hub; pairs: between the two. New edge sites do not change "
+           "these:\n"
            "  `suanli plan-edge` brings demand points within their budget, a different question.)\n";
 }
 
@@ -260,8 +275,8 @@ void print_edge_plan(std::ostream& out, const model::Scenario& s, const topology
   out << "Edge plan for " << s.name << ": budget " << ms(o.budget_s) << " ms (" << model::to_string(o.mode)
       << ") from each demand point to its nearest site"
       << (o.ignore_existing_edge ? ", ignoring the existing edge DCs" : "") << "\n";
-  out << "  demand points   " << p.demand_points << (has_points ? "" : " (the city hubs: the scenario lists no demand_points)")
-      << "\n";
+  out << "  demand points   " << p.demand_points
+      << (has_points ? "" : " (the city hubs: the scenario lists no demand_points)") << "\n";
   out << "  covered before  " << p.covered_before << " (" << pct(p.weight_covered_before, p.weight_total)
       << " % of weight)\n";
   out << "  candidates      " << p.candidates << "\n";
@@ -270,14 +285,16 @@ void print_edge_plan(std::ostream& out, const model::Scenario& s, const topology
     const auto& site = p.proposed[i];
     std::string covers;
     for (auto d : site.covers) covers += (covers.empty() ? "" : ", ") + point_name(d);
-    out << "    " << io::pad_left(std::to_string(i + 1), 3) << ". " << io::pad_right(site.where.name, 18) << io::pad_right(site.where.city, 12)
-        << io::format_fixed(site.where.lat_deg, 3) << ", " << io::format_fixed(site.where.lon_deg, 3) << "  covers " << site.covers.size()
-        << ": " << covers << "\n";
+    out << "    " << io::pad_left(std::to_string(i + 1), 3) << ". " << io::pad_right(site.where.name, 18)
+        << io::pad_right(site.where.city, 12) << io::format_fixed(site.where.lat_deg, 3) << ", "
+        << io::format_fixed(site.where.lon_deg, 3) << "  covers " << site.covers.size() << ": " << covers
+        << "\n";
   }
   out << "  covered after   " << p.covered_after << " (" << pct(p.weight_covered_after, p.weight_total)
       << " % of weight)\n";
   if (!p.uncoverable.empty()) {
-    out << "  out of reach    " << p.uncoverable.size() << " demand points no candidate brings within budget:";
+    out << "  out of reach    " << p.uncoverable.size()
+        << " demand points no candidate brings within budget:";
     for (auto d : p.uncoverable) out << " " << point_name(d);
     out << "\n";
   }
@@ -287,9 +304,12 @@ void print_edge_plan(std::ostream& out, const model::Scenario& s, const topology
     out << "\nNot closed by new edge sites: " << not_fixed.size()
         << " violation(s) `suanli check` reports are about where existing sites stand, not about demand:\n";
     for (const auto& v : not_fixed)
-      out << "  " << io::pad_right(v.kind, 13) << v.subject << ": " << ms(v.latency_s) << " ms > " << ms(v.budget_s) << " ms\n";
-    out << "  A site beyond its city's budget is measured from the city's hub: it needs a shorter fiber route\n"
-           "  to the hub (or to stand elsewhere); a pair of centres or central cities, a shorter route between them.\n";
+      out << "  " << io::pad_right(v.kind, 13) << v.subject << ": " << ms(v.latency_s) << " ms > "
+          << ms(v.budget_s) << " ms\n";
+    out << "  A site beyond its city's budget is measured from the city's hub: it needs a shorter fiber "
+           "route\n"
+           "  to the hub (or to stand elsewhere); a pair of centres or central cities, a shorter route "
+           "between them.\n";
   }
 }
 

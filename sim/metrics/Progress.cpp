@@ -87,7 +87,8 @@ void ProgressBar::draw(double now_s, bool final_line) {
   line += " | " + io::group_thousands(std::to_string(jobs_done_)) + " jobs";
   if (elapsed_s > 0) {
     const double rate = static_cast<double>(jobs_done_) / elapsed_s;
-    line += " | " + io::group_thousands(std::to_string(static_cast<std::uint64_t>(std::llround(rate)))) + " jobs/s";
+    line += " | " + io::group_thousands(std::to_string(static_cast<std::uint64_t>(std::llround(rate)))) +
+            " jobs/s";
   }
   if (final_line) {
     line += " | done in " + format_duration(elapsed_s);

@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <string>
 
-#include "metrics/RunMetrics.hpp"
-#include "model/Summary.hpp"
 #include "io/Format.hpp"
 #include "io/Table.hpp"
+#include "metrics/RunMetrics.hpp"
+#include "model/Summary.hpp"
 
 namespace suanli::metrics {
 
@@ -54,7 +54,8 @@ std::string period_words(const energy::PuePeriod& p) {
   if (p.annual()) return "the weather year: 8,760 hours of each site's weather";
   const double first = std::floor(p.first_hour);
   return std::to_string(p.hours) + " hours of the weather year, " + weather_year_time(first) + " to " +
-         weather_year_time(first + static_cast<double>(p.hours)) + " (not annual: no PUE verdict, the targets are annual)";
+         weather_year_time(first + static_cast<double>(p.hours)) +
+         " (not annual: no PUE verdict, the targets are annual)";
 }
 
 }  // namespace
@@ -66,7 +67,8 @@ nlohmann::json pue_report_json(const model::Scenario& s, const energy::SiteWeath
   double mean_w = 0, rated_w = 0;
   for (std::size_t i = 0; i < s.sites.size(); ++i) {
     rated_w += s.sites[i].rated_it_w();
-    mean_w += profile.site_mean_w.empty() ? profile.it_load * s.sites[i].rated_it_w() : profile.site_mean_w[i];
+    mean_w +=
+        profile.site_mean_w.empty() ? profile.it_load * s.sites[i].rated_it_w() : profile.site_mean_w[i];
   }
   j["it_load"] = {{"source", profile.source},
                   {"description", profile.description},
@@ -103,11 +105,15 @@ void print_pue_report(std::ostream& out, const model::Scenario& s, const energy:
   else
     out << "PUE of " << s.name << " over " << period_words(year.period) << "\n";
   out << "  IT load: "
-      << (profile.description.empty() ? io::format_fixed_or_dash(100 * profile.it_load, 0) + " % of rated" : profile.description)
-      << (profile.diurnal_amplitude > 0 ? " (+-" + io::format_fixed_or_dash(100 * profile.diurnal_amplitude, 0) + " % daily)" : "")
+      << (profile.description.empty() ? io::format_fixed_or_dash(100 * profile.it_load, 0) + " % of rated"
+                                      : profile.description)
+      << (profile.diurnal_amplitude > 0
+              ? " (+-" + io::format_fixed_or_dash(100 * profile.diurnal_amplitude, 0) + " % daily)"
+              : "")
       << "\n\n";
-  out << "  " << io::column("site", 38, true) << io::column("class", 13, true) << io::column("liquid", 7) << io::column("weather", 10)
-      << io::column("PUE", 7) << io::column("free h", 8) << io::column("limit", 7) << io::column("PUE", 6) << io::column("GB 40879", 14)
+  out << "  " << io::column("site", 38, true) << io::column("class", 13, true) << io::column("liquid", 7)
+      << io::column("weather", 10) << io::column("PUE", 7) << io::column("free h", 8)
+      << io::column("limit", 7) << io::column("PUE", 6) << io::column("GB 40879", 14)
       << io::column("occupancy", 16) << "\n";
   std::size_t hidden = 0;
   for (std::size_t i = 0; i < s.sites.size(); ++i) {
@@ -121,11 +127,16 @@ void print_pue_report(std::ostream& out, const model::Scenario& s, const energy:
     const auto& t = y.targets;
     out << "  " << io::column(site.name + (site.hub ? " (hub)" : ""), 38, true)
         << io::column(std::string(model::to_string(fig.size_class)), 13, true)
-        << io::column(io::format_fixed_or_dash(100 * site.cooling.liquid_share, 0) + " %", 7) << io::column(weather_name(weather.source(i)), 10)
-        << io::column(io::format_fixed_or_dash(y.pue, 3), 7) << io::column(io::format_fixed_or_dash(y.free_cooling_hours, 0), 8)
-        << io::column(t.pue_limit > 0 ? io::format_fixed_or_dash(t.pue_limit, 2) : "-", 7) << io::column(std::string(energy::to_string(t.pue)), 6)
-        << io::column(grade(t.gb40879_grade), 14)
-        << io::column(io::format_fixed_or_dash(100 * fig.occupancy, 1) + " % " + std::string(energy::to_string(t.occupancy)), 16) << "\n";
+        << io::column(io::format_fixed_or_dash(100 * site.cooling.liquid_share, 0) + " %", 7)
+        << io::column(weather_name(weather.source(i)), 10)
+        << io::column(io::format_fixed_or_dash(y.pue, 3), 7)
+        << io::column(io::format_fixed_or_dash(y.free_cooling_hours, 0), 8)
+        << io::column(t.pue_limit > 0 ? io::format_fixed_or_dash(t.pue_limit, 2) : "-", 7)
+        << io::column(std::string(energy::to_string(t.pue)), 6) << io::column(grade(t.gb40879_grade), 14)
+        << io::column(io::format_fixed_or_dash(100 * fig.occupancy, 1) + " % " +
+                          std::string(energy::to_string(t.occupancy)),
+                      16)
+        << "\n";
   }
   if (hidden) {
     double it = 0, facility = 0;
@@ -134,24 +145,30 @@ void print_pue_report(std::ostream& out, const model::Scenario& s, const energy:
         it += year.sites[i].it_kwh;
         facility += year.sites[i].facility_kwh;
       }
-    out << "  " << io::column(std::to_string(hidden) + " edge DCs (outside the targets and GB 40879; -v lists them)", 68, true)
+    out << "  "
+        << io::column(std::to_string(hidden) + " edge DCs (outside the targets and GB 40879; -v lists them)",
+                      68, true)
         << io::column(it > 0 ? io::format_fixed_or_dash(facility / it, 3) : "-", 7) << "\n";
   }
   const auto& y = year.total;
   out << "\n  province: PUE " << io::format_fixed_or_dash(y.pue, 3)
-      << (year.period.annual() ? " (target <= " + io::format_fixed_or_dash(s.energy.targets.pue_max, 2) + ": " +
-                                     std::string(energy::to_string(year.targets.pue)) + ")"
-                               : " (these hours only; the target <= " + io::format_fixed_or_dash(s.energy.targets.pue_max, 2) +
-                                     " is annual)")
+      << (year.period.annual() ? " (target <= " + io::format_fixed_or_dash(s.energy.targets.pue_max, 2) +
+                                     ": " + std::string(energy::to_string(year.targets.pue)) + ")"
+                               : " (these hours only; the target <= " +
+                                     io::format_fixed_or_dash(s.energy.targets.pue_max, 2) + " is annual)")
       << ", liquid-cooled share "
-      << io::format_fixed_or_dash(100 * model::scenario_figures(s).liquid_share, 1) << " % (" << verdict(year.targets.liquid)
-      << "), rack occupancy " << io::format_fixed_or_dash(100 * model::scenario_figures(s).occupancy, 1) << " % ("
+      << io::format_fixed_or_dash(100 * model::scenario_figures(s).liquid_share, 1) << " % ("
+      << verdict(year.targets.liquid) << "), rack occupancy "
+      << io::format_fixed_or_dash(100 * model::scenario_figures(s).occupancy, 1) << " % ("
       << verdict(year.targets.occupancy) << ")\n";
-  out << "  energy: IT " << io::format_fixed_or_dash(y.it_kwh / 1e6, 1) << " GWh, facility " << io::format_fixed_or_dash(y.facility_kwh / 1e6, 1)
-      << " GWh (losses " << io::format_fixed_or_dash(y.loss_kwh / 1e6, 1) << ", cooling "
-      << io::format_fixed_or_dash((y.air_cooling_kwh + y.liquid_cooling_kwh) / 1e6, 1) << ", overheads " << io::format_fixed_or_dash(y.overhead_kwh / 1e6, 1)
-      << "); carbon " << io::format_fixed_or_dash(y.carbon_kg / 1e6, 1) << " kt CO2; water " << io::format_fixed_or_dash(y.water_l / 1e9, 2)
-      << " million m3; electricity " << io::format_fixed_or_dash(y.cost / 1e6, 1) << " million " << s.energy.tariff.currency << "\n";
+  out << "  energy: IT " << io::format_fixed_or_dash(y.it_kwh / 1e6, 1) << " GWh, facility "
+      << io::format_fixed_or_dash(y.facility_kwh / 1e6, 1) << " GWh (losses "
+      << io::format_fixed_or_dash(y.loss_kwh / 1e6, 1) << ", cooling "
+      << io::format_fixed_or_dash((y.air_cooling_kwh + y.liquid_cooling_kwh) / 1e6, 1) << ", overheads "
+      << io::format_fixed_or_dash(y.overhead_kwh / 1e6, 1) << "); carbon "
+      << io::format_fixed_or_dash(y.carbon_kg / 1e6, 1) << " kt CO2; water "
+      << io::format_fixed_or_dash(y.water_l / 1e9, 2) << " million m3; electricity "
+      << io::format_fixed_or_dash(y.cost / 1e6, 1) << " million " << s.energy.tariff.currency << "\n";
 }
 
 }  // namespace suanli::metrics

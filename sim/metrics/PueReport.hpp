@@ -1,9 +1,8 @@
 // The `suanli pue` report: annual PUE per site and overall, with PASS/FAIL against the targets.
 #pragma once
 
-#include <ostream>
-
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "energy/AnnualPue.hpp"
 #include "model/Scenario.hpp"

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <limits>
 
-#include "io/Format.hpp"
 #include "energy/Targets.hpp"
+#include "io/Format.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Summary.hpp"
 
@@ -18,7 +18,10 @@ namespace {
 
 nlohmann::json distribution(const Sample& s) {
   if (s.count() == 0) return nullptr;
-  return {{"mean", s.mean()}, {"p50", s.quantile(0.5)}, {"p95", s.quantile(0.95)}, {"p99", s.quantile(0.99)},
+  return {{"mean", s.mean()},
+          {"p50", s.quantile(0.5)},
+          {"p95", s.quantile(0.95)},
+          {"p99", s.quantile(0.99)},
           {"max", s.max()}};
 }
 
@@ -28,27 +31,36 @@ std::string number_or_empty(double x) { return x < 0 ? std::string() : io::forma
 
 std::string_view to_string(Outcome v) {
   switch (v) {
-    case Outcome::kCompleted: return "completed";
-    case Outcome::kRejected: return "rejected";
-    case Outcome::kUnfinished: return "unfinished";
-    case Outcome::kLost: return "lost";
+    case Outcome::kCompleted:
+      return "completed";
+    case Outcome::kRejected:
+      return "rejected";
+    case Outcome::kUnfinished:
+      return "unfinished";
+    case Outcome::kLost:
+      return "lost";
   }
   return "?";
 }
 
-RunMetrics::RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip, bool jobs_csv,
-                       RunColumns* columns)
-    : scenario_(scenario), directory_(directory), gzip_(gzip), columns_(columns), classes_(scenario.workload.classes.size()) {
+RunMetrics::RunMetrics(const model::Scenario& scenario, const std::string& directory, bool gzip,
+                       bool jobs_csv, RunColumns* columns)
+    : scenario_(scenario),
+      directory_(directory),
+      gzip_(gzip),
+      columns_(columns),
+      classes_(scenario.workload.classes.size()) {
   if (directory.empty()) return;
   const std::string ext = gzip ? ".csv.gz" : ".csv";
   if (jobs_csv)
-    jobs_csv_ = std::make_unique<io::OutputFile>((std::filesystem::path(directory) / ("jobs" + ext)).string(), gzip);
-  timeseries_csv_ =
-      std::make_unique<io::OutputFile>((std::filesystem::path(directory) / ("timeseries" + ext)).string(), gzip);
+    jobs_csv_ =
+        std::make_unique<io::OutputFile>((std::filesystem::path(directory) / ("jobs" + ext)).string(), gzip);
+  timeseries_csv_ = std::make_unique<io::OutputFile>(
+      (std::filesystem::path(directory) / ("timeseries" + ext)).string(), gzip);
   if (jobs_csv_)
     jobs_csv_->write(
-      "id,class,kind,origin,site,submit_s,start_s,end_s,wait_s,runtime_s,cores,gpus,network_rtt_s,budget_s,"
-      "budget_met,deadline_met,weight,energy_j,outcome,reason,trace_id\n");
+        "id,class,kind,origin,site,submit_s,start_s,end_s,wait_s,runtime_s,cores,gpus,network_rtt_s,budget_s,"
+        "budget_met,deadline_met,weight,energy_j,outcome,reason,trace_id\n");
   timeseries_csv_->write(
       "time_s,site,cpu_utilization,gpu_utilization,running,queued,it_power_w,loss_w,cooling_w,overhead_w,"
       "facility_w,pue,free_cooling,dry_bulb_c,wet_bulb_c,carbon_kg_per_h\n");
@@ -75,7 +87,8 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   const auto& cls = scenario_.workload.classes[job.job_class];
   auto& st = classes_[job.job_class];
   const bool latency_critical = cls.kind == model::JobKind::kLatencyCritical;
-  const double budget = latency_critical ? (cls.budget_s > 0 ? cls.budget_s : scenario_.latency_targets.intra_city_s) : 0;
+  const double budget =
+      latency_critical ? (cls.budget_s > 0 ? cls.budget_s : scenario_.latency_targets.intra_city_s) : 0;
   // Budget met: served (placed and not refused) where the network round trip fits the budget.
   const bool placed = r.site >= 0 && !(r.outcome == Outcome::kRejected);
   const bool budget_met = latency_critical && placed && r.network_rtt_s <= budget * (1 + 1e-12);
@@ -90,9 +103,12 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   if (r.outcome == Outcome::kUnfinished) st.unfinished++;
   if (r.outcome == Outcome::kLost) st.lost++;
   if (!r.reason.empty()) {
-    auto it = std::find_if(st.reasons.begin(), st.reasons.end(), [&](const auto& p) { return p.first == r.reason; });
-    if (it == st.reasons.end()) st.reasons.emplace_back(std::string(r.reason), 1);
-    else it->second++;
+    auto it = std::find_if(st.reasons.begin(), st.reasons.end(),
+                           [&](const auto& p) { return p.first == r.reason; });
+    if (it == st.reasons.end())
+      st.reasons.emplace_back(std::string(r.reason), 1);
+    else
+      it->second++;
   }
   if (latency_critical) {
     st.weight_budgeted += job.weight;
@@ -104,7 +120,8 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   }
   if (wait >= 0) st.wait_s.add(wait, job.weight);
   if (placed) st.rtt_s.add(r.network_rtt_s, job.weight);
-  if (r.outcome == Outcome::kCompleted) st.response_s.add(r.end_s - job.submit_s + r.network_rtt_s, job.weight);
+  if (r.outcome == Outcome::kCompleted)
+    st.response_s.add(r.end_s - job.submit_s + r.network_rtt_s, job.weight);
   recorded_++;
   if (columns_ && columns_->keep_jobs) record_columns(job, r, budget, budget_met, deadline_met, wait);
   if (!jobs_csv_) return;
@@ -117,8 +134,9 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   l += ',';
   l += model::to_string(cls.kind);
   l += ',';
-  l += io::csv_escape(cls.origin_level == model::OriginLevel::kCity ? scenario_.cities[job.origin].name
-                                                                 : scenario_.demand_points[job.origin].name);
+  l += io::csv_escape(cls.origin_level == model::OriginLevel::kCity
+                          ? scenario_.cities[job.origin].name
+                          : scenario_.demand_points[job.origin].name);
   l += ',';
   if (r.site >= 0) l += io::csv_escape(scenario_.sites[static_cast<std::size_t>(r.site)].name);
   l += ',';
@@ -157,8 +175,9 @@ void RunMetrics::record_job(const workload::Job& job, const JobRecord& r) {
   jobs_csv_->write(l);
 }
 
-void RunMetrics::record_sample(double t_s, std::size_t site, double cpu_util, double gpu_util, std::size_t running,
-                               std::size_t queued, const energy::FacilityPower& p, const SampleConditions& c) {
+void RunMetrics::record_sample(double t_s, std::size_t site, double cpu_util, double gpu_util,
+                               std::size_t running, std::size_t queued, const energy::FacilityPower& p,
+                               const SampleConditions& c) {
   if (columns_) {
     auto& ts = columns_->timeseries;
     ts.time_s.push_back(t_s);
@@ -219,9 +238,8 @@ void RunMetrics::record_columns(const workload::Job& job, const JobRecord& r, do
   c.id.push_back(static_cast<std::int64_t>(job.id));
   c.trace_id.push_back(job.trace_id >= 0 ? static_cast<std::int64_t>(job.trace_id) : -1);
   c.job_class.push_back(static_cast<std::int32_t>(job.job_class));
-  c.origin.push_back(static_cast<std::int32_t>(cls.origin_level == model::OriginLevel::kCity
-                                                   ? job.origin
-                                                   : scenario_.cities.size() + job.origin));
+  c.origin.push_back(static_cast<std::int32_t>(
+      cls.origin_level == model::OriginLevel::kCity ? job.origin : scenario_.cities.size() + job.origin));
   c.site.push_back(static_cast<std::int32_t>(r.site));
   c.outcome.push_back(static_cast<std::int32_t>(r.outcome));
   std::int32_t reason = -1;
@@ -258,7 +276,8 @@ std::string weather_year_time(double hour_of_year) {
   int month = 0;
   while (month < 11 && day >= kDays[month]) day -= kDays[month++];
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%02d-%02ld %02ld:%02ld", month + 1, day + 1, minute_of_day / 60, minute_of_day % 60);
+  std::snprintf(buf, sizeof buf, "%02d-%02ld %02ld:%02ld", month + 1, day + 1, minute_of_day / 60,
+                minute_of_day % 60);
   return buf;
 }
 
@@ -299,12 +318,16 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
               {"wait_s", distribution(st.wait_s)},
               {"network_rtt_s", distribution(st.rtt_s)},
               {"response_s", distribution(st.response_s)}};
-    c["budget_attainment"] = st.weight_budgeted > 0 ? json(st.weight_met / st.weight_budgeted) : json(nullptr);
+    c["budget_attainment"] =
+        st.weight_budgeted > 0 ? json(st.weight_met / st.weight_budgeted) : json(nullptr);
     c["deadline_attainment"] =
         st.weight_deadline > 0 ? json(st.weight_deadline_met / st.weight_deadline) : json(nullptr);
     classes.push_back(c);
   }
-  j["jobs"] = {{"submitted", submitted}, {"completed", completed}, {"rejected", rejected}, {"unfinished", unfinished},
+  j["jobs"] = {{"submitted", submitted},
+               {"completed", completed},
+               {"rejected", rejected},
+               {"unfinished", unfinished},
                {"lost", lost}};
   j["classes"] = classes;
 
@@ -322,13 +345,15 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
          {"kind", model::to_string(site.kind)},
          {"city", site.city},
          {"jobs_completed", t.completed},
-         {"cpu_utilization", t.cores_total > 0 ? json(t.busy_core_s / (static_cast<double>(t.cores_total) * span))
-                                               : json(nullptr)},
-         {"gpu_utilization", t.gpus_total > 0 ? json(t.busy_gpu_s / (static_cast<double>(t.gpus_total) * span))
-                                              : json(nullptr)},
+         {"cpu_utilization", t.cores_total > 0
+                                 ? json(t.busy_core_s / (static_cast<double>(t.cores_total) * span))
+                                 : json(nullptr)},
+         {"gpu_utilization",
+          t.gpus_total > 0 ? json(t.busy_gpu_s / (static_cast<double>(t.gpus_total) * span)) : json(nullptr)},
          {"it_energy_j", t.it_energy_j},
          {"mean_it_power_w", t.it_energy_j / span},
-         {"it_load_utilization", ratio_or_null(t.it_energy_j / span, static_cast<double>(site.racks) * model::kStandardRackW)},
+         {"it_load_utilization",
+          ratio_or_null(t.it_energy_j / span, static_cast<double>(site.racks) * model::kStandardRackW)},
          {"facility_energy_j", t.facility_j},
          {"loss_energy_j", t.loss_j},
          {"cooling_energy_j", t.cooling_j},
@@ -340,8 +365,9 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
          {"racks", site.racks},
          {"rack_occupancy", fig.occupancy},
          {"liquid_share", site.cooling.liquid_share},
-         {"targets", energy::to_json(energy::evaluate_site(
-                         scenario_, site, t.it_sampled_j > 0 ? t.facility_j / t.it_sampled_j : std::nan("")))}});
+         {"targets",
+          energy::to_json(energy::evaluate_site(
+              scenario_, site, t.it_sampled_j > 0 ? t.facility_j / t.it_sampled_j : std::nan("")))}});
     all.it_sampled_j += t.it_sampled_j;
     all.facility_j += t.facility_j;
     all.loss_j += t.loss_j;
@@ -358,26 +384,29 @@ nlohmann::json RunMetrics::summary(double simulated_s, const std::vector<SiteTot
   }
   j["sites"] = site_list;
   const auto fig = model::scenario_figures(scenario_);
-  j["totals"] = {{"it_energy_j", energy},
-                 {"mean_it_power_w", simulated_s > 0 ? energy / simulated_s : 0.0},
-                 {"cpu_utilization", cores > 0 && simulated_s > 0 ? json(busy_cores / (cores * simulated_s)) : json(nullptr)},
-                 {"gpu_utilization", gpus > 0 && simulated_s > 0 ? json(busy_gpus / (gpus * simulated_s)) : json(nullptr)},
-                 {"it_load_utilization", ratio_or_null(energy / std::max(simulated_s, 1e-300),
-                                                       static_cast<double>(fig.racks) * model::kStandardRackW)},
-                 {"facility_energy_j", all.facility_j},
-                 {"loss_energy_j", all.loss_j},
-                 {"cooling_energy_j", all.cooling_j},
-                 {"overhead_energy_j", all.overhead_j},
-                 {"pue", ratio_or_null(all.facility_j, all.it_sampled_j)},
-                 {"carbon_kg", all.carbon_kg},
-                 {"water_l", all.water_l},
-                 {"electricity_cost", all.cost},
-                 {"currency", scenario_.energy.tariff.currency},
-                 {"racks", fig.racks},
-                 {"rack_occupancy", fig.occupancy},
-                 {"liquid_share", fig.liquid_share},
-                 {"targets", energy::to_json(energy::evaluate_overall(
-                                 scenario_, all.it_sampled_j > 0 ? all.facility_j / all.it_sampled_j : std::nan("")))}};
+  j["totals"] = {
+      {"it_energy_j", energy},
+      {"mean_it_power_w", simulated_s > 0 ? energy / simulated_s : 0.0},
+      {"cpu_utilization",
+       cores > 0 && simulated_s > 0 ? json(busy_cores / (cores * simulated_s)) : json(nullptr)},
+      {"gpu_utilization",
+       gpus > 0 && simulated_s > 0 ? json(busy_gpus / (gpus * simulated_s)) : json(nullptr)},
+      {"it_load_utilization", ratio_or_null(energy / std::max(simulated_s, 1e-300),
+                                            static_cast<double>(fig.racks) * model::kStandardRackW)},
+      {"facility_energy_j", all.facility_j},
+      {"loss_energy_j", all.loss_j},
+      {"cooling_energy_j", all.cooling_j},
+      {"overhead_energy_j", all.overhead_j},
+      {"pue", ratio_or_null(all.facility_j, all.it_sampled_j)},
+      {"carbon_kg", all.carbon_kg},
+      {"water_l", all.water_l},
+      {"electricity_cost", all.cost},
+      {"currency", scenario_.energy.tariff.currency},
+      {"racks", fig.racks},
+      {"rack_occupancy", fig.occupancy},
+      {"liquid_share", fig.liquid_share},
+      {"targets", energy::to_json(energy::evaluate_overall(
+                      scenario_, all.it_sampled_j > 0 ? all.facility_j / all.it_sampled_j : std::nan("")))}};
   return j;
 }
 

@@ -3,11 +3,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "energy/Facility.hpp"
 #include "io/OutputFile.hpp"
@@ -25,21 +24,21 @@ std::string_view to_string(Outcome v);
 /// One line of jobs.csv.
 struct JobRecord {
   Outcome outcome = Outcome::kCompleted;
-  std::string_view reason;          ///< why rejected or unfinished ("" when completed)
-  std::ptrdiff_t site = -1;         ///< where it ran or was queued; -1 when never placed
-  double start_s = -1;              ///< -1 when it never started
-  double end_s = -1;                ///< -1 when it did not finish
-  double network_rtt_s = 0;         ///< round trip between its origin city and its site
-  double energy_j = 0;              ///< its cores' share of the hosts' full-load power while it ran
+  std::string_view reason;   ///< why rejected or unfinished ("" when completed)
+  std::ptrdiff_t site = -1;  ///< where it ran or was queued; -1 when never placed
+  double start_s = -1;       ///< -1 when it never started
+  double end_s = -1;         ///< -1 when it did not finish
+  double network_rtt_s = 0;  ///< round trip between its origin city and its site
+  double energy_j = 0;       ///< its cores' share of the hosts' full-load power while it ran
 };
 
 /// Per-site figures accumulated by the engine over the run.
 struct SiteTotals {
-  double busy_core_s = 0;     ///< core-seconds used by jobs
+  double busy_core_s = 0;  ///< core-seconds used by jobs
   double busy_gpu_s = 0;
   std::int64_t cores_total = 0;
   std::int64_t gpus_total = 0;
-  double it_energy_j = 0;     ///< from SimGrid's host energy plugin
+  double it_energy_j = 0;  ///< from SimGrid's host energy plugin
   std::uint64_t completed = 0;
   // The facility around it, integrated over the sampling intervals (energy::facility_power).
   double loss_j = 0, cooling_j = 0, overhead_j = 0, facility_j = 0, it_sampled_j = 0;
@@ -70,7 +69,8 @@ struct RunColumns {
     std::vector<std::int32_t> job_class, origin, site, outcome, reason;
     std::vector<std::int32_t> cores, gpus;
     std::vector<std::int8_t> budget_met, deadline_met;  ///< 1, 0, or -1 when not applicable
-    std::vector<double> submit_s, start_s, end_s, wait_s, runtime_s, network_rtt_s, budget_s, weight, energy_j;
+    std::vector<double> submit_s, start_s, end_s, wait_s, runtime_s, network_rtt_s, budget_s, weight,
+        energy_j;
   } jobs;
   std::vector<std::string> reasons;  ///< the distinct reasons, in order of first appearance
   struct Samples {
@@ -93,7 +93,8 @@ class RunMetrics {
   void record_job(const workload::Job& job, const JobRecord& record);
   /// One row of timeseries.csv.
   void record_sample(double t_s, std::size_t site, double cpu_util, double gpu_util, std::size_t running,
-                     std::size_t queued, const energy::FacilityPower& power, const SampleConditions& conditions);
+                     std::size_t queued, const energy::FacilityPower& power,
+                     const SampleConditions& conditions);
 
   /// The summary (also written as summary.json by commit()).
   nlohmann::json summary(double simulated_s, const std::vector<SiteTotals>& sites) const;
@@ -110,8 +111,8 @@ class RunMetrics {
   Totals totals() const;
 
  private:
-  void record_columns(const workload::Job& job, const JobRecord& r, double budget, bool budget_met, bool deadline_met,
-                      double wait);
+  void record_columns(const workload::Job& job, const JobRecord& r, double budget, bool budget_met,
+                      bool deadline_met, double wait);
 
   struct ClassStats {
     std::uint64_t submitted = 0, completed = 0, rejected = 0, unfinished = 0, lost = 0;

@@ -1,9 +1,8 @@
 // The readable summary table `suanli run` prints.
 #pragma once
 
-#include <ostream>
-
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "model/Scenario.hpp"
 

@@ -26,8 +26,8 @@ inline constexpr double kMaxCarbonGPerKwh = 1000 * kMaxCarbonKgPerKwh;
 /// Grid carbon intensity: a constant, or an hourly Electricity Maps export (8,760 rows).
 struct Grid {
   double carbon_kg_per_kwh = 0.4092;  ///< Fujian 2022 provincial average (MEE, 2024)
-  std::string carbon_file;             ///< relative to the scenario file; empty: the constant
-  bool carbon_life_cycle = false;      ///< use the LCA column instead of the direct one
+  std::string carbon_file;            ///< relative to the scenario file; empty: the constant
+  bool carbon_life_cycle = false;     ///< use the LCA column instead of the direct one
 };
 
 /// One time-of-use period, [start_hour, end_hour) of the day (end may wrap past midnight).
@@ -47,24 +47,24 @@ struct Tariff {
 
 /// Constants of the facility model (docs/model.md): electrical losses, cooling plant, overheads, water.
 struct FacilityConstants {
-  double ups_loss_fixed = 0.010;        ///< losses at no load, share of rated IT power
-  double ups_loss_linear = 0.020;       ///< share of rated IT x load
-  double ups_loss_quadratic = 0.010;    ///< share of rated IT x load^2
-  double air_fan_fraction = 0.12;       ///< CRAH/CRAC fans, humidity control: W per W of air-cooled heat
-  double plant_pump_fraction = 0.08;    ///< pumps and cooling towers: W per W of air-cooled heat
-  double free_cooling_band_c = 4.0;     ///< partial free cooling up to threshold + band (wet bulb)
+  double ups_loss_fixed = 0.010;            ///< losses at no load, share of rated IT power
+  double ups_loss_linear = 0.020;           ///< share of rated IT x load
+  double ups_loss_quadratic = 0.010;        ///< share of rated IT x load^2
+  double air_fan_fraction = 0.12;           ///< CRAH/CRAC fans, humidity control: W per W of air-cooled heat
+  double plant_pump_fraction = 0.08;        ///< pumps and cooling towers: W per W of air-cooled heat
+  double free_cooling_band_c = 4.0;         ///< partial free cooling up to threshold + band (wet bulb)
   double chiller_design_wet_bulb_c = 27.0;  ///< outdoor wet bulb at which chiller_cop applies
   double chiller_cop_gain_per_c = 0.02;     ///< relative COP gain per degree cooler than design
-  double overhead_fraction = 0.01;      ///< lighting, offices: share of rated IT power, constant
-  double wue_l_per_kwh = 1.8;           ///< water per kWh of IT energy (evaporative cooling)
+  double overhead_fraction = 0.01;          ///< lighting, offices: share of rated IT power, constant
+  double wue_l_per_kwh = 1.8;               ///< water per kWh of IT energy (evaporative cooling)
 };
 
 /// Planning targets; each site is checked against those its size class makes applicable.
 struct Targets {
-  double pue_max = 1.3;               ///< new large and hyperscale data centres
-  double pue_hub_max = 1.25;          ///< national hub sites
-  double liquid_share_min = 0.0;      ///< liquid-cooled share of IT power
-  double occupancy_min = 0.6;         ///< 上架率
+  double pue_max = 1.3;           ///< new large and hyperscale data centres
+  double pue_hub_max = 1.25;      ///< national hub sites
+  double liquid_share_min = 0.0;  ///< liquid-cooled share of IT power
+  double occupancy_min = 0.6;     ///< 上架率
   double occupancy_hub_min = 0.65;
   std::array<double, 3> gb40879_grade_max{1.20, 1.30, 1.50};  ///< grades 1, 2, 3 (3 = the limit)
 };

@@ -100,9 +100,9 @@ struct NodeType {
   /// Switching a server on or off takes time and energy. In SimGrid these are two extra power states
   /// after the real ones: boot_pstate() and shutdown_pstate() (no job runs in them).
   double boot_s = 120;
-  std::optional<double> boot_w;       ///< default: pstate 0's idle_w
+  std::optional<double> boot_w;  ///< default: pstate 0's idle_w
   double shutdown_s = 30;
-  std::optional<double> shutdown_w;   ///< default: pstate 0's idle_w
+  std::optional<double> shutdown_w;  ///< default: pstate 0's idle_w
   int gpus = 0;
   double gpu_speed_flops = 0;  ///< peak per accelerator
   double memory_gib = 0;
@@ -142,7 +142,7 @@ struct Plant {
   std::optional<double> capacity_w;  ///< IT power (UPS) or heat (cooling) the plant carries with N units
   int units = 0;                     ///< 0: not modeled as units (no redundancy figures)
   int redundant_units = 0;
-  int failed_units = 0;              ///< not in the format: set by failures (`capacity --fail cooling:SITE`)
+  int failed_units = 0;  ///< not in the format: set by failures (`capacity --fail cooling:SITE`)
   /// Working units beyond N (negative: short of N); 0 when units are not modeled.
   int spare_units() const { return units > 0 ? units - failed_units - (units - redundant_units) : 0; }
   /// Usable capacity, W, with `rated_w` as the default capacity.
@@ -158,7 +158,7 @@ struct Cooling {
   double chiller_cop = 5.0;
   double liquid_cop = 20.0;
   std::optional<double> wue_l_per_kwh;  ///< default: energy.facility.wue_l_per_kwh
-  Plant plant;  ///< "capacity_w", "units", "redundant_units" of the cooling object
+  Plant plant;                          ///< "capacity_w", "units", "redundant_units" of the cooling object
 };
 
 struct Site {
@@ -204,22 +204,22 @@ struct GrowthRate {
 
 /// Capacity coming online at a month of the growth horizon.
 struct GrowthAddition {
-  std::int64_t month = 0;          ///< months after growth.start
+  std::int64_t month = 0;  ///< months after growth.start
   std::string site;
-  std::int64_t racks = 0;          ///< standard racks added
-  std::vector<NodeGroup> nodes;    ///< servers added
-  bool opens = false;              ///< the site does not exist before this month
+  std::int64_t racks = 0;        ///< standard racks added
+  std::vector<NodeGroup> nodes;  ///< servers added
+  bool opens = false;            ///< the site does not exist before this month
 };
 
 /// `growth`: how demand grows and capacity is added, month by month (`suanli capacity --growth`,
 /// `suanli run --growth-month`).
 struct Growth {
   bool present = false;
-  std::string start = "2025-01";   ///< calendar month of month 0, YYYY-MM
+  std::string start = "2025-01";  ///< calendar month of month 0, YYYY-MM
   std::int64_t horizon_months = 60;
   std::vector<GrowthRate> demand;
   std::vector<GrowthAddition> additions;
-  double max_utilization = 0.85;   ///< a pool whose offered load exceeds this share of it has run out
+  double max_utilization = 0.85;  ///< a pool whose offered load exceeds this share of it has run out
   /// Demand multiplier of a class at a month: (1 + per_year)^(month / 12).
   double multiplier(std::string_view job_class, double month) const;
 };

@@ -1,14 +1,13 @@
 // Scenario JSON (format v1) <-> model::Scenario.
 #include "model/ScenarioReader.hpp"
 
-#include "io/JsonReader.hpp"
-#include "model/Names.hpp"
-
 #include <cmath>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
 
+#include "io/JsonReader.hpp"
+#include "model/Names.hpp"
 #include "model/Validate.hpp"
 
 namespace suanli::model {
@@ -30,8 +29,7 @@ City read_city(const json& v, const std::string& ptr, const ReadContext& ctx) {
   c.name_zh = o.optional_string("name_zh", "");
   c.lat_deg = o.required_number("lat_deg");
   c.lon_deg = o.required_number("lon_deg");
-  c.role = o.optional_enum("role", CityRole::kRegional,
-                           EnumNames<CityRole>::table);
+  c.role = o.optional_enum("role", CityRole::kRegional, EnumNames<CityRole>::table);
   c.weather_file = o.optional_string("weather_file", "");
   return c;
 }
@@ -47,14 +45,16 @@ PState read_pstate(const json& v, const std::string& ptr, const ReadContext& ctx
 }
 
 int small_int(const JsonObject& o, std::string_view key, std::int64_t value) {
-  if (value < INT32_MIN || value > INT32_MAX) o.fail(key, "integer out of range (" + std::to_string(value) + ")");
+  if (value < INT32_MIN || value > INT32_MAX)
+    o.fail(key, "integer out of range (" + std::to_string(value) + ")");
   return static_cast<int>(value);
 }
 
 NodeType read_node_type(const json& v, const std::string& ptr, const ReadContext& ctx) {
-  JsonObject o(v, ptr, ctx,
-               {"name", "description", "cores", "pstates", "off_w", "gpus", "gpu_speed_flops", "memory_gib", "nic_bps",
-                "servers_per_rack", "power_curve_file", "boot_s", "boot_w", "shutdown_s", "shutdown_w"});
+  JsonObject o(
+      v, ptr, ctx,
+      {"name", "description", "cores", "pstates", "off_w", "gpus", "gpu_speed_flops", "memory_gib", "nic_bps",
+       "servers_per_rack", "power_curve_file", "boot_s", "boot_w", "shutdown_s", "shutdown_w"});
   NodeType t;
   t.name = o.required_string("name");
   t.description = o.optional_string("description", "");
@@ -67,7 +67,8 @@ NodeType read_node_type(const json& v, const std::string& ptr, const ReadContext
   t.gpu_speed_flops = o.optional_number("gpu_speed_flops", 0.0);
   t.memory_gib = o.optional_number("memory_gib", 0.0);
   t.nic_bps = o.optional_number("nic_bps", t.nic_bps);
-  if (auto spr = o.maybe_integer("servers_per_rack")) t.servers_per_rack = small_int(o, "servers_per_rack", *spr);
+  if (auto spr = o.maybe_integer("servers_per_rack"))
+    t.servers_per_rack = small_int(o, "servers_per_rack", *spr);
   t.power_curve_file = o.optional_string("power_curve_file", "");
   t.boot_s = o.optional_number("boot_s", t.boot_s);
   t.boot_w = o.maybe_number("boot_w");
@@ -83,7 +84,8 @@ Plant read_plant(const JsonObject& o) {
   Plant p;
   p.capacity_w = o.maybe_number("capacity_w");
   p.units = small_int(o, "units", o.optional_integer("units", 0));
-  p.redundant_units = small_int(o, "redundant_units", o.optional_integer("redundant_units", p.units > 0 ? 1 : 0));
+  p.redundant_units =
+      small_int(o, "redundant_units", o.optional_integer("redundant_units", p.units > 0 ? 1 : 0));
   return p;
 }
 
@@ -100,10 +102,11 @@ Cooling read_cooling(const json& v, const std::string& ptr, const ReadContext& c
     c.air_share = o.required_number("air_share");
     c.liquid_share = 1.0 - c.air_share;
   }
-  c.liquid_technology = o.optional_enum("liquid_technology", LiquidTechnology::kColdPlate,
-                                        EnumNames<LiquidTechnology>::table);
+  c.liquid_technology =
+      o.optional_enum("liquid_technology", LiquidTechnology::kColdPlate, EnumNames<LiquidTechnology>::table);
   c.design_pue = o.optional_number("design_pue", c.design_pue);
-  c.free_cooling_wet_bulb_max_c = o.optional_number("free_cooling_wet_bulb_max_c", c.free_cooling_wet_bulb_max_c);
+  c.free_cooling_wet_bulb_max_c =
+      o.optional_number("free_cooling_wet_bulb_max_c", c.free_cooling_wet_bulb_max_c);
   c.chiller_cop = o.optional_number("chiller_cop", c.chiller_cop);
   c.liquid_cop = o.optional_number("liquid_cop", c.liquid_cop);
   c.wue_l_per_kwh = o.maybe_number("wue_l_per_kwh");
@@ -132,7 +135,8 @@ Site read_site(const json& v, const std::string& ptr, const ReadContext& ctx) {
   s.attach_to_city = o.optional_bool("attach_to_city", true);
   s.metro_fiber_km = o.maybe_number("metro_fiber_km");
   s.weather_file = o.optional_string("weather_file", "");
-  if (const json* u = o.object("ups")) s.ups = read_plant(JsonObject(*u, o.path_of("ups"), ctx, {"capacity_w", "units", "redundant_units"}));
+  if (const json* u = o.object("ups"))
+    s.ups = read_plant(JsonObject(*u, o.path_of("ups"), ctx, {"capacity_w", "units", "redundant_units"}));
   return s;
 }
 
@@ -171,7 +175,8 @@ Growth read_growth(const json& v, const std::string& ptr, const ReadContext& ctx
 }
 
 Costs read_costs(const json& v, const std::string& ptr, const ReadContext& ctx) {
-  JsonObject o(v, ptr, ctx, {"capex_per_rack", "capex_per_cooling_kw", "depreciation_years", "carbon_price_per_t"});
+  JsonObject o(v, ptr, ctx,
+               {"capex_per_rack", "capex_per_cooling_kw", "depreciation_years", "carbon_price_per_t"});
   Costs c;
   c.capex_per_rack = o.optional_number("capex_per_rack", c.capex_per_rack);
   c.capex_per_cooling_kw = o.optional_number("capex_per_cooling_kw", c.capex_per_cooling_kw);
@@ -183,8 +188,7 @@ Costs read_costs(const json& v, const std::string& ptr, const ReadContext& ctx) 
 Outage read_outage(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx, {"site", "start_s", "end_s", "what", "units"});
   Outage out{o.required_string("site"), o.required_number("start_s"), o.required_number("end_s")};
-  out.what = o.optional_enum("what", OutageKind::kSite,
-                             EnumNames<OutageKind>::table);
+  out.what = o.optional_enum("what", OutageKind::kSite, EnumNames<OutageKind>::table);
   out.units = small_int(o, "units", o.optional_integer("units", 1));
   return out;
 }
@@ -227,7 +231,8 @@ EnergySettings read_energy(const json& v, const std::string& ptr, const ReadCont
     dw.dry_bulb_c = d.optional_number("dry_bulb_c", dw.dry_bulb_c);
     dw.relative_humidity = d.optional_number("relative_humidity", dw.relative_humidity);
     if (auto m = d.maybe_number_list("monthly_dry_bulb_c", 12)) dw.monthly_dry_bulb_c = twelve(*m);
-    if (auto m = d.maybe_number_list("monthly_relative_humidity", 12)) dw.monthly_relative_humidity = twelve(*m);
+    if (auto m = d.maybe_number_list("monthly_relative_humidity", 12))
+      dw.monthly_relative_humidity = twelve(*m);
   }
   if (const json* g = o.object("grid")) {
     JsonObject d(*g, o.path_of("grid"), ctx, {"carbon_kg_per_kwh", "carbon_file", "carbon_life_cycle"});
@@ -249,9 +254,9 @@ EnergySettings read_energy(const json& v, const std::string& ptr, const ReadCont
   }
   if (const json* f = o.object("facility")) {
     JsonObject d(*f, o.path_of("facility"), ctx,
-                 {"ups_loss_fixed", "ups_loss_linear", "ups_loss_quadratic", "air_fan_fraction", "plant_pump_fraction",
-                  "free_cooling_band_c", "chiller_design_wet_bulb_c", "chiller_cop_gain_per_c", "overhead_fraction",
-                  "wue_l_per_kwh"});
+                 {"ups_loss_fixed", "ups_loss_linear", "ups_loss_quadratic", "air_fan_fraction",
+                  "plant_pump_fraction", "free_cooling_band_c", "chiller_design_wet_bulb_c",
+                  "chiller_cop_gain_per_c", "overhead_fraction", "wue_l_per_kwh"});
     auto& c = e.facility;
     c.ups_loss_fixed = d.optional_number("ups_loss_fixed", c.ups_loss_fixed);
     c.ups_loss_linear = d.optional_number("ups_loss_linear", c.ups_loss_linear);
@@ -283,8 +288,8 @@ Targets read_targets(const json& v, const std::string& ptr, const ReadContext& c
 
 Arrivals read_arrivals(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx,
-               {"process", "rate_per_s", "diurnal_amplitude", "peak_hour", "file", "format", "time_scale", "start_s",
-                "max_jobs", "repeat", "until_s", "warm_start"});
+               {"process", "rate_per_s", "diurnal_amplitude", "peak_hour", "file", "format", "time_scale",
+                "start_s", "max_jobs", "repeat", "until_s", "warm_start"});
   Arrivals a;
   a.process = o.required_enum<ArrivalProcess>("process", EnumNames<ArrivalProcess>::table);
   a.rate_per_s = o.optional_number("rate_per_s", a.rate_per_s);
@@ -307,10 +312,28 @@ Arrivals read_arrivals(const json& v, const std::string& ptr, const ReadContext&
 
 JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext& ctx) {
   JsonObject o(v, ptr, ctx,
-               {"name", "kind", "placement", "sites", "site_kinds", "origins", "origin_level", "arrivals", "service_s",
-                "service_distribution", "cores", "gpus", "budget_s", "input_bytes", "simulated_rate_per_s",
-                "deadline_factor", "seconds_per_token", "prefill_seconds_per_token", "cores_per_proc", "services",
-                "utilization_mean", "deferrable"});
+               {"name",
+                "kind",
+                "placement",
+                "sites",
+                "site_kinds",
+                "origins",
+                "origin_level",
+                "arrivals",
+                "service_s",
+                "service_distribution",
+                "cores",
+                "gpus",
+                "budget_s",
+                "input_bytes",
+                "simulated_rate_per_s",
+                "deadline_factor",
+                "seconds_per_token",
+                "prefill_seconds_per_token",
+                "cores_per_proc",
+                "services",
+                "utilization_mean",
+                "deferrable"});
   JobClass c;
   c.name = o.required_string("name");
   c.kind = o.required_enum<JobKind>("kind", EnumNames<JobKind>::table);
@@ -331,9 +354,9 @@ JobClass read_job_class(const json& v, const std::string& ptr, const ReadContext
   c.sites = o.optional_string_list("sites");
   c.site_kinds = o.optional_string_list("site_kinds");
   c.origins = o.optional_string_list("origins");
-  c.origin_level = o.optional_enum("origin_level", OriginLevel::kCity,
-                                   EnumNames<OriginLevel>::table);
-  if (const json* a = o.object("arrivals")) c.arrivals = read_arrivals(*a, o.path_of("arrivals"), ctx);
+  c.origin_level = o.optional_enum("origin_level", OriginLevel::kCity, EnumNames<OriginLevel>::table);
+  if (const json* a = o.object("arrivals"))
+    c.arrivals = read_arrivals(*a, o.path_of("arrivals"), ctx);
   else if (c.kind != JobKind::kCloudService)
     o.fail("arrivals", "required field is missing");
   c.service_s = o.optional_number("service_s", c.service_s);
@@ -359,7 +382,8 @@ Scheduling read_scheduling(const json& v, const std::string& ptr, const ReadCont
   // A built-in discipline, or another name: one added at run time (Python), which load/ checks against
   // the registry.
   const std::string queue = o.optional_string("queue", "fcfs");
-  if (queue.empty()) o.fail("queue", "expected a queue discipline's name (fcfs, easy, conservative), got \"\"");
+  if (queue.empty())
+    o.fail("queue", "expected a queue discipline's name (fcfs, easy, conservative), got \"\"");
   if (const auto builtin = value_named<QueueDiscipline>(queue)) {
     s.queue = *builtin;
   } else {
@@ -367,25 +391,25 @@ Scheduling read_scheduling(const json& v, const std::string& ptr, const ReadCont
     s.added_queue = queue;
   }
   s.backfill_window = o.optional_integer("backfill_window", s.backfill_window);
-  s.allocation = o.optional_enum("allocation", s.allocation,
-                                 EnumNames<AllocationStrategy>::table);
+  s.allocation = o.optional_enum("allocation", s.allocation, EnumNames<AllocationStrategy>::table);
   if (const json* p = o.object("power")) {
     JsonObject po(*p, o.path_of("power"), ctx, {"idle_off_s", "reserve_fraction"});
     s.power.idle_off_s = po.optional_number("idle_off_s", s.power.idle_off_s);
     s.power.reserve_fraction = po.optional_number("reserve_fraction", s.power.reserve_fraction);
   }
   s.dvfs = o.optional_enum("dvfs", s.dvfs, EnumNames<DvfsMode>::table);
-  s.after_repair =
-      o.optional_enum("after_repair", s.after_repair, EnumNames<AfterRepair>::table);
+  s.after_repair = o.optional_enum("after_repair", s.after_repair, EnumNames<AfterRepair>::table);
   return s;
 }
 
 template <typename T, typename F>
-std::vector<T> read_array(const JsonObject& o, std::string_view key, bool required, const ReadContext& ctx, F read) {
+std::vector<T> read_array(const JsonObject& o, std::string_view key, bool required, const ReadContext& ctx,
+                          F read) {
   std::vector<T> out;
   const auto& arr = o.array(key, required);
   out.reserve(arr.size());
-  for (std::size_t i = 0; i < arr.size(); ++i) out.push_back(read(arr[i], json_pointer_child(o.path_of(key), i), ctx));
+  for (std::size_t i = 0; i < arr.size(); ++i)
+    out.push_back(read(arr[i], json_pointer_child(o.path_of(key), i), ctx));
   return out;
 }
 
@@ -394,14 +418,16 @@ std::vector<T> read_array(const JsonObject& o, std::string_view key, bool requir
 Scenario scenario_from_json(const json& doc, const std::string& file, bool lenient,
                             std::vector<std::string>* warnings) {
   ReadContext ctx{file, lenient, warnings};
-  JsonObject o(doc, "", ctx,
-               {"$schema", "format_version", "name", "description", "seed", "horizon_s", "outputs", "network",
-                "latency_targets", "platform", "cities", "node_types", "sites", "links", "demand_points", "workload", "energy",
-                "targets", "scheduling", "growth", "costs", "outages"});
+  JsonObject o(doc, "", ctx, {"$schema",   "format_version", "name",    "description",     "seed",
+                              "horizon_s", "outputs",        "network", "latency_targets", "platform",
+                              "cities",    "node_types",     "sites",   "links",           "demand_points",
+                              "workload",  "energy",         "targets", "scheduling",      "growth",
+                              "costs",     "outages"});
   Scenario s;
   s.source_file = file;
   const auto version = o.required_integer("format_version");
-  if (version != 1) o.fail("format_version", "this suanli reads format_version 1, got " + std::to_string(version));
+  if (version != 1)
+    o.fail("format_version", "this suanli reads format_version 1, got " + std::to_string(version));
   s.name = o.required_string("name");
   s.description = o.optional_string("description", "");
   const auto seed = o.optional_integer("seed", 1);
@@ -431,14 +457,14 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
     auto& m = s.latency_targets;
     m.intra_city_s = t.optional_number("intra_city_s", m.intra_city_s);
     m.inter_central_city_s = t.optional_number("inter_central_city_s", m.inter_central_city_s);
-    m.mode = t.optional_enum("mode", LatencyMode::kOneWay,
-                             EnumNames<LatencyMode>::table);
+    m.mode = t.optional_enum("mode", LatencyMode::kOneWay, EnumNames<LatencyMode>::table);
   }
   if (const json* v = o.object("platform")) {
-    JsonObject p(*v, o.path_of("platform"), ctx, {"host_granularity", "pod_racks", "lan_latency_s", "tcp_gamma_bytes"});
+    JsonObject p(*v, o.path_of("platform"), ctx,
+                 {"host_granularity", "pod_racks", "lan_latency_s", "tcp_gamma_bytes"});
     auto& m = s.platform;
-    m.host_granularity = p.optional_enum("host_granularity", HostGranularity::kRack,
-                                         EnumNames<HostGranularity>::table);
+    m.host_granularity =
+        p.optional_enum("host_granularity", HostGranularity::kRack, EnumNames<HostGranularity>::table);
     m.pod_racks = small_int(p, "pod_racks", p.optional_integer("pod_racks", m.pod_racks));
     m.lan_latency_s = p.optional_number("lan_latency_s", m.lan_latency_s);
     m.tcp_gamma_bytes = p.optional_number("tcp_gamma_bytes", m.tcp_gamma_bytes);
@@ -450,7 +476,8 @@ Scenario scenario_from_json(const json& doc, const std::string& file, bool lenie
   s.demand_points = read_array<DemandPoint>(o, "demand_points", false, ctx, read_demand_point);
   if (const json* e = o.object("energy")) s.energy = read_energy(*e, o.path_of("energy"), ctx);
   if (const json* t = o.object("targets")) s.energy.targets = read_targets(*t, o.path_of("targets"), ctx);
-  if (const json* v = o.object("scheduling")) s.scheduling = read_scheduling(*v, o.path_of("scheduling"), ctx);
+  if (const json* v = o.object("scheduling"))
+    s.scheduling = read_scheduling(*v, o.path_of("scheduling"), ctx);
   if (const json* g = o.object("growth")) s.growth = read_growth(*g, o.path_of("growth"), ctx);
   if (const json* c = o.object("costs")) s.costs = read_costs(*c, o.path_of("costs"), ctx);
   s.outages = read_array<Outage>(o, "outages", false, ctx, read_outage);
@@ -473,7 +500,8 @@ Outage parse_outage(const std::string& text, const std::string& option) {
     out.end_s = std::stod(text.substr(b + 1), &used);
     if (used != text.size() - b - 1) throw std::invalid_argument("end");
   } catch (const std::exception&) {
-    throw UserError(option, text, "expected SITE:START_S:END_S with times in seconds, e.g. fuzhou-core-dc:3600:7200");
+    throw UserError(option, text,
+                    "expected SITE:START_S:END_S with times in seconds, e.g. fuzhou-core-dc:3600:7200");
   }
   return out;
 }
@@ -500,7 +528,8 @@ void apply_edit(json& node, const std::vector<std::string>& tokens, std::size_t 
   }
   const auto& t = tokens[i];
   if (t == "*") {
-    if (!node.is_array()) throw UserError(option, pointer, "\"*\" stands for every element of an array, but this is not one");
+    if (!node.is_array())
+      throw UserError(option, pointer, "\"*\" stands for every element of an array, but this is not one");
     for (auto& element : node) apply_edit(element, tokens, i + 1, value, option, pointer);
     return;
   }
@@ -577,19 +606,31 @@ json scenario_to_json(const Scenario& s) {
                    {"tcp_gamma_bytes", s.platform.tcp_gamma_bytes}};
   j["cities"] = json::array();
   for (const auto& c : s.cities)
-    j["cities"].push_back({{"name", c.name}, {"name_zh", c.name_zh}, {"lat_deg", c.lat_deg}, {"lon_deg", c.lon_deg},
-                           {"role", to_string(c.role)}, {"weather_file", saved_path(s, c.weather_file)}});
+    j["cities"].push_back({{"name", c.name},
+                           {"name_zh", c.name_zh},
+                           {"lat_deg", c.lat_deg},
+                           {"lon_deg", c.lon_deg},
+                           {"role", to_string(c.role)},
+                           {"weather_file", saved_path(s, c.weather_file)}});
   j["node_types"] = json::array();
   for (const auto& t : s.node_types) {
     json ps = json::array();
     for (const auto& p : t.pstates)
       ps.push_back({{"core_speed_flops", p.core_speed_flops}, {"idle_w", p.idle_w}, {"max_w", p.max_w}});
-    j["node_types"].push_back({{"name", t.name}, {"description", t.description}, {"cores", t.cores},
-                               {"pstates", ps}, {"off_w", t.off_w}, {"gpus", t.gpus},
-                               {"gpu_speed_flops", t.gpu_speed_flops}, {"memory_gib", t.memory_gib},
-                               {"nic_bps", t.nic_bps}, {"servers_per_rack", t.effective_servers_per_rack()},
-                               {"power_curve_file", saved_path(s, t.power_curve_file)}, {"boot_s", t.boot_s},
-                               {"boot_w", t.effective_boot_w()}, {"shutdown_s", t.shutdown_s},
+    j["node_types"].push_back({{"name", t.name},
+                               {"description", t.description},
+                               {"cores", t.cores},
+                               {"pstates", ps},
+                               {"off_w", t.off_w},
+                               {"gpus", t.gpus},
+                               {"gpu_speed_flops", t.gpu_speed_flops},
+                               {"memory_gib", t.memory_gib},
+                               {"nic_bps", t.nic_bps},
+                               {"servers_per_rack", t.effective_servers_per_rack()},
+                               {"power_curve_file", saved_path(s, t.power_curve_file)},
+                               {"boot_s", t.boot_s},
+                               {"boot_w", t.effective_boot_w()},
+                               {"shutdown_s", t.shutdown_s},
                                {"shutdown_w", t.effective_shutdown_w()}});
   }
   j["sites"] = json::array();
@@ -597,15 +638,26 @@ json scenario_to_json(const Scenario& s) {
     json nodes = json::array();
     for (const auto& n : st.nodes) nodes.push_back({{"type", n.type}, {"count", n.count}});
     const auto& c = st.cooling;
-    json site = {{"name", st.name}, {"name_zh", st.name_zh}, {"kind", to_string(st.kind)}, {"city", st.city},
-                 {"lat_deg", st.lat_deg}, {"lon_deg", st.lon_deg}, {"racks", st.racks}, {"hub", st.hub},
+    json site = {{"name", st.name},
+                 {"name_zh", st.name_zh},
+                 {"kind", to_string(st.kind)},
+                 {"city", st.city},
+                 {"lat_deg", st.lat_deg},
+                 {"lon_deg", st.lon_deg},
+                 {"racks", st.racks},
+                 {"hub", st.hub},
                  {"nodes", nodes},
-                 {"cooling", {{"air_share", c.air_share}, {"liquid_share", c.liquid_share},
-                              {"liquid_technology", to_string(c.liquid_technology)}, {"design_pue", c.design_pue},
-                              {"free_cooling_wet_bulb_max_c", c.free_cooling_wet_bulb_max_c},
-                              {"chiller_cop", c.chiller_cop}, {"liquid_cop", c.liquid_cop},
-                              {"wue_l_per_kwh", c.wue_l_per_kwh.value_or(s.energy.facility.wue_l_per_kwh)}}},
-                 {"uplink_bps", st.uplink_bps}, {"attach_to_city", st.attach_to_city},
+                 {"cooling",
+                  {{"air_share", c.air_share},
+                   {"liquid_share", c.liquid_share},
+                   {"liquid_technology", to_string(c.liquid_technology)},
+                   {"design_pue", c.design_pue},
+                   {"free_cooling_wet_bulb_max_c", c.free_cooling_wet_bulb_max_c},
+                   {"chiller_cop", c.chiller_cop},
+                   {"liquid_cop", c.liquid_cop},
+                   {"wue_l_per_kwh", c.wue_l_per_kwh.value_or(s.energy.facility.wue_l_per_kwh)}}},
+                 {"uplink_bps", st.uplink_bps},
+                 {"attach_to_city", st.attach_to_city},
                  {"weather_file", saved_path(s, st.weather_file)}};
     auto plant = [](json& o, const Plant& p) {
       if (p.capacity_w) o["capacity_w"] = *p.capacity_w;
@@ -632,10 +684,16 @@ json scenario_to_json(const Scenario& s) {
   json classes = json::array();
   for (const auto& c : s.workload.classes) {
     const auto& a = c.arrivals;
-    json arrivals = {{"process", to_string(a.process)}, {"rate_per_s", a.rate_per_s},
-                     {"diurnal_amplitude", a.diurnal_amplitude}, {"peak_hour", a.peak_hour},
-                     {"time_scale", a.time_scale}, {"start_s", a.start_s}, {"max_jobs", a.max_jobs},
-                     {"repeat", a.repeat}, {"until_s", a.until_s}, {"warm_start", a.warm_start}};
+    json arrivals = {{"process", to_string(a.process)},
+                     {"rate_per_s", a.rate_per_s},
+                     {"diurnal_amplitude", a.diurnal_amplitude},
+                     {"peak_hour", a.peak_hour},
+                     {"time_scale", a.time_scale},
+                     {"start_s", a.start_s},
+                     {"max_jobs", a.max_jobs},
+                     {"repeat", a.repeat},
+                     {"until_s", a.until_s},
+                     {"warm_start", a.warm_start}};
     if (a.process != ArrivalProcess::kPoisson) {
       arrivals["file"] = saved_path(s, a.file);
       arrivals["format"] = to_string(a.format);
@@ -645,53 +703,78 @@ json scenario_to_json(const Scenario& s) {
       placement = c.placement_params;
       placement["policy"] = c.placement;
     }
-    classes.push_back({{"name", c.name}, {"kind", to_string(c.kind)}, {"placement", placement},
+    classes.push_back({{"name", c.name},
+                       {"kind", to_string(c.kind)},
+                       {"placement", placement},
                        {"deferrable", c.deferrable},
-                       {"sites", c.sites}, {"site_kinds", c.site_kinds}, {"origins", c.origins},
+                       {"sites", c.sites},
+                       {"site_kinds", c.site_kinds},
+                       {"origins", c.origins},
                        {"origin_level", to_string(c.origin_level)},
-                       {"arrivals", arrivals}, {"service_s", c.service_s},
-                       {"service_distribution", to_string(c.service_distribution)}, {"cores", c.cores},
-                       {"gpus", c.gpus}, {"budget_s", c.budget_s}, {"input_bytes", c.input_bytes},
-                       {"simulated_rate_per_s", c.simulated_rate_per_s}, {"deadline_factor", c.deadline_factor},
+                       {"arrivals", arrivals},
+                       {"service_s", c.service_s},
+                       {"service_distribution", to_string(c.service_distribution)},
+                       {"cores", c.cores},
+                       {"gpus", c.gpus},
+                       {"budget_s", c.budget_s},
+                       {"input_bytes", c.input_bytes},
+                       {"simulated_rate_per_s", c.simulated_rate_per_s},
+                       {"deadline_factor", c.deadline_factor},
                        {"seconds_per_token", c.seconds_per_token},
                        {"prefill_seconds_per_token", c.prefill_seconds_per_token},
-                       {"cores_per_proc", c.cores_per_proc}, {"services", c.services},
+                       {"cores_per_proc", c.cores_per_proc},
+                       {"services", c.services},
                        {"utilization_mean", c.utilization_mean}});
   }
   j["workload"] = {{"classes", classes}};
   const auto& sch = s.scheduling;
-  j["scheduling"] = {{"queue", sch.queue_name()},
-                     {"backfill_window", sch.backfill_window},
-                     {"allocation", to_string(sch.allocation)},
-                     {"power", {{"idle_off_s", sch.power.idle_off_s}, {"reserve_fraction", sch.power.reserve_fraction}}},
-                     {"dvfs", to_string(sch.dvfs)},
-                     {"after_repair", to_string(sch.after_repair)}};
+  j["scheduling"] = {
+      {"queue", sch.queue_name()},
+      {"backfill_window", sch.backfill_window},
+      {"allocation", to_string(sch.allocation)},
+      {"power", {{"idle_off_s", sch.power.idle_off_s}, {"reserve_fraction", sch.power.reserve_fraction}}},
+      {"dvfs", to_string(sch.dvfs)},
+      {"after_repair", to_string(sch.after_repair)}};
   const auto& e = s.energy;
-  json weather = {{"dry_bulb_c", e.default_weather.dry_bulb_c}, {"relative_humidity", e.default_weather.relative_humidity}};
-  if (e.default_weather.monthly_dry_bulb_c) weather["monthly_dry_bulb_c"] = *e.default_weather.monthly_dry_bulb_c;
+  json weather = {{"dry_bulb_c", e.default_weather.dry_bulb_c},
+                  {"relative_humidity", e.default_weather.relative_humidity}};
+  if (e.default_weather.monthly_dry_bulb_c)
+    weather["monthly_dry_bulb_c"] = *e.default_weather.monthly_dry_bulb_c;
   if (e.default_weather.monthly_relative_humidity)
     weather["monthly_relative_humidity"] = *e.default_weather.monthly_relative_humidity;
   json periods = json::array();
   for (const auto& p : e.tariff.periods)
-    periods.push_back({{"name", p.name}, {"start_hour", p.start_hour}, {"end_hour", p.end_hour},
+    periods.push_back({{"name", p.name},
+                       {"start_hour", p.start_hour},
+                       {"end_hour", p.end_hour},
                        {"price_per_kwh", p.price_per_kwh}});
   const auto& f = e.facility;
-  j["energy"] = {{"start_hour_of_year", e.start_hour_of_year},
-                 {"default_weather", weather},
-                 {"grid", {{"carbon_kg_per_kwh", e.grid.carbon_kg_per_kwh}, {"carbon_file", saved_path(s, e.grid.carbon_file)},
-                           {"carbon_life_cycle", e.grid.carbon_life_cycle}}},
-                 {"tariff", {{"price_per_kwh", e.tariff.price_per_kwh}, {"currency", e.tariff.currency},
-                             {"periods", periods}}},
-                 {"facility", {{"ups_loss_fixed", f.ups_loss_fixed}, {"ups_loss_linear", f.ups_loss_linear},
-                               {"ups_loss_quadratic", f.ups_loss_quadratic}, {"air_fan_fraction", f.air_fan_fraction},
-                               {"plant_pump_fraction", f.plant_pump_fraction},
-                               {"free_cooling_band_c", f.free_cooling_band_c},
-                               {"chiller_design_wet_bulb_c", f.chiller_design_wet_bulb_c},
-                               {"chiller_cop_gain_per_c", f.chiller_cop_gain_per_c},
-                               {"overhead_fraction", f.overhead_fraction}, {"wue_l_per_kwh", f.wue_l_per_kwh}}}};
+  j["energy"] = {
+      {"start_hour_of_year", e.start_hour_of_year},
+      {"default_weather", weather},
+      {"grid",
+       {{"carbon_kg_per_kwh", e.grid.carbon_kg_per_kwh},
+        {"carbon_file", saved_path(s, e.grid.carbon_file)},
+        {"carbon_life_cycle", e.grid.carbon_life_cycle}}},
+      {"tariff",
+       {{"price_per_kwh", e.tariff.price_per_kwh}, {"currency", e.tariff.currency}, {"periods", periods}}},
+      {"facility",
+       {{"ups_loss_fixed", f.ups_loss_fixed},
+        {"ups_loss_linear", f.ups_loss_linear},
+        {"ups_loss_quadratic", f.ups_loss_quadratic},
+        {"air_fan_fraction", f.air_fan_fraction},
+        {"plant_pump_fraction", f.plant_pump_fraction},
+        {"free_cooling_band_c", f.free_cooling_band_c},
+        {"chiller_design_wet_bulb_c", f.chiller_design_wet_bulb_c},
+        {"chiller_cop_gain_per_c", f.chiller_cop_gain_per_c},
+        {"overhead_fraction", f.overhead_fraction},
+        {"wue_l_per_kwh", f.wue_l_per_kwh}}}};
   const auto& t = e.targets;
-  j["targets"] = {{"pue_max", t.pue_max}, {"pue_hub_max", t.pue_hub_max}, {"liquid_share_min", t.liquid_share_min},
-                  {"occupancy_min", t.occupancy_min}, {"occupancy_hub_min", t.occupancy_hub_min},
+  j["targets"] = {{"pue_max", t.pue_max},
+                  {"pue_hub_max", t.pue_hub_max},
+                  {"liquid_share_min", t.liquid_share_min},
+                  {"occupancy_min", t.occupancy_min},
+                  {"occupancy_hub_min", t.occupancy_hub_min},
                   {"gb40879_grade_max", t.gb40879_grade_max}};
   if (s.growth.present) {
     const auto& g = s.growth;
@@ -700,22 +783,34 @@ json scenario_to_json(const Scenario& s) {
     for (const auto& a : g.additions) {
       json nodes = json::array();
       for (const auto& n : a.nodes) nodes.push_back({{"type", n.type}, {"count", n.count}});
-      additions.push_back({{"month", a.month}, {"site", a.site}, {"racks", a.racks}, {"nodes", nodes}, {"opens", a.opens}});
+      additions.push_back(
+          {{"month", a.month}, {"site", a.site}, {"racks", a.racks}, {"nodes", nodes}, {"opens", a.opens}});
     }
-    j["growth"] = {{"start", g.start}, {"horizon_months", g.horizon_months}, {"demand", demand},
-                   {"additions", additions}, {"max_utilization", g.max_utilization}};
+    j["growth"] = {{"start", g.start},
+                   {"horizon_months", g.horizon_months},
+                   {"demand", demand},
+                   {"additions", additions},
+                   {"max_utilization", g.max_utilization}};
   }
   const auto& co = s.costs;
-  j["costs"] = {{"capex_per_rack", co.capex_per_rack}, {"capex_per_cooling_kw", co.capex_per_cooling_kw},
-                {"depreciation_years", co.depreciation_years}, {"carbon_price_per_t", co.carbon_price_per_t}};
+  j["costs"] = {{"capex_per_rack", co.capex_per_rack},
+                {"capex_per_cooling_kw", co.capex_per_cooling_kw},
+                {"depreciation_years", co.depreciation_years},
+                {"carbon_price_per_t", co.carbon_price_per_t}};
   j["outages"] = json::array();
   for (const auto& o : s.outages)
-    j["outages"].push_back({{"site", o.site}, {"start_s", o.start_s}, {"end_s", o.end_s}, {"what", to_string(o.what)},
+    j["outages"].push_back({{"site", o.site},
+                            {"start_s", o.start_s},
+                            {"end_s", o.end_s},
+                            {"what", to_string(o.what)},
                             {"units", o.units}});
   j["demand_points"] = json::array();
   for (const auto& d : s.demand_points)
-    j["demand_points"].push_back({{"name", d.name}, {"city", d.city}, {"lat_deg", d.lat_deg},
-                                  {"lon_deg", d.lon_deg}, {"weight", d.weight}});
+    j["demand_points"].push_back({{"name", d.name},
+                                  {"city", d.city},
+                                  {"lat_deg", d.lat_deg},
+                                  {"lon_deg", d.lon_deg},
+                                  {"weight", d.weight}});
   return j;
 }
 

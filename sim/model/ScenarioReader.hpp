@@ -1,10 +1,9 @@
 // Reads a scenario JSON file into model::Scenario (shape and types), then validates it.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/Scenario.hpp"
 
@@ -27,12 +26,13 @@ Outage parse_outage(const std::string& text, const std::string& option);
 
 /// Applies edits in order; "*" as a pointer token means every element of that array
 /// (/workload/classes/*/placement). UserError naming `option` and the pointer if one cannot apply.
-void apply_scenario_edits(nlohmann::json& doc, const std::vector<ScenarioEdit>& edits, const std::string& option);
+void apply_scenario_edits(nlohmann::json& doc, const std::vector<ScenarioEdit>& edits,
+                          const std::string& option);
 
 struct LoadOptions {
-  bool lenient = false;  ///< unknown fields become warnings
-  bool validate = true;  ///< run the cross-field validation pass
-  std::vector<ScenarioEdit> edits;  ///< applied to the document before it is read
+  bool lenient = false;                ///< unknown fields become warnings
+  bool validate = true;                ///< run the cross-field validation pass
+  std::vector<ScenarioEdit> edits;     ///< applied to the document before it is read
   std::string edits_origin = "--set";  ///< named in messages about an edit that cannot apply
 };
 

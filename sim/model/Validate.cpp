@@ -38,7 +38,9 @@ class Checker {
  public:
   explicit Checker(const Scenario& s) : s_(s) {}
 
-  void error(const std::string& path, const std::string& message) { errors_.emplace_back(s_.source_file, path, message); }
+  void error(const std::string& path, const std::string& message) {
+    errors_.emplace_back(s_.source_file, path, message);
+  }
 
   void positive(const std::string& path, double v) {
     if (!(v > 0)) error(path, "expected a number > 0, got " + io::format_general(v));
@@ -47,8 +49,10 @@ class Checker {
     if (!(v >= 0)) error(path, "expected a number >= 0, got " + io::format_general(v));
   }
   void coordinates(const std::string& path, double lat, double lon) {
-    if (lat < -90 || lat > 90) error(path + "/lat_deg", "expected a latitude in [-90, 90], got " + io::format_general(lat));
-    if (lon < -180 || lon > 180) error(path + "/lon_deg", "expected a longitude in [-180, 180], got " + io::format_general(lon));
+    if (lat < -90 || lat > 90)
+      error(path + "/lat_deg", "expected a latitude in [-90, 90], got " + io::format_general(lat));
+    if (lon < -180 || lon > 180)
+      error(path + "/lon_deg", "expected a longitude in [-180, 180], got " + io::format_general(lon));
   }
   void name(const std::string& path, const std::string& n, const char* what) {
     if (const auto problem = name_problem(n); !problem.empty())
@@ -101,10 +105,12 @@ std::vector<UserError> validate(const Scenario& s) {
 
   c.positive("/horizon_s", s.horizon_s);
   if (s.horizon_s > kMaxHorizonS)
-    c.error("/horizon_s", "expected at most " + io::format_general(kMaxHorizonS) + " s (10 years), got " + io::format_general(s.horizon_s));
+    c.error("/horizon_s", "expected at most " + io::format_general(kMaxHorizonS) + " s (10 years), got " +
+                              io::format_general(s.horizon_s));
   c.positive("/outputs/sampling_interval_s", s.outputs.sampling_interval_s);
   if (s.outputs.sampling_interval_s > 0 && s.outputs.sampling_interval_s < kMinSamplingIntervalS)
-    c.error("/outputs/sampling_interval_s", "expected at least " + io::format_general(kMinSamplingIntervalS) + " s, got " +
+    c.error("/outputs/sampling_interval_s", "expected at least " + io::format_general(kMinSamplingIntervalS) +
+                                                " s, got " +
                                                 io::format_general(s.outputs.sampling_interval_s));
   if (s.outputs.max_timeseries_rows < 1)
     c.error("/outputs/max_timeseries_rows",
@@ -129,11 +135,13 @@ std::vector<UserError> validate(const Scenario& s) {
             "expected an integer in [1, 1000000], got " + std::to_string(s.scheduling.backfill_window));
   c.non_negative("/scheduling/power/idle_off_s", s.scheduling.power.idle_off_s);
   if (!(s.scheduling.power.reserve_fraction >= 0 && s.scheduling.power.reserve_fraction <= 1))
-    c.error("/scheduling/power/reserve_fraction", "expected a number in [0, 1], got " + io::format_general(s.scheduling.power.reserve_fraction));
+    c.error("/scheduling/power/reserve_fraction",
+            "expected a number in [0, 1], got " + io::format_general(s.scheduling.power.reserve_fraction));
   c.positive("/network/fiber_latency_s_per_km", s.network.fiber_latency_s_per_km);
   if (!(s.network.route_factor >= 1.0))
-    c.error("/network/route_factor", "expected a route factor >= 1 (fiber is never shorter than the straight line), got " +
-                                         io::format_general(s.network.route_factor));
+    c.error("/network/route_factor",
+            "expected a route factor >= 1 (fiber is never shorter than the straight line), got " +
+                io::format_general(s.network.route_factor));
   c.non_negative("/network/hop_delay_s", s.network.hop_delay_s);
   c.positive("/network/intercity_bandwidth_bps", s.network.intercity_bandwidth_bps);
   c.positive("/latency_targets/intra_city_s", s.latency_targets.intra_city_s);
@@ -150,7 +158,8 @@ std::vector<UserError> validate(const Scenario& s) {
   auto unique_place = [&](const std::string& path, const std::string& n) {
     if (n.empty()) return;
     auto [it, inserted] = places.emplace(n, path);
-    if (!inserted) c.error(path + "/name", "duplicate name \"" + n + "\" (already used at " + it->second + ")");
+    if (!inserted)
+      c.error(path + "/name", "duplicate name \"" + n + "\" (already used at " + it->second + ")");
   };
 
   for (std::size_t i = 0; i < s.cities.size(); ++i) {
@@ -187,7 +196,8 @@ std::vector<UserError> validate(const Scenario& s) {
       c.non_negative(pp + "/idle_w", ps.idle_w);
       c.positive(pp + "/max_w", ps.max_w);
       if (ps.idle_w > ps.max_w)
-        c.error(pp + "/idle_w", "idle power " + io::format_general(ps.idle_w) + " W exceeds max_w " + io::format_general(ps.max_w) + " W");
+        c.error(pp + "/idle_w", "idle power " + io::format_general(ps.idle_w) + " W exceeds max_w " +
+                                    io::format_general(ps.max_w) + " W");
       if (k > 0 && ps.core_speed_flops > t.pstates[k - 1].core_speed_flops)
         c.error(pp + "/core_speed_flops", "performance states must be listed fastest first");
     }
@@ -199,14 +209,16 @@ std::vector<UserError> validate(const Scenario& s) {
     if (t.gpus < 0) c.error(p + "/gpus", "expected an integer >= 0, got " + std::to_string(t.gpus));
     c.non_negative(p + "/gpu_speed_flops", t.gpu_speed_flops);
     if (t.gpus > t.cores)
-      c.error(p + "/gpus", "a server has at least as many cores as GPUs (the engine maps GPU shares to cores), got " +
-                               std::to_string(t.gpus) + " GPUs and " + std::to_string(t.cores) + " cores");
+      c.error(p + "/gpus",
+              "a server has at least as many cores as GPUs (the engine maps GPU shares to cores), got " +
+                  std::to_string(t.gpus) + " GPUs and " + std::to_string(t.cores) + " cores");
     if (t.gpus > 0 && !(t.gpu_speed_flops > 0))
       c.error(p + "/gpu_speed_flops", "servers with gpus need gpu_speed_flops > 0");
     c.non_negative(p + "/memory_gib", t.memory_gib);
     c.positive(p + "/nic_bps", t.nic_bps);
     if (t.servers_per_rack && *t.servers_per_rack < 1)
-      c.error(p + "/servers_per_rack", "expected an integer >= 1, got " + std::to_string(*t.servers_per_rack));
+      c.error(p + "/servers_per_rack",
+              "expected an integer >= 1, got " + std::to_string(*t.servers_per_rack));
   }
 
   for (std::size_t i = 0; i < s.sites.size(); ++i) {
@@ -219,7 +231,8 @@ std::vector<UserError> validate(const Scenario& s) {
     if (!s.find_city(site.city))
       c.error(p + "/city", "unknown city \"" + site.city + "\" (cities are listed in /cities)");
     c.coordinates(p, site.lat_deg, site.lon_deg);
-    if (site.racks < 0) c.error(p + "/racks", "expected a non-negative number of racks, got " + std::to_string(site.racks));
+    if (site.racks < 0)
+      c.error(p + "/racks", "expected a non-negative number of racks, got " + std::to_string(site.racks));
     if (site.racks > kMaxRacksPerSite)
       c.error(p + "/racks", "expected at most " + std::to_string(kMaxRacksPerSite) + " racks, got " +
                                 std::to_string(site.racks));
@@ -238,7 +251,8 @@ std::vector<UserError> validate(const Scenario& s) {
       } else {
         occupied += static_cast<double>(g.count) * s.node_types[it->second].standard_racks_per_server();
       }
-      if (g.count < 0) c.error(gp + "/count", "expected a non-negative server count, got " + std::to_string(g.count));
+      if (g.count < 0)
+        c.error(gp + "/count", "expected a non-negative server count, got " + std::to_string(g.count));
       if (g.count > kMaxServersPerGroup)
         c.error(gp + "/count", "expected at most " + std::to_string(kMaxServersPerGroup) + " servers, got " +
                                    std::to_string(g.count));
@@ -249,11 +263,14 @@ std::vector<UserError> validate(const Scenario& s) {
                                 std::to_string(site.racks) + " racks");
     const auto& cool = site.cooling;
     if (cool.air_share < 0 || cool.air_share > 1)
-      c.error(p + "/cooling/air_share", "expected a share in [0, 1], got " + io::format_general(cool.air_share));
+      c.error(p + "/cooling/air_share",
+              "expected a share in [0, 1], got " + io::format_general(cool.air_share));
     if (cool.liquid_share < 0 || cool.liquid_share > 1)
-      c.error(p + "/cooling/liquid_share", "expected a share in [0, 1], got " + io::format_general(cool.liquid_share));
+      c.error(p + "/cooling/liquid_share",
+              "expected a share in [0, 1], got " + io::format_general(cool.liquid_share));
     if (std::fabs(cool.air_share + cool.liquid_share - 1.0) > 1e-6)
-      c.error(p + "/cooling", "air_share + liquid_share must be 1, got " + io::format_general(cool.air_share) + " + " +
+      c.error(p + "/cooling", "air_share + liquid_share must be 1, got " +
+                                  io::format_general(cool.air_share) + " + " +
                                   io::format_general(cool.liquid_share));
     if (!(cool.design_pue >= 1.0))
       c.error(p + "/cooling/design_pue", "a PUE is at least 1, got " + io::format_general(cool.design_pue));
@@ -262,8 +279,9 @@ std::vector<UserError> validate(const Scenario& s) {
       if (pl.capacity_w) c.positive(pp + "/capacity_w", *pl.capacity_w);
       if (pl.units < 0) c.error(pp + "/units", "expected an integer >= 0, got " + std::to_string(pl.units));
       if (pl.redundant_units < 0 || (pl.units > 0 && pl.redundant_units >= pl.units))
-        c.error(pp + "/redundant_units", "expected spare units in [0, units - 1] (N+1: units N + 1, redundant_units 1), got " +
-                                             std::to_string(pl.redundant_units));
+        c.error(pp + "/redundant_units",
+                "expected spare units in [0, units - 1] (N+1: units N + 1, redundant_units 1), got " +
+                    std::to_string(pl.redundant_units));
     };
     plant(p + "/cooling", cool.plant);
     plant(p + "/ups", site.ups);
@@ -276,8 +294,7 @@ std::vector<UserError> validate(const Scenario& s) {
     const auto& l = s.links[i];
     const std::string p = "/links/" + std::to_string(i);
     for (const auto& [field, endpoint] : {std::pair{"/from", &l.from}, std::pair{"/to", &l.to}})
-      if (!places.count(*endpoint))
-        c.error(p + field, "unknown city or site \"" + *endpoint + "\"");
+      if (!places.count(*endpoint)) c.error(p + field, "unknown city or site \"" + *endpoint + "\"");
     if (l.from == l.to) c.error(p + "/to", "a link joins two different places, got \"" + l.to + "\" twice");
     if (l.fiber_km) c.non_negative(p + "/fiber_km", *l.fiber_km);
     if (l.bandwidth_bps) c.positive(p + "/bandwidth_bps", *l.bandwidth_bps);
@@ -309,7 +326,8 @@ std::vector<UserError> validate(const Scenario& s) {
     if (!k.name.empty() && !class_names.emplace(k.name, i).second)
       c.error(p + "/name", "duplicate job class name \"" + k.name + "\"");
     for (std::size_t j = 0; j < k.sites.size(); ++j)
-      if (!s.find_site(k.sites[j])) c.error(p + "/sites/" + std::to_string(j), "unknown site \"" + k.sites[j] + "\"");
+      if (!s.find_site(k.sites[j]))
+        c.error(p + "/sites/" + std::to_string(j), "unknown site \"" + k.sites[j] + "\"");
     for (std::size_t j = 0; j < k.site_kinds.size(); ++j) {
       const auto& v = k.site_kinds[j];
       if (!value_named<SiteKind>(v))
@@ -327,11 +345,13 @@ std::vector<UserError> validate(const Scenario& s) {
     if (k.kind != JobKind::kCloudService) {
       if (a.process != ArrivalProcess::kTrace) c.positive(p + "/arrivals/rate_per_s", a.rate_per_s);
       if (a.warm_start && a.process == ArrivalProcess::kTrace)
-        c.error(p + "/arrivals/warm_start",
-                "a replayed trace cannot start warm (what ran before its first record is unknown): use process "
-                "\"resample\" to draw its jobs at a rate, or leave warm_start out");
+        c.error(
+            p + "/arrivals/warm_start",
+            "a replayed trace cannot start warm (what ran before its first record is unknown): use process "
+            "\"resample\" to draw its jobs at a rate, or leave warm_start out");
       if (a.diurnal_amplitude < 0 || a.diurnal_amplitude > 1)
-        c.error(p + "/arrivals/diurnal_amplitude", "expected a number in [0, 1], got " + io::format_general(a.diurnal_amplitude));
+        c.error(p + "/arrivals/diurnal_amplitude",
+                "expected a number in [0, 1], got " + io::format_general(a.diurnal_amplitude));
       c.positive(p + "/arrivals/time_scale", a.time_scale);
       c.non_negative(p + "/arrivals/start_s", a.start_s);
       c.non_negative(p + "/arrivals/until_s", a.until_s);
@@ -356,13 +376,15 @@ std::vector<UserError> validate(const Scenario& s) {
     c.non_negative(p + "/input_bytes", k.input_bytes);
     c.non_negative(p + "/simulated_rate_per_s", k.simulated_rate_per_s);
     if (k.deadline_factor != 0 && k.deadline_factor < 1)
-      c.error(p + "/deadline_factor", "expected 0 (no deadline) or a factor >= 1, got " + io::format_general(k.deadline_factor));
+      c.error(p + "/deadline_factor",
+              "expected 0 (no deadline) or a factor >= 1, got " + io::format_general(k.deadline_factor));
     c.non_negative(p + "/seconds_per_token", k.seconds_per_token);
     c.non_negative(p + "/prefill_seconds_per_token", k.prefill_seconds_per_token);
     if (k.cores_per_proc < 1) c.error(p + "/cores_per_proc", "expected an integer >= 1");
     if (k.services < 0) c.error(p + "/services", "expected an integer >= 0");
     if (!(k.utilization_mean > 0 && k.utilization_mean <= 1))
-      c.error(p + "/utilization_mean", "expected a utilization in (0, 1], got " + io::format_general(k.utilization_mean));
+      c.error(p + "/utilization_mean",
+              "expected a utilization in (0, 1], got " + io::format_general(k.utilization_mean));
     if (k.gpus > 0 && std::none_of(s.sites.begin(), s.sites.end(), site_has_gpus))
       c.error(p + "/gpus", "class \"" + k.name + "\" needs GPUs but no site has servers with gpus");
   }
@@ -376,13 +398,16 @@ std::vector<UserError> validate(const Scenario& s) {
     if (start_ok) {
       const auto year = std::atoi(g.start.substr(0, 4).c_str()), month = std::atoi(g.start.substr(5).c_str());
       start_ok = year >= 1900 && year <= 2200 && month >= 1 && month <= 12 &&
-                 std::all_of(g.start.begin(), g.start.end(), [](char ch) { return ch == '-' || (ch >= '0' && ch <= '9'); });
+                 std::all_of(g.start.begin(), g.start.end(),
+                             [](char ch) { return ch == '-' || (ch >= '0' && ch <= '9'); });
     }
-    if (!start_ok) c.error(p + "/start", "expected a month as YYYY-MM, e.g. 2025-01, got \"" + g.start + "\"");
+    if (!start_ok)
+      c.error(p + "/start", "expected a month as YYYY-MM, e.g. 2025-01, got \"" + g.start + "\"");
     if (g.horizon_months < 1 || g.horizon_months > 600)
       c.error(p + "/horizon_months", "expected 1 to 600 months, got " + std::to_string(g.horizon_months));
     if (!(g.max_utilization > 0 && g.max_utilization <= 1))
-      c.error(p + "/max_utilization", "expected a share in (0, 1], got " + io::format_general(g.max_utilization));
+      c.error(p + "/max_utilization",
+              "expected a share in (0, 1], got " + io::format_general(g.max_utilization));
     std::map<std::string, std::size_t, std::less<>> rated;
     for (std::size_t i = 0; i < g.demand.size(); ++i) {
       const auto& r = g.demand[i];
@@ -390,24 +415,30 @@ std::vector<UserError> validate(const Scenario& s) {
       if (r.job_class != "*" && !class_names.count(r.job_class)) {
         std::string valid;
         for (const auto& [n, unused] : class_names) valid += (valid.empty() ? "" : ", ") + n;
-        c.error(rp + "/class", "unknown job class \"" + r.job_class + "\" (valid: " + valid + ", or * for every other class)");
+        c.error(rp + "/class", "unknown job class \"" + r.job_class + "\" (valid: " + valid +
+                                   ", or * for every other class)");
       }
-      if (!rated.emplace(r.job_class, i).second) c.error(rp + "/class", "class \"" + r.job_class + "\" has two growth rates");
+      if (!rated.emplace(r.job_class, i).second)
+        c.error(rp + "/class", "class \"" + r.job_class + "\" has two growth rates");
       if (!(r.per_year > -1 && r.per_year <= 10))
-        c.error(rp + "/per_year", "expected an annual growth in (-1, 10] (0.4 is +40 % a year), got " + io::format_general(r.per_year));
+        c.error(rp + "/per_year", "expected an annual growth in (-1, 10] (0.4 is +40 % a year), got " +
+                                      io::format_general(r.per_year));
     }
     for (std::size_t i = 0; i < g.additions.size(); ++i) {
       const auto& a = g.additions[i];
       const std::string ap = p + "/additions/" + std::to_string(i);
       if (a.month < 0 || a.month > g.horizon_months)
-        c.error(ap + "/month", "expected a month in [0, horizon_months = " + std::to_string(g.horizon_months) + "], got " +
-                                   std::to_string(a.month));
-      if (!s.find_site(a.site)) c.error(ap + "/site", "unknown site \"" + a.site + "\" (sites are listed in /sites)");
+        c.error(ap + "/month", "expected a month in [0, horizon_months = " +
+                                   std::to_string(g.horizon_months) + "], got " + std::to_string(a.month));
+      if (!s.find_site(a.site))
+        c.error(ap + "/site", "unknown site \"" + a.site + "\" (sites are listed in /sites)");
       if (a.racks < 0 || a.racks > kMaxRacksPerSite)
-        c.error(ap + "/racks", "expected 0 to " + std::to_string(kMaxRacksPerSite) + " racks, got " + std::to_string(a.racks));
+        c.error(ap + "/racks", "expected 0 to " + std::to_string(kMaxRacksPerSite) + " racks, got " +
+                                   std::to_string(a.racks));
       for (std::size_t k = 0; k < a.nodes.size(); ++k) {
         const std::string np = ap + "/nodes/" + std::to_string(k);
-        if (!node_type_index.count(a.nodes[k].type)) c.error(np + "/type", "unknown node type \"" + a.nodes[k].type + "\"");
+        if (!node_type_index.count(a.nodes[k].type))
+          c.error(np + "/type", "unknown node type \"" + a.nodes[k].type + "\"");
         if (a.nodes[k].count < 0 || a.nodes[k].count > kMaxServersPerGroup)
           c.error(np + "/count", "expected 0 to " + std::to_string(kMaxServersPerGroup) + " servers, got " +
                                      std::to_string(a.nodes[k].count));
@@ -430,12 +461,16 @@ std::vector<UserError> validate(const Scenario& s) {
       const auto& plant = o.what == OutageKind::kUps ? failed_site->ups : failed_site->cooling.plant;
       const std::string field = o.what == OutageKind::kUps ? "ups/units" : "cooling/units";
       if (plant.units <= 0)
-        c.error(op + "/what", "site \"" + o.site + "\" has no " + std::string(to_string(o.what)) + " units (set its " + field + ")");
+        c.error(op + "/what", "site \"" + o.site + "\" has no " + std::string(to_string(o.what)) +
+                                  " units (set its " + field + ")");
       else if (o.units < 1 || o.units > plant.units)
-        c.error(op + "/units", "expected 1 to " + std::to_string(plant.units) + " failed units, got " + std::to_string(o.units));
+        c.error(op + "/units", "expected 1 to " + std::to_string(plant.units) + " failed units, got " +
+                                   std::to_string(o.units));
     }
     c.non_negative(op + "/start_s", o.start_s);
-    if (!(o.end_s > o.start_s)) c.error(op + "/end_s", "the repair must come after the outage: expected end_s > start_s = " + io::format_general(o.start_s) + ", got " + io::format_general(o.end_s));
+    if (!(o.end_s > o.start_s))
+      c.error(op + "/end_s", "the repair must come after the outage: expected end_s > start_s = " +
+                                 io::format_general(o.start_s) + ", got " + io::format_general(o.end_s));
     for (std::size_t j = 0; j < i; ++j)
       if (s.outages[j].site == o.site && o.start_s < s.outages[j].end_s && s.outages[j].start_s < o.end_s)
         c.error(op, "overlaps outage " + std::to_string(j) + " of the same site \"" + o.site + "\"");
@@ -445,7 +480,8 @@ std::vector<UserError> validate(const Scenario& s) {
   {
     const auto& e = s.energy;
     if (e.start_hour_of_year < 0 || e.start_hour_of_year >= 8760)
-      c.error("/energy/start_hour_of_year", "expected an hour in [0, 8760), got " + io::format_general(e.start_hour_of_year));
+      c.error("/energy/start_hour_of_year",
+              "expected an hour in [0, 8760), got " + io::format_general(e.start_hour_of_year));
     const auto rh_ok = [](double rh) { return rh >= 0 && rh <= 100; };
     const auto t_ok = [](double t) { return t >= -70 && t <= 70; };
     if (!t_ok(e.default_weather.dry_bulb_c))
@@ -457,8 +493,9 @@ std::vector<UserError> validate(const Scenario& s) {
           c.error("/energy/default_weather/monthly_dry_bulb_c/" + std::to_string(m),
                   "expected a temperature in [-70, 70] degC");
     if (!rh_ok(e.default_weather.relative_humidity))
-      c.error("/energy/default_weather/relative_humidity", "expected a percentage in [0, 100], got " +
-                                                               io::format_general(e.default_weather.relative_humidity));
+      c.error("/energy/default_weather/relative_humidity",
+              "expected a percentage in [0, 100], got " +
+                  io::format_general(e.default_weather.relative_humidity));
     if (e.default_weather.monthly_relative_humidity)
       for (std::size_t m = 0; m < 12; ++m)
         if (!rh_ok((*e.default_weather.monthly_relative_humidity)[m]))
@@ -481,21 +518,29 @@ std::vector<UserError> validate(const Scenario& s) {
       c.non_negative(pp + "/price_per_kwh", p.price_per_kwh);
     }
     const auto& f = e.facility;
-    for (const auto& [name, v] : {std::pair{"ups_loss_fixed", f.ups_loss_fixed}, {"ups_loss_linear", f.ups_loss_linear},
-                                  {"ups_loss_quadratic", f.ups_loss_quadratic}, {"air_fan_fraction", f.air_fan_fraction},
+    for (const auto& [name, v] : {std::pair{"ups_loss_fixed", f.ups_loss_fixed},
+                                  {"ups_loss_linear", f.ups_loss_linear},
+                                  {"ups_loss_quadratic", f.ups_loss_quadratic},
+                                  {"air_fan_fraction", f.air_fan_fraction},
                                   {"plant_pump_fraction", f.plant_pump_fraction},
                                   {"free_cooling_band_c", f.free_cooling_band_c},
                                   {"chiller_cop_gain_per_c", f.chiller_cop_gain_per_c},
-                                  {"overhead_fraction", f.overhead_fraction}, {"wue_l_per_kwh", f.wue_l_per_kwh}})
+                                  {"overhead_fraction", f.overhead_fraction},
+                                  {"wue_l_per_kwh", f.wue_l_per_kwh}})
       c.non_negative(std::string("/energy/facility/") + name, v);
     const auto& t = e.targets;
     for (const auto& [name, v] : {std::pair{"pue_max", t.pue_max}, {"pue_hub_max", t.pue_hub_max}})
-      if (!(v >= 1)) c.error(std::string("/targets/") + name, "a PUE target is at least 1, got " + io::format_general(v));
-    for (const auto& [name, v] : {std::pair{"liquid_share_min", t.liquid_share_min}, {"occupancy_min", t.occupancy_min},
+      if (!(v >= 1))
+        c.error(std::string("/targets/") + name, "a PUE target is at least 1, got " + io::format_general(v));
+    for (const auto& [name, v] : {std::pair{"liquid_share_min", t.liquid_share_min},
+                                  {"occupancy_min", t.occupancy_min},
                                   {"occupancy_hub_min", t.occupancy_hub_min}})
-      if (v < 0 || v > 1) c.error(std::string("/targets/") + name, "expected a share in [0, 1], got " + io::format_general(v));
-    if (!(t.gb40879_grade_max[0] <= t.gb40879_grade_max[1] && t.gb40879_grade_max[1] <= t.gb40879_grade_max[2]))
-      c.error("/targets/gb40879_grade_max", "grade limits must be increasing (grade 1 <= grade 2 <= grade 3)");
+      if (v < 0 || v > 1)
+        c.error(std::string("/targets/") + name, "expected a share in [0, 1], got " + io::format_general(v));
+    if (!(t.gb40879_grade_max[0] <= t.gb40879_grade_max[1] &&
+          t.gb40879_grade_max[1] <= t.gb40879_grade_max[2]))
+      c.error("/targets/gb40879_grade_max",
+              "grade limits must be increasing (grade 1 <= grade 2 <= grade 3)");
   }
   const auto check_weather = [&](const std::string& path, const std::string& file) {
     if (!file.empty()) c.input_file(path, s.resolve_path(file), "weather");
@@ -506,7 +551,8 @@ std::vector<UserError> validate(const Scenario& s) {
     check_weather("/sites/" + std::to_string(i) + "/weather_file", s.sites[i].weather_file);
   for (std::size_t i = 0; i < s.sites.size(); ++i)
     if (s.sites[i].cooling.wue_l_per_kwh)
-      c.non_negative("/sites/" + std::to_string(i) + "/cooling/wue_l_per_kwh", *s.sites[i].cooling.wue_l_per_kwh);
+      c.non_negative("/sites/" + std::to_string(i) + "/cooling/wue_l_per_kwh",
+                     *s.sites[i].cooling.wue_l_per_kwh);
 
   // Connectivity: every city and site must reach every other over fiber (only checked when
   // references are sound, so one mistake is not reported twice).

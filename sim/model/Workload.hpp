@@ -2,11 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace suanli::model {
 
@@ -42,38 +41,39 @@ struct Arrivals {
   TraceFormat format = TraceFormat::kSwf;
   double time_scale = 1.0;
   double start_s = 0.0;
-  std::int64_t max_jobs = -1;      ///< -1: all
-  bool repeat = false;             ///< trace: start over after the last record, until the horizon
-  double until_s = 0;              ///< no arrivals at or after this simulated time; 0: until the horizon
-  bool warm_start = false;         ///< submit the steady-state running jobs at time 0 (Poisson, resample)
+  std::int64_t max_jobs = -1;  ///< -1: all
+  bool repeat = false;         ///< trace: start over after the last record, until the horizon
+  double until_s = 0;          ///< no arrivals at or after this simulated time; 0: until the horizon
+  bool warm_start = false;     ///< submit the steady-state running jobs at time 0 (Poisson, resample)
 };
 
 /// One job class with its defaults.
 struct JobClass {
   std::string name;
   JobKind kind = JobKind::kAiInference;
-  std::string placement;               ///< policy name; empty: the kind's default
+  std::string placement;                                       ///< policy name; empty: the kind's default
   nlohmann::json placement_params = nlohmann::json::object();  ///< the policy's parameters (docs/policies.md)
-  bool deferrable = false;             ///< jobs may start later than submitted, within their deadline
-  std::vector<std::string> sites;      ///< allowed sites (empty: all with suitable hardware)
-  std::vector<std::string> site_kinds; ///< allowed site kinds (empty: all)
-  std::vector<std::string> origins;    ///< origin cities (empty: all cities)
+  bool deferrable = false;              ///< jobs may start later than submitted, within their deadline
+  std::vector<std::string> sites;       ///< allowed sites (empty: all with suitable hardware)
+  std::vector<std::string> site_kinds;  ///< allowed site kinds (empty: all)
+  std::vector<std::string> origins;     ///< origin cities (empty: all cities)
   OriginLevel origin_level = OriginLevel::kCity;
   Arrivals arrivals;
-  double service_s = 1.0;              ///< mean run time (Poisson classes)
+  double service_s = 1.0;  ///< mean run time (Poisson classes)
   ServiceDistribution service_distribution = ServiceDistribution::kExponential;
   int cores = 1;
   int gpus = 0;
-  double budget_s = 0;                 ///< round-trip network budget (latency_critical); 0: latency_targets.intra_city_s
-  double input_bytes = 0;              ///< data sent from the origin to the executing site before the job starts
-  double simulated_rate_per_s = 0;     ///< latency_critical: simulate at most this rate, each request weighted; 0: all
-  double deadline_factor = 0;          ///< ai_training: deadline = submit + factor * run time (0: none)
-  double seconds_per_token = 0.02;     ///< ai_inference trace: run time = generated tokens * this
+  double budget_s = 0;     ///< round-trip network budget (latency_critical); 0: latency_targets.intra_city_s
+  double input_bytes = 0;  ///< data sent from the origin to the executing site before the job starts
+  double simulated_rate_per_s =
+      0;  ///< latency_critical: simulate at most this rate, each request weighted; 0: all
+  double deadline_factor = 0;       ///< ai_training: deadline = submit + factor * run time (0: none)
+  double seconds_per_token = 0.02;  ///< ai_inference trace: run time = generated tokens * this
   double prefill_seconds_per_token = 0.0002;  ///< ai_inference trace: plus context tokens * this
-  int cores_per_proc = 1;              ///< hpc_batch trace: cores per SWF processor
+  int cores_per_proc = 1;                     ///< hpc_batch trace: cores per SWF processor
   // cloud_service
-  std::int64_t services = 0;           ///< number of long-running services
-  double utilization_mean = 0.5;       ///< mean CPU utilization of a service
+  std::int64_t services = 0;      ///< number of long-running services
+  double utilization_mean = 0.5;  ///< mean CPU utilization of a service
 };
 
 struct Workload {
@@ -100,7 +100,7 @@ struct PowerManagement {
 /// How each site runs the jobs placed on it (every pool of every site alike).
 struct Scheduling {
   QueueDiscipline queue = QueueDiscipline::kFcfs;
-  std::string added_queue;             ///< the name when queue is kAdded (checked against the registry by load/)
+  std::string added_queue;  ///< the name when queue is kAdded (checked against the registry by load/)
   std::int64_t backfill_window = 256;  ///< backfilling looks this far down the queue
   AllocationStrategy allocation = AllocationStrategy::kFirstFit;
   PowerManagement power;
@@ -110,7 +110,9 @@ struct Scheduling {
   AfterRepair after_repair = AfterRepair::kReturn;
 
   /// The queue discipline's name: a built-in one, or the added one.
-  std::string queue_name() const { return queue == QueueDiscipline::kAdded ? added_queue : std::string(to_string(queue)); }
+  std::string queue_name() const {
+    return queue == QueueDiscipline::kAdded ? added_queue : std::string(to_string(queue));
+  }
 };
 
 }  // namespace suanli::model

@@ -1,12 +1,12 @@
 // Scenario + fiber graph -> platform description (zones, hosts, links, site-to-site routes).
 #include "platform/PlatformSpec.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
-
-#include <tbb/parallel_for.h>
 
 #include "io/Format.hpp"
 #include "model/Error.hpp"
@@ -29,8 +29,10 @@ std::vector<std::pair<std::string, std::string>> simgrid_config(const model::Pla
 
 std::int64_t servers_per_host(const model::Scenario& s, const model::NodeType& type) {
   switch (s.platform.host_granularity) {
-    case model::HostGranularity::kServer: return 1;
-    case model::HostGranularity::kRack: return type.effective_servers_per_rack();
+    case model::HostGranularity::kServer:
+      return 1;
+    case model::HostGranularity::kRack:
+      return type.effective_servers_per_rack();
     case model::HostGranularity::kPod:
       return static_cast<std::int64_t>(type.effective_servers_per_rack()) * s.platform.pod_racks;
   }
@@ -56,7 +58,8 @@ std::int64_t estimate_host_count(const model::Scenario& s) {
 
 double estimate_platform_bytes(const model::Scenario& s) {
   const double sites = static_cast<double>(s.sites.size());
-  return kBaseBytes + kBytesPerHost * static_cast<double>(estimate_host_count(s)) + kBytesPerRoute * sites * sites;
+  return kBaseBytes + kBytesPerHost * static_cast<double>(estimate_host_count(s)) +
+         kBytesPerRoute * sites * sites;
 }
 
 void check_platform_fits(const model::Scenario& s) {
@@ -81,7 +84,8 @@ void check_platform_fits(const model::Scenario& s) {
                              " (or set SUANLI_MEMORY_LIMIT_GIB)");
 }
 
-std::string host_name(const model::Scenario& s, const SiteZone& zone, const HostGroup& group, std::int64_t index) {
+std::string host_name(const model::Scenario& s, const SiteZone& zone, const HostGroup& group,
+                      std::int64_t index) {
   return s.sites[zone.site].name + ":" + s.node_types[group.node_type].name + ":" + std::to_string(index);
 }
 
@@ -105,7 +109,8 @@ energy::HostPowerProfile host_power_profile(const model::NodeType& type, std::in
   profile.cores = static_cast<int>(static_cast<std::int64_t>(type.cores) * servers);
   for (const auto& p : type.pstates) profile.states.push_back({p.idle_w * n, p.idle_w * n, p.max_w * n});
   // Two extra states: booting, shutting down (constant power whatever the load; no job runs then).
-  for (double w : {type.effective_boot_w() * n, type.effective_shutdown_w() * n}) profile.states.push_back({w, w, w});
+  for (double w : {type.effective_boot_w() * n, type.effective_shutdown_w() * n})
+    profile.states.push_back({w, w, w});
   profile.off_w = type.off_w * n;
   return profile;
 }
@@ -116,7 +121,8 @@ std::string wattage_per_state(const model::NodeType& type, std::int64_t servers)
   std::string out;
   for (const auto& s : host_power_profile(type, servers).states) {
     if (!out.empty()) out += ",";
-    out += io::format_double(s.idle_w) + ":" + io::format_double(s.epsilon_w) + ":" + io::format_double(s.all_cores_w);
+    out += io::format_double(s.idle_w) + ":" + io::format_double(s.epsilon_w) + ":" +
+           io::format_double(s.all_cores_w);
   }
   return out;
 }

@@ -25,7 +25,9 @@ struct HostGroup {
   std::int64_t remainder() const { return servers % servers_per_host; }
   std::int64_t host_count() const { return full_hosts() + (remainder() > 0 ? 1 : 0); }
   /// Servers in host `i` of the group.
-  std::int64_t servers_in_host(std::int64_t i) const { return i < full_hosts() ? servers_per_host : remainder(); }
+  std::int64_t servers_in_host(std::int64_t i) const {
+    return i < full_hosts() ? servers_per_host : remainder();
+  }
 };
 
 /// One site: a star zone of hosts, each with a private (split-duplex) link to the site switch,
@@ -76,7 +78,8 @@ void check_platform_fits(const model::Scenario& scenario);
 PlatformSpec build_platform_spec(const model::Scenario& scenario, const topology::Graph& graph);
 
 // Names and SimGrid property values, shared by the XML writer and the SimGrid builder.
-std::string host_name(const model::Scenario& s, const SiteZone& zone, const HostGroup& group, std::int64_t index);
+std::string host_name(const model::Scenario& s, const SiteZone& zone, const HostGroup& group,
+                      std::int64_t index);
 std::string host_link_name(const std::string& host);
 /// SimGrid's "Idle:Epsilon:AllCores" per pstate, comma separated, for a host of `servers` servers: the
 /// node type's pstates, then its boot and shutdown states (NodeType::boot_pstate / shutdown_pstate).

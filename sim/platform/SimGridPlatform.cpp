@@ -2,13 +2,13 @@
 #include "platform/SimGridPlatform.hpp"
 
 #include <simgrid/plugins/energy.h>
+
+#include <chrono>
+#include <cmath>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
 #include <simgrid/s4u/NetZone.hpp>
-
-#include <chrono>
-#include <cmath>
 #include <unordered_map>
 
 #include "io/Format.hpp"
@@ -54,7 +54,8 @@ void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec, 
                          ->set_core_count(static_cast<int>(static_cast<std::int64_t>(type.cores) * servers))
                          ->set_properties(props)
                          ->seal();
-        auto* link = z->create_split_duplex_link(host_link_name(name), type.nic_bps / 8.0 * static_cast<double>(servers))
+        auto* link = z->create_split_duplex_link(host_link_name(name),
+                                                 type.nic_bps / 8.0 * static_cast<double>(servers))
                          ->set_latency(spec.lan_latency_s)
                          ->seal();
         z->add_route(host->get_netpoint(), nullptr, nullptr, nullptr,
@@ -71,7 +72,8 @@ void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec, 
   std::vector<sg4::Link*> links;
   links.reserve(spec.links.size());
   for (const auto& l : spec.links)
-    links.push_back(root->create_split_duplex_link(l.name, l.bandwidth_bps / 8.0)->set_latency(l.latency_s)->seal());
+    links.push_back(
+        root->create_split_duplex_link(l.name, l.bandwidth_bps / 8.0)->set_latency(l.latency_s)->seal());
 
   for (const auto& r : spec.routes) {
     std::vector<sg4::LinkInRoute> route;
@@ -79,8 +81,8 @@ void build_simgrid_platform(const model::Scenario& s, const PlatformSpec& spec, 
     for (const auto& step : r.steps)
       route.emplace_back(links[step.link],
                          step.forward ? sg4::LinkInRoute::Direction::UP : sg4::LinkInRoute::Direction::DOWN);
-    root->add_route(zones[r.src_site]->get_netpoint(), zones[r.dst_site]->get_netpoint(), gateways[r.src_site],
-                    gateways[r.dst_site], route, true);
+    root->add_route(zones[r.src_site]->get_netpoint(), zones[r.dst_site]->get_netpoint(),
+                    gateways[r.src_site], gateways[r.dst_site], route, true);
   }
   if (control_host) {
     auto* control = sg4::create_star_zone("suanli-control");
@@ -132,13 +134,14 @@ SimGridBuild build_in_simgrid(const model::Scenario& scenario, const PlatformSpe
   out.hosts = static_cast<std::int64_t>(engine.get_host_count());
   out.links = static_cast<std::int64_t>(engine.get_link_count());
   if (verify) {
-    // Every site pair: SimGrid's route latency must equal the Boost.Graph shortest path (+ the two LAN links).
+    // Every site pair: SimGrid's route latency must equal the Boost.Graph shortest path (+ the two LAN
+    // links).
     const auto hosts = first_host_per_site(scenario, spec);
     for (const auto& r : spec.routes) {
       if (!hosts[r.src_site] || !hosts[r.dst_site]) continue;
       const double simgrid_s = route_latency_s(hosts[r.src_site], hosts[r.dst_site]);
-      out.max_latency_difference_s =
-          std::max(out.max_latency_difference_s, std::fabs(simgrid_s - (r.latency_s + 2 * spec.lan_latency_s)));
+      out.max_latency_difference_s = std::max(out.max_latency_difference_s,
+                                              std::fabs(simgrid_s - (r.latency_s + 2 * spec.lan_latency_s)));
       ++out.verified_routes;
     }
   }

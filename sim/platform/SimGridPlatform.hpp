@@ -39,7 +39,8 @@ void build_simgrid_platform(const model::Scenario& scenario, const PlatformSpec&
 void load_platform_xml(simgrid::s4u::Engine& engine, const std::string& path);
 
 /// One host of each site (the first host), or nullptr for a site without hosts; in site order.
-std::vector<simgrid::s4u::Host*> first_host_per_site(const model::Scenario& scenario, const PlatformSpec& spec);
+std::vector<simgrid::s4u::Host*> first_host_per_site(const model::Scenario& scenario,
+                                                     const PlatformSpec& spec);
 
 /// One-way latency of SimGrid's route between two hosts (sum of link latencies), seconds.
 double route_latency_s(const simgrid::s4u::Host* from, const simgrid::s4u::Host* to);
@@ -47,9 +48,9 @@ double route_latency_s(const simgrid::s4u::Host* from, const simgrid::s4u::Host*
 /// What building the platform in SimGrid gave (`suanli platform --build`).
 struct SimGridBuild {
   std::int64_t hosts = 0, links = 0;
-  double build_s = 0;                    ///< wall time of build_simgrid_platform
-  std::size_t verified_routes = 0;       ///< with verify: site pairs whose route latency was compared
-  double max_latency_difference_s = 0;   ///< with verify: worst |SimGrid - (graph + 2 LAN links)|
+  double build_s = 0;                   ///< wall time of build_simgrid_platform
+  std::size_t verified_routes = 0;      ///< with verify: site pairs whose route latency was compared
+  double max_latency_difference_s = 0;  ///< with verify: worst |SimGrid - (graph + 2 LAN links)|
 };
 
 /// Starts a SimGrid engine (with `simgrid_args`), builds `spec` in it with host energy on and, with

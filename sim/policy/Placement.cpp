@@ -11,14 +11,14 @@ namespace suanli::policy {
 // ---------------------------------------------------------------------------------------------------
 // The registry: one line per policy — its name (its factory make_<name> is defined in
 // sim/policy/placement/<name>.cpp) and a one-line summary shown by `suanli policies`.
-#define SUANLI_PLACEMENT_POLICIES(X)                                                                     \
-  X(nearest, "lowest network latency within the budget (ties: lower load)")                              \
-  X(least_loaded, "lowest (busy + queued) / capacity of the resource the job needs")                     \
-  X(round_robin, "the next eligible site in turn, per job class")                                        \
-  X(pue_aware, "lowest marginal facility power for the job, given each site's cooling and weather now")  \
+#define SUANLI_PLACEMENT_POLICIES(X)                                                                       \
+  X(nearest, "lowest network latency within the budget (ties: lower load)")                                \
+  X(least_loaded, "lowest (busy + queued) / capacity of the resource the job needs")                       \
+  X(round_robin, "the next eligible site in turn, per job class")                                          \
+  X(pue_aware, "lowest marginal facility power for the job, given each site's cooling and weather now")    \
   X(carbon_aware, "lowest carbon rate now; deferrable jobs wait for low-carbon hours within the deadline") \
-  X(liquid_first, "dense GPU jobs to the most liquid-cooled sites, other jobs to air-cooled ones")        \
-  X(consolidate, "pack work onto the busiest sites that still fit it, so the others can power down")     \
+  X(liquid_first, "dense GPU jobs to the most liquid-cooled sites, other jobs to air-cooled ones")         \
+  X(consolidate, "pack work onto the busiest sites that still fit it, so the others can power down")       \
   X(random, "a uniformly random eligible site (the example of docs/policies.md)")
 // ---------------------------------------------------------------------------------------------------
 
@@ -44,11 +44,14 @@ std::vector<AddedPolicy>& added_policies() {
 
 void add_placement(const std::string& name, const std::string& summary, PlacementFactory make) {
   for (const auto& p : placement_registry())
-    if (p.name == name) throw PolicyError("", "\"" + name + "\" is a built-in placement policy; choose another name");
+    if (p.name == name)
+      throw PolicyError("", "\"" + name + "\" is a built-in placement policy; choose another name");
   auto& added = added_policies();
   auto it = std::find_if(added.begin(), added.end(), [&](const AddedPolicy& a) { return a.name == name; });
-  if (it != added.end()) *it = {name, summary, std::move(make)};
-  else added.push_back({name, summary, std::move(make)});
+  if (it != added.end())
+    *it = {name, summary, std::move(make)};
+  else
+    added.push_back({name, summary, std::move(make)});
 }
 
 std::string placement_summary(std::string_view name) {
@@ -80,8 +83,9 @@ std::unique_ptr<PlacementPolicy> make_placement(std::string_view name, const nlo
     if (!unknown.empty()) {
       std::string valid;
       for (const auto& k : reader.known()) valid += (valid.empty() ? "" : ", ") + k;
-      throw PolicyError(unknown.front(), "unknown parameter \"" + unknown.front() + "\" of placement policy \"" +
-                                             std::string(name) + "\" (valid: " + (valid.empty() ? "none" : valid) + ")");
+      throw PolicyError(unknown.front(), "unknown parameter \"" + unknown.front() +
+                                             "\" of placement policy \"" + std::string(name) +
+                                             "\" (valid: " + (valid.empty() ? "none" : valid) + ")");
     }
     return policy;
   }
@@ -145,7 +149,8 @@ double site_utilization(const SiteView& s, const workload::Job& job) {
   return static_cast<double>(s.cores_total - s.cores_off - s.cores_free) / static_cast<double>(s.cores_total);
 }
 
-std::optional<std::size_t> best_candidate(const PlacementRequest& r, const std::function<double(const SiteView&)>& key) {
+std::optional<std::size_t> best_candidate(const PlacementRequest& r,
+                                          const std::function<double(const SiteView&)>& key) {
   std::optional<std::size_t> best;
   double best_key = 0;
   for (std::size_t i = 0; i < r.sites.size(); ++i) {

@@ -7,14 +7,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "workload/Job.hpp"
 
@@ -27,20 +26,20 @@ namespace suanli::policy {
 /// What a policy knows of one site for one job: the pool the job would use (CPU or GPU hosts).
 struct SiteView {
   std::size_t site = 0;
-  bool eligible = false;         ///< allowed for the job's class and could ever hold the job
-  double latency_s = 0;          ///< one-way network latency from the job's origin
+  bool eligible = false;  ///< allowed for the job's class and could ever hold the job
+  double latency_s = 0;   ///< one-way network latency from the job's origin
   std::int64_t cores_total = 0;
-  std::int64_t cores_free = 0;   ///< free now on hosts that are on
-  std::int64_t cores_off = 0;    ///< on hosts that are off, booting or shutting down
+  std::int64_t cores_free = 0;  ///< free now on hosts that are on
+  std::int64_t cores_off = 0;   ///< on hosts that are off, booting or shutting down
   std::int64_t gpus_total = 0;
   std::int64_t gpus_free = 0;
   std::int64_t gpus_off = 0;
-  std::size_t queued = 0;        ///< jobs waiting in that pool's queue
+  std::size_t queued = 0;  ///< jobs waiting in that pool's queue
   std::size_t running = 0;
-  double liquid_share = 0;       ///< liquid-cooled share of the site's IT power
-  double job_it_w = 0;           ///< IT power the job would add here (dynamic power of its cores), W
+  double liquid_share = 0;         ///< liquid-cooled share of the site's IT power
+  double job_it_w = 0;             ///< IT power the job would add here (dynamic power of its cores), W
   double facility_w_per_it_w = 1;  ///< marginal facility power per W of IT load, now (weather, load)
-  double carbon_kg_per_kwh = 0;  ///< grid intensity at the site now
+  double carbon_kg_per_kwh = 0;    ///< grid intensity at the site now
 };
 
 /// The future as a policy may know it (forecasts); the engine gives the scenario's series.
@@ -57,9 +56,9 @@ class Outlook {
 struct PlacementRequest {
   const workload::Job& job;
   double now_s = 0;
-  double budget_rtt_s = 0;        ///< round-trip budget; 0: none
+  double budget_rtt_s = 0;  ///< round-trip budget; 0: none
   std::span<const SiteView> sites;
-  bool deferrable = false;        ///< the job may start later than now (within its deadline)
+  bool deferrable = false;           ///< the job may start later than now (within its deadline)
   const Outlook* outlook = nullptr;  ///< nullptr: no forecast
 };
 
@@ -99,7 +98,8 @@ class PolicyParams {
 
 /// A bad policy name or parameter: `field` is "" for the name, else the parameter.
 struct PolicyError : std::runtime_error {
-  PolicyError(std::string field_, const std::string& message) : std::runtime_error(message), field(std::move(field_)) {}
+  PolicyError(std::string field_, const std::string& message)
+      : std::runtime_error(message), field(std::move(field_)) {}
   std::string field;
 };
 
@@ -125,8 +125,10 @@ std::string placement_summary(std::string_view name);
 /// The policy of that name with its parameters; PolicyError when the name or a parameter is bad.
 /// `scenario`: the run's (given to policies added at run time; built-in ones take what they need as
 /// parameters).
-std::unique_ptr<PlacementPolicy> make_placement(std::string_view name, const nlohmann::json& params = nlohmann::json::object(),
-                                                std::uint64_t seed = 1, const model::Scenario* scenario = nullptr);
+std::unique_ptr<PlacementPolicy> make_placement(std::string_view name,
+                                                const nlohmann::json& params = nlohmann::json::object(),
+                                                std::uint64_t seed = 1,
+                                                const model::Scenario* scenario = nullptr);
 
 // Helpers for policies.
 

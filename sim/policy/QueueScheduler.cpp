@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
-#include <stdexcept>
 #include <limits>
+#include <stdexcept>
 
 #include "model/Names.hpp"
 
@@ -175,8 +175,8 @@ void EasyScheduler::schedule(const QueueState& state, const std::function<bool(s
       return true;
     };
     state.running_by_end([&](const RunningJob& r) {
-      if (r.expected_end_s <= now) return true;            // counted above
-      if (!(r.expected_end_s < kInf)) return false;        // never ends: nor does anything after it
+      if (r.expected_end_s <= now) return true;      // counted above
+      if (!(r.expected_end_s < kInf)) return false;  // never ends: nor does anything after it
       for (; k < started_.size() && started_[k].t <= r.expected_end_s; ++k)
         if (!add(started_[k].t, started_[k].cores, started_[k].gpus)) return false;
       return add(r.expected_end_s, r.cores, r.gpus);
@@ -295,8 +295,10 @@ void add_queue_scheduler(const std::string& name, const std::string& summary, Qu
     throw std::invalid_argument("\"" + name + "\" is a built-in queue discipline; choose another name");
   auto& added = added_queues();
   auto it = std::find_if(added.begin(), added.end(), [&](const AddedQueue& a) { return a.name == name; });
-  if (it != added.end()) *it = {name, summary, std::move(make)};
-  else added.push_back({name, summary, std::move(make)});
+  if (it != added.end())
+    *it = {name, summary, std::move(make)};
+  else
+    added.push_back({name, summary, std::move(make)});
 }
 
 bool is_builtin_queue_scheduler(std::string_view name) {
@@ -311,7 +313,8 @@ std::vector<std::string> queue_scheduler_names() {
 }
 
 std::string queue_scheduler_summary(std::string_view name) {
-  if (const auto d = model::value_named<model::QueueDiscipline>(name)) return std::string(builtin_summary(*d));
+  if (const auto d = model::value_named<model::QueueDiscipline>(name))
+    return std::string(builtin_summary(*d));
   for (const auto& a : added_queues())
     if (a.name == name) return a.summary;
   return {};

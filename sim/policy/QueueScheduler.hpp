@@ -37,9 +37,9 @@ struct RunningJob {
 struct WaitingJob {
   int cores = 0;
   int gpus = 0;
-  double estimate_s = 0;  ///< requested time (walltime) or, when unknown, the run time
-  std::uint64_t id = 0;   ///< stable identity across calls (the engine's job id), unique in the queue
-  double submit_s = 0;    ///< when the job was submitted
+  double estimate_s = 0;      ///< requested time (walltime) or, when unknown, the run time
+  std::uint64_t id = 0;       ///< stable identity across calls (the engine's job id), unique in the queue
+  double submit_s = 0;        ///< when the job was submitted
   std::size_t job_class = 0;  ///< index into the scenario's workload classes
 };
 
@@ -54,7 +54,7 @@ struct QueueState {
   std::int64_t gpus_free = 0;
   std::span<const RunningJob> running;  ///< in any order (empty when running_by_end is given)
   std::span<const WaitingJob> queue;
-  RunningByEnd running_by_end;          ///< optional: the same jobs in order of expected end
+  RunningByEnd running_by_end;  ///< optional: the same jobs in order of expected end
 };
 
 /// Free cores and GPUs over future time, a step function from now on: the availability profile of

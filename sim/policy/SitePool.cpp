@@ -69,7 +69,8 @@ std::optional<std::size_t> SitePool::best_host(int cores, int gpus) const {
   for (std::size_t h = first_nonfull_; h < free_.size(); ++h) {
     const auto& f = free_[h];
     if (f.gpus < gpus || f.cores < cores) continue;
-    if (!best || f.gpus < free_[*best].gpus || (f.gpus == free_[*best].gpus && f.cores < free_[*best].cores)) best = h;
+    if (!best || f.gpus < free_[*best].gpus || (f.gpus == free_[*best].gpus && f.cores < free_[*best].cores))
+      best = h;
     if (f.gpus == gpus && f.cores == cores) break;  // an exact fit: nothing is better
   }
   return best;

@@ -6,44 +6,43 @@
 // the parent never starts SimGrid or TBB, any number of runs work in one Python process, and each run
 // starts from a fresh engine. The child sends its results back through a pipe: the summary as JSON
 // and the job and sample records as raw column arrays (no CSV is written or parsed).
+#include <fcntl.h>
+#include <poll.h>
 #include <pybind11/functional.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <ext/stdio_filebuf.h>
-#include <istream>
-#include <ostream>
 #include <csignal>
 #include <cstring>
+#include <ext/stdio_filebuf.h>
 #include <filesystem>
 #include <iostream>
+#include <istream>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "capacity/Growth.hpp"
-#include "cli/Cli.hpp"
 #include "capacity/Headroom.hpp"
+#include "cli/Cli.hpp"
 #include "energy/AnnualPue.hpp"
 #include "engine/Simulation.hpp"
 #include "engine/Stepper.hpp"
+#include "io/JsonReader.hpp"
+#include "load/Load.hpp"
 #include "metrics/CheckReport.hpp"
 #include "metrics/PueReport.hpp"
 #include "metrics/RunMetrics.hpp"
 #include "model/Error.hpp"
-#include "io/JsonReader.hpp"
-#include "load/Load.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
 #include "policy/Catalog.hpp"
@@ -64,12 +63,18 @@ namespace {
 
 py::object to_python(const json& j) {
   switch (j.type()) {
-    case json::value_t::null: return py::none();
-    case json::value_t::boolean: return py::bool_(j.get<bool>());
-    case json::value_t::number_integer: return py::int_(j.get<std::int64_t>());
-    case json::value_t::number_unsigned: return py::int_(j.get<std::uint64_t>());
-    case json::value_t::number_float: return py::float_(j.get<double>());
-    case json::value_t::string: return py::str(j.get_ref<const std::string&>());
+    case json::value_t::null:
+      return py::none();
+    case json::value_t::boolean:
+      return py::bool_(j.get<bool>());
+    case json::value_t::number_integer:
+      return py::int_(j.get<std::int64_t>());
+    case json::value_t::number_unsigned:
+      return py::int_(j.get<std::uint64_t>());
+    case json::value_t::number_float:
+      return py::float_(j.get<double>());
+    case json::value_t::string:
+      return py::str(j.get_ref<const std::string&>());
     case json::value_t::array: {
       py::list out;
       for (const auto& v : j) out.append(to_python(v));
@@ -80,7 +85,8 @@ py::object to_python(const json& j) {
       for (const auto& [k, v] : j.items()) out[py::str(k)] = to_python(v);
       return out;
     }
-    default: return py::none();
+    default:
+      return py::none();
   }
 }
 
@@ -121,7 +127,8 @@ json from_python(py::handle h, const std::string& where) {
 json user_errors_json(const std::vector<suanli::model::UserError>& errors) {
   json out = json::array();
   for (const auto& e : errors)
-    out.push_back({{"file", e.file()}, {"pointer", e.location()}, {"message", e.message()}, {"line", e.what()}});
+    out.push_back(
+        {{"file", e.file()}, {"pointer", e.location()}, {"message", e.message()}, {"line", e.what()}});
   return out;
 }
 
@@ -203,7 +210,9 @@ struct PySite {
 struct PyRequest {
   const suanli::policy::PlacementRequest* request = nullptr;
   const suanli::model::Scenario* scenario = nullptr;
-  const suanli::model::JobClass& job_class() const { return scenario->workload.classes[request->job.job_class]; }
+  const suanli::model::JobClass& job_class() const {
+    return scenario->workload.classes[request->job.job_class];
+  }
 };
 
 /// A Python policy or queue discipline that raised, or returned something it may not: the run stops.
@@ -302,7 +311,8 @@ class PythonPlacement final : public suanli::policy::PlacementPolicy {
 };
 
 void register_placement(py::module_ m, const std::string& name, py::object fn, const std::string& summary) {
-  if (!PyCallable_Check(fn.ptr())) throw py::type_error("register_placement: fn must be callable as fn(request, sites)");
+  if (!PyCallable_Check(fn.ptr()))
+    throw py::type_error("register_placement: fn must be callable as fn(request, sites)");
   // The module's dict owns the callable; the registry (a C++ static, destroyed after the interpreter)
   // holds a borrowed handle, which must not be released then.
   const py::handle borrowed = fn;
@@ -311,7 +321,8 @@ void register_placement(py::module_ m, const std::string& name, py::object fn, c
                                   [name, borrowed](suanli::policy::PolicyParams& params) {
                                     py::gil_scoped_acquire gil;
                                     return std::make_unique<PythonPlacement>(
-                                        name, py::reinterpret_borrow<py::object>(borrowed), params.scenario());
+                                        name, py::reinterpret_borrow<py::object>(borrowed),
+                                        params.scenario());
                                   });
   } catch (const suanli::policy::PolicyError& e) {
     throw py::value_error(e.what());
@@ -346,7 +357,8 @@ struct PyQueueState {
     if (!running_made && state) {
       running = py::list(state->running.size());
       for (std::size_t i = 0; i < state->running.size(); ++i)
-        PyList_SET_ITEM(running.ptr(), static_cast<py::ssize_t>(i), py::cast(PyRunning{state->running[i]}).release().ptr());
+        PyList_SET_ITEM(running.ptr(), static_cast<py::ssize_t>(i),
+                        py::cast(PyRunning{state->running[i]}).release().ptr());
       running_made = true;
     }
     return running;
@@ -383,7 +395,8 @@ class PythonQueue final : public suanli::policy::QueueScheduler {
 
   std::string_view name() const override { return name_; }
 
-  void schedule(const suanli::policy::QueueState& state, const std::function<bool(std::size_t)>& try_start) override {
+  void schedule(const suanli::policy::QueueState& state,
+                const std::function<bool(std::size_t)>& try_start) override {
     py::gil_scoped_acquire gil;
     const std::size_t n = state.queue.size();
     state_.state = &state;
@@ -488,7 +501,8 @@ class PythonQueue final : public suanli::policy::QueueScheduler {
   std::vector<char> offered_;
 };
 
-void register_queue(py::module_ m, const std::string& name, py::object fn, bool backfill, const std::string& summary) {
+void register_queue(py::module_ m, const std::string& name, py::object fn, bool backfill,
+                    const std::string& summary) {
   if (!PyCallable_Check(fn.ptr())) throw py::type_error("register_queue: fn must be callable as fn(state)");
   const py::handle borrowed = fn;  // owned by the module's dict, as for placements
   try {
@@ -496,7 +510,8 @@ void register_queue(py::module_ m, const std::string& name, py::object fn, bool 
         name, summary.empty() ? std::string("Python: ") + name + (backfill ? " (backfill)" : "") : summary,
         [name, borrowed, backfill](const suanli::policy::QueueContext& context) {
           py::gil_scoped_acquire gil;
-          return std::make_unique<PythonQueue>(name, py::reinterpret_borrow<py::object>(borrowed), backfill, context);
+          return std::make_unique<PythonQueue>(name, py::reinterpret_borrow<py::object>(borrowed), backfill,
+                                               context);
         });
   } catch (const std::invalid_argument& e) {
     throw py::value_error(e.what());
@@ -540,7 +555,8 @@ struct FrameReader {
   std::size_t pos = 0;
   std::string_view next() {
     std::uint64_t len = 0;
-    if (bytes.size() - pos < sizeof len) throw std::runtime_error("truncated reply from the run's child process");
+    if (bytes.size() - pos < sizeof len)
+      throw std::runtime_error("truncated reply from the run's child process");
     std::memcpy(&len, bytes.data() + pos, sizeof len);
     pos += sizeof len;
     if (bytes.size() - pos < len) throw std::runtime_error("truncated reply from the run's child process");
@@ -641,12 +657,15 @@ FrameReader in_child(Work work) {
   }
   if (interrupted) throw py::error_already_set();
   if (WIFSIGNALED(wstatus))
-    raise_named("InternalError", "the run's child process died of signal " + std::to_string(WTERMSIG(wstatus)) + " (" +
-                                     strsignal(WTERMSIG(wstatus)) + ")");
+    raise_named("InternalError", "the run's child process died of signal " +
+                                     std::to_string(WTERMSIG(wstatus)) + " (" + strsignal(WTERMSIG(wstatus)) +
+                                     ")");
   std::uint64_t len = 0;
-  if (reply.bytes.size() < 2 * sizeof len) raise_named("InternalError", "the run's child process sent no result");
+  if (reply.bytes.size() < 2 * sizeof len)
+    raise_named("InternalError", "the run's child process sent no result");
   std::memcpy(&len, reply.bytes.data() + reply.bytes.size() - sizeof len, sizeof len);
-  if (len + 2 * sizeof len > reply.bytes.size()) raise_named("InternalError", "garbled reply from the run's child process");
+  if (len + 2 * sizeof len > reply.bytes.size())
+    raise_named("InternalError", "garbled reply from the run's child process");
   const json status = json::parse(reply.bytes.substr(reply.bytes.size() - sizeof len - len, len));
   reply.bytes.resize(reply.bytes.size() - 2 * sizeof len - len);
   if (status.contains("errors")) raise_scenario_error(status["errors"]);
@@ -668,22 +687,24 @@ suanli::model::Scenario run_scenario(const Scenario& sc, std::optional<std::uint
   if (engine != "exact" && engine != "simgrid")
     throw py::value_error("engine must be \"exact\" or \"simgrid\", got \"" + engine + "\"");
   if (growth_month && *growth_month < 0)
-    throw py::value_error("growth_month: expected a whole number of months >= 0, got " + std::to_string(*growth_month));
+    throw py::value_error("growth_month: expected a whole number of months >= 0, got " +
+                          std::to_string(*growth_month));
   auto scenario = guarded([&] { return sc.read(); });
   if (seed) scenario.seed = *seed;
   if (horizon_s) scenario.horizon_s = *horizon_s;
   guarded([&] {
     if (growth_month) {
       if (!scenario.growth.present)
-        throw suanli::model::UserError(sc.path, "/growth",
-                                       "growth_month needs a growth section in the scenario (docs/capacity.md)");
+        throw suanli::model::UserError(
+            sc.path, "/growth", "growth_month needs a growth section in the scenario (docs/capacity.md)");
       scenario = suanli::capacity::scenario_at_month(scenario, *growth_month);
     }
     for (const auto& text : outages) scenario.outages.push_back(suanli::model::parse_outage(text, "outages"));
   });
   guarded([&] {
     if (!outputs.empty() && fs::exists(outputs) && !fs::is_directory(outputs))
-      throw suanli::model::UserError(outputs, "", "exists and is not a folder; give a folder for the outputs");
+      throw suanli::model::UserError(outputs, "",
+                                     "exists and is not a folder; give a folder for the outputs");
     if (horizon_s || growth_month || !outages.empty()) {
       auto errors = suanli::load::validate(scenario);
       if (!errors.empty()) throw suanli::model::UserErrors(std::move(errors));
@@ -694,8 +715,9 @@ suanli::model::Scenario run_scenario(const Scenario& sc, std::optional<std::uint
 }
 
 py::dict run(const Scenario& sc, std::optional<std::uint64_t> seed, std::optional<double> horizon_s,
-             const std::string& outputs, bool keep_jobs, const std::string& engine, bool gzip, bool decision_log,
-             std::optional<std::int64_t> growth_month, const std::vector<std::string>& outages) {
+             const std::string& outputs, bool keep_jobs, const std::string& engine, bool gzip,
+             bool decision_log, std::optional<std::int64_t> growth_month,
+             const std::vector<std::string>& outages) {
   const auto scenario = run_scenario(sc, seed, horizon_s, outputs, engine, growth_month, outages);
   auto reply = in_child([&](FrameWriter& out, json& status) {
     suanli::metrics::RunColumns columns;
@@ -705,21 +727,23 @@ py::dict run(const Scenario& sc, std::optional<std::uint64_t> seed, std::optiona
     options.gzip = gzip;
     options.decision_log = decision_log;
     options.columns = &columns;
-    options.executor = engine == "simgrid" ? suanli::engine::ExecutorKind::kSimGrid : suanli::engine::ExecutorKind::kExact;
+    options.executor =
+        engine == "simgrid" ? suanli::engine::ExecutorKind::kSimGrid : suanli::engine::ExecutorKind::kExact;
     const auto summary = suanli::engine::run_simulation(scenario, options);
     out.frame(summary.dump());
     out.frame(json(columns.reasons).dump());
     const auto& j = columns.jobs;
     for (const auto* v : {&j.id, &j.trace_id}) out.frame(*v);
-    for (const auto* v : {&j.job_class, &j.origin, &j.site, &j.outcome, &j.reason, &j.cores, &j.gpus}) out.frame(*v);
+    for (const auto* v : {&j.job_class, &j.origin, &j.site, &j.outcome, &j.reason, &j.cores, &j.gpus})
+      out.frame(*v);
     for (const auto* v : {&j.budget_met, &j.deadline_met}) out.frame(*v);
-    for (const auto* v : {&j.submit_s, &j.start_s, &j.end_s, &j.wait_s, &j.runtime_s, &j.network_rtt_s, &j.budget_s,
-                          &j.weight, &j.energy_j})
+    for (const auto* v : {&j.submit_s, &j.start_s, &j.end_s, &j.wait_s, &j.runtime_s, &j.network_rtt_s,
+                          &j.budget_s, &j.weight, &j.energy_j})
       out.frame(*v);
     const auto& t = columns.timeseries;
-    for (const auto* v : {&t.time_s, &t.cpu_utilization, &t.gpu_utilization, &t.it_power_w, &t.loss_w, &t.cooling_w,
-                          &t.overhead_w, &t.facility_w, &t.pue, &t.free_cooling, &t.dry_bulb_c, &t.wet_bulb_c,
-                          &t.carbon_kg_per_h})
+    for (const auto* v : {&t.time_s, &t.cpu_utilization, &t.gpu_utilization, &t.it_power_w, &t.loss_w,
+                          &t.cooling_w, &t.overhead_w, &t.facility_w, &t.pue, &t.free_cooling, &t.dry_bulb_c,
+                          &t.wet_bulb_c, &t.carbon_kg_per_h})
       out.frame(*v);
     out.frame(t.site);
     for (const auto* v : {&t.running, &t.queued}) out.frame(*v);
@@ -734,13 +758,13 @@ py::dict run(const Scenario& sc, std::optional<std::uint64_t> seed, std::optiona
   for (const char* name : {"class", "origin", "site", "outcome", "reason", "cores", "gpus"})
     jobs[name] = reply.array<std::int32_t>();
   for (const char* name : {"budget_met", "deadline_met"}) jobs[name] = reply.array<std::int8_t>();
-  for (const char* name : {"submit_s", "start_s", "end_s", "wait_s", "runtime_s", "network_rtt_s", "budget_s", "weight",
-                           "energy_j"})
+  for (const char* name : {"submit_s", "start_s", "end_s", "wait_s", "runtime_s", "network_rtt_s", "budget_s",
+                           "weight", "energy_j"})
     jobs[name] = reply.array<double>();
   py::dict ts;
-  for (const char* name : {"time_s", "cpu_utilization", "gpu_utilization", "it_power_w", "loss_w", "cooling_w",
-                           "overhead_w", "facility_w", "pue", "free_cooling", "dry_bulb_c", "wet_bulb_c",
-                           "carbon_kg_per_h"})
+  for (const char* name :
+       {"time_s", "cpu_utilization", "gpu_utilization", "it_power_w", "loss_w", "cooling_w", "overhead_w",
+        "facility_w", "pue", "free_cooling", "dry_bulb_c", "wet_bulb_c", "carbon_kg_per_h"})
     ts[name] = reply.array<double>();
   ts["site"] = reply.array<std::int32_t>();
   for (const char* name : {"running", "queued"}) ts[name] = reply.array<std::int64_t>();
@@ -772,7 +796,8 @@ py::object pue(const Scenario& sc, std::optional<double> it_load, double it_diur
   auto reply = in_child([&](FrameWriter& out, json& status) {
     const suanli::energy::SiteWeather weather(scenario);
     const suanli::energy::GridCarbon carbon(scenario);
-    const auto profile = suanli::capacity::annual_it_load(scenario, weather, carbon, it_load, it_diurnal_amplitude);
+    const auto profile =
+        suanli::capacity::annual_it_load(scenario, weather, carbon, it_load, it_diurnal_amplitude);
     const auto year = suanli::energy::annual_pue(scenario, weather, carbon, profile);
     out.frame(suanli::metrics::pue_report_json(scenario, weather, profile, year).dump());
     status = {{"ok", true}};
@@ -780,7 +805,8 @@ py::object pue(const Scenario& sc, std::optional<double> it_load, double it_diur
   return to_python(json::parse(reply.next()));
 }
 
-py::object capacity(const Scenario& sc, bool growth, const std::string& from_run, double min_budget_attainment) {
+py::object capacity(const Scenario& sc, bool growth, const std::string& from_run,
+                    double min_budget_attainment) {
   const auto scenario = guarded([&] { return sc.read(); });
   auto reply = in_child([&](FrameWriter& out, json& status) {
     if (growth) {
@@ -792,7 +818,8 @@ py::object capacity(const Scenario& sc, bool growth, const std::string& from_run
     } else {
       std::optional<suanli::capacity::RunUsage> usage;
       if (!from_run.empty()) usage = suanli::capacity::read_run_usage(from_run, scenario);
-      out.frame(suanli::capacity::headroom_json(suanli::capacity::compute_headroom(scenario, usage ? &*usage : nullptr))
+      out.frame(suanli::capacity::headroom_json(
+                    suanli::capacity::compute_headroom(scenario, usage ? &*usage : nullptr))
                     .dump());
     }
     status = {{"ok", true}};
@@ -915,8 +942,8 @@ class StepChild {
         suanli::engine::RunOptions options;
         options.output_dir = outputs;
         options.full_horizon = full_horizon;
-        options.executor =
-            engine == "simgrid" ? suanli::engine::ExecutorKind::kSimGrid : suanli::engine::ExecutorKind::kExact;
+        options.executor = engine == "simgrid" ? suanli::engine::ExecutorKind::kSimGrid
+                                               : suanli::engine::ExecutorKind::kExact;
         suanli::engine::Stepper stepper(scenario, options);
         suanli::engine::run_step_protocol(stepper, in, out);
         if (stepper.finished()) status["summary"] = stepper.summary();
@@ -1026,7 +1053,8 @@ class StepChild {
 /// Forks a child that runs the command line `launch.args` with its output to launch.log.
 pid_t fork_cli(const suanli::sweep::RunLaunch& launch) {
   const int fd = ::open(launch.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw suanli::model::UserError(launch.log, "", std::string("cannot create: ") + std::strerror(errno));
+  if (fd < 0)
+    throw suanli::model::UserError(launch.log, "", std::string("cannot create: ") + std::strerror(errno));
   py::module_::import("sys").attr("stdout").attr("flush")();
   py::module_::import("sys").attr("stderr").attr("flush")();
   std::cout.flush();
@@ -1061,7 +1089,8 @@ pid_t fork_cli(const suanli::sweep::RunLaunch& launch) {
   return pid;
 }
 
-void launch_forked(std::size_t count, int jobs, const std::function<suanli::sweep::RunLaunch(std::size_t)>& prepare,
+void launch_forked(std::size_t count, int jobs,
+                   const std::function<suanli::sweep::RunLaunch(std::size_t)>& prepare,
                    const std::function<void(std::size_t, int)>& done) {
   std::vector<std::pair<pid_t, std::size_t>> active;  // (child, run)
   std::size_t next = 0;
@@ -1084,7 +1113,7 @@ void launch_forked(std::size_t count, int jobs, const std::function<suanli::swee
         int status = 0;
         const pid_t r = ::waitpid(it->first, &status, WNOHANG);
         if (r == it->first || (r < 0 && errno != EINTR)) {
-          const int code = r < 0                ? 255
+          const int code = r < 0                 ? 255
                            : WIFEXITED(status)   ? WEXITSTATUS(status)
                            : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
                                                  : 255;
@@ -1160,12 +1189,15 @@ PYBIND11_MODULE(_core, m) {
       .def("validate", [](Scenario& s) { guarded([&] { s.warnings = s.read_warnings(); }); })
       .def("document", [](const Scenario& s) { return to_python(s.doc); })
       .def("resolved",
-           [](const Scenario& s) { return to_python(guarded([&] { return suanli::model::scenario_to_json(s.read()); })); })
+           [](const Scenario& s) {
+             return to_python(guarded([&] { return suanli::model::scenario_to_json(s.read()); }));
+           })
       .def("check", [](const Scenario& s) {
         return to_python(guarded([&] {
           const auto scenario = s.read();
           const suanli::topology::Graph graph(scenario);
-          return suanli::metrics::check_report_json(scenario, suanli::topology::latency_circle(scenario, graph));
+          return suanli::metrics::check_report_json(scenario,
+                                                    suanli::topology::latency_circle(scenario, graph));
         }));
       });
 
@@ -1186,11 +1218,13 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("running", [](const PySite& s) { return s.view->running; })
       .def_property_readonly("liquid_share", [](const PySite& s) { return s.view->liquid_share; })
       .def_property_readonly("job_it_w", [](const PySite& s) { return s.view->job_it_w; })
-      .def_property_readonly("facility_w_per_it_w", [](const PySite& s) { return s.view->facility_w_per_it_w; })
+      .def_property_readonly("facility_w_per_it_w",
+                             [](const PySite& s) { return s.view->facility_w_per_it_w; })
       .def_property_readonly("carbon_kg_per_kwh", [](const PySite& s) { return s.view->carbon_kg_per_kwh; })
       .def("__repr__", [](const PySite& s) {
         return "<SiteView " + *s.name + (s.view->eligible ? "" : " (not eligible)") + ", " +
-               std::to_string(s.view->cores_free) + "/" + std::to_string(s.view->cores_total) + " cores free>";
+               std::to_string(s.view->cores_free) + "/" + std::to_string(s.view->cores_total) +
+               " cores free>";
       });
 
   py::class_<PyWaiting>(m, "WaitingJob")
@@ -1213,8 +1247,10 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<PyQueueState>(m, "QueueState")
       .def_property_readonly("now_s", [](const PyQueueState& q) { return q.state ? q.state->now_s : 0.0; })
-      .def_property_readonly("cores_free", [](const PyQueueState& q) { return q.state ? q.state->cores_free : 0; })
-      .def_property_readonly("gpus_free", [](const PyQueueState& q) { return q.state ? q.state->gpus_free : 0; })
+      .def_property_readonly("cores_free",
+                             [](const PyQueueState& q) { return q.state ? q.state->cores_free : 0; })
+      .def_property_readonly("gpus_free",
+                             [](const PyQueueState& q) { return q.state ? q.state->gpus_free : 0; })
       .def_property_readonly("site", [](const PyQueueState& q) { return q.site; })
       .def_property_readonly("pool", [](const PyQueueState& q) { return q.pool; })
       .def_property_readonly("waiting", [](const PyQueueState& q) { return q.waiting; })
@@ -1228,7 +1264,9 @@ PYBIND11_MODULE(_core, m) {
   py::class_<PyRequest>(m, "Request")
       .def_property_readonly("job_id", [](const PyRequest& r) { return r.request->job.id; })
       .def_property_readonly("job_class", [](const PyRequest& r) { return r.job_class().name; })
-      .def_property_readonly("kind", [](const PyRequest& r) { return std::string(suanli::model::to_string(r.job_class().kind)); })
+      .def_property_readonly(
+          "kind",
+          [](const PyRequest& r) { return std::string(suanli::model::to_string(r.job_class().kind)); })
       .def_property_readonly("cores", [](const PyRequest& r) { return r.request->job.cores; })
       .def_property_readonly("gpus", [](const PyRequest& r) { return r.request->job.gpus; })
       .def_property_readonly("runtime_s", [](const PyRequest& r) { return r.request->job.runtime_s; })
@@ -1248,8 +1286,9 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("load_file", &load_file, py::arg("path"), py::arg("lenient") = false);
   m.def("load_dict", &load_dict, py::arg("doc"), py::arg("lenient") = false, py::arg("name") = "<dict>");
-  m.def("run", &run, py::arg("scenario"), py::arg("seed"), py::arg("horizon_s"), py::arg("outputs"), py::arg("jobs"),
-        py::arg("engine"), py::arg("gzip"), py::arg("decision_log"), py::arg("growth_month"), py::arg("outages"));
+  m.def("run", &run, py::arg("scenario"), py::arg("seed"), py::arg("horizon_s"), py::arg("outputs"),
+        py::arg("jobs"), py::arg("engine"), py::arg("gzip"), py::arg("decision_log"), py::arg("growth_month"),
+        py::arg("outages"));
   py::class_<StepChild>(m, "StepChild")
       .def(py::init<const Scenario&, std::optional<std::uint64_t>, std::optional<double>, const std::string&,
                     const std::string&, std::optional<std::int64_t>, const std::vector<std::string>&, bool>(),
@@ -1266,7 +1305,9 @@ PYBIND11_MODULE(_core, m) {
   m.attr("_placements") = py::dict();
   m.def(
       "register_placement",
-      [m](const std::string& name, py::object fn, const std::string& summary) { register_placement(m, name, fn, summary); },
+      [m](const std::string& name, py::object fn, const std::string& summary) {
+        register_placement(m, name, fn, summary);
+      },
       py::arg("name"), py::arg("fn"), py::arg("summary") = "");
   m.def("placement_names", [] { return suanli::policy::placement_names(); });
   m.attr("_queues") = py::dict();

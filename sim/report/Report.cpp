@@ -8,9 +8,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "io/Format.hpp"
 #include "io/OutputFile.hpp"
 #include "model/Error.hpp"
-#include "io/Format.hpp"
 #include "report/Format.hpp"
 #include "report/RunCharts.hpp"
 #include "report/RunData.hpp"
@@ -189,7 +189,8 @@ std::string class_table(const RunData& r) {
          td(io::whole(number(c, {"jobs_simulated"}))) + td(io::whole(number(c, {"jobs_represented"}))) +
          td(io::whole(number(c, {"completed"}))) + td(io::whole(number(c, {"rejected"}))) +
          td(io::whole(number(c, {"unfinished"}))) + td(io::significant(number(c, {"wait_s", "p50"}), 3)) +
-         td(io::significant(number(c, {"wait_s", "p95"}), 3)) + td(io::significant(number(c, {"network_rtt_s", "p95"}) * 1e3, 3)) +
+         td(io::significant(number(c, {"wait_s", "p95"}), 3)) +
+         td(io::significant(number(c, {"network_rtt_s", "p95"}) * 1e3, 3)) +
          td(io::percent(number(c, {"budget_attainment"}), 2)) +
          td(io::percent(number(c, {"deadline_attainment"}), 2)) + "</tr>\n";
   }
@@ -220,18 +221,21 @@ std::string targets_section(const RunData& r) {
       const double value = number(values, {value_key});
       const double limit = number(targets, {(std::string(key) + "_limit").c_str()});
       missed +=
-          "<li>" + html_escape(where) + ": " + label + " " + (pue ? io::grouped(value, 3) : io::percent(value)) +
-          (std::isfinite(limit) ? (pue ? " &gt; " + io::grouped(limit, 2) : " &lt; " + io::percent(limit, 0)) : "") +
+          "<li>" + html_escape(where) + ": " + label + " " +
+          (pue ? io::grouped(value, 3) : io::percent(value)) +
+          (std::isfinite(limit) ? (pue ? " &gt; " + io::grouped(limit, 2) : " &lt; " + io::percent(limit, 0))
+                                : "") +
           "</li>";
     }
   };
   tally(at(t, {"targets"}), "province / network", t);
   for (const auto& site : at(r.summary, {"sites"})) tally(at(site, {"targets"}), text(site, {"name"}), site);
-  std::string s = "<p class=\"verdict\">" +
-                  (fails == 0 ? badge("PASS") + " all " + io::whole(double(passes)) + " targets checked are met"
-                              : badge("FAIL") + " " + io::whole(double(fails)) + " of " +
-                                    io::whole(double(fails + passes)) + " targets checked are missed") +
-                  "</p>\n";
+  std::string s =
+      "<p class=\"verdict\">" +
+      (fails == 0 ? badge("PASS") + " all " + io::whole(double(passes)) + " targets checked are met"
+                  : badge("FAIL") + " " + io::whole(double(fails)) + " of " +
+                        io::whole(double(fails + passes)) + " targets checked are missed") +
+      "</p>\n";
   if (fails > 0)
     s += "<ul class=\"missed\">" + missed + "</ul>\n" +
          (fails > kMaxListed
@@ -240,15 +244,17 @@ std::string targets_section(const RunData& r) {
   s += "<table>\n<tr>" + th("province / network", true) + th("value") + th("target") + th("verdict", true) +
        "</tr>\n";
   s += "<tr>" + td("PUE", true) + td(io::grouped(number(t, {"pue"}), 3)) +
-       td("&le; " + io::grouped(number(limits, {"pue_max"}), 2)) + td(badge(text(t, {"targets", "pue"})), true) +
-       "</tr>\n";
+       td("&le; " + io::grouped(number(limits, {"pue_max"}), 2)) +
+       td(badge(text(t, {"targets", "pue"})), true) + "</tr>\n";
   // A minimum of 0 is no target (its verdict is n/a).
-  const auto at_least = [](double limit) { return limit > 0 ? "&ge; " + io::percent(limit) : std::string("no target"); };
+  const auto at_least = [](double limit) {
+    return limit > 0 ? "&ge; " + io::percent(limit) : std::string("no target");
+  };
   s += "<tr>" + td("liquid-cooled share", true) + td(io::percent(number(t, {"liquid_share"}))) +
        td(at_least(number(limits, {"liquid_share_min"}))) +
        td(badge(text(t, {"targets", "liquid_share"})), true) + "</tr>\n";
-  s += "<tr>" + td("rack occupancy (installed / built)", true) + td(io::percent(number(t, {"rack_occupancy"}))) +
-       td(at_least(number(limits, {"occupancy_min"}))) +
+  s += "<tr>" + td("rack occupancy (installed / built)", true) +
+       td(io::percent(number(t, {"rack_occupancy"}))) + td(at_least(number(limits, {"occupancy_min"}))) +
        td(badge(text(t, {"targets", "occupancy"})), true) + "</tr>\n</table>\n";
 
   const auto& sites = at(r.summary, {"sites"});
@@ -265,8 +271,10 @@ std::string targets_section(const RunData& r) {
     s += "<tr>" + td(html_escape(name), true) + td(html_escape(info ? info->name_zh : ""), true) +
          td(html_escape(text(site, {"kind"})), true) + td(html_escape(text(site, {"city"})), true) +
          td(io::whole(number(site, {"racks"}))) + td(io::whole(number(site, {"jobs_completed"}))) +
-         td(io::percent(number(site, {"cpu_utilization"}))) + td(io::percent(number(site, {"gpu_utilization"}))) +
-         td(io::grouped(number(site, {"it_energy_j"}) / 3.6e9, 3)) + td(io::grouped(number(site, {"pue"}), 3)) +
+         td(io::percent(number(site, {"cpu_utilization"}))) +
+         td(io::percent(number(site, {"gpu_utilization"}))) +
+         td(io::grouped(number(site, {"it_energy_j"}) / 3.6e9, 3)) +
+         td(io::grouped(number(site, {"pue"}), 3)) +
          td(badge(text(tg, {"pue"})) + (std::isfinite(pue_limit) ? " &le; " + io::grouped(pue_limit, 2) : ""),
             true) +
          td(io::percent(number(site, {"liquid_share"}), 0) + " " + badge(text(tg, {"liquid_share"})), true) +
@@ -499,8 +507,8 @@ std::string scenario_differences(const RunData& a, const RunData& b) {
   }
   s += "</table></div>\n";
   if (patch.size() > kMaxRows)
-    s += "<p class=\"note\">The first " + io::whole(double(kMaxRows)) + " of " + io::whole(double(patch.size())) +
-         " differences.</p>\n";
+    s += "<p class=\"note\">The first " + io::whole(double(kMaxRows)) + " of " +
+         io::whole(double(patch.size())) + " differences.</p>\n";
   return s;
 }
 
@@ -623,8 +631,8 @@ std::string sweep_body(const SweepData& sw) {
   s += "<h2 id=\"table\">Summary table</h2>\n<p class=\"note\">From <code>summary.csv</code>: mean over the "
        "successful replications (n) of each configuration; below it, the 95 % confidence interval (Student "
        "t; a bound below 0 is shown as 0: no metric of a sweep can be negative).</p>\n"
-       "<p class=\"note\">In parts of at most " + std::to_string(kMetricsPerTable) +
-       " metrics, so no table is wider than the page.</p>\n";
+       "<p class=\"note\">In parts of at most " +
+       std::to_string(kMetricsPerTable) + " metrics, so no table is wider than the page.</p>\n";
   for (std::size_t first = 0; first < sw.metrics.size(); first += kMetricsPerTable) {
     const std::size_t last = std::min(sw.metrics.size(), first + kMetricsPerTable);
     s += "<div class=\"scroll wide\"><table class=\"summary\">\n<tr>" + th("config", true);
@@ -697,7 +705,8 @@ std::string sweep_body(const SweepData& sw) {
            td(html_escape(f.exit_code)) + "<td class=\"wrap\">" + html_escape(f.error) + "</td></tr>\n";
     s += "</table></div>\n";
   }
-  s += "<p class=\"note\">" + io::whole(double(sw.run_folders)) + " run folders under <code>runs/</code>.</p>\n";
+  s += "<p class=\"note\">" + io::whole(double(sw.run_folders)) +
+       " run folders under <code>runs/</code>.</p>\n";
   return s;
 }
 

@@ -258,11 +258,13 @@ Figure latency_figure(const std::vector<const RunData*>& runs) {
       series.push_back(cdf_series(c, col, frame.x.hi));
       std::string name =
           c.name + " (" + io::whole(double(c.placed)) + " jobs" +
-          (c.placed > c.sample_s.size() ? ", " + io::whole(double(c.sample_s.size())) + " sampled" : "") + ")";
+          (c.placed > c.sample_s.size() ? ", " + io::whole(double(c.sample_s.size())) + " sampled" : "") +
+          ")";
       legend.push_back({name, col, false, false});
       if (std::isfinite(c.budget_s)) {
         markers.push_back({c.budget_s * 1e3, "budget " + c.name, col});
-        legend.push_back({"budget of " + c.name + ": " + io::significant(c.budget_s * 1e3, 3) + " ms", col, true, false});
+        legend.push_back(
+            {"budget of " + c.name + ": " + io::significant(c.budget_s * 1e3, 3) + " ms", col, true, false});
       }
     }
     fig.panels.push_back(svg::line_chart(frame, series, markers) + svg::legend_html(legend));
@@ -419,8 +421,8 @@ Figure map_figure(const std::vector<const RunData*>& runs) {
     std::vector<svg::LegendEntry> legend;
     for (const auto& k : kinds) legend.push_back({k, kind_colour(k), false, true});
     if (std::isfinite(r->circle_radius_km))
-      legend.push_back(
-          {"intra-city latency circle (" + io::significant(r->circle_radius_km, 3) + " km)", "#3b6ea8", true, false});
+      legend.push_back({"intra-city latency circle (" + io::significant(r->circle_radius_km, 3) + " km)",
+                        "#3b6ea8", true, false});
     fig.panels.push_back(map_panel(v, *r) + svg::legend_html(legend));
   }
   // The circle's formula with this run's figures (the first run's; a difference is in the legend).
@@ -440,8 +442,9 @@ Figure map_figure(const std::vector<const RunData*>& runs) {
       "(fiber latency x route factor) = " +
       io::significant(number(targets, "intra_city_s", 0.001) * 1e3, 3) + " ms / (" +
       io::significant(number(network, "fiber_latency_s_per_km", 5e-6) * 1e6, 3) + " \u00b5s/km x " +
-      io::significant(number(network, "route_factor", 1.4), 3) + ")" + (round_trip ? " / 2 (round-trip mode)" : "") +
-      " = " + io::significant(r.circle_radius_km, 3) + " km of straight line from the hub; hop delays are ignored." +
+      io::significant(number(network, "route_factor", 1.4), 3) + ")" +
+      (round_trip ? " / 2 (round-trip mode)" : "") + " = " + io::significant(r.circle_radius_km, 3) +
+      " km of straight line from the hub; hop delays are ignored." +
       (v.ok && r.sites.size() > 40 ? " Only the sites that are not edge data centres are labelled." : ""));
   return fig;
 }

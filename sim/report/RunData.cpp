@@ -11,9 +11,9 @@
 #include <string_view>
 #include <system_error>
 
-#include "model/Error.hpp"
 #include "io/JsonReader.hpp"
 #include "io/LineReader.hpp"
+#include "model/Error.hpp"
 
 namespace suanli::report {
 
@@ -46,8 +46,7 @@ std::string require_csv(const std::string& dir, const std::string& name) {
 json read_json(const std::string& path, const std::string& what) {
   if (!is_file(path)) throw model::UserError(path, "", "missing: " + what);
   const json j = io::parse_json_text(io::read_text_file(path), path);
-  if (!j.is_object())
-    throw model::UserError(path, "", "expected a JSON object, got " + io::describe_json(j));
+  if (!j.is_object()) throw model::UserError(path, "", "expected a JSON object, got " + io::describe_json(j));
   return j;
 }
 
@@ -188,8 +187,8 @@ Line make_line(const Group& g, F value) {
 }
 
 void read_timeseries(RunData& run, const std::string& path) {
-  io::CsvReader csv(path, {"time_s", "site", "cpu_utilization", "gpu_utilization", "it_power_w",
-                                 "loss_w", "cooling_w", "overhead_w", "facility_w"});
+  io::CsvReader csv(path, {"time_s", "site", "cpu_utilization", "gpu_utilization", "it_power_w", "loss_w",
+                           "cooling_w", "overhead_w", "facility_w"});
   const std::size_t c_time = *csv.column("time_s"), c_site = *csv.column("site");
   const std::size_t c_cpu = *csv.column("cpu_utilization"), c_gpu = *csv.column("gpu_utilization");
   const std::size_t c_it = *csv.column("it_power_w"), c_loss = *csv.column("loss_w");

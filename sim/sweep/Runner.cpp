@@ -6,11 +6,10 @@
 #include <sqlite3.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -25,10 +24,10 @@
 #include <sstream>
 #include <thread>
 
+#include "io/JsonReader.hpp"
 #include "io/OutputFile.hpp"
 #include "metrics/Progress.hpp"
 #include "model/Error.hpp"
-#include "io/JsonReader.hpp"
 #include "suanli/version.hpp"
 #include "sweep/Sha256.hpp"
 
@@ -126,8 +125,10 @@ std::vector<std::string> input_files(const json& scenario, const fs::path& base_
   for (const auto& t : scenario.value("node_types", json::array())) add(t, "power_curve_file");
   if (scenario.contains("workload"))
     for (const auto& c : scenario.at("workload").value("classes", json::array()))
-      if (c.contains("arrivals") && c.at("arrivals").value("process", "poisson") != "poisson") add(c.at("arrivals"), "file");
-  if (scenario.contains("energy") && scenario.at("energy").contains("grid")) add(scenario.at("energy").at("grid"), "carbon_file");
+      if (c.contains("arrivals") && c.at("arrivals").value("process", "poisson") != "poisson")
+        add(c.at("arrivals"), "file");
+  if (scenario.contains("energy") && scenario.at("energy").contains("grid"))
+    add(scenario.at("energy").at("grid"), "carbon_file");
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());
   return files;
@@ -159,7 +160,8 @@ json manifest(const SweepSpec& spec, const RunPlan& plan, const std::string& sta
     const std::string text = read_file(resolved);
     m["scenario_sha256"] = sha256_hex(text);
     json inputs = json::object();
-    for (const auto& f : input_files(json::parse(text), fs::path(spec.scenario).parent_path())) inputs[f] = hashes.of(f);
+    for (const auto& f : input_files(json::parse(text), fs::path(spec.scenario).parent_path()))
+      inputs[f] = hashes.of(f);
     m["inputs"] = inputs;
   }
   return m;
@@ -171,8 +173,8 @@ RunLaunch prepare(const SweepSpec& spec, const RunPlan& plan, const SweepOptions
   const fs::path partial = fs::path(o.output_dir) / "runs" / (plan.id + ".partial");
   fs::remove_all(partial);
   fs::create_directories(partial);
-  std::vector<std::string> args{o.suanli_binary, "run", spec.scenario, "-o", partial.string(), "--no-progress",
-                                "--seed", std::to_string(plan.seed)};
+  std::vector<std::string> args{o.suanli_binary,  "run",           spec.scenario, "-o",
+                                partial.string(), "--no-progress", "--seed",      std::to_string(plan.seed)};
   for (const auto& e : plan.edits) {
     args.push_back("--set");
     args.push_back(e.pointer + "=" + e.value.dump());
@@ -185,7 +187,8 @@ RunLaunch prepare(const SweepSpec& spec, const RunPlan& plan, const SweepOptions
 }
 
 /// One run, ended with `code`: the manifest, then runs/<id>.partial renamed into place.
-RunResult finish(const SweepSpec& spec, const RunPlan& plan, const SweepOptions& o, int code, FileHashes& hashes) {
+RunResult finish(const SweepSpec& spec, const RunPlan& plan, const SweepOptions& o, int code,
+                 FileHashes& hashes) {
   const fs::path runs = fs::path(o.output_dir) / "runs";
   const fs::path partial = runs / (plan.id + ".partial");
   const fs::path final_dir = runs / plan.id;
@@ -194,7 +197,8 @@ RunResult finish(const SweepSpec& spec, const RunPlan& plan, const SweepOptions&
   r.exit_code = code;
   r.status = code == 0 && fs::exists(partial / "summary.json") ? "ok" : "failed";
   if (r.status == "failed") r.error = error_line(partial / "run.log");
-  write_atomically(partial / "manifest.json", manifest(spec, plan, r.status, code, r.error, partial, hashes).dump(2) + "\n");
+  write_atomically(partial / "manifest.json",
+                   manifest(spec, plan, r.status, code, r.error, partial, hashes).dump(2) + "\n");
   fs::remove_all(final_dir);
   fs::rename(partial, final_dir);
   if (r.status == "ok") r.metrics = run_metrics(json::parse(read_file(final_dir / "summary.json")));
@@ -235,10 +239,11 @@ void check_inputs_unchanged(const SweepSpec& spec, const std::vector<RunPlan>& p
     if (!fs::exists(m_path)) continue;
     const json m = json::parse(read_file(m_path));
     const auto changed = [&](const std::string& what, const std::string& file) {
-      return model::UserError(dir.string(), "",
-                              what + " " + file + " changed since run " + p.id +
-                                  " was made (its SHA-256 differs from the run's manifest.json); resume into a new "
-                                  "folder, or add --force to mix results of both versions");
+      return model::UserError(
+          dir.string(), "",
+          what + " " + file + " changed since run " + p.id +
+              " was made (its SHA-256 differs from the run's manifest.json); resume into a new "
+              "folder, or add --force to mix results of both versions");
     };
     if (m.contains("base_scenario_sha256") && m.at("base_scenario_sha256") != hashes.of(spec.scenario))
       throw changed("the base scenario", spec.scenario);
@@ -269,9 +274,12 @@ class Database {
   explicit Database(const fs::path& path) : path_(path.string()) {
     if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK) fail("cannot open");
     exec("PRAGMA busy_timeout = 10000");
-    exec("CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, config INTEGER, replication INTEGER, "
-         "seed INTEGER, status TEXT, exit_code INTEGER, error TEXT, params_json TEXT)");
-    exec("CREATE TABLE IF NOT EXISTS metrics (run_id TEXT, metric TEXT, value REAL, PRIMARY KEY (run_id, metric))");
+    exec(
+        "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, config INTEGER, replication INTEGER, "
+        "seed INTEGER, status TEXT, exit_code INTEGER, error TEXT, params_json TEXT)");
+    exec(
+        "CREATE TABLE IF NOT EXISTS metrics (run_id TEXT, metric TEXT, value REAL, PRIMARY KEY (run_id, "
+        "metric))");
   }
   ~Database() { sqlite3_close(db_); }
   Database(const Database&) = delete;
@@ -309,7 +317,8 @@ class Database {
     json params = json::object();
     for (std::size_t a = 0; a < spec.axes.size(); ++a) params[spec.axes[a].name] = r.plan.labels[a];
     sqlite3_stmt* st = prepare(
-        "INSERT OR REPLACE INTO runs (run_id, config, replication, seed, status, exit_code, error, params_json) "
+        "INSERT OR REPLACE INTO runs (run_id, config, replication, seed, status, exit_code, error, "
+        "params_json) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     sqlite3_bind_text(st, 1, r.plan.id.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, static_cast<sqlite3_int64>(r.plan.config));
@@ -344,7 +353,8 @@ class Database {
     if (rc != SQLITE_DONE) fail("cannot write");
   }
   void exec(const char* sql) {
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(std::string("cannot run ") + sql);
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+      fail(std::string("cannot run ") + sql);
   }
   [[noreturn]] void fail(const std::string& what) {
     throw model::UserError(path_, "", what + ": " + (db_ ? sqlite3_errmsg(db_) : "no database"));
@@ -383,12 +393,15 @@ class SweepProgress {
     line << ", " << running_ << " running";
     const double elapsed = metrics::steady_wall_s() - start_;
     if (done_ > 0 && done_ < total_)
-      line << ", ETA " << metrics::format_duration(elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_));
+      line << ", ETA "
+           << metrics::format_duration(elapsed / static_cast<double>(done_) *
+                                       static_cast<double>(total_ - done_));
     if (terminal_) {
       std::cerr << "\r" << line.str() << "\033[K" << std::flush;
     } else if (r) {
       std::cerr << line.str() << " - " << r->plan.id << " " << r->status
-                << (r->status == "ok" ? "" : " (exit " + std::to_string(r->exit_code) + "): " + r->error) << "\n";
+                << (r->status == "ok" ? "" : " (exit " + std::to_string(r->exit_code) + "): " + r->error)
+                << "\n";
     }
   }
   std::mutex mutex_;
@@ -399,7 +412,8 @@ class SweepProgress {
 
 }  // namespace
 
-std::vector<RunResult> write_tables(const SweepSpec& spec, const std::vector<RunPlan>& plans, const std::string& dir) {
+std::vector<RunResult> write_tables(const SweepSpec& spec, const std::vector<RunPlan>& plans,
+                                    const std::string& dir) {
   std::vector<RunResult> results;
   for (const auto& p : plans)
     if (auto r = load_result(p, fs::path(dir) / "runs" / p.id)) results.push_back(std::move(*r));
@@ -415,11 +429,14 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o) {
   const fs::path spec_file = dir / "sweep.json";
   if (fs::exists(spec_file)) {
     if (!o.resume)
-      throw model::UserError(o.output_dir, "", "holds a sweep already; add --resume to finish it, or choose another folder");
+      throw model::UserError(o.output_dir, "",
+                             "holds a sweep already; add --resume to finish it, or choose another folder");
     if (read_file(spec_file) != spec_text)
-      throw model::UserError(o.output_dir, "", "holds a different sweep (its sweep.json differs); choose another folder");
+      throw model::UserError(o.output_dir, "",
+                             "holds a different sweep (its sweep.json differs); choose another folder");
   } else if (fs::exists(dir) && !fs::is_empty(dir)) {
-    throw model::UserError(o.output_dir, "", "exists and is not a sweep folder; choose an empty or new folder");
+    throw model::UserError(o.output_dir, "",
+                           "exists and is not a sweep folder; choose an empty or new folder");
   }
   fs::create_directories(dir / "runs");
   if (!fs::exists(spec_file)) write_atomically(spec_file, spec_text);
@@ -445,8 +462,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& o) {
     todo.push_back(p);
   }
   if (outcome.skipped + outcome.retried > 0)
-    std::cerr << "sweep: " << outcome.skipped << " of " << plans.size() << " runs already done; " << todo.size()
-              << " to run (" << outcome.retried << " of them failed before)\n";
+    std::cerr << "sweep: " << outcome.skipped << " of " << plans.size() << " runs already done; "
+              << todo.size() << " to run (" << outcome.retried << " of them failed before)\n";
 
   const int jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   SweepProgress progress(todo.size(), o.progress, o.quiet);
@@ -492,9 +509,11 @@ void collect(const std::vector<std::string>& shard_dirs, const std::string& out)
     const fs::path f = fs::path(d) / "sweep.json";
     if (!fs::exists(f)) throw model::UserError(d, "", "is not a sweep folder (no sweep.json)");
     const std::string t = read_file(f);
-    if (spec_text.empty()) spec_text = t;
+    if (spec_text.empty())
+      spec_text = t;
     else if (t != spec_text)
-      throw model::UserError(d, "", "holds a different sweep than " + shard_dirs.front() + " (sweep.json differs)");
+      throw model::UserError(d, "",
+                             "holds a different sweep than " + shard_dirs.front() + " (sweep.json differs)");
   }
   const auto spec = sweep_from_json(io::parse_json_text(spec_text, shard_dirs.front() + "/sweep.json"),
                                     (fs::path(shard_dirs.front()) / "sweep.json").string());
@@ -530,9 +549,10 @@ void collect(const std::vector<std::string>& shard_dirs, const std::string& out)
     std::string list;
     for (std::size_t i = 0; i < missing.size() && i < 5; ++i) list += (i ? ", " : "") + missing[i];
     if (missing.size() > 5) list += ", ...";
-    throw model::UserError(out, "", std::to_string(missing.size()) + " of " + std::to_string(plans.size()) +
-                                        " runs are in none of the shard folders (" + list +
-                                        "); run the missing shards (with --resume) and collect again");
+    throw model::UserError(out, "",
+                           std::to_string(missing.size()) + " of " + std::to_string(plans.size()) +
+                               " runs are in none of the shard folders (" + list +
+                               "); run the missing shards (with --resume) and collect again");
   }
   write_tables(spec, plans, out);
 }
@@ -549,7 +569,8 @@ std::string shell_quote(const std::string& text) {
 
 std::string collect_command(const std::string& suanli_binary, const std::string& output_dir) {
   const std::string out = fs::absolute(output_dir).lexically_normal().string();
-  return shell_quote(suanli_binary) + " collect " + shell_quote(out) + "/shard-* -o " + shell_quote(out + "/all");
+  return shell_quote(suanli_binary) + " collect " + shell_quote(out) + "/shard-* -o " +
+         shell_quote(out + "/all");
 }
 
 std::string slurm_script(const SweepSpec& spec, const std::string& sweep_file, const std::string& output_dir,
@@ -563,11 +584,12 @@ std::string slurm_script(const SweepSpec& spec, const std::string& sweep_file, c
   // #SBATCH lines are not shell: values are double-quoted, so '"', '%' (a Slurm file pattern) and line
   // breaks cannot be written safely.
   if (out.find_first_of("\"%\r\n") != std::string::npos)
-    throw model::UserError(output_dir, "", "a Slurm script cannot use a folder whose path contains '\"', '%' or a line break");
+    throw model::UserError(
+        output_dir, "", "a Slurm script cannot use a folder whose path contains '\"', '%' or a line break");
   std::ostringstream s;
   s << "#!/bin/bash\n"
-    << "# Slurm job array for the suanli sweep \"" << spec.name << "\" (" << expand(spec).size() << " runs in " << shards
-    << " shards).\n"
+    << "# Slurm job array for the suanli sweep \"" << spec.name << "\" (" << expand(spec).size()
+    << " runs in " << shards << " shards).\n"
     << "# Submit:   sbatch " << shell_quote(out + "/sweep.slurm") << "\n"
     << "# Then:     " << collect_command(suanli_binary, output_dir) << "\n"
     << "# (or submit the collect step with --dependency=afterok:<array job id>). A task that was killed can\n"
@@ -578,8 +600,9 @@ std::string slurm_script(const SweepSpec& spec, const std::string& sweep_file, c
     << "#SBATCH --cpus-per-task=" << cpus << "\n"
     << "#SBATCH --output=\"" << out << "/slurm-%A_%a.out\"\n"
     << "set -euo pipefail\n"
-    << "exec " << quote(suanli_binary) << " sweep " << quote(fs::absolute(sweep_file).lexically_normal().string())
-    << " -o " << quote(out) << "/shard-${SLURM_ARRAY_TASK_ID} --shard ${SLURM_ARRAY_TASK_ID}/" << shards
+    << "exec " << quote(suanli_binary) << " sweep "
+    << quote(fs::absolute(sweep_file).lexically_normal().string()) << " -o " << quote(out)
+    << "/shard-${SLURM_ARRAY_TASK_ID} --shard ${SLURM_ARRAY_TASK_ID}/" << shards
     << " -j ${SLURM_CPUS_PER_TASK:-" << cpus << "} --resume\n";
   return s.str();
 }

@@ -25,8 +25,9 @@ struct RunLaunch {
 /// it just before starting the run), then done(i, exit code) takes the result (128 + signal when it
 /// was killed). Both may throw (an I/O error of the sweep); the launcher then stops starting runs,
 /// waits for those running, and rethrows.
-using RunLauncher = std::function<void(std::size_t count, int jobs, const std::function<RunLaunch(std::size_t)>& prepare,
-                                       const std::function<void(std::size_t, int)>& done)>;
+using RunLauncher =
+    std::function<void(std::size_t count, int jobs, const std::function<RunLaunch(std::size_t)>& prepare,
+                       const std::function<void(std::size_t, int)>& done)>;
 
 struct SweepOptions {
   std::string output_dir;
@@ -35,10 +36,10 @@ struct SweepOptions {
   bool resume = false;        ///< keep the runs already finished in output_dir
   bool retry_failed = true;   ///< with resume: run the failed runs again
   bool force = false;         ///< with resume: even when the base scenario or an input file changed
-  std::vector<std::string> extra_run_arguments;  ///< passed to every run after the sweep's own
+  std::vector<std::string> extra_run_arguments;              ///< passed to every run after the sweep's own
   std::optional<std::pair<std::size_t, std::size_t>> shard;  ///< (i, N): only shard i of N
-  bool progress = false;      ///< redraw a progress line on stderr (a terminal)
-  bool quiet = false;         ///< no progress at all (else a line per run when not `progress`)
+  bool progress = false;  ///< redraw a progress line on stderr (a terminal)
+  bool quiet = false;     ///< no progress at all (else a line per run when not `progress`)
   /// How runs are carried out; empty: each a child process executing suanli_binary, `jobs` at once
   /// under a oneTBB arena. (The Python module runs them in children forked from Python instead.)
   RunLauncher launcher;
@@ -63,7 +64,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options);
 
 /// Reads the finished run folders of `plans` under dir/runs (missing ones are skipped) and writes
 /// runs.csv, summary.csv and results.sqlite in dir. Returns the results found, in plan order.
-std::vector<RunResult> write_tables(const SweepSpec& spec, const std::vector<RunPlan>& plans, const std::string& dir);
+std::vector<RunResult> write_tables(const SweepSpec& spec, const std::vector<RunPlan>& plans,
+                                    const std::string& dir);
 
 /// Merges shard folders (each from `suanli sweep --shard i/N -o SHARD`) into `out`: checks they hold
 /// the same sweep, copies their run folders, and writes the tables. UserError naming missing runs.

@@ -24,12 +24,14 @@ std::string label_of(const json& v) { return v.is_string() ? v.get<std::string>(
 
 std::vector<model::ScenarioEdit> read_edits(const json& v, const std::string& ptr, const std::string& file) {
   if (!v.is_object())
-    throw model::UserError(file, ptr, "expected an object {\"/json/pointer\": value, ...}, got " + io::describe_json(v));
+    throw model::UserError(file, ptr,
+                           "expected an object {\"/json/pointer\": value, ...}, got " + io::describe_json(v));
   std::vector<model::ScenarioEdit> edits;
   for (const auto& [key, value] : v.items()) {
     if (key.empty() || key[0] != '/')
-      throw model::UserError(file, io::json_pointer_child(ptr, key),
-                             "keys are JSON pointers into the scenario and start with '/', e.g. \"/horizon_s\"");
+      throw model::UserError(
+          file, io::json_pointer_child(ptr, key),
+          "keys are JSON pointers into the scenario and start with '/', e.g. \"/horizon_s\"");
     edits.push_back({key, value});
   }
   return edits;
@@ -39,19 +41,24 @@ std::vector<model::ScenarioEdit> read_edits(const json& v, const std::string& pt
 
 SweepSpec sweep_from_json(const json& doc, const std::string& file) {
   io::ReadContext ctx{file, false, nullptr};
-  io::JsonObject o(doc, "", ctx, {"$schema", "name", "scenario", "seed", "replications", "set", "axes", "points", "run_arguments"});
+  io::JsonObject o(
+      doc, "", ctx,
+      {"$schema", "name", "scenario", "seed", "replications", "set", "axes", "points", "run_arguments"});
   SweepSpec s;
   s.source_file = file;
   s.name = o.required_string("name");
   if (s.name.empty() || s.name.find_first_of("/\\\"%") != std::string::npos ||
       std::any_of(s.name.begin(), s.name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
-    o.fail("name", "expected a non-empty name without '/', '\\', '\"', '%' or control characters (it names folders and Slurm jobs)");
+    o.fail("name",
+           "expected a non-empty name without '/', '\\', '\"', '%' or control characters (it names folders "
+           "and Slurm jobs)");
   s.scenario = o.required_string("scenario");
   const auto seed = o.optional_integer("seed", 1);
   if (seed < 0) o.fail("seed", "expected an integer >= 0");
   s.seed = static_cast<std::uint64_t>(seed);
   const auto reps = o.optional_integer("replications", 1);
-  if (reps < 1 || reps > 10000) o.fail("replications", "expected an integer in [1, 10000], got " + std::to_string(reps));
+  if (reps < 1 || reps > 10000)
+    o.fail("replications", "expected an integer in [1, 10000], got " + std::to_string(reps));
   s.replications = static_cast<int>(reps);
   if (const json* set = o.object("set")) s.set = read_edits(*set, o.path_of("set"), file);
   const auto& axes = o.array("axes", false);
@@ -87,7 +94,8 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
       }
       for (const auto& other : axis.values)
         if (other.label == value.label)
-          throw model::UserError(file, vp, "duplicate value \"" + value.label + "\" on axis \"" + axis.name + "\"");
+          throw model::UserError(file, vp,
+                                 "duplicate value \"" + value.label + "\" on axis \"" + axis.name + "\"");
       axis.values.push_back(std::move(value));
     }
     product *= axis.values.size();
@@ -97,22 +105,26 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
   }
   if (doc.contains("points")) {  // a list of configurations instead of the full grid
     const auto& points = o.array("points", true);
-    if (points.empty()) o.fail("points", "expected at least one point (or leave \"points\" out for the full grid)");
+    if (points.empty())
+      o.fail("points", "expected at least one point (or leave \"points\" out for the full grid)");
     if (s.axes.empty()) o.fail("points", "points name one value of each axis; this sweep has no axes");
     if (points.size() * static_cast<std::size_t>(s.replications) > 1000000)
       o.fail("points", "the sweep would have more than 1,000,000 runs");
     for (std::size_t i = 0; i < points.size(); ++i) {
       const std::string pp = io::json_pointer_child(o.path_of("points"), i);
       if (!points[i].is_object())
-        throw model::UserError(file, pp, "expected an object {\"axis name\": value label, ...}, got " +
-                                             io::describe_json(points[i]));
+        throw model::UserError(
+            file, pp,
+            "expected an object {\"axis name\": value label, ...}, got " + io::describe_json(points[i]));
       std::vector<std::size_t> pick;
       for (const auto& axis : s.axes) {
         const std::string vp = io::json_pointer_child(pp, axis.name);
         if (!points[i].contains(axis.name))
-          throw model::UserError(file, pp, "no value for axis \"" + axis.name + "\" (a point names one value of every axis)");
+          throw model::UserError(
+              file, pp, "no value for axis \"" + axis.name + "\" (a point names one value of every axis)");
         const std::string label = label_of(points[i].at(axis.name));
-        const auto it = std::find_if(axis.values.begin(), axis.values.end(), [&](const AxisValue& v) { return v.label == label; });
+        const auto it = std::find_if(axis.values.begin(), axis.values.end(),
+                                     [&](const AxisValue& v) { return v.label == label; });
         if (it == axis.values.end())
           throw model::UserError(file, vp, "\"" + label + "\" is not a value of axis \"" + axis.name + "\"");
         pick.push_back(static_cast<std::size_t>(it - axis.values.begin()));
@@ -130,7 +142,8 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
     static const std::vector<std::string> refused{"--output", "--seed", "--set"};
     const std::string name = arg.substr(0, arg.find('='));
     if (arg.rfind("-o", 0) == 0 || std::find(refused.begin(), refused.end(), name) != refused.end())
-      o.fail("run_arguments", "\"" + arg + "\" is set by the sweep itself (use \"set\", \"seed\" or an axis)");
+      o.fail("run_arguments",
+             "\"" + arg + "\" is set by the sweep itself (use \"set\", \"seed\" or an axis)");
     s.run_arguments.push_back(arg);
   }
   // The base scenario relative to the sweep file.
@@ -138,7 +151,8 @@ SweepSpec sweep_from_json(const json& doc, const std::string& file) {
   const fs::path base = fs::path(file).parent_path();
   const fs::path scenario = fs::path(s.scenario).is_absolute() ? fs::path(s.scenario) : base / s.scenario;
   std::error_code ec;
-  if (!fs::is_regular_file(scenario, ec)) o.fail("scenario", "no such scenario file \"" + scenario.string() + "\"");
+  if (!fs::is_regular_file(scenario, ec))
+    o.fail("scenario", "no such scenario file \"" + scenario.string() + "\"");
   s.scenario = fs::absolute(scenario).lexically_normal().string();
   return s;
 }
@@ -160,8 +174,13 @@ json sweep_to_json(const SweepSpec& s) {
     }
     axes.push_back({{"name", a.name}, {"values", values}});
   }
-  json out = {{"name", s.name}, {"scenario", s.scenario}, {"seed", s.seed}, {"replications", s.replications},
-              {"set", set}, {"axes", axes}, {"run_arguments", s.run_arguments}};
+  json out = {{"name", s.name},
+              {"scenario", s.scenario},
+              {"seed", s.seed},
+              {"replications", s.replications},
+              {"set", set},
+              {"axes", axes},
+              {"run_arguments", s.run_arguments}};
   if (!s.points.empty()) {  // only then: a grid sweep's sweep.json stays as it was
     json points = json::array();
     for (const auto& pick : s.points) {
@@ -218,7 +237,9 @@ std::vector<RunPlan> expand(const SweepSpec& spec) {
 
 std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
   const auto slash = text.find('/');
-  const auto bad = [&] { return model::UserError("--shard", text, "expected i/N with 1 <= i <= N, e.g. --shard 2/4"); };
+  const auto bad = [&] {
+    return model::UserError("--shard", text, "expected i/N with 1 <= i <= N, e.g. --shard 2/4");
+  };
   if (slash == std::string::npos) throw bad();
   try {
     std::size_t used = 0;
@@ -241,10 +262,21 @@ std::vector<RunPlan> shard(const std::vector<RunPlan>& runs, std::size_t i, std:
 }
 
 const std::vector<std::string>& metric_names() {
-  static const std::vector<std::string> names{
-      "it_energy_mwh",  "facility_energy_mwh", "pue",        "carbon_t",          "cost",
-      "water_m3",       "cpu_utilization",     "gpu_utilization", "submitted",     "completed",
-      "rejected",       "unfinished",          "mean_wait_s",     "budget_attainment", "deadline_attainment"};
+  static const std::vector<std::string> names{"it_energy_mwh",
+                                              "facility_energy_mwh",
+                                              "pue",
+                                              "carbon_t",
+                                              "cost",
+                                              "water_m3",
+                                              "cpu_utilization",
+                                              "gpu_utilization",
+                                              "submitted",
+                                              "completed",
+                                              "rejected",
+                                              "unfinished",
+                                              "mean_wait_s",
+                                              "budget_attainment",
+                                              "deadline_attainment"};
   return names;
 }
 
@@ -318,13 +350,16 @@ double beta_cf(double a, double b, double x) {
 double incomplete_beta(double a, double b, double x) {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
+  const double front =
+      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
   if (x < (a + 1) / (a + b + 2)) return front * beta_cf(a, b, x) / a;
   return 1 - front * beta_cf(b, a, 1 - x) / b;
 }
 
 /// P(T <= t) for t >= 0.
-double student_t_cdf(double t, double df) { return 1 - 0.5 * incomplete_beta(df / 2, 0.5, df / (df + t * t)); }
+double student_t_cdf(double t, double df) {
+  return 1 - 0.5 * incomplete_beta(df / 2, 0.5, df / (df + t * t));
+}
 }  // namespace
 
 double student_t_975(double df) {
@@ -355,7 +390,8 @@ Estimate estimate(const std::vector<double>& values) {
   for (const double v : values)
     if (std::isfinite(v)) ss += (v - e.mean) * (v - e.mean);
   e.sd = std::sqrt(ss / static_cast<double>(e.n - 1));
-  const double half = student_t_975(static_cast<double>(e.n - 1)) * e.sd / std::sqrt(static_cast<double>(e.n));
+  const double half =
+      student_t_975(static_cast<double>(e.n - 1)) * e.sd / std::sqrt(static_cast<double>(e.n));
   e.ci95_lo = e.mean - half;
   e.ci95_hi = e.mean + half;
   return e;
@@ -384,7 +420,8 @@ std::string summary_csv(const SweepSpec& spec, const std::vector<RunResult>& res
   std::string out = "config";
   for (const auto& a : spec.axes) out += "," + io::csv_escape(a.name);
   out += ",n";
-  for (const auto& m : metric_names()) out += "," + m + "_mean," + m + "_sd," + m + "_ci95_lo," + m + "_ci95_hi";
+  for (const auto& m : metric_names())
+    out += "," + m + "_mean," + m + "_sd," + m + "_ci95_lo," + m + "_ci95_hi";
   out += "\n";
   for (const auto& [config, runs] : by_config) {
     out += std::to_string(config);

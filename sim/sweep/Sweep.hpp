@@ -3,11 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/ScenarioReader.hpp"
 
@@ -26,10 +25,10 @@ struct Axis {
 
 /// A sweep file (format: docs/sweeps.md).
 struct SweepSpec {
-  std::string source_file;             ///< for messages
+  std::string source_file;  ///< for messages
   std::string name;
-  std::string scenario;                ///< base scenario, resolved against the sweep file's folder
-  std::uint64_t seed = 1;              ///< replication r runs with seed + r (the same in every configuration)
+  std::string scenario;    ///< base scenario, resolved against the sweep file's folder
+  std::uint64_t seed = 1;  ///< replication r runs with seed + r (the same in every configuration)
   int replications = 1;
   std::vector<model::ScenarioEdit> set;  ///< edits applied to every run, before the axes'
   std::vector<Axis> axes;
@@ -47,12 +46,12 @@ nlohmann::json sweep_to_json(const SweepSpec& spec);
 
 /// One run of the sweep: a configuration (one value per axis) and a replication.
 struct RunPlan {
-  std::string id;          ///< "c003-r01": configuration 3, replication 1
-  std::size_t index = 0;   ///< position in the full expansion (configuration-major)
+  std::string id;         ///< "c003-r01": configuration 3, replication 1
+  std::size_t index = 0;  ///< position in the full expansion (configuration-major)
   std::size_t config = 0;
   int replication = 0;
   std::uint64_t seed = 0;
-  std::vector<std::string> labels;  ///< one per axis
+  std::vector<std::string> labels;         ///< one per axis
   std::vector<model::ScenarioEdit> edits;  ///< spec.set, then each axis value's
 };
 
@@ -85,7 +84,7 @@ struct RunResult {
   RunPlan plan;
   std::string status;  ///< "ok" or "failed"
   int exit_code = 0;
-  std::string error;   ///< the run's error line when failed
+  std::string error;            ///< the run's error line when failed
   std::vector<double> metrics;  ///< metric_names() order; empty when failed
 };
 

@@ -60,18 +60,21 @@ std::vector<Candidate> edge_candidates(const model::Scenario& s, const EdgePlanO
     for (const auto& site : s.sites) extend(site.lat_deg, site.lon_deg);
     const double km_per_deg = model::kEarthRadiusKm * std::numbers::pi / 180.0;
     const double dlat = o.grid_km / km_per_deg;
-    const double dlon = o.grid_km / (km_per_deg * std::max(0.1, std::cos((lat_min + lat_max) / 2 * std::numbers::pi / 180)));
+    const double dlon =
+        o.grid_km / (km_per_deg * std::max(0.1, std::cos((lat_min + lat_max) / 2 * std::numbers::pi / 180)));
     const double rows = std::floor((lat_max - lat_min) / dlat) + 1;
     const double cols = std::floor((lon_max - lon_min) / dlon) + 1;
     if (rows * cols > 200000)
-      throw model::UserError("", "--grid-km", "a " + std::to_string(o.grid_km) + " km grid over this region has " +
-                                                  std::to_string(static_cast<long long>(rows * cols)) +
-                                                  " points; use a coarser grid (at most 200,000 points)");
+      throw model::UserError("", "--grid-km",
+                             "a " + std::to_string(o.grid_km) + " km grid over this region has " +
+                                 std::to_string(static_cast<long long>(rows * cols)) +
+                                 " points; use a coarser grid (at most 200,000 points)");
     for (int r = 0; r < static_cast<int>(rows); ++r)
       for (int c = 0; c < static_cast<int>(cols); ++c) {
         const double lat = lat_min + r * dlat;
         const double lon = lon_min + c * dlon;
-        out.push_back({"grid-" + std::to_string(r) + "-" + std::to_string(c), nearest_city(s, lat, lon), lat, lon});
+        out.push_back(
+            {"grid-" + std::to_string(r) + "-" + std::to_string(c), nearest_city(s, lat, lon), lat, lon});
       }
   }
   return out;
@@ -80,7 +83,9 @@ std::vector<Candidate> edge_candidates(const model::Scenario& s, const EdgePlanO
 EdgePlan plan_edge(const model::Scenario& s, const EdgePlanOptions& o) {
   const auto demand = demand_of(s);
   const auto candidates = edge_candidates(s, o);
-  const auto fits = [&](double one_way) { return budget_latency(o.mode, one_way) <= o.budget_s * (1 + 1e-12); };
+  const auto fits = [&](double one_way) {
+    return budget_latency(o.mode, one_way) <= o.budget_s * (1 + 1e-12);
+  };
 
   EdgePlan plan;
   plan.demand_points = demand.size();
@@ -119,7 +124,8 @@ EdgePlan plan_edge(const model::Scenario& s, const EdgePlanOptions& o) {
     if (!coverable) plan.uncoverable.push_back(d);
   }
   plan.approximation_factor = 0;
-  for (std::size_t k = 1; k <= std::max<std::size_t>(largest, 1); ++k) plan.approximation_factor += 1.0 / static_cast<double>(k);
+  for (std::size_t k = 1; k <= std::max<std::size_t>(largest, 1); ++k)
+    plan.approximation_factor += 1.0 / static_cast<double>(k);
 
   // Greedy: take the candidate covering the most uncovered points (ties: more weight, then list order).
   while (plan.proposed.size() < o.max_new_sites) {

@@ -13,10 +13,10 @@ namespace suanli::topology {
 enum class CandidateSource { kDemandPoints, kGrid, kBoth };
 
 struct EdgePlanOptions {
-  double budget_s = 0;           ///< as compared with access latency (already doubled for round trip)
+  double budget_s = 0;  ///< as compared with access latency (already doubled for round trip)
   model::LatencyMode mode = model::LatencyMode::kOneWay;
   CandidateSource candidates = CandidateSource::kDemandPoints;
-  double grid_km = 20;           ///< grid spacing when the grid is used
+  double grid_km = 20;                ///< grid spacing when the grid is used
   bool ignore_existing_edge = false;  ///< plan as if no edge_dc existed yet
   std::size_t max_new_sites = 10000;
 };

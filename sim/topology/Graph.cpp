@@ -1,12 +1,11 @@
 // Fiber network graph and Dijkstra shortest-latency paths (Boost.Graph).
 #include "topology/Graph.hpp"
 
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <limits>
 #include <map>
 #include <stdexcept>
-
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/dijkstra_shortest_paths.hpp>
 
 #include "model/Geo.hpp"
 
@@ -25,7 +24,8 @@ double link_latency_s(const model::NetworkModel& network, double fiber_km) {
   return fiber_km * network.fiber_latency_s_per_km + network.hop_delay_s;
 }
 
-double derived_fiber_km(const model::NetworkModel& network, double lat1, double lon1, double lat2, double lon2) {
+double derived_fiber_km(const model::NetworkModel& network, double lat1, double lon1, double lat2,
+                        double lon2) {
   return model::great_circle_km(lat1, lon1, lat2, lon2) * network.route_factor;
 }
 
@@ -46,7 +46,8 @@ Graph::Graph(const model::Scenario& s) : city_count_(s.cities.size()), site_coun
   };
   auto lookup = [&](const std::string& name) {
     auto it = index.find(name);
-    if (it == index.end()) throw std::logic_error("topology::Graph: unvalidated scenario names \"" + name + "\"");
+    if (it == index.end())
+      throw std::logic_error("topology::Graph: unvalidated scenario names \"" + name + "\"");
     return it->second;
   };
 
@@ -56,7 +57,8 @@ Graph::Graph(const model::Scenario& s) : city_count_(s.cities.size()), site_coun
     const std::size_t a = site_vertex(i);
     const std::size_t b = lookup(site.city);
     const auto [lat, lon] = coordinates(b);
-    const double km = site.metro_fiber_km.value_or(derived_fiber_km(s.network, site.lat_deg, site.lon_deg, lat, lon));
+    const double km =
+        site.metro_fiber_km.value_or(derived_fiber_km(s.network, site.lat_deg, site.lon_deg, lat, lon));
     links_.push_back({"metro-" + site.name, a, b, km, link_latency_s(s.network, km), site.uplink_bps, true});
   }
   for (std::size_t i = 0; i < s.links.size(); ++i) {
@@ -67,8 +69,8 @@ Graph::Graph(const model::Scenario& s) : city_count_(s.cities.size()), site_coun
     const auto [lat2, lon2] = coordinates(b);
     const double km = l.fiber_km.value_or(derived_fiber_km(s.network, lat1, lon1, lat2, lon2));
     links_.push_back({"fiber-" + std::to_string(i) + "-" + l.from + "-" + l.to, a, b, km,
-                      link_latency_s(s.network, km), l.bandwidth_bps.value_or(s.network.intercity_bandwidth_bps),
-                      false});
+                      link_latency_s(s.network, km),
+                      l.bandwidth_bps.value_or(s.network.intercity_bandwidth_bps), false});
   }
   adjacency_.resize(vertex_count());
   for (std::size_t k = 0; k < links_.size(); ++k) {
@@ -87,10 +89,11 @@ ShortestPaths Graph::shortest_paths(std::size_t source) const {
   out.source = source;
   out.latency_s.assign(vertex_count(), std::numeric_limits<double>::infinity());
   std::vector<BoostGraph::vertex_descriptor> pred(vertex_count());
-  boost::dijkstra_shortest_paths(
-      g, source,
-      boost::predecessor_map(boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, g)))
-          .distance_map(boost::make_iterator_property_map(out.latency_s.begin(), boost::get(boost::vertex_index, g))));
+  boost::dijkstra_shortest_paths(g, source,
+                                 boost::predecessor_map(boost::make_iterator_property_map(
+                                                            pred.begin(), boost::get(boost::vertex_index, g)))
+                                     .distance_map(boost::make_iterator_property_map(
+                                         out.latency_s.begin(), boost::get(boost::vertex_index, g))));
   // Recover which link each vertex was reached by: among parallel links, the shortest (lowest index on ties).
   out.via_link.assign(vertex_count(), -1);
   for (std::size_t v = 0; v < vertex_count(); ++v) {

@@ -13,13 +13,13 @@ namespace suanli::topology {
 
 /// One fiber link of the network. Latency, one way: fiber_km * s_per_km + hop_delay_s.
 struct FiberLink {
-  std::string name;        ///< unique; also the SimGrid link name
-  std::size_t a = 0;       ///< vertex at the "from" end
-  std::size_t b = 0;       ///< vertex at the "to" end
+  std::string name;   ///< unique; also the SimGrid link name
+  std::size_t a = 0;  ///< vertex at the "from" end
+  std::size_t b = 0;  ///< vertex at the "to" end
   double fiber_km = 0;
   double latency_s = 0;
   double bandwidth_bps = 0;
-  bool metro = false;      ///< the implicit link from a site to its city hub
+  bool metro = false;  ///< the implicit link from a site to its city hub
 };
 
 /// One traversal of a fiber link along a path; `forward` when it goes from `a` to `b`.
@@ -59,13 +59,14 @@ class Graph {
   std::vector<std::string> names_;
   std::vector<FiberLink> links_;
   std::vector<std::vector<std::pair<std::size_t, std::size_t>>> adjacency_;  // (neighbour, link)
-  std::shared_ptr<const Impl> impl_;  // the Boost graph, built once
+  std::shared_ptr<const Impl> impl_;                                         // the Boost graph, built once
 };
 
 /// One-way latency of a link of this length under the scenario's network model.
 double link_latency_s(const model::NetworkModel& network, double fiber_km);
 
 /// Straight-line distance between two places times the route factor.
-double derived_fiber_km(const model::NetworkModel& network, double lat1, double lon1, double lat2, double lon2);
+double derived_fiber_km(const model::NetworkModel& network, double lat1, double lon1, double lat2,
+                        double lon2);
 
 }  // namespace suanli::topology

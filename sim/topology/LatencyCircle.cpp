@@ -32,7 +32,8 @@ CircleReport latency_circle(const model::Scenario& s, const Graph& graph) {
 
   std::vector<ShortestPaths> from_city;
   from_city.reserve(s.cities.size());
-  for (std::size_t c = 0; c < s.cities.size(); ++c) from_city.push_back(graph.shortest_paths(graph.city_vertex(c)));
+  for (std::size_t c = 0; c < s.cities.size(); ++c)
+    from_city.push_back(graph.shortest_paths(graph.city_vertex(c)));
 
   for (std::size_t c = 0; c < s.cities.size(); ++c) {
     CityCircle circle;
@@ -45,9 +46,11 @@ CircleReport latency_circle(const model::Scenario& s, const Graph& graph) {
       if (entry.within) circle.reachable_sites.push_back(entry);
       if (city_of_site[i] != c) continue;
       circle.own_sites.push_back(entry);
-      if (entry.within) circle.own_within++;
+      if (entry.within)
+        circle.own_within++;
       else
-        r.violations.push_back({"site", s.cities[c].name + " / " + s.sites[i].name, l, r.intra_city_budget_s});
+        r.violations.push_back(
+            {"site", s.cities[c].name + " / " + s.sites[i].name, l, r.intra_city_budget_s});
       if (model::size_class_for_racks(s.sites[i].racks) != model::SizeClass::kEdge) centres.push_back(i);
     }
     std::sort(circle.reachable_sites.begin(), circle.reachable_sites.end(),
@@ -59,11 +62,13 @@ CircleReport latency_circle(const model::Scenario& s, const Graph& graph) {
         const double l = lat(px.latency_s[graph.site_vertex(centres[y])]);
         circle.centre_pairs++;
         circle.max_centre_pair_s = std::max(circle.max_centre_pair_s, l);
-        if (fits(l, r.intra_city_budget_s)) circle.centre_pairs_within++;
+        if (fits(l, r.intra_city_budget_s))
+          circle.centre_pairs_within++;
         else
-          r.violations.push_back({"centre_pair",
-                                  s.cities[c].name + " / " + s.sites[centres[x]].name + " - " + s.sites[centres[y]].name,
-                                  l, r.intra_city_budget_s});
+          r.violations.push_back(
+              {"centre_pair",
+               s.cities[c].name + " / " + s.sites[centres[x]].name + " - " + s.sites[centres[y]].name, l,
+               r.intra_city_budget_s});
       }
     }
     r.sites_total += circle.own_sites.size();
@@ -79,10 +84,11 @@ CircleReport latency_circle(const model::Scenario& s, const Graph& graph) {
       const double l = lat(from_city[a].latency_s[graph.city_vertex(b)]);
       const bool within = fits(l, r.inter_central_budget_s);
       r.central_pairs.push_back({a, b, l, within});
-      if (within) r.central_pairs_within++;
+      if (within)
+        r.central_pairs_within++;
       else
-        r.violations.push_back({"central_pair", s.cities[a].name + " - " + s.cities[b].name, l,
-                                r.inter_central_budget_s});
+        r.violations.push_back(
+            {"central_pair", s.cities[a].name + " - " + s.cities[b].name, l, r.inter_central_budget_s});
     }
   }
 
@@ -95,9 +101,11 @@ CircleReport latency_circle(const model::Scenario& s, const Graph& graph) {
     }
     best.within = fits(best.latency_s, r.intra_city_budget_s);
     r.demand_weight_total += p.weight;
-    if (best.within) r.demand_weight_within += p.weight;
+    if (best.within)
+      r.demand_weight_within += p.weight;
     else
-      r.violations.push_back({"demand_point", p.city + " / " + p.name, best.latency_s, r.intra_city_budget_s});
+      r.violations.push_back(
+          {"demand_point", p.city + " / " + p.name, best.latency_s, r.intra_city_budget_s});
     r.demand.push_back(best);
   }
   return r;

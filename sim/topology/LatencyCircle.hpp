@@ -20,10 +20,10 @@ struct SiteLatency {
 /// The circle of one city.
 struct CityCircle {
   std::size_t city = 0;
-  std::vector<SiteLatency> own_sites;       ///< the city's sites, from its hub
+  std::vector<SiteLatency> own_sites;  ///< the city's sites, from its hub
   std::size_t own_within = 0;
-  std::vector<SiteLatency> reachable_sites; ///< every site (any city) within the budget of the hub
-  std::size_t centre_pairs = 0;             ///< pairs of the city's medium-and-larger centres (not edge)
+  std::vector<SiteLatency> reachable_sites;  ///< every site (any city) within the budget of the hub
+  std::size_t centre_pairs = 0;              ///< pairs of the city's medium-and-larger centres (not edge)
   std::size_t centre_pairs_within = 0;
   double max_centre_pair_s = 0;
   bool within() const { return own_within == own_sites.size() && centre_pairs_within == centre_pairs; }
@@ -70,7 +70,8 @@ struct CircleReport {
 };
 
 /// Access latency from a point to a site: straight line x route factor of fiber, one hop.
-double access_latency_s(const model::Scenario& scenario, double lat_deg, double lon_deg, const model::Site& site);
+double access_latency_s(const model::Scenario& scenario, double lat_deg, double lon_deg,
+                        const model::Site& site);
 
 /// Latency as compared with a budget: one-way latency, doubled in round-trip mode.
 double budget_latency(model::LatencyMode mode, double one_way_s);

@@ -14,7 +14,7 @@ struct Job {
   std::uint64_t id = 0;       ///< unique in a run, in submit order
   std::size_t job_class = 0;  ///< index into scenario.workload.classes
   double submit_s = 0;
-  std::size_t origin = 0;        ///< index into scenario.cities, or demand_points (class origin_level)
+  std::size_t origin = 0;  ///< index into scenario.cities, or demand_points (class origin_level)
   int cores = 1;
   int gpus = 0;
   double runtime_s = 0;   ///< run time on its allocation (cores held exclusively)

@@ -146,7 +146,8 @@ std::optional<Job> PoissonSource::next() {
   return draw_job(t_);
 }
 
-ServiceSource::ServiceSource(const model::Scenario& s, std::size_t class_index, std::uint64_t seed, double horizon_s)
+ServiceSource::ServiceSource(const model::Scenario& s, std::size_t class_index, std::uint64_t seed,
+                             double horizon_s)
     : class_(s.workload.classes[class_index]),
       class_index_(class_index),
       horizon_s_(horizon_s),

@@ -78,7 +78,8 @@ class PoissonSource : public JobSource {
 /// until the horizon (the engine runs them at a time-varying utilization, see service_utilization).
 class ServiceSource : public JobSource {
  public:
-  ServiceSource(const model::Scenario& scenario, std::size_t class_index, std::uint64_t seed, double horizon_s);
+  ServiceSource(const model::Scenario& scenario, std::size_t class_index, std::uint64_t seed,
+                double horizon_s);
   std::optional<Job> next() override;
 
  private:

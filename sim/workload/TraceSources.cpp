@@ -172,9 +172,12 @@ std::shared_ptr<const ShapeTable> read_shapes(const model::Scenario& s, std::siz
 
 std::shared_ptr<const ShapeTable> load_trace_shapes(const model::Scenario& s, std::size_t k) {
   switch (s.workload.classes[k].arrivals.format) {
-    case model::TraceFormat::kSwf: return read_shapes<SwfFormat>(s, k);
-    case model::TraceFormat::kAzureInference: return read_shapes<AzureFormat>(s, k);
-    case model::TraceFormat::kAlibabaGpu: return read_shapes<AlibabaFormat>(s, k);
+    case model::TraceFormat::kSwf:
+      return read_shapes<SwfFormat>(s, k);
+    case model::TraceFormat::kAzureInference:
+      return read_shapes<AzureFormat>(s, k);
+    case model::TraceFormat::kAlibabaGpu:
+      return read_shapes<AlibabaFormat>(s, k);
   }
   return nullptr;
 }
@@ -182,9 +185,12 @@ std::shared_ptr<const ShapeTable> load_trace_shapes(const model::Scenario& s, st
 std::unique_ptr<JobSource> make_trace_source(const model::Scenario& s, std::size_t k, std::uint64_t seed,
                                              double horizon_s) {
   switch (s.workload.classes[k].arrivals.format) {
-    case model::TraceFormat::kSwf: return std::make_unique<ReplaySource<SwfFormat>>(s, k, seed, horizon_s);
-    case model::TraceFormat::kAzureInference: return std::make_unique<ReplaySource<AzureFormat>>(s, k, seed, horizon_s);
-    case model::TraceFormat::kAlibabaGpu: return std::make_unique<ReplaySource<AlibabaFormat>>(s, k, seed, horizon_s);
+    case model::TraceFormat::kSwf:
+      return std::make_unique<ReplaySource<SwfFormat>>(s, k, seed, horizon_s);
+    case model::TraceFormat::kAzureInference:
+      return std::make_unique<ReplaySource<AzureFormat>>(s, k, seed, horizon_s);
+    case model::TraceFormat::kAlibabaGpu:
+      return std::make_unique<ReplaySource<AlibabaFormat>>(s, k, seed, horizon_s);
   }
   return nullptr;
 }

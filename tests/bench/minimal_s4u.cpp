@@ -3,11 +3,11 @@
 // exponential run times, FIFO per host — with one actor per host waiting on its running execs.
 //   usage: minimal_s4u HOSTS RATE_PER_HOST_PER_S MEAN_RUNTIME_S HORIZON_S SEED
 #include <simgrid/plugins/energy.h>
-#include <simgrid/s4u.hpp>
 
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <simgrid/s4u.hpp>
 #include <string>
 #include <vector>
 
@@ -43,7 +43,8 @@ void host_actor(double rate, double mean_runtime, double horizon, std::uint64_t 
       next_arrival += rng.exponential(1.0 / rate);
     }
     while (running.size() < kCores && !queue.empty()) {
-      running.push_back(sg4::Exec::init()->set_host(host)->set_flops_amount(queue.front() * host->get_speed())->start());
+      running.push_back(
+          sg4::Exec::init()->set_host(host)->set_flops_amount(queue.front() * host->get_speed())->start());
       queue.pop_front();
     }
   }
@@ -55,7 +56,8 @@ void host_actor(double rate, double mean_runtime, double horizon, std::uint64_t 
 int main(int argc, char** argv) {
   sg4::Engine engine(&argc, argv);
   if (argc != 6 && argc != 7) {
-    std::fprintf(stderr, "usage: %s HOSTS RATE_PER_HOST_PER_S MEAN_RUNTIME_S HORIZON_S SEED [energy]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s HOSTS RATE_PER_HOST_PER_S MEAN_RUNTIME_S HORIZON_S SEED [energy]\n",
+                 argv[0]);
     return 2;
   }
   const bool energy = argc == 7 && std::string(argv[6]) == "energy";

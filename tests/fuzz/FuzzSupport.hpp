@@ -2,6 +2,8 @@
 // per-process temporary file (one per target, reused for every input and removed at exit).
 #pragma once
 
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -9,8 +11,6 @@
 #include <filesystem>
 #include <string>
 #include <system_error>
-
-#include <unistd.h>
 
 namespace suanli::fuzz {
 

@@ -2,8 +2,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "energy/Weather.hpp"
 #include "FuzzSupport.hpp"
+#include "energy/Weather.hpp"
 #include "model/Error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <string>
 
+#include "io/JsonReader.hpp"
 #include "load/Load.hpp"
 #include "model/Error.hpp"
-#include "io/JsonReader.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
 #include "topology/Graph.hpp"

@@ -2,8 +2,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "energy/PowerCurve.hpp"
 #include "FuzzSupport.hpp"
+#include "energy/PowerCurve.hpp"
 #include "model/Error.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -6,14 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "TestScenarios.hpp"
 #include "engine/Simulation.hpp"
-#include "metrics/Statistics.hpp"
 #include "load/Load.hpp"
+#include "metrics/Statistics.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
 #include "workload/SwfReader.hpp"
@@ -88,7 +87,8 @@ void check_mmc(int c, double rho, double horizon_s) {
   const double expected = suanli::metrics::mmc_mean_wait_s(c, lambda, mu);
   testing::Test::RecordProperty("measured_wait_s", std::to_string(measured));
   testing::Test::RecordProperty("erlang_c_wait_s", std::to_string(expected));
-  EXPECT_NEAR(measured, expected, 0.03 * expected) << "c=" << c << " rho=" << rho << " jobs=" << k["completed"];
+  EXPECT_NEAR(measured, expected, 0.03 * expected)
+      << "c=" << c << " rho=" << rho << " jobs=" << k["completed"];
   EXPECT_GT(k["completed"].get<std::uint64_t>(), static_cast<std::uint64_t>(0.99 * lambda * horizon_s));
 }
 
@@ -115,7 +115,9 @@ void one_job_on_an_idle_host(suanli::engine::ExecutorKind executor) {
   EXPECT_NEAR(summary["sites"][0]["cpu_utilization"].get<double>(), 2.0 / 8, 1e-12);
 }
 
-TEST(Engine, OneJobOnAnIdleHostUsesTheLinearPowerModel) { one_job_on_an_idle_host(suanli::engine::ExecutorKind::kExact); }
+TEST(Engine, OneJobOnAnIdleHostUsesTheLinearPowerModel) {
+  one_job_on_an_idle_host(suanli::engine::ExecutorKind::kExact);
+}
 TEST(Engine, OneJobOnAnIdleHostUsesTheLinearPowerModelInSimGrid) {
   one_job_on_an_idle_host(suanli::engine::ExecutorKind::kSimGrid);
 }
@@ -148,7 +150,7 @@ TEST(Engine, KthSp2ReplayOnOneHundredNodesFifo) {
 
   std::ifstream jobs(std::filesystem::temp_directory_path() / "suanli-engine-kth" / "jobs.csv");
   std::string line;
-  std::getline(jobs, line);  // header
+  std::getline(jobs, line);                    // header
   std::vector<std::pair<double, int>> events;  // (time, +cores / -cores)
   std::size_t rows = 0;
   while (std::getline(jobs, line)) {
@@ -254,7 +256,7 @@ TEST(Engine, DeadlineDvfsRunsAnExclusiveJobInTheSlowestStateThatMeetsIt) {
     if (f[18] != "completed") continue;
     const double submit = std::stod(f[5]), start = std::stod(f[6]), end = std::stod(f[7]);
     EXPECT_EQ(f[15], "1") << line;  // deadline met
-    if (start == submit) {           // started at once: the slow state fits 200 s <= 300 s
+    if (start == submit) {          // started at once: the slow state fits 200 s <= 300 s
       EXPECT_NEAR(end - start, 200.0, 1e-6) << line;
       ++slow;
     }

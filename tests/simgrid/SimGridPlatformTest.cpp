@@ -2,18 +2,17 @@
 // export), latency is physical (factor 1), and host energy properties give the modelled power.
 // Each case runs in its own process (gtest_discover_tests + ctest): SimGrid cannot be reset.
 #include <gtest/gtest.h>
-
 #include <simgrid/plugins/energy.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Exec.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Mailbox.hpp>
-
-#include <cmath>
-#include <filesystem>
-#include <fstream>
 
 #include "TestScenarios.hpp"
 #include "load/Load.hpp"
@@ -96,7 +95,8 @@ TEST(SimGridPlatform, ExportedXmlLoadsWithBoostGraphLatencies) {
     std::ofstream out(path);
     platform::write_platform_xml(out, s, spec);
   }
-  platform::load_platform_xml(engine, path.string());  // a fresh engine in this process: nothing built by hand
+  platform::load_platform_xml(engine,
+                              path.string());  // a fresh engine in this process: nothing built by hand
   EXPECT_EQ(static_cast<std::int64_t>(engine.get_host_count()), spec.host_count);
   expect_latencies_match(s, spec);
   std::filesystem::remove(path);
@@ -145,9 +145,10 @@ TEST(SimGridPlatform, HostEnergyFollowsTheServerPowerModel) {
   sg4::Host* idle = platform::first_host_per_site(s, spec).back();
   const auto& izone = spec.zones.back();
   const auto& itype = s.node_types[izone.groups.front().node_type];
-  EXPECT_NEAR(sg_host_get_consumed_energy(idle),
-              static_cast<double>(izone.groups.front().servers_in_host(0)) * itype.pstates.front().idle_w * seconds,
-              1e-3);
+  EXPECT_NEAR(
+      sg_host_get_consumed_energy(idle),
+      static_cast<double>(izone.groups.front().servers_in_host(0)) * itype.pstates.front().idle_w * seconds,
+      1e-3);
 }
 
 TEST(SimGridPlatform, OffBootAndShutdownStatesAccountTheirEnergy) {

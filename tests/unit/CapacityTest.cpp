@@ -11,11 +11,11 @@
 #include "TestScenarios.hpp"
 #include "capacity/Headroom.hpp"
 #include "capacity/WhatIf.hpp"
-#include "load/Load.hpp"
-#include "model/ScenarioReader.hpp"
-#include "model/Error.hpp"
-#include "model/Summary.hpp"
 #include "io/LineReader.hpp"
+#include "load/Load.hpp"
+#include "model/Error.hpp"
+#include "model/ScenarioReader.hpp"
+#include "model/Summary.hpp"
 
 namespace capacity = suanli::capacity;
 namespace model = suanli::model;
@@ -422,12 +422,14 @@ TEST(CapacityWhatIf, MoreRacksAndLiquidCoolingShowAsDifferences) {
     return suanli::capacity::WhatIfRow{};
   };
   EXPECT_DOUBLE_EQ(row("standard racks built").changed - row("standard racks built").baseline, 100);
-  EXPECT_DOUBLE_EQ(row("racks that can still be added").changed - row("racks that can still be added").baseline, 100);
+  EXPECT_DOUBLE_EQ(
+      row("racks that can still be added").changed - row("racks that can still be added").baseline, 100);
   EXPECT_DOUBLE_EQ(row("rated IT power").changed - row("rated IT power").baseline, 100 * 2.5e3 / 1e6);
   EXPECT_DOUBLE_EQ(row("racks occupied").changed, row("racks occupied").baseline);
   EXPECT_GT(row("liquid-cooled share").changed, row("liquid-cooled share").baseline);
   EXPECT_LT(row("annual PUE").changed, row("annual PUE").baseline);  // more liquid: less cooling power per W
-  EXPECT_EQ(row("sites within their city's latency budget").changed, row("sites within their city's latency budget").baseline);
+  EXPECT_EQ(row("sites within their city's latency budget").changed,
+            row("sites within their city's latency budget").baseline);
   // Identical scenarios: no difference anywhere.
   for (const auto& r : suanli::capacity::what_if(base, base, 0.6)) {
     if (std::isfinite(r.baseline)) {
@@ -435,7 +437,10 @@ TEST(CapacityWhatIf, MoreRacksAndLiquidCoolingShowAsDifferences) {
     }
   }
   const auto csv = suanli::capacity::what_if_csv(rows, true);
-  EXPECT_EQ(csv.rfind("\xEF\xBB\xBF" "figure,unit,baseline,what_if,difference\n", 0), 0u);
+  EXPECT_EQ(csv.rfind("\xEF\xBB\xBF"
+                      "figure,unit,baseline,what_if,difference\n",
+                      0),
+            0u);
   EXPECT_NE(csv.find("standard racks built,racks,"), std::string::npos);
 }
 
@@ -457,7 +462,8 @@ TEST(CapacityFailures, SiteAndLinkOutageShowWhatRemains) {
                    static_cast<double>(gone.racks));
   EXPECT_EQ(row(rows, "sites").changed, row(rows, "sites").baseline - 1);
   // The teaching cities form a ring: one link out keeps the central pair within 5 ms, two cut Fuzhou off.
-  const auto one = suanli::capacity::what_if(base, suanli::capacity::with_failures(base, {"link:fuzhou,xiamen"}), 0.6);
+  const auto one =
+      suanli::capacity::what_if(base, suanli::capacity::with_failures(base, {"link:fuzhou,xiamen"}), 0.6);
   EXPECT_EQ(row(one, "central-city pairs within budget").changed, 1);
   const auto two = suanli::capacity::what_if(
       base, suanli::capacity::with_failures(base, {"link:xiamen,fuzhou", "link:fuzhou,putian"}), 0.6);

@@ -2,9 +2,9 @@
 // the engine and the capacity fast path both use.
 #include <gtest/gtest.h>
 
+#include "TestScenarios.hpp"
 #include "model/ScenarioReader.hpp"
 #include "policy/ClassRules.hpp"
-#include "TestScenarios.hpp"
 #include "topology/Graph.hpp"
 #include "topology/LatencyCircle.hpp"
 
@@ -49,7 +49,8 @@ TEST(ClassRules, OriginLatenciesAreTheGraphsFromCitiesAndAccessFiberFromPoints) 
   ASSERT_EQ(lat.point.size(), s.demand_points.size());
   for (std::size_t o = 0; o < s.cities.size(); ++o) {
     const auto paths = graph.shortest_paths(graph.city_vertex(o));
-    for (std::size_t i = 0; i < s.sites.size(); ++i) EXPECT_EQ(lat.city[o][i], paths.latency_s[graph.site_vertex(i)]);
+    for (std::size_t i = 0; i < s.sites.size(); ++i)
+      EXPECT_EQ(lat.city[o][i], paths.latency_s[graph.site_vertex(i)]);
   }
   for (std::size_t o = 0; o < s.demand_points.size(); ++o)
     for (std::size_t i = 0; i < s.sites.size(); ++i)

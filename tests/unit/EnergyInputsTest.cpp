@@ -1,7 +1,5 @@
 // Energy inputs: shipped EPW, carbon and SPECpower files, Stull wet bulb, one error per bad input.
 #include <gtest/gtest.h>
-
-#include "TestFiles.hpp"
 #include <unistd.h>
 #include <zlib.h>
 
@@ -15,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "TestFiles.hpp"
 #include "energy/CarbonIntensity.hpp"
 #include "energy/PowerCurve.hpp"
 #include "energy/Weather.hpp"

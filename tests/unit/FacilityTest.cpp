@@ -113,8 +113,10 @@ TEST(Facility, FreeCoolingAndChillerCop) {
 
 TEST(FacilityCalibration, FuzhouAirCooledInPublishedRangeLiquidBelowTargetGuiyangLower) {
   const double fuzhou_air = annual_pue_of_site1(calibration_scenario("CHN_Fujian.Fuzhou.588470_CSWD.epw", 0));
-  const double fuzhou_liquid = annual_pue_of_site1(calibration_scenario("CHN_Fujian.Fuzhou.588470_CSWD.epw", 0.7));
-  const double guiyang_air = annual_pue_of_site1(calibration_scenario("CHN_Guizhou.Guiyang.578160_CSWD.epw", 0));
+  const double fuzhou_liquid =
+      annual_pue_of_site1(calibration_scenario("CHN_Fujian.Fuzhou.588470_CSWD.epw", 0.7));
+  const double guiyang_air =
+      annual_pue_of_site1(calibration_scenario("CHN_Guizhou.Guiyang.578160_CSWD.epw", 0));
   RecordProperty("fuzhou_air_pue", std::to_string(fuzhou_air));
   RecordProperty("fuzhou_liquid70_pue", std::to_string(fuzhou_liquid));
   RecordProperty("guiyang_air_pue", std::to_string(guiyang_air));
@@ -173,7 +175,9 @@ TEST(Conditions, TariffPeriodsAndCalendar) {
 
 TEST(Conditions, HourlyCarbonFromElectricityMapsExport) {
   auto doc = suanli::test::minimal_doc();
-  doc["energy"] = {{"grid", {{"carbon_file", suanli::test::source_dir() + "/../shared/data/carbon/DE-LU_2023_hourly.csv"}}}};
+  doc["energy"] = {
+      {"grid",
+       {{"carbon_file", suanli::test::source_dir() + "/../shared/data/carbon/DE-LU_2023_hourly.csv"}}}};
   const auto s = suanli::test::scenario_from(doc);
   const energy::GridCarbon carbon(s);
   ASSERT_TRUE(carbon.hourly());
@@ -181,6 +185,6 @@ TEST(Conditions, HourlyCarbonFromElectricityMapsExport) {
   doc["energy"]["grid"]["carbon_life_cycle"] = true;
   const auto s2 = suanli::test::scenario_from(doc);
   EXPECT_NEAR(energy::GridCarbon(s2).kg_per_kwh(0), 0.1858, 1e-12);
-  EXPECT_NEAR(energy::GridCarbon(suanli::test::scenario_from(suanli::test::minimal_doc())).kg_per_kwh(123), 0.4092,
-              1e-12);
+  EXPECT_NEAR(energy::GridCarbon(suanli::test::scenario_from(suanli::test::minimal_doc())).kg_per_kwh(123),
+              0.4092, 1e-12);
 }

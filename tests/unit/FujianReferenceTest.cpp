@@ -15,26 +15,27 @@ namespace model = suanli::model;
 
 namespace {
 const model::Scenario& fujian() {
-  static const auto s = suanli::load::load_scenario(suanli::test::source_dir() + "/scenarios/fujian-2025.json").scenario;
+  static const auto s =
+      suanli::load::load_scenario(suanli::test::source_dir() + "/scenarios/fujian-2025.json").scenario;
   return s;
 }
 }  // namespace
 
 TEST(FujianReference, PlanTotals) {
   const auto t = model::scenario_figures(fujian());
-  EXPECT_EQ(t.racks, 150000);                                                       // 15万标准机架
-  EXPECT_EQ(t.sites_by_kind[static_cast<int>(model::SiteKind::kEdgeDc)], 300);      // 300 edge DCs
-  EXPECT_GE(t.peak_flops, 8e18);                                                    // > 8 EFLOPS
-  EXPECT_GE(t.hpc_peak_flops, 3e17);                                                // > 300 PFLOPS
-  EXPECT_GE(t.occupancy, 0.6);                                                      // 上架率 target
+  EXPECT_EQ(t.racks, 150000);                                                   // 15万标准机架
+  EXPECT_EQ(t.sites_by_kind[static_cast<int>(model::SiteKind::kEdgeDc)], 300);  // 300 edge DCs
+  EXPECT_GE(t.peak_flops, 8e18);                                                // > 8 EFLOPS
+  EXPECT_GE(t.hpc_peak_flops, 3e17);                                            // > 300 PFLOPS
+  EXPECT_GE(t.occupancy, 0.6);                                                  // 上架率 target
 }
 
 TEST(FujianReference, CitiesAndNamedCentres) {
   const auto& s = fujian();
   std::set<std::string> cities;
   for (const auto& c : s.cities) cities.insert(c.name);
-  EXPECT_EQ(cities, (std::set<std::string>{"fuzhou", "xiamen", "quanzhou", "zhangzhou", "putian", "sanming", "nanping",
-                                           "longyan", "ningde", "pingtan"}));
+  EXPECT_EQ(cities, (std::set<std::string>{"fuzhou", "xiamen", "quanzhou", "zhangzhou", "putian", "sanming",
+                                           "nanping", "longyan", "ningde", "pingtan"}));
   auto kind_of = [&](const char* name) {
     const auto* site = s.find_site(name);
     EXPECT_NE(site, nullptr) << name;

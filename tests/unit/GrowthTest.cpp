@@ -38,7 +38,8 @@ const capacity::GrowthEntity& site(const capacity::GrowthReport& r, const std::s
 std::size_t limit(capacity::GrowthLimit x) { return static_cast<std::size_t>(x); }
 
 /// The first month m in [0, horizon] with load0 x (1 + g)^(m / 12) > threshold x capacity.
-std::optional<std::int64_t> first_month(double load0, double capacity, double g, double threshold, std::int64_t horizon) {
+std::optional<std::int64_t> first_month(double load0, double capacity, double g, double threshold,
+                                        std::int64_t horizon) {
   for (std::int64_t m = 0; m <= horizon; ++m)
     if (load0 * std::pow(1 + g, static_cast<double>(m) / 12.0) > threshold * capacity) return m;
   return std::nullopt;
@@ -52,8 +53,8 @@ TEST(GrowthErlangC, KnownValues) {
   EXPECT_NEAR(capacity::erlang_c_wait_within(2, 1, 1, 1), 1 - std::exp(-1.0) / 3, 1e-12);
   // M/M/1 with rho = 0.5: P(wait) = rho.
   EXPECT_NEAR(capacity::erlang_c_wait_within(1, 0.5, 2, 0), 0.5, 1e-12);
-  EXPECT_EQ(capacity::erlang_c_wait_within(4, 4, 1, 10), 0.0);   // saturated
-  EXPECT_EQ(capacity::erlang_c_wait_within(4, 0, 1, 0), 1.0);    // no load
+  EXPECT_EQ(capacity::erlang_c_wait_within(4, 4, 1, 10), 0.0);     // saturated
+  EXPECT_EQ(capacity::erlang_c_wait_within(4, 0, 1, 0), 1.0);      // no load
   EXPECT_EQ(capacity::erlang_c_wait_within(4, 2, 1, -1e-3), 0.0);  // the round trip alone is over budget
   EXPECT_NEAR(capacity::erlang_c_wait_within(40000, 20000, 0.005, 0), 1.0, 1e-12);  // large c, half load
 }
@@ -101,15 +102,16 @@ TEST(GrowthFastPath, OfferedLoadSplitAndExhaustionMonths) {
   // Before compute runs out, the racks needed are the installed servers'.
   EXPECT_NEAR(fz.months[0].racks_needed, (656 * 400.0 + 8 * 10200.0) / 2500.0, 1e-9);
   // The province: both sites' pools are shared by the classes, so it runs out with them.
-  EXPECT_EQ(r.province.first[limit(capacity::GrowthLimit::kGpus)], fz.first[limit(capacity::GrowthLimit::kGpus)]);
+  EXPECT_EQ(r.province.first[limit(capacity::GrowthLimit::kGpus)],
+            fz.first[limit(capacity::GrowthLimit::kGpus)]);
   // Energy: more load, more IT energy; annual PUE of the month's load falls as load rises.
   EXPECT_GT(r.province.months[36].it_kwh / 31, r.province.months[0].it_kwh / 31);
   EXPECT_LT(fz.months[30].annual_pue, fz.months[0].annual_pue);
 }
 
 TEST(GrowthFastPath, AdditionsAndOpeningsChangeCapacityOnTheirMonth) {
-  auto s = teaching_growth({{"/growth/additions",
-                             nlohmann::json::parse(R"([{"month": 12, "site": "fuzhou-core-dc", "racks": 40,
+  auto s = teaching_growth(
+      {{"/growth/additions", nlohmann::json::parse(R"([{"month": 12, "site": "fuzhou-core-dc", "racks": 40,
                                                         "nodes": [{"type": "gpu-ai-8x", "count": 8}]},
                                                        {"month": 24, "site": "edge-putian-chengxiang", "opens": true}])")}});
   const auto r = growth_of(s);
@@ -138,8 +140,10 @@ TEST(GrowthFastPath, AdditionsAndOpeningsChangeCapacityOnTheirMonth) {
 
 TEST(GrowthFastPath, SiteOpeningBeyondTheBudgetBreaksTheCircleOnItsMonth) {
   // Putian's edge DC moved 170 km north of its hub (over 1 ms one way) and opening in month 24.
-  auto s = teaching_growth({{"/sites/4/lat_deg", 27.0},
-                            {"/growth/additions", nlohmann::json::parse(R"([{"month": 24, "site": "edge-putian-chengxiang", "opens": true}])")}});
+  auto s = teaching_growth(
+      {{"/sites/4/lat_deg", 27.0},
+       {"/growth/additions",
+        nlohmann::json::parse(R"([{"month": 24, "site": "edge-putian-chengxiang", "opens": true}])")}});
   const auto r = growth_of(s);
   const auto circle = limit(capacity::GrowthLimit::kCircle);
   EXPECT_EQ(site(r, "edge-putian-chengxiang").first[circle], 24);
@@ -172,12 +176,14 @@ TEST(GrowthFastPath, CostsPerYear) {
   const auto csv = capacity::growth_costs_csv(r, true);
   EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
   // Money columns carry their currency, as the JSON's "currency" does.
-  EXPECT_EQ(csv.substr(3, csv.find('\n') - 3),
-            "level,name,name_zh,city,year,it_mwh,facility_mwh,pue,electricity_cost_cny,carbon_t,carbon_cost_cny,"
-            "capital_cost_cny,tco_cny");
+  EXPECT_EQ(
+      csv.substr(3, csv.find('\n') - 3),
+      "level,name,name_zh,city,year,it_mwh,facility_mwh,pue,electricity_cost_cny,carbon_t,carbon_cost_cny,"
+      "capital_cost_cny,tco_cny");
   auto in_euro = r;
   in_euro.currency = "EUR";
-  EXPECT_NE(capacity::growth_costs_csv(in_euro, false).find(",electricity_cost_eur,carbon_t,"), std::string::npos);
+  EXPECT_NE(capacity::growth_costs_csv(in_euro, false).find(",electricity_cost_eur,carbon_t,"),
+            std::string::npos);
   EXPECT_NE(csv.find("\nprovince,teaching-growth,,,2025,"), std::string::npos);
   EXPECT_NE(csv.find("site,xiamen-gpu-center,\xE5\x8E\xA6"), std::string::npos);  // 厦门…
 }
@@ -198,9 +204,10 @@ TEST(GrowthScenario, BadFieldsNameTheirPointer) {
   EXPECT_NE(message("/growth/demand/0/class", "nope").find("/growth/demand/0/class"), std::string::npos);
   EXPECT_NE(message("/growth/start", "2025-13").find("/growth/start"), std::string::npos);
   EXPECT_NE(message("/growth/demand/0/per_year", -1).find("/growth/demand/0/per_year"), std::string::npos);
-  EXPECT_NE(message("/growth/additions", nlohmann::json::parse(R"([{"month": 99, "site": "fuzhou-core-dc"}])"))
-                .find("/growth/additions/0/month"),
-            std::string::npos);
+  EXPECT_NE(
+      message("/growth/additions", nlohmann::json::parse(R"([{"month": 99, "site": "fuzhou-core-dc"}])"))
+          .find("/growth/additions/0/month"),
+      std::string::npos);
   EXPECT_NE(message("/growth/additions", nlohmann::json::parse(R"([{"month": 1, "site": "atlantis"}])"))
                 .find("/growth/additions/0/site"),
             std::string::npos);
@@ -212,15 +219,19 @@ TEST(GrowthScenario, BadFieldsNameTheirPointer) {
   const auto m = message("/outages", outages);
   EXPECT_NE(m.find("/outages/0/end_s"), std::string::npos) << m;
   EXPECT_NE(m.find("/outages/2"), std::string::npos) << m;
-  const auto plant = message("/outages", nlohmann::json::parse(
-      R"([{"site": "fuzhou-core-dc", "what": "cooling", "start_s": 0, "end_s": 10}])"));
-  EXPECT_NE(plant.find("/outages/0/what: site \"fuzhou-core-dc\" has no cooling units"), std::string::npos) << plant;
-  const auto pump = message("/outages", nlohmann::json::parse(
-      R"([{"site": "xiamen-gpu-center", "what": "pump", "start_s": 20, "end_s": 30}])"));
+  const auto plant = message(
+      "/outages",
+      nlohmann::json::parse(R"([{"site": "fuzhou-core-dc", "what": "cooling", "start_s": 0, "end_s": 10}])"));
+  EXPECT_NE(plant.find("/outages/0/what: site \"fuzhou-core-dc\" has no cooling units"), std::string::npos)
+      << plant;
+  const auto pump = message(
+      "/outages", nlohmann::json::parse(
+                      R"([{"site": "xiamen-gpu-center", "what": "pump", "start_s": 20, "end_s": 30}])"));
   EXPECT_NE(pump.find("/outages/0/what: expected one of site, cooling, ups"), std::string::npos) << pump;
   model::LoadOptions options;
-  options.edits = {{"/sites/0/cooling/units", 4},
-                   {"/outages", nlohmann::json::parse(R"([{"site": "fuzhou-core-dc", "what": "cooling", "units": 5,
+  options.edits = {
+      {"/sites/0/cooling/units", 4},
+      {"/outages", nlohmann::json::parse(R"([{"site": "fuzhou-core-dc", "what": "cooling", "units": 5,
                                                            "start_s": 0, "end_s": 10}])")}};
   try {
     suanli::load::load_scenario(suanli::test::source_dir() + "/scenarios/teaching-growth.json", options);
@@ -259,7 +270,9 @@ TEST(CapacityPlant, RedundantUnitsFailOneByOne) {
   EXPECT_DOUBLE_EQ(none.usable_w(123.0), 123.0);  // default: sized for the rated IT power
 
   auto s = teaching_growth({{"/sites/0/cooling/units", 4}, {"/sites/0/cooling/redundant_units", 1}});
-  const auto rows = [&](const std::vector<std::string>& f) { return capacity::what_if(s, capacity::with_failures(s, f), 0.6); };
+  const auto rows = [&](const std::vector<std::string>& f) {
+    return capacity::what_if(s, capacity::with_failures(s, f), 0.6);
+  };
   const auto value = [](const std::vector<capacity::WhatIfRow>& rs, const std::string& figure) {
     for (const auto& r : rs)
       if (r.figure == figure) return r.changed;
@@ -315,7 +328,8 @@ TEST(WorkloadItLoad, WhatIfComparesAtEqualDemand) {
   more.sites[0].racks += 1000;
   const auto rows = capacity::what_if(s, more, std::nullopt);
   EXPECT_DOUBLE_EQ(value(rows, "annual IT energy", true), value(rows, "annual IT energy", false));
-  EXPECT_GT(value(rows, "annual facility energy", true), value(rows, "annual facility energy", false) * 0.999);
+  EXPECT_GT(value(rows, "annual facility energy", true),
+            value(rows, "annual facility energy", false) * 0.999);
   const auto at_share = capacity::what_if(s, more, 0.6);
   EXPECT_GT(value(at_share, "annual IT energy", true), value(at_share, "annual IT energy", false) * 1.5);
   // A failed site's demand moves to the sites that remain: what they cannot take is reported.

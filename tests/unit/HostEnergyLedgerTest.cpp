@@ -24,11 +24,11 @@ HostPowerProfile four_cores() {
 
 TEST(HostEnergyLedger, PowerIsSimGridsIdleEpsilonAllCoresFormula) {
   const auto p = four_cores();
-  EXPECT_DOUBLE_EQ(host_power_w(p, 0, 0, true), 100);            // idle
+  EXPECT_DOUBLE_EQ(host_power_w(p, 0, 0, true), 100);               // idle
   EXPECT_DOUBLE_EQ(host_power_w(p, 0, 1, true), 120 + 0.25 * 180);  // one core of four
-  EXPECT_DOUBLE_EQ(host_power_w(p, 0, 4, true), 300);            // all cores
+  EXPECT_DOUBLE_EQ(host_power_w(p, 0, 4, true), 300);               // all cores
   EXPECT_DOUBLE_EQ(host_power_w(p, 1, 2, true), 90 + 0.5 * 90);
-  EXPECT_DOUBLE_EQ(host_power_w(p, 1, 3, false), 5);             // off, whatever else
+  EXPECT_DOUBLE_EQ(host_power_w(p, 1, 3, false), 5);  // off, whatever else
 }
 
 TEST(HostEnergyLedger, IntegratesPiecewiseConstantPowerPerGroup) {
@@ -38,10 +38,10 @@ TEST(HostEnergyLedger, IntegratesPiecewiseConstantPowerPerGroup) {
   const auto b = l.add_host(0, prof);
   const auto c = l.add_host(1, prof);  // another site
   EXPECT_DOUBLE_EQ(l.group_power_w(0), 200);
-  l.add_busy(a, 2, 10);    // [10, 30): a at 120 + 0.5 x 180 = 210
-  l.add_busy(b, 4, 20);    // [20, 40): b at 300
+  l.add_busy(a, 2, 10);  // [10, 30): a at 120 + 0.5 x 180 = 210
+  l.add_busy(b, 4, 20);  // [20, 40): b at 300
   l.add_busy(a, -2, 30);
-  l.set_state(b, 1, 35);   // [35, 40): b in state 1 with 4 busy: 180
+  l.set_state(b, 1, 35);  // [35, 40): b in state 1 with 4 busy: 180
   l.add_busy(b, -4, 40);
   l.set_on(b, false, 50);  // [50, ...): 5 W
   // a: idle [0,10) 1000 + 210 W over [10,30) 4200 + idle [30,100] 7000.

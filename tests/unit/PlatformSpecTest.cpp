@@ -39,12 +39,14 @@ TEST(PlatformSpec, WattagePerStateIsLinearFromIdleToMax) {
   const auto s = suanli::test::scenario_from(suanli::test::minimal_doc());
   // 4 servers: Idle 400 W, Epsilon = Idle (linear from idle), AllCores 1000 W; pstate 1: 320 / 600 W;
   // then booting and shutting down at the idle power (the defaults), flat.
-  EXPECT_EQ(platform::wattage_per_state(s.node_types[0], 4), "400:400:1000,320:320:600,400:400:400,400:400:400");
+  EXPECT_EQ(platform::wattage_per_state(s.node_types[0], 4),
+            "400:400:1000,320:320:600,400:400:400,400:400:400");
   auto doc = suanli::test::minimal_doc();
   doc["node_types"][0]["boot_w"] = 200;
   doc["node_types"][0]["shutdown_w"] = 150;
   const auto s2 = suanli::test::scenario_from(doc);
-  EXPECT_EQ(platform::wattage_per_state(s2.node_types[0], 2), "200:200:500,160:160:300,400:400:400,300:300:300");
+  EXPECT_EQ(platform::wattage_per_state(s2.node_types[0], 2),
+            "200:200:500,160:160:300,400:400:400,300:300:300");
   EXPECT_EQ(s2.node_types[0].boot_pstate(), 2);
   EXPECT_EQ(s2.node_types[0].shutdown_pstate(), 3);
   EXPECT_DOUBLE_EQ(s2.node_types[0].boot_energy_j(), 120 * 200);
@@ -85,13 +87,17 @@ TEST(PlatformXml, HasZonesHostsLinksAndDirectedRoutes) {
   EXPECT_EQ(count("<host_link "), 8u);
   EXPECT_EQ(count("<router id="), 3u);
   EXPECT_EQ(count("<zoneRoute "), 3u);
-  EXPECT_NE(text.find("<host id=\"a1:cpu:2\" speed=\"1e+09f,5e+08f,1e+09f,1e+09f\" core=\"20\">"), std::string::npos);
-  EXPECT_NE(text.find("<link id=\"fiber-0-A-B\" bandwidth=\"5e+11Bps\" latency=\"0.00051s\""), std::string::npos);
-  // a1 -> b1: up a1's metro link, A->B forward, down b1's metro link.
-  EXPECT_NE(text.find("<zoneRoute src=\"a1\" dst=\"b1\" gw_src=\"a1:gw\" gw_dst=\"b1:gw\"><link_ctn id=\"metro-a1\" "
-                      "direction=\"UP\"/><link_ctn id=\"fiber-0-A-B\" direction=\"UP\"/><link_ctn id=\"metro-b1\" "
-                      "direction=\"DOWN\"/></zoneRoute>"),
+  EXPECT_NE(text.find("<host id=\"a1:cpu:2\" speed=\"1e+09f,5e+08f,1e+09f,1e+09f\" core=\"20\">"),
             std::string::npos);
+  EXPECT_NE(text.find("<link id=\"fiber-0-A-B\" bandwidth=\"5e+11Bps\" latency=\"0.00051s\""),
+            std::string::npos);
+  // a1 -> b1: up a1's metro link, A->B forward, down b1's metro link.
+  EXPECT_NE(
+      text.find(
+          "<zoneRoute src=\"a1\" dst=\"b1\" gw_src=\"a1:gw\" gw_dst=\"b1:gw\"><link_ctn id=\"metro-a1\" "
+          "direction=\"UP\"/><link_ctn id=\"fiber-0-A-B\" direction=\"UP\"/><link_ctn id=\"metro-b1\" "
+          "direction=\"DOWN\"/></zoneRoute>"),
+      std::string::npos);
 }
 
 TEST(PlatformXml, EscapesNames) {

@@ -1,4 +1,5 @@
-// Placement policies on hand-built snapshots, power-management decisions, allocation strategies and scenario edits.
+// Placement policies on hand-built snapshots, power-management decisions, allocation strategies and scenario
+// edits.
 //
 // Most tests are tables: a snapshot of sites (state in) and the site or time a policy must choose
 // (decision out). Site snapshots are written with the small builder `S` below: S(latency_ms, cores_free,
@@ -12,14 +13,13 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "TestScenarios.hpp"
 #include "load/Load.hpp"
@@ -113,8 +113,9 @@ Job gpu_job(int gpus, int cores = 1) {
 }
 
 /// The chosen site of one decision (nullopt: rejected).
-std::optional<std::size_t> choose(policy::PlacementPolicy& p, const Job& job, const std::vector<SiteView>& sites,
-                                  double budget_rtt_s = 0, double now_s = 0) {
+std::optional<std::size_t> choose(policy::PlacementPolicy& p, const Job& job,
+                                  const std::vector<SiteView>& sites, double budget_rtt_s = 0,
+                                  double now_s = 0) {
   const PlacementRequest r{job, now_s, budget_rtt_s, sites, false, nullptr};
   const auto d = p.place(r);
   if (!d) return std::nullopt;
@@ -146,122 +147,399 @@ constexpr std::optional<std::size_t> kNone = std::nullopt;
 std::vector<PlacementCase> placement_cases() {
   return {
       // nearest: the lowest one-way latency, whether or not the job fits now; ties: lower load, then order.
-      {"nearest_lowest_latency_even_if_full", "nearest", kNoParams, kCpu10, 0, {S(3, 50), S(1, 0), S(2, 50)}, 1},
+      {"nearest_lowest_latency_even_if_full",
+       "nearest",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(3, 50), S(1, 0), S(2, 50)},
+       1},
       {"nearest_tie_lower_load_wins", "nearest", kNoParams, kCpu10, 0, {S(1, 20), S(1, 70), S(2, 100)}, 1},
-      {"nearest_tie_lower_load_first_site", "nearest", kNoParams, kCpu10, 0, {S(1, 80), S(1, 50), S(2, 100)}, 0},
-      {"nearest_tie_queue_counts_in_load", "nearest", kNoParams, kCpu10, 0, {S(1, 80).queued(4), S(1, 70)}, 1},
+      {"nearest_tie_lower_load_first_site",
+       "nearest",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 80), S(1, 50), S(2, 100)},
+       0},
+      {"nearest_tie_queue_counts_in_load",
+       "nearest",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 80).queued(4), S(1, 70)},
+       1},
       {"nearest_full_tie_first_in_order", "nearest", kNoParams, kCpu10, 0, {S(2, 50), S(1, 50), S(1, 50)}, 1},
-      {"nearest_skips_ineligible", "nearest", kNoParams, kCpu10, 0,
-       {S(0.5, 100).ineligible(), S(2, 50), S(1, 50).ineligible(), S(3, 50)}, 1},
-      {"nearest_rtt_budget_boundary_allowed", "nearest", kNoParams, kCpu10, 4 * kMs,
-       {S(1, 50).ineligible(), S(3, 50), S(2, 50), S(2.5, 100)}, 2},
+      {"nearest_skips_ineligible",
+       "nearest",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(0.5, 100).ineligible(), S(2, 50), S(1, 50).ineligible(), S(3, 50)},
+       1},
+      {"nearest_rtt_budget_boundary_allowed",
+       "nearest",
+       kNoParams,
+       kCpu10,
+       4 * kMs,
+       {S(1, 50).ineligible(), S(3, 50), S(2, 50), S(2.5, 100)},
+       2},
       {"nearest_all_beyond_budget", "nearest", kNoParams, kCpu10, 1 * kMs, {S(1, 50), S(2, 50)}, kNone},
-      {"nearest_none_eligible", "nearest", kNoParams, kCpu10, 0, {S(1, 50).ineligible(), S(2, 50).ineligible()}, kNone},
+      {"nearest_none_eligible",
+       "nearest",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 50).ineligible(), S(2, 50).ineligible()},
+       kNone},
       {"nearest_no_sites", "nearest", kNoParams, kCpu10, 0, {}, kNone},
 
       // least_loaded: (busy + queued x demand) / capacity that is on; ties: lower latency, then order.
-      {"least_loaded_lowest_load", "least_loaded", kNoParams, kCpu10, 0, {S(1, 20), S(2, 60), S(3, 90).queued(5)}, 1},
-      {"least_loaded_queue_demand_counts", "least_loaded", kNoParams, kCpu10, 0, {S(1, 70).queued(3), S(2, 50)}, 1},
-      {"least_loaded_relative_to_capacity", "least_loaded", kNoParams, kCpu10, 0, {S(1, 500, 1000), S(2, 60, 100)}, 1},
-      {"least_loaded_off_cores_neither_busy_nor_free", "least_loaded", kNoParams, kCpu10, 0,
-       {S(1, 10).cores_off(80), S(2, 40)}, 0},
-      {"least_loaded_all_off_is_infinitely_loaded", "least_loaded", kNoParams, kCpu10, 0,
-       {S(1, 0).cores_off(100), S(2, 0).queued(5)}, 1},
-      {"least_loaded_gpu_job_counts_gpus", "least_loaded", kNoParams, kGpu2, 0,
-       {S(1, 0).gpus(8, 8), S(2, 100).gpus(8, 2)}, 0},
-      {"least_loaded_off_gpus_neither_busy_nor_free", "least_loaded", kNoParams, kGpu2, 0,
-       {S(1, 100).gpus(8, 2, 4), S(2, 100).gpus(8, 3)}, 0},
-      {"least_loaded_tie_lower_latency", "least_loaded", kNoParams, kCpu10, 0, {S(3, 50), S(1, 50), S(2, 50)}, 1},
-      {"least_loaded_tie_same_latency_first", "least_loaded", kNoParams, kCpu10, 0, {S(2, 50), S(1, 60), S(1, 60)}, 1},
-      {"least_loaded_skips_ineligible", "least_loaded", kNoParams, kCpu10, 0,
-       {S(1, 100).ineligible(), S(2, 40), S(3, 60)}, 2},
-      {"least_loaded_skips_beyond_budget", "least_loaded", kNoParams, kCpu10, 4 * kMs, {S(3, 100), S(1, 20), S(2, 40)}, 2},
-      {"least_loaded_none", "least_loaded", kNoParams, kCpu10, 1 * kMs, {S(1, 50).ineligible(), S(2, 50)}, kNone},
+      {"least_loaded_lowest_load",
+       "least_loaded",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 20), S(2, 60), S(3, 90).queued(5)},
+       1},
+      {"least_loaded_queue_demand_counts",
+       "least_loaded",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 70).queued(3), S(2, 50)},
+       1},
+      {"least_loaded_relative_to_capacity",
+       "least_loaded",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 500, 1000), S(2, 60, 100)},
+       1},
+      {"least_loaded_off_cores_neither_busy_nor_free",
+       "least_loaded",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 10).cores_off(80), S(2, 40)},
+       0},
+      {"least_loaded_all_off_is_infinitely_loaded",
+       "least_loaded",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 0).cores_off(100), S(2, 0).queued(5)},
+       1},
+      {"least_loaded_gpu_job_counts_gpus",
+       "least_loaded",
+       kNoParams,
+       kGpu2,
+       0,
+       {S(1, 0).gpus(8, 8), S(2, 100).gpus(8, 2)},
+       0},
+      {"least_loaded_off_gpus_neither_busy_nor_free",
+       "least_loaded",
+       kNoParams,
+       kGpu2,
+       0,
+       {S(1, 100).gpus(8, 2, 4), S(2, 100).gpus(8, 3)},
+       0},
+      {"least_loaded_tie_lower_latency",
+       "least_loaded",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(3, 50), S(1, 50), S(2, 50)},
+       1},
+      {"least_loaded_tie_same_latency_first",
+       "least_loaded",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(2, 50), S(1, 60), S(1, 60)},
+       1},
+      {"least_loaded_skips_ineligible",
+       "least_loaded",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 100).ineligible(), S(2, 40), S(3, 60)},
+       2},
+      {"least_loaded_skips_beyond_budget",
+       "least_loaded",
+       kNoParams,
+       kCpu10,
+       4 * kMs,
+       {S(3, 100), S(1, 20), S(2, 40)},
+       2},
+      {"least_loaded_none",
+       "least_loaded",
+       kNoParams,
+       kCpu10,
+       1 * kMs,
+       {S(1, 50).ineligible(), S(2, 50)},
+       kNone},
 
       // pue_aware: among sites with room now, the lowest job_it_w x facility_w_per_it_w.
-      {"pue_aware_lowest_marginal_facility_power", "pue_aware", kNoParams, kCpu10, 0,
-       {S(1, 50).power(100, 1.5), S(2, 50).power(100, 1.25), S(3, 50).power(64, 1.75)}, 2},
-      {"pue_aware_skips_sites_without_room", "pue_aware", kNoParams, kCpu10, 0,
-       {S(1, 50).power(100, 1.5), S(2, 9).power(100, 1.0), S(3, 50).power(100, 1.25)}, 2},
-      {"pue_aware_gpu_room_counts", "pue_aware", kNoParams, kGpu2, 0,
-       {S(1, 100).gpus(8, 1).power(100, 1.0), S(2, 100).gpus(8, 4).power(100, 1.5)}, 1},
-      {"pue_aware_tie_lower_latency", "pue_aware", kNoParams, kCpu10, 0,
-       {S(2, 50).power(100, 1.5), S(1, 50).power(150, 1.0), S(3, 50).power(100, 1.75)}, 1},
-      {"pue_aware_skips_ineligible", "pue_aware", kNoParams, kCpu10, 0,
-       {S(1, 50).power(100, 1.0).ineligible(), S(2, 50).power(100, 1.5), S(3, 50).power(100, 1.25)}, 2},
-      {"pue_aware_skips_beyond_budget", "pue_aware", kNoParams, kCpu10, 4 * kMs,
-       {S(3, 50).power(100, 1.0), S(1, 50).power(100, 1.5), S(2, 50).power(100, 1.25)}, 2},
-      {"pue_aware_fits_nowhere_least_loaded", "pue_aware", kNoParams, kCpu10, 0,
-       {S(1, 5).power(100, 1.0), S(2, 8, 20).power(100, 2.0), S(3, 9).power(100, 1.5)}, 1},
-      {"pue_aware_only_ineligible_fits_least_loaded", "pue_aware", kNoParams, kCpu10, 0,
-       {S(1, 5).power(100, 1.5), S(2, 90).power(100, 1.0).ineligible(), S(3, 9, 10).power(100, 2.0)}, 2},
-      {"pue_aware_fallback_within_budget", "pue_aware", kNoParams, kCpu10, 4 * kMs,
-       {S(3, 9, 10).power(100, 1.0), S(1, 5).power(100, 1.0), S(2, 8, 20).power(100, 1.0)}, 2},
+      {"pue_aware_lowest_marginal_facility_power",
+       "pue_aware",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 50).power(100, 1.5), S(2, 50).power(100, 1.25), S(3, 50).power(64, 1.75)},
+       2},
+      {"pue_aware_skips_sites_without_room",
+       "pue_aware",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 50).power(100, 1.5), S(2, 9).power(100, 1.0), S(3, 50).power(100, 1.25)},
+       2},
+      {"pue_aware_gpu_room_counts",
+       "pue_aware",
+       kNoParams,
+       kGpu2,
+       0,
+       {S(1, 100).gpus(8, 1).power(100, 1.0), S(2, 100).gpus(8, 4).power(100, 1.5)},
+       1},
+      {"pue_aware_tie_lower_latency",
+       "pue_aware",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(2, 50).power(100, 1.5), S(1, 50).power(150, 1.0), S(3, 50).power(100, 1.75)},
+       1},
+      {"pue_aware_skips_ineligible",
+       "pue_aware",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 50).power(100, 1.0).ineligible(), S(2, 50).power(100, 1.5), S(3, 50).power(100, 1.25)},
+       2},
+      {"pue_aware_skips_beyond_budget",
+       "pue_aware",
+       kNoParams,
+       kCpu10,
+       4 * kMs,
+       {S(3, 50).power(100, 1.0), S(1, 50).power(100, 1.5), S(2, 50).power(100, 1.25)},
+       2},
+      {"pue_aware_fits_nowhere_least_loaded",
+       "pue_aware",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 5).power(100, 1.0), S(2, 8, 20).power(100, 2.0), S(3, 9).power(100, 1.5)},
+       1},
+      {"pue_aware_only_ineligible_fits_least_loaded",
+       "pue_aware",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 5).power(100, 1.5), S(2, 90).power(100, 1.0).ineligible(), S(3, 9, 10).power(100, 2.0)},
+       2},
+      {"pue_aware_fallback_within_budget",
+       "pue_aware",
+       kNoParams,
+       kCpu10,
+       4 * kMs,
+       {S(3, 9, 10).power(100, 1.0), S(1, 5).power(100, 1.0), S(2, 8, 20).power(100, 1.0)},
+       2},
       {"pue_aware_none", "pue_aware", kNoParams, kCpu10, 0, {S(1, 50).ineligible()}, kNone},
 
       // carbon_aware (where): among sites with room now, the lowest job_it_w x facility x grid intensity.
-      {"carbon_aware_lowest_carbon_rate", "carbon_aware", kNoParams, kCpu10, 0,
+      {"carbon_aware_lowest_carbon_rate",
+       "carbon_aware",
+       kNoParams,
+       kCpu10,
+       0,
        {S(1, 50).power(100, 1.25).carbon(0.75), S(2, 50).power(100, 1.5).carbon(0.5),
         S(3, 50).power(100, 1.0).carbon(1.0)},
        1},
-      {"carbon_aware_skips_sites_without_room", "carbon_aware", kNoParams, kCpu10, 0,
+      {"carbon_aware_skips_sites_without_room",
+       "carbon_aware",
+       kNoParams,
+       kCpu10,
+       0,
        {S(1, 5).power(100, 1.0).carbon(0.25), S(2, 50).power(100, 1.5).carbon(0.5),
         S(3, 50).power(100, 1.0).carbon(1.0)},
        1},
-      {"carbon_aware_tie_lower_latency", "carbon_aware", kNoParams, kCpu10, 0,
-       {S(2, 50).power(100, 1.0).carbon(0.5), S(1, 50).power(50, 1.0).carbon(1.0), S(3, 50).power(100, 1.0).carbon(1.0)},
+      {"carbon_aware_tie_lower_latency",
+       "carbon_aware",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(2, 50).power(100, 1.0).carbon(0.5), S(1, 50).power(50, 1.0).carbon(1.0),
+        S(3, 50).power(100, 1.0).carbon(1.0)},
        1},
-      {"carbon_aware_skips_ineligible", "carbon_aware", kNoParams, kCpu10, 0,
+      {"carbon_aware_skips_ineligible",
+       "carbon_aware",
+       kNoParams,
+       kCpu10,
+       0,
        {S(1, 50).power(100, 1.0).carbon(0.25).ineligible(), S(2, 50).power(100, 1.0).carbon(0.75),
         S(3, 50).power(100, 1.0).carbon(0.5)},
        2},
-      {"carbon_aware_skips_beyond_budget", "carbon_aware", kNoParams, kCpu10, 4 * kMs,
+      {"carbon_aware_skips_beyond_budget",
+       "carbon_aware",
+       kNoParams,
+       kCpu10,
+       4 * kMs,
        {S(3, 50).power(100, 1.0).carbon(0.25), S(1, 50).power(100, 1.0).carbon(0.75),
         S(2, 50).power(100, 1.0).carbon(0.5)},
        2},
-      {"carbon_aware_fits_nowhere_least_loaded", "carbon_aware", kNoParams, kCpu10, 0,
+      {"carbon_aware_fits_nowhere_least_loaded",
+       "carbon_aware",
+       kNoParams,
+       kCpu10,
+       0,
        {S(1, 5).power(100, 1.0).carbon(0.25), S(2, 8, 20).power(100, 1.0).carbon(1.0),
         S(3, 9).power(100, 1.0).carbon(0.5)},
        1},
-      {"carbon_aware_none", "carbon_aware", kNoParams, kCpu10, 0, {S(1, 50).ineligible(), S(2, 50).ineligible()}, kNone},
+      {"carbon_aware_none",
+       "carbon_aware",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 50).ineligible(), S(2, 50).ineligible()},
+       kNone},
 
       // liquid_first: dense jobs to the highest liquid share with room, other jobs to the lowest.
-      {"liquid_first_gpu_job_most_liquid", "liquid_first", kNoParams, gpu_job(1), 0,
-       {S(1, 100).gpus(8, 8).liquid(0.25), S(2, 100).gpus(8, 8).liquid(0.875), S(3, 100).gpus(8, 8).liquid(0.5)}, 1},
-      {"liquid_first_cpu_job_least_liquid", "liquid_first", kNoParams, kCpu10, 0,
-       {S(1, 50).liquid(0.5), S(2, 50).liquid(0.875), S(3, 50).liquid(0.25)}, 2},
-      {"liquid_first_dense_skips_sites_without_room", "liquid_first", kNoParams, kGpu2, 0,
-       {S(1, 100).gpus(8, 8).liquid(0.25), S(2, 100).gpus(8, 1).liquid(0.875), S(3, 100).gpus(8, 8).liquid(0.5)}, 2},
-      {"liquid_first_dense_gpus_4_makes_2_gpus_sparse", "liquid_first", json{{"dense_gpus", 4}}, kGpu2, 0,
-       {S(1, 100).gpus(8, 8).liquid(0.25), S(2, 100).gpus(8, 8).liquid(0.875), S(3, 100).gpus(8, 8).liquid(0.5)}, 0},
-      {"liquid_first_dense_gpus_4_job_of_4_is_dense", "liquid_first", json{{"dense_gpus", 4}}, gpu_job(4), 0,
-       {S(1, 100).gpus(8, 8).liquid(0.25), S(2, 100).gpus(8, 8).liquid(0.875), S(3, 100).gpus(8, 8).liquid(0.5)}, 1},
-      {"liquid_first_dense_cores_64_job_of_64_is_dense", "liquid_first", json{{"dense_cores", 64}}, cpu_job(64), 0,
-       {S(1, 100).liquid(0.25), S(2, 100).liquid(0.875), S(3, 100).liquid(0.5)}, 1},
-      {"liquid_first_dense_cores_64_job_of_32_is_sparse", "liquid_first", json{{"dense_cores", 64}}, cpu_job(32), 0,
-       {S(1, 100).liquid(0.25), S(2, 100).liquid(0.875), S(3, 100).liquid(0.5)}, 0},
-      {"liquid_first_tie_lower_latency", "liquid_first", kNoParams, kGpu2, 0,
-       {S(2, 100).gpus(8, 8).liquid(0.5), S(1, 100).gpus(8, 8).liquid(0.5), S(3, 100).gpus(8, 8).liquid(0.25)}, 1},
-      {"liquid_first_skips_ineligible", "liquid_first", kNoParams, kGpu2, 0,
+      {"liquid_first_gpu_job_most_liquid",
+       "liquid_first",
+       kNoParams,
+       gpu_job(1),
+       0,
+       {S(1, 100).gpus(8, 8).liquid(0.25), S(2, 100).gpus(8, 8).liquid(0.875),
+        S(3, 100).gpus(8, 8).liquid(0.5)},
+       1},
+      {"liquid_first_cpu_job_least_liquid",
+       "liquid_first",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 50).liquid(0.5), S(2, 50).liquid(0.875), S(3, 50).liquid(0.25)},
+       2},
+      {"liquid_first_dense_skips_sites_without_room",
+       "liquid_first",
+       kNoParams,
+       kGpu2,
+       0,
+       {S(1, 100).gpus(8, 8).liquid(0.25), S(2, 100).gpus(8, 1).liquid(0.875),
+        S(3, 100).gpus(8, 8).liquid(0.5)},
+       2},
+      {"liquid_first_dense_gpus_4_makes_2_gpus_sparse",
+       "liquid_first",
+       json{{"dense_gpus", 4}},
+       kGpu2,
+       0,
+       {S(1, 100).gpus(8, 8).liquid(0.25), S(2, 100).gpus(8, 8).liquid(0.875),
+        S(3, 100).gpus(8, 8).liquid(0.5)},
+       0},
+      {"liquid_first_dense_gpus_4_job_of_4_is_dense",
+       "liquid_first",
+       json{{"dense_gpus", 4}},
+       gpu_job(4),
+       0,
+       {S(1, 100).gpus(8, 8).liquid(0.25), S(2, 100).gpus(8, 8).liquid(0.875),
+        S(3, 100).gpus(8, 8).liquid(0.5)},
+       1},
+      {"liquid_first_dense_cores_64_job_of_64_is_dense",
+       "liquid_first",
+       json{{"dense_cores", 64}},
+       cpu_job(64),
+       0,
+       {S(1, 100).liquid(0.25), S(2, 100).liquid(0.875), S(3, 100).liquid(0.5)},
+       1},
+      {"liquid_first_dense_cores_64_job_of_32_is_sparse",
+       "liquid_first",
+       json{{"dense_cores", 64}},
+       cpu_job(32),
+       0,
+       {S(1, 100).liquid(0.25), S(2, 100).liquid(0.875), S(3, 100).liquid(0.5)},
+       0},
+      {"liquid_first_tie_lower_latency",
+       "liquid_first",
+       kNoParams,
+       kGpu2,
+       0,
+       {S(2, 100).gpus(8, 8).liquid(0.5), S(1, 100).gpus(8, 8).liquid(0.5),
+        S(3, 100).gpus(8, 8).liquid(0.25)},
+       1},
+      {"liquid_first_skips_ineligible",
+       "liquid_first",
+       kNoParams,
+       kGpu2,
+       0,
        {S(1, 100).gpus(8, 8).liquid(1.0).ineligible(), S(2, 100).gpus(8, 8).liquid(0.25),
         S(3, 100).gpus(8, 8).liquid(0.5)},
        2},
-      {"liquid_first_skips_beyond_budget", "liquid_first", kNoParams, kGpu2, 4 * kMs,
-       {S(3, 100).gpus(8, 8).liquid(1.0), S(1, 100).gpus(8, 8).liquid(0.25), S(2, 100).gpus(8, 8).liquid(0.5)}, 2},
-      {"liquid_first_fits_nowhere_least_loaded", "liquid_first", kNoParams, gpu_job(4), 0,
-       {S(1, 100).gpus(8, 2).liquid(1.0), S(2, 100).gpus(8, 3).liquid(0.0), S(3, 100).gpus(4, 1).liquid(0.5)}, 1},
+      {"liquid_first_skips_beyond_budget",
+       "liquid_first",
+       kNoParams,
+       kGpu2,
+       4 * kMs,
+       {S(3, 100).gpus(8, 8).liquid(1.0), S(1, 100).gpus(8, 8).liquid(0.25),
+        S(2, 100).gpus(8, 8).liquid(0.5)},
+       2},
+      {"liquid_first_fits_nowhere_least_loaded",
+       "liquid_first",
+       kNoParams,
+       gpu_job(4),
+       0,
+       {S(1, 100).gpus(8, 2).liquid(1.0), S(2, 100).gpus(8, 3).liquid(0.0), S(3, 100).gpus(4, 1).liquid(0.5)},
+       1},
       {"liquid_first_none", "liquid_first", kNoParams, kGpu2, 1 * kMs, {S(2, 100).gpus(8, 8)}, kNone},
 
       // consolidate: the busiest site (running work / capacity) that still has room now.
-      {"consolidate_busiest_with_room", "consolidate", kNoParams, kCpu10, 0, {S(1, 80), S(2, 30), S(3, 5)}, 1},
-      {"consolidate_off_cores_are_not_busy", "consolidate", kNoParams, kCpu10, 0, {S(1, 30).cores_off(60), S(2, 70)}, 1},
-      {"consolidate_gpu_job_counts_gpus", "consolidate", kNoParams, kGpu2, 0,
-       {S(1, 100).gpus(8, 6), S(2, 100).gpus(8, 2), S(3, 0).gpus(8, 1)}, 1},
-      {"consolidate_tie_lower_latency", "consolidate", kNoParams, kCpu10, 0, {S(2, 50), S(1, 50), S(3, 60)}, 1},
-      {"consolidate_skips_ineligible", "consolidate", kNoParams, kCpu10, 0, {S(1, 30).ineligible(), S(2, 80), S(3, 60)}, 2},
-      {"consolidate_skips_beyond_budget", "consolidate", kNoParams, kCpu10, 4 * kMs, {S(3, 30), S(1, 80), S(2, 60)}, 2},
-      {"consolidate_fits_nowhere_least_loaded", "consolidate", kNoParams, kCpu10, 0,
-       {S(1, 5), S(2, 8, 20), S(3, 9)}, 1},
+      {"consolidate_busiest_with_room",
+       "consolidate",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 80), S(2, 30), S(3, 5)},
+       1},
+      {"consolidate_off_cores_are_not_busy",
+       "consolidate",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 30).cores_off(60), S(2, 70)},
+       1},
+      {"consolidate_gpu_job_counts_gpus",
+       "consolidate",
+       kNoParams,
+       kGpu2,
+       0,
+       {S(1, 100).gpus(8, 6), S(2, 100).gpus(8, 2), S(3, 0).gpus(8, 1)},
+       1},
+      {"consolidate_tie_lower_latency",
+       "consolidate",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(2, 50), S(1, 50), S(3, 60)},
+       1},
+      {"consolidate_skips_ineligible",
+       "consolidate",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 30).ineligible(), S(2, 80), S(3, 60)},
+       2},
+      {"consolidate_skips_beyond_budget",
+       "consolidate",
+       kNoParams,
+       kCpu10,
+       4 * kMs,
+       {S(3, 30), S(1, 80), S(2, 60)},
+       2},
+      {"consolidate_fits_nowhere_least_loaded",
+       "consolidate",
+       kNoParams,
+       kCpu10,
+       0,
+       {S(1, 5), S(2, 8, 20), S(3, 9)},
+       1},
       {"consolidate_none", "consolidate", kNoParams, kCpu10, 0, {}, kNone},
   };
 }
@@ -294,11 +572,13 @@ TEST(PlacementAllPolicies, NeverChooseIneligibleOrOutOfBudgetSites) {
     std::size_t only_candidate;
   };
   const std::vector<Snapshot> snapshots = {
-      {{S(1.5, 5).liquid(0.5).power(100, 2).carbon(1), S(0.5, 100).liquid(0).power(1, 1).carbon(0).ineligible(),
+      {{S(1.5, 5).liquid(0.5).power(100, 2).carbon(1),
+        S(0.5, 100).liquid(0).power(1, 1).carbon(0).ineligible(),
         S(2.5, 100).liquid(1).power(1, 1).carbon(0)},
        0},
-      {{S(0.5, 100).liquid(0).power(1, 1).carbon(0).ineligible(), S(1.5, 60).liquid(0.5).power(100, 2).carbon(1),
-        S(3, 100).liquid(1).power(1, 1).carbon(0), S(0.1, 0).liquid(1).ineligible()},
+      {{S(0.5, 100).liquid(0).power(1, 1).carbon(0).ineligible(),
+        S(1.5, 60).liquid(0.5).power(100, 2).carbon(1), S(3, 100).liquid(1).power(1, 1).carbon(0),
+        S(0.1, 0).liquid(1).ineligible()},
        1},
       {{S(2.5, 100), S(3, 90).liquid(1), S(2, 40).power(100, 1.5).carbon(0.5), S(1, 95).ineligible()}, 2},
       {{S(1, 99).ineligible(), S(1, 1).ineligible(), S(2.1, 100), S(1.9, 0).cores_off(50)}, 3},
@@ -349,15 +629,18 @@ TEST(RoundRobinPlacement, CyclesOverCandidatesInSiteOrder) {
 TEST(RoundRobinPlacement, TurnContinuesAcrossChangingSnapshots) {
   const auto all = numbered({S(1, 50), S(2, 50), S(3, 50), S(4, 50)});
   const auto without_1 = numbered({S(1, 50), S(2, 50).ineligible(), S(3, 50), S(4, 50)});
-  const auto only_0 = numbered({S(1, 50), S(2, 50).ineligible(), S(3, 50).ineligible(), S(4, 50).ineligible()});
-  const auto none = numbered({S(1, 50).ineligible(), S(2, 50).ineligible(), S(3, 50).ineligible(), S(4, 50).ineligible()});
+  const auto only_0 =
+      numbered({S(1, 50), S(2, 50).ineligible(), S(3, 50).ineligible(), S(4, 50).ineligible()});
+  const auto none =
+      numbered({S(1, 50).ineligible(), S(2, 50).ineligible(), S(3, 50).ineligible(), S(4, 50).ineligible()});
   struct Step {
     const std::vector<SiteView>* sites;
     std::optional<std::size_t> expected;
   };
-  const std::vector<Step> steps = {{&all, 0},    {&without_1, 2}, {&all, 3}, {&all, 0},
-                                   {&only_0, 0}, {&none, kNone},  {&all, 1},  // a rejection does not move the turn
-                                   {&all, 2}};
+  const std::vector<Step> steps = {
+      {&all, 0},    {&without_1, 2}, {&all, 3}, {&all, 0},
+      {&only_0, 0}, {&none, kNone},  {&all, 1},  // a rejection does not move the turn
+      {&all, 2}};
   auto p = policy::make_placement("round_robin");
   for (std::size_t k = 0; k < steps.size(); ++k)
     EXPECT_EQ(show(choose(*p, cpu_job(10), *steps[k].sites)), show(steps[k].expected)) << "step " << k;
@@ -515,7 +798,8 @@ TEST(CarbonAwarePlacementOutlook, TestDoubleMeansAndChangeTimes) {
   EXPECT_DOUBLE_EQ(o.mean_carbon_kg_per_kwh(3 * kHour, 5 * kHour), 0.5);
   EXPECT_DOUBLE_EQ(o.mean_carbon_kg_per_kwh(7 * kHour, 9 * kHour), 0.25);
   EXPECT_DOUBLE_EQ(o.mean_carbon_kg_per_kwh(1800, 9000), 0.9375);
-  EXPECT_EQ(o.carbon_change_times(1800, 4 * kHour), (std::vector<double>{kHour, 2 * kHour, 3 * kHour, 4 * kHour}));
+  EXPECT_EQ(o.carbon_change_times(1800, 4 * kHour),
+            (std::vector<double>{kHour, 2 * kHour, 3 * kHour, 4 * kHour}));
 }
 
 struct DeferralCase {
@@ -544,18 +828,20 @@ std::vector<DeferralCase> deferral_cases() {
       {"waits_for_the_lowest_mean_window", none, 7200, 0, day, 0, true, dip, 7 * kHour},
       // Defaults: max_defer_s one day, min_saving 0.05, slack 0.1.
       {"default_max_defer_one_day", none, 7200, 0, 3 * day, 0, true, late, 4 * kHour},
-      {"max_defer_s_two_days_reaches_hour_30", json{{"max_defer_s", 2 * day}}, 7200, 0, 3 * day, 0, true, late,
-       30 * kHour},
+      {"max_defer_s_two_days_reaches_hour_30", json{{"max_defer_s", 2 * day}}, 7200, 0, 3 * day, 0, true,
+       late, 30 * kHour},
       {"default_min_saving_5pct_refuses_4pct", none, 7200, 0, day, 0, true, shallow, 0},
       {"min_saving_3pct_accepts_4pct", json{{"min_saving", 0.03}}, 7200, 0, day, 0, true, shallow, 3 * kHour},
       {"default_slack_10pct_excludes_hour_7", none, 7200, 0, 7 * kHour + 7700, 0, true, dip, 3 * kHour},
       {"slack_0_includes_hour_7", json{{"slack", 0}}, 7200, 0, 7 * kHour + 7700, 0, true, dip, 7 * kHour},
       // max_defer_s caps the window at now + max_defer_s: hours 0-4 -> hour 3 (mean 0.5).
       {"max_defer_s_4h_caps_window", json{{"max_defer_s", 4 * kHour}}, 7200, 0, day, 0, true, dip, 3 * kHour},
-      {"max_defer_s_7h_includes_hour_7", json{{"max_defer_s", 7 * kHour}}, 7200, 0, day, 0, true, dip, 7 * kHour},
+      {"max_defer_s_7h_includes_hour_7", json{{"max_defer_s", 7 * kHour}}, 7200, 0, day, 0, true, dip,
+       7 * kHour},
       {"max_defer_s_zero_never_waits", json{{"max_defer_s", 0}}, 7200, 0, day, 0, true, dip, 0},
       // The latest start is deadline - run x (1 + slack); slack 0.25: 9000 s before the deadline.
-      {"deadline_just_allows_hour_7", json{{"slack", 0.25}}, 7200, 0, 7 * kHour + 9000, 0, true, dip, 7 * kHour},
+      {"deadline_just_allows_hour_7", json{{"slack", 0.25}}, 7200, 0, 7 * kHour + 9000, 0, true, dip,
+       7 * kHour},
       {"deadline_one_second_short_of_hour_7", json{{"slack", 0.25}}, 7200, 0, 7 * kHour + 8999, 0, true, dip,
        3 * kHour},
       {"slack_0_25_allows_hour_7", json{{"slack", 0.25}}, 7200, 0, 10 * kHour, 0, true, dip, 7 * kHour},
@@ -563,12 +849,13 @@ std::vector<DeferralCase> deferral_cases() {
       {"slack_1_excludes_hour_7", json{{"slack", 1}}, 7200, 0, 10 * kHour, 0, true, dip, 3 * kHour},
       {"latest_start_before_now_starts_now", none, 7200, 0, 5000, 0, true, dip, 0},
       // min_saving: waits only for a saving of at least this share of the intensity now.
-      {"min_saving_0_7_deferral_saving_75pct", json{{"min_saving", 0.7}}, 7200, 0, day, 0, true, dip, 7 * kHour},
+      {"min_saving_0_7_deferral_saving_75pct", json{{"min_saving", 0.7}}, 7200, 0, day, 0, true, dip,
+       7 * kHour},
       {"min_saving_0_8_deferral_saving_75pct", json{{"min_saving", 0.8}}, 7200, 0, day, 0, true, dip, 0},
-      {"min_saving_0_4_deferral_saving_50pct", json{{"min_saving", 0.4}, {"max_defer_s", 4 * kHour}}, 7200, 0, day, 0,
-       true, dip, 3 * kHour},
-      {"min_saving_0_6_deferral_saving_50pct", json{{"min_saving", 0.6}, {"max_defer_s", 4 * kHour}}, 7200, 0, day, 0,
-       true, dip, 0},
+      {"min_saving_0_4_deferral_saving_50pct", json{{"min_saving", 0.4}, {"max_defer_s", 4 * kHour}}, 7200, 0,
+       day, 0, true, dip, 3 * kHour},
+      {"min_saving_0_6_deferral_saving_50pct", json{{"min_saving", 0.6}, {"max_defer_s", 4 * kHour}}, 7200, 0,
+       day, 0, true, dip, 0},
       {"flat_intensity_never_waits", json{{"min_saving", 0}}, 7200, 0, day, 0, true, flat, 0},
       // Not deferred at all.
       {"not_deferrable", none, 7200, 0, day, 0, false, dip, 0},
@@ -577,7 +864,8 @@ std::vector<DeferralCase> deferral_cases() {
       {"zero_run_time", none, 0, 0, day, 0, true, dip, 0},
       // The run is the requested walltime when known: 2 h (latest 20700 s: hour 3), not 1 h (hour 7).
       {"runtime_1h_no_walltime", json{{"slack", 0.25}}, 3600, 0, 29700, 0, true, dip, 7 * kHour},
-      {"walltime_2h_counts_over_runtime_1h", json{{"slack", 0.25}}, 3600, 7200, 29700, 0, true, dip, 3 * kHour},
+      {"walltime_2h_counts_over_runtime_1h", json{{"slack", 0.25}}, 3600, 7200, 29700, 0, true, dip,
+       3 * kHour},
       // Now in the middle of an hour (mean now 0.9375): the next hour boundaries are the candidates.
       {"now_mid_hour", json{{"max_defer_s", 4 * kHour}}, 7200, 0, day, 1800, true, dip, 3 * kHour},
       {"now_after_the_dip", none, 7200, 0, 2 * day, 9 * kHour, true, dip, 9 * kHour},
@@ -677,9 +965,15 @@ TEST(PlacementRegistry, ParameterErrorsNameTheParameter) {
   };
   const std::vector<Row> rows = {
       // Unknown parameters, listing the valid ones.
-      {"nearest", {{"max_defer_s", 10}}, "max_defer_s", "unknown parameter \"max_defer_s\" of placement policy \"nearest\" (valid: none)"},
-      {"carbon_aware", {{"max_defer", 10}}, "max_defer",
-       "unknown parameter \"max_defer\" of placement policy \"carbon_aware\" (valid: max_defer_s, min_saving, slack)"},
+      {"nearest",
+       {{"max_defer_s", 10}},
+       "max_defer_s",
+       "unknown parameter \"max_defer_s\" of placement policy \"nearest\" (valid: none)"},
+      {"carbon_aware",
+       {{"max_defer", 10}},
+       "max_defer",
+       "unknown parameter \"max_defer\" of placement policy \"carbon_aware\" (valid: max_defer_s, "
+       "min_saving, slack)"},
       {"liquid_first", {{"dense_gpu", 2}}, "dense_gpu", "(valid: dense_gpus, dense_cores)"},
       {"random", {{"seed", 3}}, "seed", "unknown parameter \"seed\""},
       {"carbon_aware", {{"min_saving", 0.1}, {"zzz", 1}}, "zzz", "unknown parameter \"zzz\""},
@@ -691,7 +985,10 @@ TEST(PlacementRegistry, ParameterErrorsNameTheParameter) {
       {"liquid_first", {{"dense_gpus", 0}}, "dense_gpus", "parameter \"dense_gpus\" must be in [1, "},
       {"liquid_first", {{"dense_cores", -1}}, "dense_cores", "parameter \"dense_cores\" must be in [0, "},
       // Not a number.
-      {"carbon_aware", {{"min_saving", "high"}}, "min_saving", "parameter \"min_saving\" must be a number in [0, 1]"},
+      {"carbon_aware",
+       {{"min_saving", "high"}},
+       "min_saving",
+       "parameter \"min_saving\" must be a number in [0, 1]"},
       {"carbon_aware", {{"max_defer_s", true}}, "max_defer_s", "must be a number"},
       {"liquid_first", {{"dense_gpus", json::array({4})}}, "dense_gpus", "must be a number"},
       {"carbon_aware", {{"slack", nullptr}}, "slack", "must be a number"},
@@ -736,14 +1033,14 @@ TEST(PlacementHelpers, WithinBudgetAndCandidate) {
       {0, 1000, true, true, true},     // no budget
       {-1, 1000, true, true, true},    // no budget
       {4 * kMs, 2, true, true, true},  // 4 ms round trip: at the budget
-      {4 * kMs, 1.9, true, true, true},
-      {4 * kMs, 2.1, true, false, false},
+      {4 * kMs, 1.9, true, true, true}, {4 * kMs, 2.1, true, false, false},
       {4 * kMs, 1, false, true, false},  // ineligible
       {0, 1, false, true, false},
   };
   const Job job = cpu_job(1);
   for (const auto& row : rows) {
-    SCOPED_TRACE("budget " + std::to_string(row.budget_rtt_s) + " latency_ms " + std::to_string(row.latency_ms));
+    SCOPED_TRACE("budget " + std::to_string(row.budget_rtt_s) + " latency_ms " +
+                 std::to_string(row.latency_ms));
     SiteView s = S(row.latency_ms, 10);
     s.eligible = row.eligible;
     const std::vector<SiteView> sites = {s};
@@ -765,7 +1062,7 @@ TEST(PlacementHelpers, FitsNow) {
       {S(1, 0).cores_off(100), cpu_job(1), false},  // off capacity is not free
       {S(1, 4).gpus(8, 2), gpu_job(2, 4), true},
       {S(1, 4).gpus(8, 1), gpu_job(2, 4), false},
-      {S(1, 3).gpus(8, 8), gpu_job(2, 4), false},   // GPUs free but not the cores
+      {S(1, 3).gpus(8, 8), gpu_job(2, 4), false},    // GPUs free but not the cores
       {S(1, 100).gpus(8, 0, 8), gpu_job(1), false},  // all GPUs off
   };
   for (std::size_t i = 0; i < rows.size(); ++i)
@@ -812,11 +1109,16 @@ TEST(PlacementHelpers, BestCandidateTies) {
   // All keys equal: the lowest latency (site 4).
   EXPECT_EQ(show(policy::best_candidate(r, [](const SiteView&) { return 1.0; })), "4");
   // Keys tie between sites 1 and 3 (same latency): the first.
-  EXPECT_EQ(show(policy::best_candidate(r, [](const SiteView& s) { return s.site == 1 || s.site == 3 ? 0.0 : 1.0; })),
+  EXPECT_EQ(show(policy::best_candidate(
+                r, [](const SiteView& s) { return s.site == 1 || s.site == 3 ? 0.0 : 1.0; })),
             "1");
   // Lowest key wins over latency; ineligible site 2 never.
-  EXPECT_EQ(show(policy::best_candidate(r, [](const SiteView& s) { return static_cast<double>(s.cores_free); })), "0");
-  EXPECT_EQ(show(policy::best_candidate(r, [](const SiteView& s) { return -static_cast<double>(s.cores_free); })), "4");
+  EXPECT_EQ(
+      show(policy::best_candidate(r, [](const SiteView& s) { return static_cast<double>(s.cores_free); })),
+      "0");
+  EXPECT_EQ(
+      show(policy::best_candidate(r, [](const SiteView& s) { return -static_cast<double>(s.cores_free); })),
+      "4");
   EXPECT_EQ(show(policy::best_candidate(r, [](const SiteView& s) { return s.site == 2 ? -1.0 : 1.0; })), "4");
   const PlacementRequest none{job, 0, 0.5 * kMs, sites, false, nullptr};
   EXPECT_EQ(show(policy::best_candidate(none, [](const SiteView&) { return 0.0; })), "none");
@@ -1035,11 +1337,12 @@ TEST(PowerDecisions, ReserveHostsRoundsUp) {
     std::size_t hosts;
     std::size_t reserve;
   };
-  const std::vector<Row> rows = {{0, 10, 0},   {0.1, 10, 1},  {0.15, 10, 2}, {0.1, 5, 1},   {0.25, 4, 1},
-                                 {0.3, 10, 3}, {0.7, 10, 7},  {1, 7, 7},     {0.1, 0, 0},   {0.01, 1, 1},
-                                 {0.5, 3, 2},  {0.2, 100, 20}};
+  const std::vector<Row> rows = {{0, 10, 0},   {0.1, 10, 1}, {0.15, 10, 2}, {0.1, 5, 1},
+                                 {0.25, 4, 1}, {0.3, 10, 3}, {0.7, 10, 7},  {1, 7, 7},
+                                 {0.1, 0, 0},  {0.01, 1, 1}, {0.5, 3, 2},   {0.2, 100, 20}};
   for (const auto& row : rows)
-    EXPECT_EQ(policy::reserve_hosts(row.fraction, row.hosts), row.reserve) << row.fraction << " x " << row.hosts;
+    EXPECT_EQ(policy::reserve_hosts(row.fraction, row.hosts), row.reserve)
+        << row.fraction << " x " << row.hosts;
 }
 
 /// A pool whose hosts are offline unless `state` says kOn (as the engine keeps them).
@@ -1066,9 +1369,21 @@ TEST(PowerDecisions, HostsToBootForGpuJobs) {
       {"on_host_busy_boot_first_off", {{8, 4}, {8, 4}, {8, 4}}, {On, Off, Off}, {{1, 3}}, 2, 2, {1}},
       {"suitable_host_booting", {{8, 4}, {8, 4}, {8, 4}}, {On, Booting, Off}, {{1, 3}}, 2, 2, {}},
       {"booting_host_too_small", {{8, 4}, {8, 1}, {8, 4}}, {On, Booting, Off}, {{1, 3}}, 2, 2, {2}},
-      {"lowest_index_off_host_that_fits", {{8, 4}, {8, 2}, {8, 4}, {8, 8}}, {On, Off, Off, Off}, {{1, 4}}, 1, 4, {2}},
+      {"lowest_index_off_host_that_fits",
+       {{8, 4}, {8, 2}, {8, 4}, {8, 8}},
+       {On, Off, Off, Off},
+       {{1, 4}},
+       1,
+       4,
+       {2}},
       {"off_host_with_too_few_cores_skipped", {{8, 4}, {1, 4}, {8, 4}}, {On, Off, Off}, {{1, 4}}, 2, 1, {2}},
-      {"shutting_down_is_neither_boot_nor_room", {{8, 4}, {8, 4}, {8, 4}}, {On, Down, Off}, {{1, 4}}, 1, 1, {2}},
+      {"shutting_down_is_neither_boot_nor_room",
+       {{8, 4}, {8, 4}, {8, 4}},
+       {On, Down, Off},
+       {{1, 4}},
+       1,
+       1,
+       {2}},
       {"only_shutting_down_hosts_wait", {{8, 4}, {8, 4}}, {On, Down}, {{1, 4}}, 1, 1, {}},
       {"no_host_can_ever_hold_it", {{8, 4}, {8, 4}}, {On, Off}, {}, 1, 8, {}},
       {"all_off", {{8, 4}, {8, 4}}, {Off, Off}, {}, 1, 2, {0}},
@@ -1128,11 +1443,11 @@ TEST(PowerDecisions, SlowestPstateMeetingTheDeadline) {
   };
   const std::vector<double> speeds = {2e9, 1e9, 0.5e9};  // x1, x2, x4 the run time
   const std::vector<Row> rows = {
-      {speeds, 100, 0, kInf, 0},    {speeds, 100, 0, 99, 0},   // too late anyway: fastest
-      {speeds, 100, 0, 100, 0},     {speeds, 100, 0, 199, 0},   {speeds, 100, 0, 200, 1},
-      {speeds, 100, 0, 399, 1},     {speeds, 100, 0, 400, 2},   {speeds, 100, 0, 1e9, 2},
-      {speeds, 100, 50, 449, 1},    {speeds, 100, 50, 450, 2},  {speeds, 100, 1000, 400, 0},
-      {{2e9}, 100, 0, 1e9, 0},      {{}, 100, 0, 1e9, 0},       {{2e9, 0}, 100, 0, 1e9, 0},
+      {speeds, 100, 0, kInf, 0},         {speeds, 100, 0, 99, 0},  // too late anyway: fastest
+      {speeds, 100, 0, 100, 0},          {speeds, 100, 0, 199, 0},  {speeds, 100, 0, 200, 1},
+      {speeds, 100, 0, 399, 1},          {speeds, 100, 0, 400, 2},  {speeds, 100, 0, 1e9, 2},
+      {speeds, 100, 50, 449, 1},         {speeds, 100, 50, 450, 2}, {speeds, 100, 1000, 400, 0},
+      {{2e9}, 100, 0, 1e9, 0},           {{}, 100, 0, 1e9, 0},      {{2e9, 0}, 100, 0, 1e9, 0},
       {{2e9, 1.5e9, 1e9}, 30, 0, 45, 1},
   };
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -1219,15 +1534,21 @@ TEST(ScenarioEditApply, SetsCreatesAndFansOut) {
       {{"/scheduling/queue=easy"}, "/scheduling", json{{"queue", "easy"}, {"power", {{"idle_off_s", 0}}}}},
       {{"/scheduling/dvfs=deadline"}, "/scheduling/dvfs", "deadline"},
       {{"/energy/grid/carbon_kg_per_kwh=0.5"}, "/energy", json{{"grid", {{"carbon_kg_per_kwh", 0.5}}}}},
-      {{"/workload/classes/1/cores=8"}, "/workload/classes",
+      {{"/workload/classes/1/cores=8"},
+       "/workload/classes",
        json::parse(R"([{"name": "a", "cores": 1}, {"name": "b", "cores": 8}, {"name": "c", "cores": 3}])")},
-      {{"/workload/classes/*/placement=random"}, "/workload/classes",
-       json::parse(R"([{"name": "a", "cores": 1, "placement": "random"}, {"name": "b", "cores": 2, "placement": "random"},
+      {{"/workload/classes/*/placement=random"},
+       "/workload/classes",
+       json::parse(
+           R"([{"name": "a", "cores": 1, "placement": "random"}, {"name": "b", "cores": 2, "placement": "random"},
                        {"name": "c", "cores": 3, "placement": "random"}])")},
-      {{"/workload/classes/*/arrivals/rate_per_s=2"}, "/workload/classes/2/arrivals", json{{"rate_per_s", 2}}},
+      {{"/workload/classes/*/arrivals/rate_per_s=2"},
+       "/workload/classes/2/arrivals",
+       json{{"rate_per_s", 2}}},
       {{"/workload/classes/*/cores=4", "/workload/classes/0/cores=9"}, "/workload/classes/0/cores", 9},
       {{"/scheduling/queue=easy", "/scheduling/queue=conservative"}, "/scheduling/queue", "conservative"},
-      {{"/scheduling/power=5", "/scheduling/power={\"reserve_fraction\":0.5}"}, "/scheduling/power",
+      {{"/scheduling/power=5", "/scheduling/power={\"reserve_fraction\":0.5}"},
+       "/scheduling/power",
        json{{"reserve_fraction", 0.5}}},
       {{"/a~1b=1"}, "/a~1b", 1},  // RFC 6901 escape: the key "a/b"
       {{"/name={\"first\":1}"}, "/name/first", 1},
@@ -1249,7 +1570,8 @@ TEST(ScenarioEditApply, SetsCreatesAndFansOut) {
 TEST(ScenarioEditApply, DashAppendsToAnArray) {
   json doc = edit_doc();
   const auto n = doc["workload"]["classes"].size();
-  model::apply_scenario_edits(doc, std::vector<model::ScenarioEdit>{{"/workload/classes/-", json{{"name", "new"}}}}, "--set");
+  model::apply_scenario_edits(
+      doc, std::vector<model::ScenarioEdit>{{"/workload/classes/-", json{{"name", "new"}}}}, "--set");
   ASSERT_EQ(doc["workload"]["classes"].size(), n + 1);
   EXPECT_EQ(doc["workload"]["classes"].back()["name"], "new");
 }
@@ -1387,21 +1709,25 @@ TEST(SchedulingScenario, ValidationNamesThePointer) {
   };
   const std::vector<Row> rows = {
       {"unknown_policy_name", "/workload/classes/1/placement=fastest", "/workload/classes/1/placement",
-       "unknown placement policy \"fastest\" (valid: nearest, least_loaded, round_robin, pue_aware, carbon_aware, "
+       "unknown placement policy \"fastest\" (valid: nearest, least_loaded, round_robin, pue_aware, "
+       "carbon_aware, "
        "liquid_first, consolidate, random)"},
       {"unknown_policy_name_in_object", "/workload/classes/1/placement={\"policy\":\"fastest\"}",
        "/workload/classes/1/placement", "unknown placement policy \"fastest\""},
       {"unknown_policy_name_with_parameters", "/workload/classes/0/placement/policy=greenest",
        "/workload/classes/0/placement/policy", "unknown placement policy \"greenest\""},
-      {"unknown_policy_parameter", "/workload/classes/0/placement/max_wait_s=5", "/workload/classes/0/placement/max_wait_s",
-       "unknown parameter \"max_wait_s\" of placement policy \"carbon_aware\" (valid: max_defer_s, min_saving, slack)"},
+      {"unknown_policy_parameter", "/workload/classes/0/placement/max_wait_s=5",
+       "/workload/classes/0/placement/max_wait_s",
+       "unknown parameter \"max_wait_s\" of placement policy \"carbon_aware\" (valid: max_defer_s, "
+       "min_saving, slack)"},
       {"policy_parameter_out_of_range", "/workload/classes/0/placement/min_saving=2",
        "/workload/classes/0/placement/min_saving", "parameter \"min_saving\" must be in [0, 1]"},
-      {"policy_parameter_not_a_number", "/workload/classes/0/placement/slack=lots", "/workload/classes/0/placement/slack",
-       "must be a number"},
+      {"policy_parameter_not_a_number", "/workload/classes/0/placement/slack=lots",
+       "/workload/classes/0/placement/slack", "must be a number"},
       {"deferrable_hpc_batch", "/workload/classes/1/deferrable=true", "/workload/classes/1/deferrable",
        "only ai_training classes with a deadline_factor > 0 can be deferred"},
-      {"deferrable_training_without_deadline", "/workload/classes/0/deadline_factor=0", "/workload/classes/0/deferrable",
+      {"deferrable_training_without_deadline", "/workload/classes/0/deadline_factor=0",
+       "/workload/classes/0/deferrable",
        "only ai_training classes with a deadline_factor > 0 can be deferred"},
       {"backfill_window_0", "/scheduling/backfill_window=0", "/scheduling/backfill_window",
        "expected an integer in [1, 1000000], got 0"},
@@ -1409,8 +1735,8 @@ TEST(SchedulingScenario, ValidationNamesThePointer) {
        "expected an integer in [1, 1000000], got 1000001"},
       {"reserve_fraction_1_5", "/scheduling/power/reserve_fraction=1.5", "/scheduling/power/reserve_fraction",
        "expected a number in [0, 1], got 1.5"},
-      {"reserve_fraction_negative", "/scheduling/power/reserve_fraction=-0.1", "/scheduling/power/reserve_fraction",
-       "expected a number in [0, 1], got -0.1"},
+      {"reserve_fraction_negative", "/scheduling/power/reserve_fraction=-0.1",
+       "/scheduling/power/reserve_fraction", "expected a number in [0, 1], got -0.1"},
       {"idle_off_negative", "/scheduling/power/idle_off_s=-1", "/scheduling/power/idle_off_s",
        "expected a number >= 0, got -1"},
       {"unknown_queue", "/scheduling/queue=sjf", "/scheduling/queue",

@@ -169,8 +169,9 @@ std::vector<Offer> offers(QueueScheduler& scheduler, const Given& s, bool by_end
   std::vector<Offer> out;
   QueueState state{s.now_s, s.cores_free, s.gpus_free, s.running, s.queue, {}};
   std::vector<RunningJob> sorted = s.running;
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const RunningJob& a, const RunningJob& b) { return a.expected_end_s < b.expected_end_s; });
+  std::stable_sort(sorted.begin(), sorted.end(), [](const RunningJob& a, const RunningJob& b) {
+    return a.expected_end_s < b.expected_end_s;
+  });
   if (by_end) {
     state.running = {};
     state.running_by_end = [&sorted](const std::function<bool(const RunningJob&)>& visit) {
@@ -340,7 +341,8 @@ TEST(QueueSchedulerTest, ConservativeRefusedJobStaysReservedAtNow) {
 
 TEST(QueueSchedulerTest, NamesAndFactory) {
   // Every discipline a scenario can name has its scheduler, under the same name.
-  for (const auto& [table_name, discipline] : suanli::model::EnumNames<suanli::model::QueueDiscipline>::table) {
+  for (const auto& [table_name, discipline] :
+       suanli::model::EnumNames<suanli::model::QueueDiscipline>::table) {
     const auto scheduler = make_queue_scheduler(suanli::model::to_string(discipline));
     ASSERT_NE(scheduler, nullptr) << table_name;
     EXPECT_EQ(scheduler->name(), table_name);
@@ -400,9 +402,11 @@ TEST(QueueSchedulerTest, AddedDisciplines) {
   EXPECT_EQ(offers(*lifo, with_ids(s)), (std::vector<Offer>{{2, true}, {1, false}}));
 
   // A built-in name cannot be replaced; adding a name again replaces the addition.
-  EXPECT_THROW(add_queue_scheduler("fcfs", "", [](const QueueContext&) { return std::make_unique<FcfsScheduler>(); }),
-               std::invalid_argument);
-  add_queue_scheduler("test_lifo", "now first come", [](const QueueContext&) { return std::make_unique<FcfsScheduler>(); });
+  EXPECT_THROW(
+      add_queue_scheduler("fcfs", "", [](const QueueContext&) { return std::make_unique<FcfsScheduler>(); }),
+      std::invalid_argument);
+  add_queue_scheduler("test_lifo", "now first come",
+                      [](const QueueContext&) { return std::make_unique<FcfsScheduler>(); });
   EXPECT_EQ(queue_scheduler_names().size(), names.size());
   EXPECT_EQ(queue_scheduler_summary("test_lifo"), "now first come");
   EXPECT_EQ(offers(*make_queue_scheduler("test_lifo"), with_ids(s)),
@@ -431,7 +435,8 @@ class ProfileEasy : public QueueScheduler {
     const auto& h = queue[head];
     profile.reserve(profile.earliest_start(h.cores, h.gpus, h.estimate_s), h.estimate_s, h.cores, h.gpus);
     for (std::size_t i = head + 1; i < std::min<std::size_t>(queue.size(), 256); ++i)
-      if (fits_now(queue[i]) && try_start(i)) profile.reserve(state.now_s, queue[i].estimate_s, queue[i].cores, queue[i].gpus);
+      if (fits_now(queue[i]) && try_start(i))
+        profile.reserve(state.now_s, queue[i].estimate_s, queue[i].cores, queue[i].gpus);
   }
 };
 
@@ -678,8 +683,8 @@ TEST(QueueSchedulerPropertyTest, ConservativeJobsStartByTheirFirstReservation) {
       ConservativeScheduler conservative;
       const auto jobs = random_workload(seed, exact);
       Reservations reservations(jobs.size());
-      const auto run =
-          simulate(conservative, jobs, [&](const Call& c) { record_conservative(c, conservative, reservations); });
+      const auto run = simulate(conservative, jobs,
+                                [&](const Call& c) { record_conservative(c, conservative, reservations); });
       const int first = late_starts(run, reservations, true), any = late_starts(run, reservations, false),
                 later = reservations_moved_later(reservations);
       EXPECT_EQ(first, 0);

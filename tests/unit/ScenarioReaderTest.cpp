@@ -6,9 +6,9 @@
 
 #include "TestFiles.hpp"
 #include "TestScenarios.hpp"
+#include "io/JsonReader.hpp"
 #include "load/Load.hpp"
 #include "model/Error.hpp"
-#include "io/JsonReader.hpp"
 #include "model/ScenarioReader.hpp"
 #include "model/Validate.hpp"
 
@@ -88,7 +88,8 @@ TEST(ScenarioReader, UnknownSiteKindListsValidOnes) {
   auto doc = suanli::test::minimal_doc();
   doc["sites"][0]["kind"] = "mega_dc";
   EXPECT_EQ(first_error(doc),
-            "test.json: /sites/0/kind: expected one of core_cluster, gpu_center, supercomputing_center, edge_dc, got "
+            "test.json: /sites/0/kind: expected one of core_cluster, gpu_center, supercomputing_center, "
+            "edge_dc, got "
             "a string \"mega_dc\"");
 }
 
@@ -108,8 +109,10 @@ TEST(ScenarioReader, UnknownFieldIsAnErrorListingValidNames) {
   auto doc = suanli::test::minimal_doc();
   doc["sites"][0]["rack_count"] = 3;
   const auto err = first_error(doc);
-  EXPECT_EQ(err.rfind("test.json: /sites/0/rack_count: unknown field \"rack_count\" (valid: name, name_zh, kind,", 0),
-            0u)
+  EXPECT_EQ(
+      err.rfind("test.json: /sites/0/rack_count: unknown field \"rack_count\" (valid: name, name_zh, kind,",
+                0),
+      0u)
       << err;
 }
 
@@ -161,7 +164,8 @@ TEST(ScenarioReader, EitherCoolingShareImpliesTheOther) {
 TEST(ScenarioValidation, SharesMustSumToOne) {
   auto doc = suanli::test::minimal_doc();
   doc["sites"][1]["cooling"] = {{"air_share", 0.7}, {"liquid_share", 0.2}};
-  EXPECT_EQ(first_error(doc), "test.json: /sites/1/cooling: air_share + liquid_share must be 1, got 0.7 + 0.2");
+  EXPECT_EQ(first_error(doc),
+            "test.json: /sites/1/cooling: air_share + liquid_share must be 1, got 0.7 + 0.2");
 }
 
 TEST(ScenarioValidation, DuplicateNamesAcrossCitiesAndSites) {
@@ -185,7 +189,8 @@ TEST(ScenarioValidation, UnknownNodeTypeListsValidOnes) {
 TEST(ScenarioValidation, EdgeDcsHaveAtMostOneHundredRacks) {
   auto doc = suanli::test::minimal_doc();
   doc["sites"][2]["racks"] = 101;
-  EXPECT_EQ(first_error(doc).rfind("test.json: /sites/2/racks: an edge_dc has at most 100 standard racks, got 101", 0),
+  EXPECT_EQ(first_error(doc).rfind(
+                "test.json: /sites/2/racks: an edge_dc has at most 100 standard racks, got 101", 0),
             0u);
 }
 
@@ -193,7 +198,8 @@ TEST(ScenarioValidation, InstalledServersMustFitTheRacks) {
   auto doc = suanli::test::minimal_doc();
   doc["sites"][2]["nodes"][0]["count"] = 101;  // 101 x 250 W = 10.1 standard racks > 10
   EXPECT_EQ(first_error(doc),
-            "test.json: /sites/2/nodes: installed servers need 11 standard racks (2.5 kW each at full load) but the "
+            "test.json: /sites/2/nodes: installed servers need 11 standard racks (2.5 kW each at full load) "
+            "but the "
             "site has 10 racks");
   doc["sites"][2]["nodes"][0]["count"] = 100;  // exactly 10
   EXPECT_NO_THROW(suanli::test::scenario_from(doc));
@@ -215,18 +221,22 @@ TEST(ScenarioValidation, DisconnectedSiteIsReported) {
 TEST(ScenarioValidation, PowerStatesAreCheckedAndOrdered) {
   auto doc = suanli::test::minimal_doc();
   doc["node_types"][0]["pstates"][1]["core_speed_flops"] = 2e9;
-  EXPECT_EQ(first_error(doc),
-            "test.json: /node_types/0/pstates/1/core_speed_flops: performance states must be listed fastest first");
+  EXPECT_EQ(
+      first_error(doc),
+      "test.json: /node_types/0/pstates/1/core_speed_flops: performance states must be listed fastest first");
   doc = suanli::test::minimal_doc();
   doc["node_types"][0]["pstates"][0]["idle_w"] = 300;
-  EXPECT_EQ(first_error(doc), "test.json: /node_types/0/pstates/0/idle_w: idle power 300 W exceeds max_w 250 W");
+  EXPECT_EQ(first_error(doc),
+            "test.json: /node_types/0/pstates/0/idle_w: idle power 300 W exceeds max_w 250 W");
 }
 
 TEST(ScenarioValidation, ServersHaveAtLeastAsManyCoresAsGpus) {
   auto doc = suanli::test::minimal_doc();
   doc["node_types"][0]["gpus"] = 16;
   doc["node_types"][0]["gpu_speed_flops"] = 1e12;
-  EXPECT_EQ(first_error(doc).rfind("test.json: /node_types/0/gpus: a server has at least as many cores as GPUs", 0), 0u);
+  EXPECT_EQ(
+      first_error(doc).rfind("test.json: /node_types/0/gpus: a server has at least as many cores as GPUs", 0),
+      0u);
 }
 
 TEST(ScenarioValidation, AllErrorsAreReportedNotJustTheFirst) {
@@ -258,7 +268,8 @@ TEST(ScenarioFiles, InvalidUtf8IsRefused) {
 }
 
 TEST(ScenarioFiles, PowerCurveFileSetsIdleAndMaxFromSpecPower) {
-  const std::string table = suanli::test::source_dir() + "/../shared/data/power/PowerModelSpecPowerIbmX3250XeonX3470.txt";
+  const std::string table =
+      suanli::test::source_dir() + "/../shared/data/power/PowerModelSpecPowerIbmX3250XeonX3470.txt";
   auto doc = suanli::test::minimal_doc();
   doc["node_types"][0]["power_curve_file"] = table;
   doc["node_types"][0]["pstates"][0].erase("idle_w");
@@ -291,8 +302,9 @@ TEST(ScenarioFiles, PowerCurveFileSetsIdleAndMaxFromSpecPower) {
   doc["node_types"][0].erase("power_curve_file");
   doc["node_types"][0]["pstates"][0]["idle_w"] = 100;
   doc["node_types"][0]["pstates"][0].erase("max_w");
-  EXPECT_EQ(first_error(doc), "test.json: /node_types/0/pstates/0/max_w: required field is missing (or give the node "
-                              "type a power_curve_file)");
+  EXPECT_EQ(first_error(doc),
+            "test.json: /node_types/0/pstates/0/max_w: required field is missing (or give the node "
+            "type a power_curve_file)");
 }
 
 TEST(ScenarioFiles, ResolvedScenarioRoundTrips) {
@@ -305,14 +317,13 @@ TEST(ScenarioFiles, ResolvedScenarioRoundTrips) {
 TEST(JsonStructure, DuplicateKeyNamesTheKeyAndItsPointer) {
   try {
     io::check_json_structure(R"({"sites": [{"name": "a"}, {"name": "b", "racks": 1, "racks": 2}]})",
-                                "f.json");
+                             "f.json");
     FAIL() << "expected a UserError";
   } catch (const UserError& e) {
     EXPECT_EQ(e.location(), "/sites/1/racks");
     EXPECT_NE(e.message().find("\"racks\" appears twice"), std::string::npos) << e.message();
   }
-  EXPECT_NO_THROW(
-      io::check_json_structure(R"({"a": {"x": 1}, "b": {"x": 1}})", "f.json"));  // other objects
+  EXPECT_NO_THROW(io::check_json_structure(R"({"a": {"x": 1}, "b": {"x": 1}})", "f.json"));  // other objects
 }
 
 TEST(JsonStructure, DepthIsLimitedWithoutRecursion) {

@@ -1,7 +1,6 @@
 // Sweeps, the pure part: SHA-256 test vectors, Student t quantiles, expansion, shards, the sweep file's
 // errors, and the statistics of summary.csv.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,8 +39,9 @@ TEST(Sha256, MatchesTheFipsTestVectors) {
 
 TEST(StudentT, QuantilesMatchTables) {
   // 0.975 quantiles (two-sided 95 %): standard tables.
-  const std::pair<double, double> table[] = {{1, 12.706204736}, {2, 4.302652730}, {3, 3.182446305}, {4, 2.776445105},
-                                             {9, 2.262157163}, {29, 2.045229642}, {120, 1.979930405}};
+  const std::pair<double, double> table[] = {{1, 12.706204736}, {2, 4.302652730}, {3, 3.182446305},
+                                             {4, 2.776445105},  {9, 2.262157163}, {29, 2.045229642},
+                                             {120, 1.979930405}};
   for (const auto& [df, t] : table) EXPECT_NEAR(sw::student_t_975(df), t, 1e-8) << "df " << df;
 }
 
@@ -57,18 +57,21 @@ TEST(SweepStatistics, EstimateSkipsMissingValues) {
 
 namespace {
 json sweep_doc() {
-  return {{"name", "s"},
-          {"scenario", suanli::test::source_dir() + "/scenarios/teaching-small.json"},
-          {"seed", 10},
-          {"replications", 2},
-          {"set", {{"/horizon_s", 60}}},
-          {"axes",
-           {{{"name", "policy"}, {"pointer", "/workload/classes/*/placement"}, {"values", {"nearest", "random"}}},
-            {{"name", "cooling"},
-             {"values",
-              {{{"label", "air"}, {"set", {{"/sites/0/cooling/liquid_share", 0}, {"/sites/0/cooling/air_share", 1}}}},
-               {{"label", "liquid"}, {"set", {{"/sites/0/cooling/liquid_share", 1}, {"/sites/0/cooling/air_share", 0}}}},
-               {{"label", "half"}, {"set", json::object()}}}}}}}};
+  return {
+      {"name", "s"},
+      {"scenario", suanli::test::source_dir() + "/scenarios/teaching-small.json"},
+      {"seed", 10},
+      {"replications", 2},
+      {"set", {{"/horizon_s", 60}}},
+      {"axes",
+       {{{"name", "policy"}, {"pointer", "/workload/classes/*/placement"}, {"values", {"nearest", "random"}}},
+        {{"name", "cooling"},
+         {"values",
+          {{{"label", "air"},
+            {"set", {{"/sites/0/cooling/liquid_share", 0}, {"/sites/0/cooling/air_share", 1}}}},
+           {{"label", "liquid"},
+            {"set", {{"/sites/0/cooling/liquid_share", 1}, {"/sites/0/cooling/air_share", 0}}}},
+           {{"label", "half"}, {"set", json::object()}}}}}}}};
 }
 
 std::string error_of(const json& doc) {
@@ -110,7 +113,8 @@ TEST(SweepExpand, ShardsPartitionTheRuns) {
   EXPECT_EQ(seen.size(), runs.size());
   for (const auto& r : runs) EXPECT_EQ(seen.count(r.id), 1u);
   EXPECT_EQ(sw::parse_shard("2/3"), (std::pair<std::size_t, std::size_t>{2, 3}));
-  for (const char* bad : {"0/3", "4/3", "2", "a/3", "2/3x", "/3", "2/"}) EXPECT_THROW(sw::parse_shard(bad), suanli::model::UserError) << bad;
+  for (const char* bad : {"0/3", "4/3", "2", "a/3", "2/3x", "/3", "2/"})
+    EXPECT_THROW(sw::parse_shard(bad), suanli::model::UserError) << bad;
 }
 
 TEST(SweepFile, ErrorsNameTheField) {
@@ -159,18 +163,33 @@ TEST(SweepTables, SummaryAggregatesOkRunsPerConfiguration) {
   EXPECT_NE(summary.find("\n0,nearest,air,2,1.5,"), std::string::npos) << summary;
   EXPECT_NE(summary.find("\n1,nearest,liquid,1,3,,,,"), std::string::npos) << summary;
   const auto runs_csv = sw::runs_csv(spec, results);
-  EXPECT_NE(runs_csv.find("c001-r01,1,1,11,failed,2,\"bad, \"\"quoted\"\"\",nearest,liquid,"), std::string::npos) << runs_csv;
+  EXPECT_NE(runs_csv.find("c001-r01,1,1,11,failed,2,\"bad, \"\"quoted\"\"\",nearest,liquid,"),
+            std::string::npos)
+      << runs_csv;
 }
 
 TEST(SweepMetrics, TakenFromASummary) {
   const json summary = {
-      {"totals", {{"it_energy_j", 7.2e9}, {"facility_energy_j", 9e9}, {"pue", 1.25}, {"carbon_kg", 500},
-                  {"electricity_cost", 10}, {"water_l", 2000}, {"cpu_utilization", 0.5}, {"gpu_utilization", nullptr}}},
+      {"totals",
+       {{"it_energy_j", 7.2e9},
+        {"facility_energy_j", 9e9},
+        {"pue", 1.25},
+        {"carbon_kg", 500},
+        {"electricity_cost", 10},
+        {"water_l", 2000},
+        {"cpu_utilization", 0.5},
+        {"gpu_utilization", nullptr}}},
       {"jobs", {{"submitted", 10}, {"completed", 8}, {"rejected", 1}, {"unfinished", 1}}},
       {"classes",
-       {{{"kind", "latency_critical"}, {"completed", 5}, {"wait_s", {{"mean", 100}}}, {"budget_attainment", 0.9}},
+       {{{"kind", "latency_critical"},
+         {"completed", 5},
+         {"wait_s", {{"mean", 100}}},
+         {"budget_attainment", 0.9}},
         {{"kind", "hpc_batch"}, {"completed", 1}, {"wait_s", {{"mean", 10}}}, {"budget_attainment", nullptr}},
-        {{"kind", "ai_training"}, {"completed", 3}, {"wait_s", {{"mean", 30}}}, {"deadline_attainment", 0.5}}}}};
+        {{"kind", "ai_training"},
+         {"completed", 3},
+         {"wait_s", {{"mean", 30}}},
+         {"deadline_attainment", 0.5}}}}};
   const auto m = sw::run_metrics(summary);
   const auto at = [&](const std::string& name) {
     const auto& n = sw::metric_names();
@@ -199,7 +218,8 @@ TEST(SweepRunner, ALauncherCarriesOutTheRuns) {
   options.jobs = 3;
   std::vector<std::vector<std::string>> launched;
   int max_jobs = 0;
-  options.launcher = [&](std::size_t count, int jobs, const std::function<sw::RunLaunch(std::size_t)>& prepare,
+  options.launcher = [&](std::size_t count, int jobs,
+                         const std::function<sw::RunLaunch(std::size_t)>& prepare,
                          const std::function<void(std::size_t, int)>& done) {
     max_jobs = jobs;
     for (std::size_t i = 0; i < count; ++i) {
@@ -210,7 +230,8 @@ TEST(SweepRunner, ALauncherCarriesOutTheRuns) {
       std::ofstream(launch.log) << (i == 1 ? "error: it broke\n" : "fine\n");
       if (i != 1)
         std::ofstream(folder / "summary.json")
-            << R"({"totals": {"pue": 1.25}, "jobs": {"submitted": 9, "completed": )" << i << R"(}, "classes": []})";
+            << R"({"totals": {"pue": 1.25}, "jobs": {"submitted": 9, "completed": )" << i
+            << R"(}, "classes": []})";
       done(i, i == 1 ? 2 : 0);
     }
   };
@@ -236,6 +257,7 @@ TEST(SweepRunner, ALauncherCarriesOutTheRuns) {
   EXPECT_TRUE(fs::exists(dir / "runs" / outcome.results[2].plan.id / "manifest.json"));
   EXPECT_FALSE(fs::exists(dir / "runs" / (outcome.results[2].plan.id + ".partial")));
   const auto completed = std::find(sw::metric_names().begin(), sw::metric_names().end(), "completed");
-  EXPECT_DOUBLE_EQ(outcome.results[3].metrics.at(static_cast<std::size_t>(completed - sw::metric_names().begin())), 3);
+  EXPECT_DOUBLE_EQ(
+      outcome.results[3].metrics.at(static_cast<std::size_t>(completed - sw::metric_names().begin())), 3);
   fs::remove_all(dir);
 }

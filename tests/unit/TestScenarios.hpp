@@ -1,9 +1,8 @@
 // Small hand-built scenarios shared by the unit tests.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "model/Scenario.hpp"
 #include "model/ScenarioReader.hpp"

@@ -55,9 +55,9 @@ TEST(Graph, ShortestPathsSumLinkLatencies) {
   const auto path = g.path_to(p, g.site_vertex(2));
   ASSERT_EQ(path.size(), 3u);
   EXPECT_EQ(g.links()[path[0].link].name, "metro-a1");
-  EXPECT_TRUE(path[0].forward);    // metro links run site -> hub
-  EXPECT_TRUE(path[1].forward);    // A -> B as declared
-  EXPECT_FALSE(path[2].forward);   // hub B -> b1 runs against metro-b1's direction
+  EXPECT_TRUE(path[0].forward);   // metro links run site -> hub
+  EXPECT_TRUE(path[1].forward);   // A -> B as declared
+  EXPECT_FALSE(path[2].forward);  // hub B -> b1 runs against metro-b1's direction
   EXPECT_TRUE(g.path_to(p, g.site_vertex(0)).empty());
 }
 
@@ -128,12 +128,14 @@ TEST(LatencyCircle, RoundTripModeDoublesLatency) {
 
 TEST(LatencyCircle, DemandPointsUseStraightLineAccess) {
   auto doc = suanli::test::minimal_doc();
-  doc["demand_points"] = {{{"name", "near"}, {"city", "A"}, {"lat_deg", 0.0}, {"lon_deg", 0.5}},
-                          {{"name", "far"}, {"city", "C"}, {"lat_deg", 0.0}, {"lon_deg", 3.0}, {"weight", 3.0}}};
+  doc["demand_points"] = {
+      {{"name", "near"}, {"city", "A"}, {"lat_deg", 0.0}, {"lon_deg", 0.5}},
+      {{"name", "far"}, {"city", "C"}, {"lat_deg", 0.0}, {"lon_deg", 3.0}, {"weight", 3.0}}};
   const auto s = suanli::test::scenario_from(doc);
   const auto r = topology::latency_circle(s, topology::Graph(s));
   ASSERT_EQ(r.demand.size(), 2u);
-  // 0.5 deg = 55.6 km x 1.5 = 83.4 km -> 0.417 ms + hop, to a1 (first of the equidistant a1/a2... a1 wins ties).
+  // 0.5 deg = 55.6 km x 1.5 = 83.4 km -> 0.417 ms + hop, to a1 (first of the equidistant a1/a2... a1 wins
+  // ties).
   EXPECT_NEAR(r.demand[0].latency_s, model::great_circle_km(0, 0.5, 0, 1) * 1.5 * 5e-6 + 1e-5, 1e-12);
   EXPECT_TRUE(r.demand[0].within);
   EXPECT_EQ(s.sites[r.demand[1].nearest_site].name, "b1");  // 2 degrees away: 1.67 ms

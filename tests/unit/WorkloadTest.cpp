@@ -57,17 +57,19 @@ TEST(Resample, ShapesComeFromTheTraceAndArrivalsFromTheRate) {
   ASSERT_GT(shapes.size(), 100u);
 
   const double rate = 0.5, horizon = 20000;
-  const auto s = with_class({{"name", "train"},
-                             {"kind", "ai_training"},
-                             {"arrivals", {{"process", "resample"}, {"format", "alibaba_gpu"}, {"file", kPods},
-                                           {"rate_per_s", rate}}}},
-                            horizon);
+  const auto s = with_class(
+      {{"name", "train"},
+       {"kind", "ai_training"},
+       {"arrivals",
+        {{"process", "resample"}, {"format", "alibaba_gpu"}, {"file", kPods}, {"rate_per_s", rate}}}},
+      horizon);
   const auto jobs = all_jobs(s);
   // Poisson count: mean 10,000, standard deviation 100.
   EXPECT_NEAR(static_cast<double>(jobs.size()), rate * horizon, 5 * std::sqrt(rate * horizon));
   std::size_t first_half = 0;
   for (const auto& j : jobs) {
-    EXPECT_TRUE(shapes.count({j.cores, j.gpus, j.runtime_s})) << j.cores << " " << j.gpus << " " << j.runtime_s;
+    EXPECT_TRUE(shapes.count({j.cores, j.gpus, j.runtime_s}))
+        << j.cores << " " << j.gpus << " " << j.runtime_s;
     EXPECT_FALSE(j.warm);
     EXPECT_LT(j.submit_s, horizon);
     first_half += j.submit_s < horizon / 2;
@@ -150,16 +152,18 @@ TEST(WarmStart, OffByDefaultAndArrivalsUnchangedByIt) {
 
 TEST(WarmStart, RefusedForTraceReplay) {
   auto doc = test::minimal_doc();
-  doc["workload"] = {{"classes",
-                      {{{"name", "train"},
-                        {"kind", "ai_training"},
-                        {"arrivals", {{"process", "trace"}, {"format", "alibaba_gpu"}, {"file", kPods},
-                                      {"warm_start", true}}}}}}};
+  doc["workload"] = {
+      {"classes",
+       {{{"name", "train"},
+         {"kind", "ai_training"},
+         {"arrivals",
+          {{"process", "trace"}, {"format", "alibaba_gpu"}, {"file", kPods}, {"warm_start", true}}}}}}};
   try {
     test::scenario_from(doc);
     FAIL() << "accepted warm_start on a trace replay";
   } catch (const model::UserErrors& e) {
-    EXPECT_NE(std::string(e.what()).find("/workload/classes/0/arrivals/warm_start"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("/workload/classes/0/arrivals/warm_start"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -50,6 +50,8 @@ class CarbonAware : public PlacementPolicy {
 };
 }  // namespace
 
-std::unique_ptr<PlacementPolicy> make_carbon_aware(PolicyParams& p) { return std::make_unique<CarbonAware>(p); }
+std::unique_ptr<PlacementPolicy> make_carbon_aware(PolicyParams& p) {
+  return std::make_unique<CarbonAware>(p);
+}
 
 }  // namespace suanli::policy

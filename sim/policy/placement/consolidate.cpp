@@ -9,7 +9,8 @@ namespace {
 class Consolidate : public PlacementPolicy {
  public:
   std::optional<PlacementDecision> place(const PlacementRequest& r) override {
-    const auto best = best_fitting_or_least_loaded(r, [&](const SiteView& s) { return -site_utilization(s, r.job); });
+    const auto best =
+        best_fitting_or_least_loaded(r, [&](const SiteView& s) { return -site_utilization(s, r.job); });
     if (!best) return std::nullopt;
     return PlacementDecision{*best};
   }

@@ -14,8 +14,8 @@ class LiquidFirst : public PlacementPolicy {
 
   std::optional<PlacementDecision> place(const PlacementRequest& r) override {
     const bool dense = r.job.gpus >= dense_gpus_ || (dense_cores_ > 0 && r.job.cores >= dense_cores_);
-    const auto best =
-        best_fitting_or_least_loaded(r, [&](const SiteView& s) { return dense ? -s.liquid_share : s.liquid_share; });
+    const auto best = best_fitting_or_least_loaded(
+        r, [&](const SiteView& s) { return dense ? -s.liquid_share : s.liquid_share; });
     if (!best) return std::nullopt;
     return PlacementDecision{*best};
   }
@@ -25,6 +25,8 @@ class LiquidFirst : public PlacementPolicy {
 };
 }  // namespace
 
-std::unique_ptr<PlacementPolicy> make_liquid_first(PolicyParams& p) { return std::make_unique<LiquidFirst>(p); }
+std::unique_ptr<PlacementPolicy> make_liquid_first(PolicyParams& p) {
+  return std::make_unique<LiquidFirst>(p);
+}
 
 }  // namespace suanli::policy

@@ -16,7 +16,8 @@ class Nearest : public PlacementPolicy {
         continue;
       }
       const auto& b = r.sites[*best];
-      if (s.latency_s < b.latency_s || (s.latency_s == b.latency_s && site_load(s, r.job) < site_load(b, r.job)))
+      if (s.latency_s < b.latency_s ||
+          (s.latency_s == b.latency_s && site_load(s, r.job) < site_load(b, r.job)))
         best = i;
     }
     if (!best) return std::nullopt;

@@ -1,9 +1,10 @@
 // random: a uniformly random site among the eligible ones within the budget. The example policy of
 // docs/policies.md — a baseline any smarter policy should beat.
+#include "workload/Random.hpp"
+
 #include <vector>
 
 #include "policy/Placement.hpp"
-#include "workload/Random.hpp"
 
 namespace suanli::policy {
 
@@ -27,6 +28,8 @@ class RandomSite : public PlacementPolicy {
 };
 }  // namespace
 
-std::unique_ptr<PlacementPolicy> make_random(PolicyParams& p) { return std::make_unique<RandomSite>(p.seed()); }
+std::unique_ptr<PlacementPolicy> make_random(PolicyParams& p) {
+  return std::make_unique<RandomSite>(p.seed());
+}
 
 }  // namespace suanli::policy
