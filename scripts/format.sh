@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Formats the C++ sources with the committed .clang-format (Debian 12's clang-format 14), or checks them.
+# Formats the C++ sources (sim/, tests/, examples/) with the committed .clang-format (Debian 12's clang-format 14), or checks them.
 #   bash scripts/format.sh           rewrite every file in place
 #   bash scripts/format.sh --check   change nothing; list the files that differ and exit 1 if any does
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v clang-format >/dev/null || { echo "format: clang-format missing (bash scripts/install-deps.sh)" >&2; exit 2; }
-mapfile -t files < <(git ls-files -- 'sim/*.cpp' 'sim/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'examples/*.cpp' \
-                       'examples/*.hpp' 'bench/*.cpp' 'bench/*.hpp')
+mapfile -t files < <(find -H sim tests examples \( -name '*.cpp' -o -name '*.hpp' \) -type f | LC_ALL=C sort)
+[ ${#files[@]} -gt 0 ] || { echo "format: no C++ files found under sim/, tests/, examples/" >&2; exit 2; }
 if [ "${1:-}" = "--check" ]; then
   bad=()
   for f in "${files[@]}"; do

@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
+  clang-format
   libsimgrid-dev
   libtbb-dev
   libboost-graph-dev

@@ -6,7 +6,7 @@ Usage: docs_test.py PATH_TO_SUANLI SOURCE_DIR [FILE.md ...]
 What runs: every command line of every fenced ```sh, ```bash or ```console block (in a console
 block, the lines starting with `$ `; a line ending in `\\` continues on the next, in both kinds). The blocks of a
 file run in order, in one scratch copy of the project (scenarios/, scripts/, analysis/, platforms/,
-docs/, with build/suanli the binary under test (and build/examples/ beside it) and `suanli` on PATH, ../shared beside it), so a
+docs/; sim/, tests/, examples/ and .clang-format linked, with build/suanli the binary under test (and build/examples/ beside it) and `suanli` on PATH, ../shared beside it), so a
 command may use what an earlier one of the same file wrote and nothing is written in the source
 tree. A command fails the test when it exits non-zero.
 
@@ -31,6 +31,7 @@ import tempfile
 import time
 
 COPIED = ["scenarios", "scripts", "analysis", "platforms", "docs"]
+LINKED = ["sim", "tests", "examples", ".clang-format"]  # linked, not copied, into the scratch project
 RUNNABLE = {"sh", "bash", "console"}
 SKIP_RE = re.compile(r"^\s*<!--\s*docs-test:\s*skip\b(.*?)-->\s*$")
 EXIT_RE = re.compile(r"^\s*<!--\s*docs-test:\s*exit\s+(\d+)\s*-->\s*$")
@@ -179,6 +180,8 @@ def make_scratch(suanli, source, root):
     for d in COPIED:
         shutil.copytree(os.path.join(source, d), os.path.join(proj, d), symlinks=True)
     os.symlink(os.path.abspath(suanli), os.path.join(proj, "build", "suanli"))
+    for name in LINKED:  # read only: the format check reads the sources
+        os.symlink(os.path.abspath(os.path.join(source, name)), os.path.join(proj, name))
     examples = os.path.join(os.path.dirname(os.path.abspath(suanli)), "examples")
     if os.path.isdir(examples):  # the example programs built beside the binary (docs/architecture.md)
         os.symlink(examples, os.path.join(proj, "build", "examples"))
