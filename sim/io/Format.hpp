@@ -54,6 +54,10 @@ std::string csv_escape(std::string_view field);
 /// an apostrophe put before text that starts with =, +, - or @, so a spreadsheet shows it as text
 /// instead of evaluating it as a formula ("=1+1" -> "'=1+1"). Numbers are not text cells.
 std::string spreadsheet_cell(std::string_view text);
+
+/// `text` with & < > " ' replaced by entities (&amp; &lt; &gt; &quot; &#39;): safe in HTML and XML
+/// element content and quoted attribute values (the report, the SimGrid platform file).
+std::string markup_escape(std::string_view text);
 /// The UTF-8 byte order mark: a CSV that starts with it opens in Excel with its non-ASCII text intact.
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 

@@ -1,14 +1,16 @@
-// HTML escaping and SVG coordinates of the HTML report (its number formats are io/Format.hpp's).
+// HTML escaping (io::markup_escape) and SVG coordinates of the HTML report (its number formats are
+// io/Format.hpp's).
 #pragma once
 
 #include <string>
 #include <string_view>
 
+#include "io/Format.hpp"
+
 namespace suanli::report {
 
-/// `text` with & < > " ' replaced by entities (&amp; &lt; &gt; &quot; &#39;): safe in element
-/// content and in quoted attribute values.
-std::string html_escape(std::string_view text);
+/// HTML escaping: io::markup_escape.
+inline std::string html_escape(std::string_view text) { return io::markup_escape(text); }
 
 /// An SVG coordinate: one decimal, no grouping ("123.4"); 0 for NaN.
 std::string coord(double x);
