@@ -573,6 +573,27 @@ struct FrameReader {
   }
 };
 
+/// A forked child's status for the exception being handled (call it inside a catch block):
+/// {"python": ...} for a failing Python policy or Python error, {"errors": [...]} for the user's
+/// errors, {"internal": ...} otherwise. The parent raises the matching Python exception.
+json child_status_of_current_exception() {
+  try {
+    throw;
+  } catch (const PolicyFailure& e) {
+    return {{"python", e.details.empty() ? e.message() : e.message() + "\n" + e.details}};
+  } catch (const suanli::model::UserErrors& e) {
+    return {{"errors", user_errors_json(e.errors())}};
+  } catch (const suanli::model::UserError& e) {
+    return {{"errors", user_errors_json({e})}};
+  } catch (py::error_already_set& e) {
+    return {{"python", e.what()}};
+  } catch (const std::exception& e) {
+    return {{"internal", e.what()}};
+  } catch (...) {
+    return {{"internal", "unknown exception"}};
+  }
+}
+
 /// Runs work(writer) in a forked child; the first frame is a status JSON
 /// ({"ok": true} or {"errors": [...]} or {"python": "..."} or {"internal": "..."}). Returns the reply
 /// bytes after the parent has read them all and reaped the child; raises the child's error.
@@ -592,18 +613,8 @@ FrameReader in_child(Work work) {
     std::string body;
     try {
       work(out, status);
-    } catch (const PolicyFailure& e) {
-      status = {{"python", e.details.empty() ? e.message() : e.message() + "\n" + e.details}};
-    } catch (const suanli::model::UserErrors& e) {
-      status = {{"errors", user_errors_json(e.errors())}};
-    } catch (const suanli::model::UserError& e) {
-      status = {{"errors", user_errors_json({e})}};
-    } catch (py::error_already_set& e) {
-      status = {{"python", e.what()}};
-    } catch (const std::exception& e) {
-      status = {{"internal", e.what()}};
     } catch (...) {
-      status = {{"internal", "unknown exception"}};
+      status = child_status_of_current_exception();
     }
     if (status.is_null()) status = {{"internal", "the child finished without a status"}};
     // The status goes last (the work streams its frames first); the parent reads it from the end.
@@ -947,16 +958,8 @@ class StepChild {
         suanli::engine::Stepper stepper(scenario, options);
         suanli::engine::run_step_protocol(stepper, in, out);
         if (stepper.finished()) status["summary"] = stepper.summary();
-      } catch (const PolicyFailure& e) {
-        status = {{"python", e.details.empty() ? e.message() : e.message() + "\n" + e.details}};
-      } catch (const suanli::model::UserErrors& e) {
-        status = {{"errors", user_errors_json(e.errors())}};
-      } catch (const suanli::model::UserError& e) {
-        status = {{"errors", user_errors_json({e})}};
-      } catch (const std::exception& e) {
-        status = {{"internal", e.what()}};
       } catch (...) {
-        status = {{"internal", "unknown exception"}};
+        status = child_status_of_current_exception();
       }
     }
     out << kStepEnd << '\n' << status.dump() << '\n' << std::flush;
