@@ -67,6 +67,11 @@ struct RunInput {
 /// Loads the scenario (load()), applies --seed, --horizon-s, --max-rows, --growth-month and --outage,
 /// validates it again and checks there is something to run (defined in Run.cpp).
 model::Scenario load_run_scenario(const RunInput& in);
+/// The scenario options of `run` and `step` (SCENARIO, --lenient, --set, --seed, --horizon-s,
+/// --max-rows, --placement, --queue, --idle-off-s, --growth-month, --outage), filling `in`.
+void add_run_input(CLI::App* sub, RunInput& in);
+/// --engine (exact or simgrid) and --simgrid (extra SimGrid options), for `run` and `step`.
+void add_engine_options(CLI::App* sub, std::vector<std::string>& simgrid_args, std::string& engine);
 
 /// The SCENARIO argument, --lenient and --set.
 void add_scenario(CLI::App* sub, ScenarioInput& in);

@@ -102,24 +102,55 @@ int run_run(const RunOptions& o) {
 
 }  // namespace
 
-void add_run(CLI::App& app, Commands& commands) {
-  auto [run, o] = add_command<RunOptions>(
-      app, commands, "run",
-      "Simulate the scenario's workload and write summary.json, jobs.csv, timeseries.csv", run_run);
-  add_scenario(run, o.in.input);
-  run->add_option("-o,--output", o.output, "Output folder (created if missing)")->required();
-  run->add_option("--seed", o.in.seed, "Override the scenario's seed: a whole number from 0 to 2^63-1")
+void add_run_input(CLI::App* sub, RunInput& in) {
+  add_scenario(sub, in.input);
+  sub->add_option("--seed", in.seed, "Override the scenario's seed: a whole number from 0 to 2^63-1")
       ->check(seed_range());
-  run->add_option("--horizon-s", o.in.horizon_s, "Override the simulated time, seconds (at most 10 years)")
+  sub->add_option("--horizon-s", in.horizon_s, "Override the simulated time, seconds (at most 10 years)")
       ->check(positive("seconds"))
       ->check(checked_number("at most 315576000 seconds (10 years)", "",
                              [](double v) { return v <= suanli::model::kMaxHorizonS; }));
-  run->add_option(
-         "--max-rows", o.in.max_rows,
+  sub->add_option(
+         "--max-rows", in.max_rows,
          "Refuse a run whose timeseries.csv would have more rows (samples x sites); default 10000000 "
          "(= --set /outputs/max_timeseries_rows=N)")
       ->check(checked_number("a whole number >= 1", "POSITIVE",
                              [](double v) { return v >= 1 && v == std::floor(v) && v < 9e18; }));
+  sub->add_option(
+      "--placement", in.input.placement,
+      "Use this placement policy for every job class (= --set /workload/classes/*/placement=NAME; "
+      "list: suanli policies)");
+  sub->add_option(
+      "--queue", in.input.queue,
+      "Queue discipline of every site: fcfs, easy or conservative (= --set /scheduling/queue=NAME)");
+  sub->add_option("--idle-off-s", in.input.idle_off_s,
+                  "Switch hosts off after this long idle, 0: never (= --set /scheduling/power/idle_off_s=S)")
+      ->check(non_negative("seconds"));
+  sub->add_option(
+         "--growth-month", in.growth_month,
+         "Run the scenario as it stands at this month of its growth section (demand grown, additions made)")
+      ->check(checked_number("a whole number of months >= 0", "NONNEGATIVE",
+                             [](double v) { return v >= 0 && v == std::floor(v); }));
+  sub->add_option("--outage", in.outages,
+                  "Take a site out of service during the run: SITE:START_S:END_S (repeatable; as /outages)");
+}
+
+void add_engine_options(CLI::App* sub, std::vector<std::string>& simgrid_args, std::string& engine) {
+  sub->add_option("--simgrid", simgrid_args, "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
+  sub->add_option(
+         "--engine", engine,
+         "How jobs' computation and IT energy are accounted: exact (closed form, the default) or simgrid "
+         "(SimGrid execs under its host energy plugin: the slower reference)")
+      ->check(CLI::IsMember({"exact", "simgrid"}))
+      ->capture_default_str();
+}
+
+void add_run(CLI::App& app, Commands& commands) {
+  auto [run, o] = add_command<RunOptions>(
+      app, commands, "run",
+      "Simulate the scenario's workload and write summary.json, jobs.csv, timeseries.csv", run_run);
+  add_run_input(run, o.in);
+  run->add_option("-o,--output", o.output, "Output folder (created if missing)")->required();
   run->add_flag("--gzip", o.gzip, "Compress jobs.csv and timeseries.csv (.csv.gz)");
   run->add_flag("--json", o.json, "Print the summary as JSON (what summary.json holds) instead of the table");
   run->add_flag("--no-progress", o.no_progress, "No progress bar on stderr");
@@ -128,35 +159,11 @@ void add_run(CLI::App& app, Commands& commands) {
   run->add_flag("--full-horizon", o.full_horizon,
                 "Simulate up to the horizon even when no work is left (idle hosts keep drawing power), "
                 "instead of stopping when the last job ends; sweeps pass it to every run");
-  run->add_option(
-      "--placement", o.in.input.placement,
-      "Use this placement policy for every job class (= --set /workload/classes/*/placement=NAME; "
-      "list: suanli policies)");
-  run->add_option(
-      "--queue", o.in.input.queue,
-      "Queue discipline of every site: fcfs, easy or conservative (= --set /scheduling/queue=NAME)");
-  run->add_option("--idle-off-s", o.in.input.idle_off_s,
-                  "Switch hosts off after this long idle, 0: never (= --set /scheduling/power/idle_off_s=S)")
-      ->check(non_negative("seconds"));
   run->add_flag(
       "--decision-log", o.decision_log,
       "Also write decisions.csv: every placement decision (job, candidate sites, chosen site, why); "
       "for small scenarios (one line per job)");
-  run->add_option(
-         "--growth-month", o.in.growth_month,
-         "Run the scenario as it stands at this month of its growth section (demand grown, additions made)")
-      ->check(checked_number("a whole number of months >= 0", "NONNEGATIVE",
-                             [](double v) { return v >= 0 && v == std::floor(v); }));
-  run->add_option("--outage", o.in.outages,
-                  "Take a site out of service during the run: SITE:START_S:END_S (repeatable; as /outages)");
-  run->add_option("--simgrid", o.simgrid_args,
-                  "Extra SimGrid option, e.g. --simgrid=--cfg=network/model:CM02");
-  run->add_option(
-         "--engine", o.engine,
-         "How jobs' computation and IT energy are accounted: exact (closed form, the default) or simgrid "
-         "(SimGrid execs under its host energy plugin: the slower reference)")
-      ->check(CLI::IsMember({"exact", "simgrid"}))
-      ->capture_default_str();
+  add_engine_options(run, o.simgrid_args, o.engine);
 }
 
 }  // namespace suanli::cli

@@ -1,6 +1,5 @@
 // `suanli step`: the run paused, driven by JSON lines on stdin and stdout (docs/engine.md "Stepping").
 #include <CLI/CLI.hpp>
-#include <cmath>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -46,24 +45,13 @@ void add_step(CLI::App& app, Commands& commands) {
       "Run the scenario paused, driven by JSON commands on stdin (one per line; replies on stdout): "
       "step, advance, interval, set, state, finish, quit (docs/engine.md)",
       run_step);
-  add_scenario(step, o.in.input);
+  add_run_input(step, o.in);
   step->add_option("-o,--output", o.output,
                    "Write the run's outputs here when it reaches its end (default: none)");
-  step->add_option("--seed", o.in.seed, "Override the scenario's seed")->check(seed_range());
-  step->add_option("--horizon-s", o.in.horizon_s, "Override the simulated time, seconds (at most 10 years)")
-      ->check(positive("seconds"))
-      ->check(checked_number("at most 315576000 seconds (10 years)", "",
-                             [](double v) { return v <= model::kMaxHorizonS; }));
-  step->add_option("--placement", o.in.input.placement, "Placement policy of every job class at the start");
-  step->add_option("--queue", o.in.input.queue, "Queue discipline of every site at the start");
-  step->add_option("--outage", o.in.outages, "Take a site out of service: SITE:START_S:END_S (repeatable)");
   step->add_flag("--full-horizon", o.full_horizon, "Simulate up to the horizon even when no work is left");
   step->add_flag("--no-jobs", o.no_jobs, "With -o: no jobs.csv");
   step->add_flag("--decision-log", o.decision_log, "With -o: also write decisions.csv");
-  step->add_option("--simgrid", o.simgrid_args, "Extra SimGrid option, as for run");
-  step->add_option("--engine", o.engine, "exact (default) or simgrid, as for run")
-      ->check(CLI::IsMember({"exact", "simgrid"}))
-      ->capture_default_str();
+  add_engine_options(step, o.simgrid_args, o.engine);
 }
 
 }  // namespace suanli::cli
