@@ -9,6 +9,7 @@
 - A placement change applies from the current time: decisions before it keep the old policy, after
   it name the new one, and the jobs placed before it are those of an unchanged run.
 - A queue-discipline change applies live too.
+- `run`'s scenario options (--idle-off-s, --horizon-s, --queue) give `run`'s run.
 - Bad commands (malformed JSON, unknown op, unknown policy or class, negative counts, an oversized
   line) get {"ok": false, "error": ...} and the run goes on; the end of input abandons the run and
   writes nothing.
@@ -166,6 +167,16 @@ with tempfile.TemporaryDirectory() as tmp:
     # 5. A bad scenario: the CLI's error, exit 2, no protocol line.
     p = subprocess.run([SUANLI, "step", SCENARIO, "--set", "/horizon_s=-1"], input="", capture_output=True, text=True)
     check(p.returncode == 2 and p.stdout == "" and "horizon_s" in p.stderr, "a bad scenario: exit 2 with the error")
+
+    # 6. `run`'s scenario options: the same run.
+    ref_off = os.path.join(tmp, "ref-off")
+    run(ref_off, "--idle-off-s", "300", "--horizon-s", "7200", "--queue", "easy")
+    st = Step("-o", os.path.join(tmp, "stepped-off"), "--idle-off-s", "300", "--horizon-s", "7200", "--queue", "easy")
+    check(st.layout["queue"] == "easy", "--queue sets the starting discipline")
+    st.send({"op": "finish"})
+    st.close()
+    check(same_files(ref_off, os.path.join(tmp, "stepped-off"), ["summary.json", "jobs.csv", "timeseries.csv"]),
+          "with --idle-off-s, --horizon-s and --queue: the same bytes as `run` with them")
 
 print(f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
