@@ -610,7 +610,6 @@ FrameReader in_child(Work work) {
     ::close(fds[0]);
     FrameWriter out{fds[1]};
     json status;
-    std::string body;
     try {
       work(out, status);
     } catch (...) {

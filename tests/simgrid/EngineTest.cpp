@@ -1,7 +1,6 @@
 // The engine against closed forms and a real log: M/M/c waiting time (Erlang C), the energy of one
 // job on an idle host, and a FIFO replay of the KTH-SP2 SWF log. One SimGrid engine per process.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -10,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <system_error>
 
+#include "TempDir.hpp"
 #include "TestScenarios.hpp"
 #include "engine/Simulation.hpp"
 #include "load/Load.hpp"
@@ -59,33 +58,13 @@ model::Scenario scenario_from(const json& doc, const std::string& file) {
   return s;
 }
 
-/// A folder of this test process's own, removed when the test ends: ctest runs the tests in
-/// parallel, one per process, and the two executors' variants of a test must not share files.
-class Scratch {
- public:
-  explicit Scratch(const std::string& name)
-      : dir_(std::filesystem::temp_directory_path() /
-             ("suanli-engine-" + name + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  ~Scratch() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  std::filesystem::path path(const std::string& file) const { return dir_ / file; }
+using suanli::test::TempDir;
 
- private:
-  std::filesystem::path dir_;
-};
-
-/// Runs the scenario with its outputs in scratch's "out" folder.
-json run(const model::Scenario& s, const Scratch& scratch,
+/// Runs the scenario with its outputs in the folder's "out" subfolder.
+json run(const model::Scenario& s, const TempDir& scratch,
          suanli::engine::ExecutorKind executor = suanli::engine::ExecutorKind::kExact) {
   suanli::engine::RunOptions o;
-  o.output_dir = scratch.path("out").string();
+  o.output_dir = (scratch.path() / "out").string();
   o.executor = executor;
   return suanli::engine::run_simulation(s, o);
 }
@@ -101,7 +80,7 @@ void check_mmc(int c, double rho, double horizon_s) {
                {"service_s", 1.0 / mu},
                {"cores", 1}}};
   const auto s = scenario_from(one_site_doc(c, 1, c, "rack", cls, horizon_s), "mmc.json");
-  const Scratch scratch("mmc");
+  const TempDir scratch("engine-mmc");
   const auto summary = run(s, scratch);
   const auto& k = summary["classes"][0];
   const double measured = k["wait_s"]["mean"].get<double>();
@@ -122,8 +101,8 @@ TEST(Engine, MMcFourServersAtRho07MatchesErlangC) { check_mmc(4, 0.7, 400000); }
 /// Both executors: the exact one (default) and SimGrid execs under the host energy plugin.
 void one_job_on_an_idle_host(suanli::engine::ExecutorKind executor) {
   // One 8-core server (idle 100 W, max 300 W); one job on 2 cores for 100 s, replayed from SWF.
-  const Scratch scratch("one-job");
-  const auto swf = scratch.path("one-job.swf");
+  const TempDir scratch("engine-one-job");
+  const auto swf = scratch.path() / "one-job.swf";
   std::ofstream(swf) << "; MaxProcs: 8\n1 0 0 100 2 -1 -1 2 200 -1 1 1 1 -1 -1 -1 -1 -1\n";
   json cls = {{{"name", "one"},
                {"kind", "hpc_batch"},
@@ -151,7 +130,7 @@ TEST(Engine, KthSp2ReplayOnOneHundredNodesFifo) {
                {"placement", "least_loaded"},
                {"arrivals", {{"process", "trace"}, {"format", "swf"}, {"file", kth}}}}};
   const auto s = scenario_from(one_site_doc(100, 1, 1, "server", cls, 1e8), "kth.json");
-  const Scratch scratch("kth");
+  const TempDir scratch("engine-kth");
   const auto summary = run(s, scratch);
 
   // The log itself: jobs with a size and a run time, their run times, and the offered load.
@@ -171,7 +150,7 @@ TEST(Engine, KthSp2ReplayOnOneHundredNodesFifo) {
   EXPECT_EQ(summary["jobs"]["rejected"], 0);
   EXPECT_EQ(summary["jobs"]["unfinished"], 0);
 
-  std::ifstream jobs(scratch.path("out") / "jobs.csv");
+  std::ifstream jobs(scratch.path() / "out" / "jobs.csv");
   std::string line;
   std::getline(jobs, line);                    // header
   std::vector<std::pair<double, int>> events;  // (time, +cores / -cores)
@@ -215,8 +194,8 @@ void idle_host_switches_off_and_boots(suanli::engine::ExecutorKind executor) {
   // Hosts are switched off after 100 s idle, except the site's first (its network gateway). Job A
   // (1 core, 50 s) at t = 0 runs on server 0; server 1 goes off at 100 s. Job B (16 cores, 100 s) at
   // t = 1000 needs both servers and waits for server 1's boot.
-  const Scratch scratch("boot");
-  const auto swf = scratch.path("boot-job.swf");
+  const TempDir scratch("engine-boot");
+  const auto swf = scratch.path() / "boot-job.swf";
   std::ofstream(swf) << "; MaxProcs: 16\n"
                         "1 0 0 50 1 -1 -1 1 60 -1 1 1 1 -1 -1 -1 -1 -1\n"
                         "2 1000 0 100 16 -1 -1 16 200 -1 1 1 1 -1 -1 -1 -1 -1\n";
@@ -266,11 +245,11 @@ TEST(Engine, DeadlineDvfsRunsAnExclusiveJobInTheSlowestStateThatMeetsIt) {
   doc["node_types"][0]["pstates"].push_back({{"core_speed_flops", 0.5e9}, {"idle_w", 80}, {"max_w", 150}});
   doc["scheduling"] = {{"dvfs", "deadline"}};
   const auto s = scenario_from(doc, "dvfs.json");
-  const Scratch scratch("dvfs");
+  const TempDir scratch("engine-dvfs");
   const auto summary = run(s, scratch);
   const auto completed = summary["jobs"]["completed"].get<int>();
   ASSERT_GT(completed, 5);
-  std::ifstream jobs(scratch.path("out") / "jobs.csv");
+  std::ifstream jobs(scratch.path() / "out" / "jobs.csv");
   std::string line;
   std::getline(jobs, line);
   int slow = 0;

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "TempDir.hpp"
 #include "TestScenarios.hpp"
 #include "io/Format.hpp"
 #include "io/OutputFile.hpp"
@@ -27,26 +28,6 @@ namespace io = suanli::io;
 namespace metrics = suanli::metrics;
 
 namespace {
-
-/// A fresh empty folder under the system temp dir, removed with the fixture.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "suanli-metrics-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -209,7 +190,7 @@ TEST(ErlangC, InvalidLoadThrows) {
 // OutputFile
 
 TEST(OutputFile, CommitMakesTheFinalFileAppear) {
-  const TempDir dir;
+  const suanli::test::TempDir dir("metrics");
   const fs::path final_path = dir.path() / "jobs.csv";
   {
     io::OutputFile out(final_path.string());
@@ -225,7 +206,7 @@ TEST(OutputFile, CommitMakesTheFinalFileAppear) {
 }
 
 TEST(OutputFile, TemporaryNameIsUnpredictableAndInTheFolder) {
-  const TempDir dir;
+  const suanli::test::TempDir dir("metrics");
   const fs::path final_path = dir.path() / "summary.json";
   io::OutputFile a(final_path.string());
   io::OutputFile b((dir.path() / "summary2.json").string());
@@ -238,7 +219,7 @@ TEST(OutputFile, TemporaryNameIsUnpredictableAndInTheFolder) {
 }
 
 TEST(OutputFile, PlantedSymlinkIsReplacedNotFollowed) {
-  const TempDir dir;
+  const suanli::test::TempDir dir("metrics");
   const fs::path victim = dir.path() / "victim.txt";
   { std::ofstream(victim) << "keep\n"; }
   const fs::path final_path = dir.path() / "out.csv";
@@ -252,7 +233,7 @@ TEST(OutputFile, PlantedSymlinkIsReplacedNotFollowed) {
 }
 
 TEST(OutputFile, NeverReplacesADeviceOrAFifo) {
-  const TempDir dir;
+  const suanli::test::TempDir dir("metrics");
   const fs::path fifo = dir.path() / "fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   EXPECT_THROW(io::OutputFile(fifo.string()), suanli::model::UserError);
@@ -275,7 +256,7 @@ TEST(OutputFile, SpreadsheetCellsNeverStartAFormula) {
 }
 
 TEST(OutputFile, LargeOutputCrossesTheBuffer) {
-  const TempDir dir;
+  const suanli::test::TempDir dir("metrics");
   const fs::path final_path = dir.path() / "big.csv";
   std::string expected;
   {
@@ -294,7 +275,7 @@ TEST(OutputFile, LargeOutputCrossesTheBuffer) {
 }
 
 TEST(OutputFile, WithoutCommitNothingRemains) {
-  const TempDir dir;
+  const suanli::test::TempDir dir("metrics");
   const fs::path final_path = dir.path() / "jobs.csv";
   {
     io::OutputFile out(final_path.string());
@@ -306,7 +287,7 @@ TEST(OutputFile, WithoutCommitNothingRemains) {
 }
 
 TEST(OutputFile, GzipDecompressesToTheContent) {
-  const TempDir dir;
+  const suanli::test::TempDir dir("metrics");
   const fs::path final_path = dir.path() / "jobs.csv.gz";
   std::string expected;
   {
@@ -328,7 +309,7 @@ TEST(OutputFile, GzipDecompressesToTheContent) {
 }
 
 TEST(OutputFile, GzipWithoutCommitNothingRemains) {
-  const TempDir dir;
+  const suanli::test::TempDir dir("metrics");
   {
     io::OutputFile out((dir.path() / "x.csv.gz").string(), true);
     out.write("abc\n");
@@ -337,7 +318,7 @@ TEST(OutputFile, GzipWithoutCommitNothingRemains) {
 }
 
 TEST(OutputFile, MissingFolderThrowsUserError) {
-  const TempDir dir;
+  const suanli::test::TempDir dir("metrics");
   const std::string path = (dir.path() / "no-such-folder" / "jobs.csv").string();
   for (const bool gzip : {false, true}) {
     try {
@@ -352,7 +333,7 @@ TEST(OutputFile, MissingFolderThrowsUserError) {
 }
 
 TEST(OutputFile, CommitOntoAFolderThrowsAndCleansUp) {
-  const TempDir dir;
+  const suanli::test::TempDir dir("metrics");
   const fs::path final_path = dir.path() / "taken";
   fs::create_directory(final_path);
   // Refused up front, before any write: a folder is never an output file.
